@@ -1,0 +1,1 @@
+//! Log streams for the log view.

@@ -1,0 +1,1 @@
+//! The Docker engine collector: container list, live events, stats.

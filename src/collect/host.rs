@@ -1,0 +1,1 @@
+//! Host CPU, memory and load, read with sysinfo.

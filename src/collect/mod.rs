@@ -1,0 +1,5 @@
+//! Collectors: one async task per data source. Each converts what it reads
+//! into `model` types, sends `Event`s, and owns its reconnect and backoff.
+
+pub mod docker;
+pub mod host;

@@ -1,0 +1,129 @@
+//! Everything that can happen to the app, and everything it can ask for.
+//!
+//! Collectors and action tasks send [`Event`]s over one channel; `App::update`
+//! turns each into state changes and [`Command`]s for the runtime to run.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::model::{Container, HostSnapshot, LogLine, Stats};
+
+#[derive(Debug)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// Once a second, to age uptimes and expire status messages.
+    Tick,
+    Docker(DockerEvent),
+    Host(HostSnapshot),
+    Log(LogEvent),
+    ActionDone(ActionDone),
+}
+
+/// What the Docker collector reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DockerEvent {
+    Connected {
+        version: String,
+        endpoint: String,
+    },
+    /// The engine could not be reached; the collector retries after `retry_in`.
+    Disconnected {
+        endpoint: String,
+        error: String,
+        retry_in: Duration,
+    },
+    /// Every container the engine knows (after connecting, and on resync).
+    Containers(Vec<Container>),
+    /// One container changed (from the event stream).
+    ContainerChanged(Container),
+    /// A container was removed; carries its id.
+    ContainerRemoved(String),
+    /// Resource use of running containers, by container id.
+    Stats(Vec<(String, Stats)>),
+}
+
+/// What a log stream reports. `session` tells apart streams of a log view
+/// that was closed from the one open now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogEvent {
+    Lines { session: u64, lines: Vec<LogLine> },
+    /// The stream of one source ended (container stopped or removed).
+    Ended {
+        session: u64,
+        source: usize,
+        reason: String,
+    },
+    /// The stream of one source failed; carries the engine's message.
+    Failed {
+        session: u64,
+        source: usize,
+        error: String,
+    },
+}
+
+/// Actions on containers the user can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    Restart,
+    Stop,
+    Start,
+}
+
+impl ActionKind {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Self::Restart => "restart",
+            Self::Stop => "stop",
+            Self::Start => "start",
+        }
+    }
+
+    pub fn progressive(self) -> &'static str {
+        match self {
+            Self::Restart => "restarting",
+            Self::Stop => "stopping",
+            Self::Start => "starting",
+        }
+    }
+}
+
+/// Report of a finished action on one container.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionDone {
+    pub container_id: String,
+    pub container_name: String,
+    pub kind: ActionKind,
+    /// `Err` carries the engine's message.
+    pub result: Result<(), String>,
+}
+
+/// A container whose logs a log view shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSource {
+    pub container_id: String,
+    /// Prefix shown before each line when several sources are merged.
+    pub label: String,
+    pub tty: bool,
+}
+
+/// Work `update` asks the runtime to do; never done inside `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Act {
+        kind: ActionKind,
+        container_id: String,
+        container_name: String,
+    },
+    OpenLogs {
+        session: u64,
+        sources: Vec<LogSource>,
+        tail: usize,
+    },
+    CloseLogs {
+        session: u64,
+    },
+    Quit,
+}

@@ -1,0 +1,90 @@
+//! Containers as the dashboard sees them.
+
+use chrono::{DateTime, Utc};
+
+/// Lifecycle state of a container, as the engine reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerState {
+    Created,
+    Running,
+    Restarting,
+    Paused,
+    Exited { code: i64 },
+    Dead,
+    Removing,
+    Unknown(String),
+}
+
+impl ContainerState {
+    pub fn is_running(&self) -> bool {
+        matches!(self, Self::Running | Self::Restarting | Self::Paused)
+    }
+
+    /// A state that should catch the eye: a crash or a crash loop.
+    pub fn is_bad(&self) -> bool {
+        match self {
+            Self::Exited { code } => *code != 0,
+            Self::Restarting | Self::Dead => true,
+            _ => false,
+        }
+    }
+}
+
+/// Result of the container's health check, if it has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Health {
+    Healthy,
+    Unhealthy,
+    Starting,
+    #[default]
+    None,
+}
+
+/// A port published on the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortMapping {
+    pub host_ip: String,
+    pub host_port: u16,
+    pub container_port: u16,
+    pub protocol: String,
+}
+
+/// One container, with its Compose labels already read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container {
+    pub id: String,
+    /// Name without the leading slash.
+    pub name: String,
+    /// `com.docker.compose.project`; `None` for containers outside Compose.
+    pub project: Option<String>,
+    /// `com.docker.compose.service`.
+    pub service: Option<String>,
+    /// `com.docker.compose.container-number`.
+    pub number: Option<u32>,
+    pub image: String,
+    pub state: ContainerState,
+    pub health: Health,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub restart_count: u64,
+    pub ports: Vec<PortMapping>,
+    /// Whether the container was created with a TTY: its logs are one stream.
+    pub tty: bool,
+}
+
+impl Container {
+    /// Name shown in the list: the Compose service, else the container name.
+    pub fn display_name(&self) -> &str {
+        self.service.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// Resource use of one running container.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Stats {
+    /// Percent of one core, so 200.0 means two cores busy.
+    pub cpu_percent: f64,
+    pub mem_used: u64,
+    /// 0 when the engine reports no limit.
+    pub mem_limit: u64,
+}
