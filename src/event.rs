@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{Container, HostSnapshot, LogLine, Stats};
@@ -14,8 +15,10 @@ pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
-    /// Once a second, to age uptimes and expire status messages.
-    Tick,
+    /// Once a second, with the local time: ages uptimes, expires messages.
+    Tick(DateTime<FixedOffset>),
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
+    Terminate,
     Docker(DockerEvent),
     Host(HostSnapshot),
     Log(LogEvent),

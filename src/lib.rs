@@ -1,7 +1,14 @@
 //! stacktop: a terminal dashboard for local development stacks.
 
 pub mod actions;
+pub mod app;
 pub mod collect;
+pub mod config;
 pub mod event;
+pub mod keymap;
 pub mod logtext;
 pub mod model;
+pub mod runtime;
+pub mod theme;
+pub mod tui;
+pub mod ui;

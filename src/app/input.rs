@@ -1,0 +1,263 @@
+//! Keys and mouse: what each does to the state, by view.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::{App, Level, LogView, Row, rows};
+use crate::event::{ActionKind, Command, LogSource};
+use crate::keymap::{self, Action, Context};
+use crate::model::Container;
+
+/// Lines a mouse-wheel step scrolls.
+const WHEEL_STEP: usize = 3;
+
+impl App {
+    pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        if self.filter_editing {
+            return self.on_filter_key(key);
+        }
+        let context = if self.logs.is_some() {
+            Context::Logs
+        } else {
+            Context::List
+        };
+        let Some(action) = keymap::lookup(context, &key) else {
+            self.show_help = false;
+            return Vec::new();
+        };
+        if self.show_help && action != Action::Quit {
+            // Any key closes the help; only quit goes through.
+            self.show_help = false;
+            return Vec::new();
+        }
+        match context {
+            Context::Logs => self.on_log_action(action),
+            _ => self.on_list_action(action),
+        }
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => return self.quit_commands(),
+            KeyCode::Char('u') if ctrl => self.filter.clear(),
+            KeyCode::Char(c) if !ctrl => self.filter.push(c),
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Enter => {
+                self.filter_editing = false;
+                self.select_first_container();
+            }
+            KeyCode::Esc => {
+                self.filter_editing = false;
+                self.filter.clear();
+            }
+            KeyCode::Up => self.move_selection(-1),
+            KeyCode::Down => self.move_selection(1),
+            _ => {}
+        }
+        self.rebuild_rows();
+        Vec::new()
+    }
+
+    fn on_list_action(&mut self, action: Action) -> Vec<Command> {
+        let page = crate::ui::layout::list_rows(self.size).max(1) as isize;
+        match action {
+            Action::Quit => return self.quit_commands(),
+            Action::Help => self.show_help = !self.show_help,
+            Action::Up => self.move_selection(-1),
+            Action::Down => self.move_selection(1),
+            Action::PageUp => self.move_selection(-page),
+            Action::PageDown => self.move_selection(page),
+            Action::Top => self.move_selection(isize::MIN / 2),
+            Action::Bottom => self.move_selection(isize::MAX / 2),
+            Action::Filter => {
+                self.filter_editing = true;
+            }
+            Action::Back => {
+                self.filter.clear();
+                self.rebuild_rows();
+            }
+            Action::ToggleAll => self.toggle_scope(),
+            Action::Restart => return self.act_on_selection(ActionKind::Restart),
+            Action::StopStart => return self.stop_or_start(),
+            Action::OpenLogs => return self.open_logs(),
+            Action::Follow | Action::Timestamps | Action::Wrap => {}
+        }
+        Vec::new()
+    }
+
+    fn on_log_action(&mut self, action: Action) -> Vec<Command> {
+        let page = crate::ui::layout::log_rows(self.size).max(1);
+        let Some(view) = self.logs.as_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Quit => return self.quit_commands(),
+            Action::Help => self.show_help = !self.show_help,
+            Action::Up => view.scroll_up(1),
+            Action::Down => view.scroll_down(1),
+            Action::PageUp => view.scroll_up(page),
+            Action::PageDown => view.scroll_down(page),
+            Action::Top => view.to_oldest(),
+            Action::Bottom | Action::Follow => view.follow(),
+            Action::Timestamps => view.timestamps = !view.timestamps,
+            Action::Wrap => view.wrap = !view.wrap,
+            Action::Back => {
+                let session = view.session;
+                self.logs = None;
+                return vec![Command::CloseLogs { session }];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        let up = match mouse.kind {
+            MouseEventKind::ScrollUp => true,
+            MouseEventKind::ScrollDown => false,
+            _ => return Vec::new(),
+        };
+        match self.logs.as_mut() {
+            Some(view) if up => view.scroll_up(WHEEL_STEP),
+            Some(view) => view.scroll_down(WHEEL_STEP),
+            None => self.move_selection(if up { -1 } else { 1 }),
+        }
+        Vec::new()
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let last = self.rows.len() as isize - 1;
+        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+        self.clamp_offset();
+    }
+
+    fn select_first_container(&mut self) {
+        self.rebuild_rows();
+        if let Some(at) = self.rows.iter().position(|r| matches!(r, Row::Container(_))) {
+            self.selected = at;
+            self.clamp_offset();
+        }
+    }
+
+    fn toggle_scope(&mut self) {
+        match (&self.scope, &self.settings.project) {
+            (Some(_), _) => self.scope = None,
+            (None, Some(project)) => self.scope = Some(project.clone()),
+            (None, None) => {
+                let project = self.selected_container().and_then(|c| c.project.clone());
+                self.scope = project;
+            }
+        }
+        let text = match &self.scope {
+            Some(p) => format!("showing project {p} (a: all projects)"),
+            None => "showing all projects".to_string(),
+        };
+        self.say(Level::Info, text);
+        self.rebuild_rows();
+    }
+
+    fn selected_container(&self) -> Option<&Container> {
+        match self.selected_row()? {
+            Row::Container(id) => self.container(id),
+            Row::Project(_) => None,
+        }
+    }
+
+    /// Containers the selected row stands for: itself, or a project's.
+    fn selected_targets(&self) -> Vec<&Container> {
+        match self.selected_row() {
+            Some(Row::Container(id)) => self.container(id).into_iter().collect(),
+            Some(Row::Project(_)) => rows::members(&self.rows, self.selected)
+                .iter()
+                .filter_map(|id| self.container(id))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    fn act_on_selection(&mut self, kind: ActionKind) -> Vec<Command> {
+        let targets: Vec<(String, String)> = self
+            .selected_targets()
+            .into_iter()
+            .filter(|c| !self.pending.contains_key(&c.id))
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect();
+        self.act(kind, targets)
+    }
+
+    fn act(&mut self, kind: ActionKind, targets: Vec<(String, String)>) -> Vec<Command> {
+        if targets.is_empty() {
+            self.say(Level::Info, format!("nothing to {}", kind.verb()));
+            return Vec::new();
+        }
+        let names: Vec<&str> = targets.iter().map(|(_, n)| n.as_str()).collect();
+        let text = format!("{} {}…", kind.progressive(), names.join(", "));
+        self.say(Level::Info, text);
+        targets
+            .into_iter()
+            .map(|(container_id, container_name)| {
+                self.pending.insert(container_id.clone(), kind);
+                self.outcomes.remove(&container_id);
+                Command::Act {
+                    kind,
+                    container_id,
+                    container_name,
+                }
+            })
+            .collect()
+    }
+
+    /// `s`: stop what runs; if nothing runs, start everything.
+    fn stop_or_start(&mut self) -> Vec<Command> {
+        let targets = self.selected_targets();
+        let any_running = targets.iter().any(|c| c.state.is_running());
+        let kind = if any_running {
+            ActionKind::Stop
+        } else {
+            ActionKind::Start
+        };
+        let chosen: Vec<(String, String)> = targets
+            .into_iter()
+            .filter(|c| c.state.is_running() == any_running && !self.pending.contains_key(&c.id))
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect();
+        self.act(kind, chosen)
+    }
+
+    fn open_logs(&mut self) -> Vec<Command> {
+        let targets = self.selected_targets();
+        if targets.is_empty() {
+            return Vec::new();
+        }
+        let title = match self.selected_row() {
+            Some(Row::Project(p)) => {
+                format!("project {}", p.as_deref().unwrap_or(rows::NO_PROJECT))
+            }
+            _ => targets[0].name.clone(),
+        };
+        let sources: Vec<LogSource> = targets
+            .iter()
+            .map(|c| LogSource {
+                container_id: c.id.clone(),
+                label: self.label(c),
+                tty: c.tty,
+            })
+            .collect();
+        let session = self.next_session();
+        let capacity = self.settings.log_lines;
+        self.logs = Some(LogView::new(session, title, sources.clone(), capacity));
+        vec![Command::OpenLogs {
+            session,
+            sources,
+            tail: self.settings.tail,
+        }]
+    }
+}

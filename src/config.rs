@@ -1,0 +1,203 @@
+//! Command-line options and the settings derived from them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use clap::Parser;
+
+/// A terminal dashboard for local development stacks run by Docker Compose.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "stacktop", version, about)]
+pub struct Cli {
+    /// Show only this Compose project (default: the project of a compose
+    /// file in the current folder, else every container).
+    #[arg(short = 'p', long = "project")]
+    pub project: Option<String>,
+
+    /// Show every container, even from a folder holding a compose file.
+    #[arg(short = 'a', long = "all", conflicts_with = "project")]
+    pub all: bool,
+
+    /// How often CPU and memory refresh, e.g. 1s, 500ms, 2.5s.
+    #[arg(long, default_value = "1s", value_parser = parse_interval)]
+    pub interval: Duration,
+
+    /// A theme file merged over the built-in theme.
+    #[arg(long, value_name = "FILE")]
+    pub theme: Option<PathBuf>,
+
+    /// Lines of log kept by the log view (older ones are dropped).
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
+    pub log_lines: u32,
+
+    /// Lines of history shown when a log view opens.
+    #[arg(long, default_value_t = 500)]
+    pub tail: u32,
+
+    /// Write stacktop's own diagnostics to this file (never to the screen).
+    #[arg(long, value_name = "FILE", env = "STACKTOP_LOG")]
+    pub log_file: Option<PathBuf>,
+}
+
+/// What the app needs from the options, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Only containers of this Compose project are shown, when set.
+    pub project: Option<String>,
+    pub interval: Duration,
+    pub log_lines: usize,
+    pub tail: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            project: None,
+            interval: Duration::from_secs(1),
+            log_lines: 10_000,
+            tail: 500,
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_cli(cli: &Cli, cwd: &Path) -> Self {
+        let project = if cli.all {
+            None
+        } else {
+            cli.project.clone().or_else(|| project_of_folder(cwd))
+        };
+        Self {
+            project,
+            interval: cli.interval,
+            log_lines: cli.log_lines as usize,
+            tail: cli.tail as usize,
+        }
+    }
+}
+
+const COMPOSE_FILES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// The Compose project a folder's compose file belongs to: its top-level
+/// `name:`, else the folder name normalised the way Compose does it.
+pub fn project_of_folder(dir: &Path) -> Option<String> {
+    let file = COMPOSE_FILES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.is_file())?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let declared = text.lines().find_map(|line| {
+        let value = line.strip_prefix("name:")?.trim().trim_matches(['"', '\'']);
+        (!value.is_empty() && !value.contains('$')).then(|| value.to_string())
+    });
+    declared.or_else(|| normalise_project(dir.file_name()?.to_str()?))
+}
+
+/// Compose project names are lowercase letters, digits, `-` and `_`.
+fn normalise_project(name: &str) -> Option<String> {
+    let name: String = name
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let name = name.trim_start_matches(['-', '_']).to_string();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Parses `1s`, `500ms`, `2.5s`, `1m` or a bare number of seconds.
+pub fn parse_interval(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (try 1s, 500ms, 2.5s)"))?;
+    let secs = value * scale;
+    if !(0.1..=3600.0).contains(&secs) {
+        return Err(format!("`{text}` is out of range (100ms to 1h)"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// One line naming the file, line and column of a TOML error.
+pub fn toml_error(name: &str, text: &str, err: &toml::de::Error) -> anyhow::Error {
+    let message = err.message().trim();
+    match err.span() {
+        Some(span) => {
+            let (line, column) = line_column(text, span.start);
+            anyhow!("{name}:{line}:{column}: {message}")
+        }
+        None => anyhow!("{name}: {message}"),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_parse_with_units() {
+        assert_eq!(parse_interval("1s"), Ok(Duration::from_secs(1)));
+        assert_eq!(parse_interval("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_interval("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_interval("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_interval("fast").is_err());
+        assert!(parse_interval("0s").is_err());
+    }
+
+    #[test]
+    fn project_names_are_normalised() {
+        assert_eq!(normalise_project("My App"), Some("myapp".into()));
+        assert_eq!(normalise_project("_x-y"), Some("x-y".into()));
+        assert_eq!(normalise_project("???"), None);
+    }
+
+    #[test]
+    fn compose_file_name_wins_over_folder() {
+        let dir = std::env::temp_dir().join(format!("stacktop-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("compose.yaml"), "name: shop\nservices: {}\n").unwrap();
+        assert_eq!(project_of_folder(&dir), Some("shop".into()));
+        std::fs::write(dir.join("compose.yaml"), "services: {}\n").unwrap();
+        let folder = normalise_project(dir.file_name().unwrap().to_str().unwrap());
+        assert_eq!(project_of_folder(&dir), folder);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn folder_without_compose_file_has_no_project() {
+        let dir = std::env::temp_dir().join(format!("stacktop-none-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(project_of_folder(&dir), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        assert_eq!(line_column("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_column("x", 0), (1, 1));
+    }
+}

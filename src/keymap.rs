@@ -1,0 +1,191 @@
+//! Every key binding, in one table.
+//!
+//! The help overlay is generated from this table, so what it lists is
+//! exactly what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Filter,
+    ToggleAll,
+    Restart,
+    StopStart,
+    OpenLogs,
+    Back,
+    Follow,
+    Timestamps,
+    Wrap,
+    Help,
+    Quit,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Everywhere,
+    List,
+    Logs,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Everywhere => "Everywhere",
+            Self::List => "Service list",
+            Self::Logs => "Log view",
+        }
+    }
+}
+
+/// A key and its modifiers (Shift is implied by upper-case chars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+pub struct Binding {
+    pub context: Context,
+    pub action: Action,
+    pub keys: &'static [Key],
+    pub help: &'static str,
+}
+
+/// The key table. Earlier rows win when a key appears in two contexts
+/// that are both active (the view's own context is tried first).
+pub const BINDINGS: &[Binding] = &[
+    bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help"),
+    bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit"),
+    bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up"),
+    bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down"),
+    bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up"),
+    bind(Context::List, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
+    bind(Context::List, Action::Top, &[ch('g'), key(KeyCode::Home)], "first row"),
+    bind(Context::List, Action::Bottom, &[ch('G'), key(KeyCode::End)], "last row"),
+    bind(Context::List, Action::Filter, &[ch('/')], "filter by project, service or container name"),
+    bind(Context::List, Action::Back, &[key(KeyCode::Esc)], "clear the filter"),
+    bind(Context::List, Action::ToggleAll, &[ch('a')], "show all projects / only this project"),
+    bind(Context::List, Action::Restart, &[ch('r')], "restart container (on a project row: all of it)"),
+    bind(Context::List, Action::StopStart, &[ch('s')], "stop a running / start a stopped container"),
+    bind(Context::List, Action::OpenLogs, &[ch('l'), key(KeyCode::Enter)], "logs (on a project row: merged)"),
+    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up (pauses following)"),
+    bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down"),
+    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up (pauses following)"),
+    bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
+    bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept"),
+    bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines"),
+    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps"),
+    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle line wrapping"),
+    bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list"),
+];
+
+const fn bind(
+    context: Context,
+    action: Action,
+    keys: &'static [Key],
+    help: &'static str,
+) -> Binding {
+    Binding {
+        context,
+        action,
+        keys,
+        help,
+    }
+}
+
+/// The action bound to `event` in `context` (or everywhere).
+pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
+    let pressed = Key {
+        code: event.code,
+        ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+    };
+    [context, Context::Everywhere].iter().find_map(|ctx| {
+        BINDINGS
+            .iter()
+            .find(|b| b.context == *ctx && b.keys.contains(&pressed))
+            .map(|b| b.action)
+    })
+}
+
+/// How a key is written in the help overlay.
+pub fn key_label(key: &Key) -> String {
+    let name = match key.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Backspace => "Bksp".into(),
+        other => format!("{other:?}"),
+    };
+    if key.ctrl {
+        format!("Ctrl-{name}")
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn context_keys_win_over_global_ones() {
+        assert_eq!(lookup(Context::List, &press(KeyCode::Char('j'))), Some(Action::Down));
+        assert_eq!(lookup(Context::Logs, &press(KeyCode::Char('G'))), Some(Action::Follow));
+        assert_eq!(lookup(Context::List, &press(KeyCode::Char('G'))), Some(Action::Bottom));
+        assert_eq!(lookup(Context::Logs, &press(KeyCode::Char('q'))), Some(Action::Quit));
+    }
+
+    #[test]
+    fn ctrl_c_quits_and_plain_c_does_not() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(Context::List, &ctrl_c), Some(Action::Quit));
+        assert_eq!(lookup(Context::List, &press(KeyCode::Char('c'))), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                let shared = a.keys.iter().any(|k| b.keys.contains(k));
+                let clash = a.context == b.context
+                    || a.context == Context::Everywhere
+                    || b.context == Context::Everywhere;
+                assert!(!(shared && clash), "{:?} and {:?} share a key", a.action, b.action);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Terminal setup and teardown.
+//!
+//! The terminal is put back (raw mode off, main screen, cursor and mouse
+//! released) on every way out: normal exit and errors through `Drop`, panics
+//! through the panic hook, which restores first and then prints the message.
+
+use std::io::{self, Stdout, Write};
+
+use anyhow::{Context, Result};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// The terminal in raw mode on the alternate screen; restored on drop.
+pub struct Tui {
+    pub terminal: Term,
+}
+
+impl Tui {
+    pub fn enter() -> Result<Self> {
+        install_panic_hook();
+        setup().context("setting up the terminal")?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
+            .context("opening the terminal")?;
+        Ok(Self { terminal })
+    }
+
+    /// Ctrl-Z: give the terminal back, stop the process, take it again on `fg`.
+    pub fn suspend(&mut self) -> Result<()> {
+        restore();
+        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)
+            .context("suspending stacktop")?;
+        // Execution continues here after SIGCONT.
+        setup().context("setting up the terminal again")?;
+        self.terminal.clear().context("redrawing after resume")?;
+        Ok(())
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn setup() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        cursor::Hide
+    )
+}
+
+/// Puts the terminal back as it was; safe to call more than once.
+pub fn restore() {
+    // Errors are ignored: this runs on the way out, when nothing better
+    // can be done about a terminal that refuses.
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = io::stdout().flush();
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}

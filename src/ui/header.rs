@@ -1,0 +1,120 @@
+//! The two header lines: engine and host, and the banner under them.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use crate::app::{App, Engine};
+use crate::theme::Theme;
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = vec![engine_line(app, theme, area.width), host_line(app, theme)];
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
+    let engine = match &app.engine {
+        Engine::Up { version } => Span::styled(format!("Docker {version}"), theme.text),
+        Engine::Connecting => Span::styled("Docker: connecting", theme.warning),
+        Engine::Down { .. } => Span::styled("Docker: unreachable", theme.error),
+    };
+    let updated = match app.last_update {
+        Some(t) => format!("updated {}", t.format("%H:%M:%S")),
+        None => "no data yet".to_string(),
+    };
+    let left = vec![
+        Span::styled(" stacktop ", theme.title),
+        Span::styled("│ ", theme.border),
+        engine,
+        Span::styled(" │ ", theme.border),
+        Span::styled(app.endpoint.as_str(), theme.muted),
+    ];
+    let used: usize = left.iter().map(|s| format::width(&s.content)).sum();
+    let room = (width as usize).saturating_sub(used + 1);
+    let mut spans = left;
+    spans.push(Span::styled(format::fit_right(&updated, room), theme.muted));
+    Line::from(spans)
+}
+
+fn host_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    let mut spans = vec![Span::raw(" ")];
+    if let Some(host) = &app.host {
+        let cpu_style = if host.cpu_percent >= 90.0 {
+            theme.error
+        } else {
+            theme.text
+        };
+        spans.extend([
+            Span::styled("CPU ", theme.header),
+            Span::styled(format!("{:.1}%", host.cpu_percent), cpu_style),
+            Span::styled("  MEM ", theme.header),
+            Span::styled(
+                format!(
+                    "{}/{}",
+                    format::bytes(host.mem_used),
+                    format::bytes(host.mem_total)
+                ),
+                theme.text,
+            ),
+            Span::styled("  LOAD ", theme.header),
+            Span::styled(
+                format!("{:.2} {:.2} {:.2}", host.load[0], host.load[1], host.load[2]),
+                theme.text,
+            ),
+            Span::styled("  │ ", theme.border),
+        ]);
+    }
+    spans.extend(counts(app, theme));
+    if let Some(project) = &app.scope {
+        spans.push(Span::styled("  │ project ", theme.border));
+        spans.push(Span::styled(project.clone(), theme.project));
+    }
+    Line::from(spans)
+}
+
+/// `7 containers: 5 running, 1 unhealthy, 1 failing`, for the rows in view.
+fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
+    let listed: Vec<_> = app
+        .containers
+        .iter()
+        .filter(|c| app.scope.is_none() || c.project == app.scope)
+        .collect();
+    let running = listed.iter().filter(|c| c.state.is_running()).count();
+    let unhealthy = listed
+        .iter()
+        .filter(|c| c.health == crate::model::Health::Unhealthy)
+        .count();
+    let failing = listed.iter().filter(|c| c.state.is_bad()).count();
+    let mut spans = vec![Span::styled(
+        format!("{} containers: {running} running", listed.len()),
+        theme.text,
+    )];
+    if unhealthy > 0 {
+        spans.push(Span::styled(format!(", {unhealthy} unhealthy"), theme.error));
+    }
+    if failing > 0 {
+        spans.push(Span::styled(format!(", {failing} failing"), theme.error));
+    }
+    spans
+}
+
+/// The banner shown while the engine is not connected, if any.
+pub fn banner<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
+    let text = match &app.engine {
+        Engine::Up { .. } => return None,
+        Engine::Connecting => format!(" connecting to the Docker engine at {}…", app.endpoint),
+        Engine::Down { error, retry_in_ms } => format!(
+            " ✗ Docker engine unreachable at {}: {error} — retrying in {:.1}s{}",
+            app.endpoint,
+            *retry_in_ms as f64 / 1000.0,
+            if app.containers.is_empty() {
+                ""
+            } else {
+                " (list below is the last known)"
+            }
+        ),
+    };
+    Some(Line::styled(text, theme.banner))
+}

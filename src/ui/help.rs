@@ -1,0 +1,44 @@
+//! The help overlay, generated from the key table.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::format;
+use crate::app::App;
+use crate::keymap::{BINDINGS, Context, key_label};
+use crate::theme::Theme;
+
+pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lines = help_lines(theme);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let width = 66.min(area.width);
+    let [popup] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(" Keys — any key closes ", theme.title));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+fn help_lines<'a>(theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for context in [Context::List, Context::Logs, Context::Everywhere] {
+        lines.push(Line::styled(context.title(), theme.header));
+        for binding in BINDINGS.iter().filter(|b| b.context == context) {
+            let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}", format::fit(&keys.join(" "), 14)), theme.key),
+                Span::styled(binding.help, theme.text),
+            ]));
+        }
+    }
+    lines
+}

@@ -1,0 +1,43 @@
+//! Views: pure functions from the app state to a frame.
+//!
+//! Nothing here awaits, locks or touches the network; every view can be
+//! drawn from a hand-built [`App`] in tests.
+
+mod format;
+mod header;
+mod help;
+pub mod layout;
+mod logs;
+mod overview;
+mod widgets;
+
+use ratatui::Frame;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::App;
+use crate::theme::Theme;
+
+/// Draws the whole screen for `app`.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        let text = format!(
+            "window too small: {}x{} (needs {}x{})",
+            area.width,
+            area.height,
+            layout::MIN_WIDTH,
+            layout::MIN_HEIGHT
+        );
+        let lines = vec![Line::styled(text, theme.warning), Line::raw("q quits")];
+        frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
+        return;
+    }
+    match &app.logs {
+        Some(view) => logs::render(app, view, theme, frame, area),
+        None => overview::render(app, theme, frame, area),
+    }
+    if app.show_help {
+        help::render(app, theme, frame, area);
+    }
+}

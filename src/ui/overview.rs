@@ -1,0 +1,263 @@
+//! The service list: projects and their containers, one row each.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::widgets::{action_label, health_label, state_label};
+use super::{format, header, layout};
+use crate::app::rows::NO_PROJECT;
+use crate::app::{self, App, Level, Row};
+use crate::model::{Container, Health};
+use crate::theme::Theme;
+
+/// A list column: title, width in cells, right-aligned or not.
+struct Column {
+    title: &'static str,
+    width: usize,
+    right: bool,
+}
+
+const fn col(title: &'static str, width: usize, right: bool) -> Column {
+    Column {
+        title,
+        width,
+        right,
+    }
+}
+
+/// Columns that fit `width`; ports and image go first on narrow screens.
+fn columns(width: usize) -> Vec<Column> {
+    let mut cols = vec![
+        col("", 1, false),
+        col("SERVICE", 17, false),
+        col("STATE", 14, false),
+        col("HEALTH", 11, false),
+        col("UPTIME", 6, true),
+        col("RST", 3, true),
+        col("CPU", 6, true),
+        col("MEM", 13, true),
+    ];
+    let fixed: usize = cols.iter().map(|c| c.width + 1).sum();
+    let spare = width.saturating_sub(fixed);
+    if spare >= 30 {
+        let ports = (spare / 2).min(24);
+        cols.push(col("PORTS", ports, false));
+        cols.push(col("IMAGE", spare - ports - 2, false));
+    } else if spare >= 12 {
+        cols.push(col("PORTS", spare - 1, false));
+    }
+    // Give the service name what is left on wide screens.
+    if let Some(service) = cols.get_mut(1) {
+        service.width += spare.saturating_sub(60).min(13);
+    }
+    if let Some(image) = cols.iter_mut().find(|c| c.title == "IMAGE") {
+        image.width = image.width.saturating_sub(spare.saturating_sub(60).min(13));
+    }
+    cols
+}
+
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let banner = header::banner(app, theme);
+    let [head, banner_area, list, status] = layout::overview(area, banner.is_some());
+    header::render(app, theme, frame, head);
+    if let Some(line) = banner {
+        frame.render_widget(Paragraph::new(line), banner_area);
+    }
+    render_list(app, theme, frame, list);
+    frame.render_widget(Paragraph::new(status_line(app, theme)), status);
+}
+
+fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let cols = columns(area.width as usize);
+    let mut lines = vec![title_line(&cols, theme)];
+    let visible = (area.height as usize).saturating_sub(1);
+    if app.rows.is_empty() {
+        lines.push(Line::styled(format!("  {}", empty_text(app)), theme.muted));
+    }
+    // The app keeps the selection in view for a list without banner; one
+    // row less may be visible here.
+    let mut offset = app.offset;
+    if app.selected >= offset + visible {
+        offset = app.selected + 1 - visible.max(1);
+    }
+    for (index, row) in app.rows.iter().enumerate().skip(offset).take(visible) {
+        let line = match row {
+            Row::Project(name) => project_line(app, name.as_deref(), index, theme),
+            Row::Container(id) => match app.container(id) {
+                Some(c) => container_line(app, c, &cols, theme),
+                None => Line::raw(""),
+            },
+        };
+        lines.push(if index == app.selected {
+            select(line, area.width as usize, theme)
+        } else {
+            line
+        });
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn empty_text(app: &App) -> String {
+    if !app.filter.is_empty() {
+        format!("no container matches \"{}\" (Esc clears the filter)", app.filter)
+    } else if let Some(project) = &app.scope {
+        format!("no containers in project {project} (a: show all projects)")
+    } else {
+        "no containers".to_string()
+    }
+}
+
+fn title_line<'a>(cols: &[Column], theme: &Theme) -> Line<'a> {
+    let text: Vec<String> = cols.iter().map(|c| cell(c, c.title)).collect();
+    Line::styled(text.join(" "), theme.header)
+}
+
+fn cell(column: &Column, text: &str) -> String {
+    if column.right {
+        format::fit_right(text, column.width)
+    } else {
+        format::fit(text, column.width)
+    }
+}
+
+fn project_line<'a>(app: &App, name: Option<&str>, index: usize, theme: &Theme) -> Line<'a> {
+    let members = app::rows::members(&app.rows, index);
+    let containers: Vec<&Container> = members.iter().filter_map(|id| app.container(id)).collect();
+    let running = containers.iter().filter(|c| c.state.is_running()).count();
+    let troubled = containers
+        .iter()
+        .filter(|c| c.state.is_bad() || c.health == Health::Unhealthy)
+        .count();
+    let mut spans = vec![
+        Span::styled(format!("▾ {}", name.unwrap_or(NO_PROJECT)), theme.project),
+        Span::styled(
+            format!("  {} containers, {running} running", containers.len()),
+            theme.muted,
+        ),
+    ];
+    if troubled > 0 {
+        spans.push(Span::styled(format!(", {troubled} need attention"), theme.error));
+    }
+    Line::from(spans)
+}
+
+fn container_line<'a>(app: &App, c: &Container, cols: &[Column], theme: &Theme) -> Line<'a> {
+    let troubled = c.state.is_bad() || c.health == Health::Unhealthy;
+    let row_style = if troubled { theme.error } else { theme.text };
+    let (state, state_style) = state_cell(app, c, theme);
+    let (health, health_style) = health_label(c.health, theme);
+    let stats = app.stats.get(&c.id).filter(|_| c.state.is_running());
+    let values: Vec<(String, Style)> = vec![
+        (if troubled { "!" } else { " " }.into(), theme.error),
+        (format!("  {}", app.label(c)), row_style),
+        (state, state_style),
+        (health.into(), health_style),
+        (uptime(app, c), theme.text),
+        (c.restart_count.to_string(), restart_style(c, theme)),
+        (stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent)), theme.text),
+        (stats.map_or("—".into(), memory), theme.text),
+        (ports(c), theme.muted),
+        (c.image.clone(), theme.muted),
+    ];
+    let mut spans = Vec::new();
+    for (column, (text, style)) in cols.iter().zip(values) {
+        spans.push(Span::styled(cell(column, &text), style));
+        spans.push(Span::raw(" "));
+    }
+    spans.pop();
+    Line::from(spans)
+}
+
+fn state_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
+    if let Some(kind) = app.pending.get(&c.id) {
+        return action_label(*kind, None, theme);
+    }
+    if let Some(outcome) = app.outcomes.get(&c.id) {
+        return action_label(outcome.kind, Some(outcome.ok), theme);
+    }
+    state_label(&c.state, theme)
+}
+
+fn restart_style(c: &Container, theme: &Theme) -> Style {
+    if c.restart_count > 0 {
+        theme.warning
+    } else {
+        theme.text
+    }
+}
+
+fn uptime(app: &App, c: &Container) -> String {
+    app::uptime(c, app.now).map_or("—".into(), format::age)
+}
+
+fn memory(stats: &crate::model::Stats) -> String {
+    if stats.mem_limit == 0 {
+        format::bytes(stats.mem_used)
+    } else {
+        format!(
+            "{}/{}",
+            format::bytes(stats.mem_used),
+            format::bytes(stats.mem_limit)
+        )
+    }
+}
+
+fn ports(c: &Container) -> String {
+    let mut seen: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| {
+            let ip = if p.host_ip.is_empty() || p.host_ip == "0.0.0.0" {
+                String::new()
+            } else {
+                format!("{}:", p.host_ip)
+            };
+            format!("{ip}{}→{}", p.host_port, p.container_port)
+        })
+        .collect();
+    seen.dedup();
+    seen.join(",")
+}
+
+/// The selected row, in the selection style across the whole width.
+fn select<'a>(line: Line<'a>, width: usize, theme: &Theme) -> Line<'a> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    Line::styled(format::fit(&text, width), theme.selection)
+}
+
+fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    if app.filter_editing {
+        return Line::from(vec![
+            Span::styled(format!("/{}▏", app.filter), theme.filter),
+            Span::styled("  Enter keep · Esc clear", theme.muted),
+        ]);
+    }
+    if let Some(status) = &app.status {
+        let style = match status.level {
+            Level::Info => theme.info,
+            Level::Error => theme.error,
+        };
+        return Line::styled(format!(" {}", status.text), style);
+    }
+    let mut spans = Vec::new();
+    if !app.filter.is_empty() {
+        spans.push(Span::styled(format!(" filter: {} ", app.filter), theme.filter));
+    }
+    let hints = [
+        ("?", "help"),
+        ("/", "filter"),
+        ("r", "restart"),
+        ("s", "stop/start"),
+        ("l", "logs"),
+        ("a", "all"),
+        ("q", "quit"),
+    ];
+    for (key, what) in hints {
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::styled(format!(" {what} "), theme.status));
+    }
+    Line::from(spans)
+}

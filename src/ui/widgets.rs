@@ -1,0 +1,90 @@
+//! Small pieces shared by the views: state and health labels, log styles.
+
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::event::ActionKind;
+use crate::model::{ContainerState, Health, SgrColor, SgrStyle};
+use crate::theme::Theme;
+
+/// The state cell: a symbol (readable without colour) and a word.
+pub fn state_label(state: &ContainerState, theme: &Theme) -> (String, Style) {
+    match state {
+        ContainerState::Running => ("● running".into(), theme.healthy),
+        ContainerState::Exited { code: 0 } => ("○ exited (0)".into(), theme.muted),
+        ContainerState::Exited { code } => (format!("✗ exited ({code})"), theme.error),
+        ContainerState::Restarting => ("↻ restarting".into(), theme.error),
+        ContainerState::Paused => ("‖ paused".into(), theme.warning),
+        ContainerState::Created => ("◌ created".into(), theme.muted),
+        ContainerState::Dead => ("✗ dead".into(), theme.error),
+        ContainerState::Removing => ("✗ removing".into(), theme.warning),
+        ContainerState::Unknown(s) => (format!("? {s}"), theme.warning),
+    }
+}
+
+pub fn health_label(health: Health, theme: &Theme) -> (&'static str, Style) {
+    match health {
+        Health::Healthy => ("✓ healthy", theme.healthy),
+        Health::Unhealthy => ("✗ unhealthy", theme.error),
+        Health::Starting => ("… starting", theme.warning),
+        Health::None => ("—", theme.muted),
+    }
+}
+
+/// The state cell while an action runs, or just after it ended.
+pub fn action_label(kind: ActionKind, outcome: Option<bool>, theme: &Theme) -> (String, Style) {
+    match outcome {
+        None => (format!("⟳ {}…", kind.progressive()), theme.warning),
+        Some(true) => (format!("✓ {} ok", kind.verb()), theme.healthy),
+        Some(false) => (format!("✗ {} failed", kind.verb()), theme.error),
+    }
+}
+
+/// The ratatui style of a sanitised SGR style.
+pub fn sgr_style(sgr: &SgrStyle) -> Style {
+    let mut style = Style::default();
+    if let Some(fg) = sgr.fg {
+        style = style.fg(sgr_color(fg));
+    }
+    if let Some(bg) = sgr.bg {
+        style = style.bg(sgr_color(bg));
+    }
+    let flags = [
+        (sgr.bold, Modifier::BOLD),
+        (sgr.dim, Modifier::DIM),
+        (sgr.italic, Modifier::ITALIC),
+        (sgr.underline, Modifier::UNDERLINED),
+        (sgr.reverse, Modifier::REVERSED),
+    ];
+    for (on, modifier) in flags {
+        if on {
+            style = style.add_modifier(modifier);
+        }
+    }
+    style
+}
+
+fn sgr_color(color: SgrColor) -> Color {
+    const BASIC: [Color; 16] = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    match color {
+        SgrColor::Indexed(i) if (i as usize) < BASIC.len() => BASIC[i as usize],
+        SgrColor::Indexed(i) => Color::Indexed(i),
+        SgrColor::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
