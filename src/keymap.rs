@@ -77,29 +77,139 @@ pub struct Binding {
 /// The key table. Earlier rows win when a key appears in two contexts
 /// that are both active (the view's own context is tried first).
 pub const BINDINGS: &[Binding] = &[
-    bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help"),
-    bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit"),
-    bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up"),
-    bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down"),
-    bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up"),
-    bind(Context::List, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
-    bind(Context::List, Action::Top, &[ch('g'), key(KeyCode::Home)], "first row"),
-    bind(Context::List, Action::Bottom, &[ch('G'), key(KeyCode::End)], "last row"),
-    bind(Context::List, Action::Filter, &[ch('/')], "filter by project, service or container name"),
-    bind(Context::List, Action::Back, &[key(KeyCode::Esc)], "clear the filter"),
-    bind(Context::List, Action::ToggleAll, &[ch('a')], "show all projects / only this project"),
-    bind(Context::List, Action::Restart, &[ch('r')], "restart container (on a project row: all of it)"),
-    bind(Context::List, Action::StopStart, &[ch('s')], "stop a running / start a stopped container"),
-    bind(Context::List, Action::OpenLogs, &[ch('l'), key(KeyCode::Enter)], "logs (on a project row: merged)"),
-    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up (pauses following)"),
-    bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down"),
-    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up (pauses following)"),
-    bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
-    bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept"),
-    bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines"),
-    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps"),
-    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle line wrapping"),
-    bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list"),
+    bind(
+        Context::Everywhere,
+        Action::Help,
+        &[ch('?')],
+        "show or hide this help",
+    ),
+    bind(
+        Context::Everywhere,
+        Action::Quit,
+        &[ch('q'), ctrl('c')],
+        "quit",
+    ),
+    bind(
+        Context::List,
+        Action::Up,
+        &[key(KeyCode::Up), ch('k')],
+        "move up",
+    ),
+    bind(
+        Context::List,
+        Action::Down,
+        &[key(KeyCode::Down), ch('j')],
+        "move down",
+    ),
+    bind(
+        Context::List,
+        Action::PageUp,
+        &[key(KeyCode::PageUp)],
+        "page up",
+    ),
+    bind(
+        Context::List,
+        Action::PageDown,
+        &[key(KeyCode::PageDown)],
+        "page down",
+    ),
+    bind(
+        Context::List,
+        Action::Top,
+        &[ch('g'), key(KeyCode::Home)],
+        "first row",
+    ),
+    bind(
+        Context::List,
+        Action::Bottom,
+        &[ch('G'), key(KeyCode::End)],
+        "last row",
+    ),
+    bind(
+        Context::List,
+        Action::Filter,
+        &[ch('/')],
+        "filter by name as you type",
+    ),
+    bind(
+        Context::List,
+        Action::Back,
+        &[key(KeyCode::Esc)],
+        "clear the filter",
+    ),
+    bind(
+        Context::List,
+        Action::ToggleAll,
+        &[ch('a')],
+        "this project / all projects",
+    ),
+    bind(
+        Context::List,
+        Action::Restart,
+        &[ch('r')],
+        "restart (project row: all)",
+    ),
+    bind(
+        Context::List,
+        Action::StopStart,
+        &[ch('s')],
+        "stop if running, else start",
+    ),
+    bind(
+        Context::List,
+        Action::OpenLogs,
+        &[ch('l'), key(KeyCode::Enter)],
+        "logs (project row: merged)",
+    ),
+    bind(
+        Context::Logs,
+        Action::Up,
+        &[key(KeyCode::Up), ch('k')],
+        "scroll up, pause following",
+    ),
+    bind(
+        Context::Logs,
+        Action::Down,
+        &[key(KeyCode::Down), ch('j')],
+        "scroll down",
+    ),
+    bind(
+        Context::Logs,
+        Action::PageUp,
+        &[key(KeyCode::PageUp)],
+        "page up, pause following",
+    ),
+    bind(
+        Context::Logs,
+        Action::PageDown,
+        &[key(KeyCode::PageDown)],
+        "page down",
+    ),
+    bind(
+        Context::Logs,
+        Action::Top,
+        &[ch('g'), key(KeyCode::Home)],
+        "oldest line kept",
+    ),
+    bind(
+        Context::Logs,
+        Action::Follow,
+        &[ch('G'), ch('f'), key(KeyCode::End)],
+        "follow new lines",
+    ),
+    bind(
+        Context::Logs,
+        Action::Timestamps,
+        &[ch('t')],
+        "toggle timestamps",
+    ),
+    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping"),
+    bind(
+        Context::Logs,
+        Action::Back,
+        &[key(KeyCode::Esc), key(KeyCode::Backspace)],
+        "back to the list",
+    ),
 ];
 
 const fn bind(
@@ -163,10 +273,22 @@ mod tests {
 
     #[test]
     fn context_keys_win_over_global_ones() {
-        assert_eq!(lookup(Context::List, &press(KeyCode::Char('j'))), Some(Action::Down));
-        assert_eq!(lookup(Context::Logs, &press(KeyCode::Char('G'))), Some(Action::Follow));
-        assert_eq!(lookup(Context::List, &press(KeyCode::Char('G'))), Some(Action::Bottom));
-        assert_eq!(lookup(Context::Logs, &press(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(
+            lookup(Context::List, &press(KeyCode::Char('j'))),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            lookup(Context::Logs, &press(KeyCode::Char('G'))),
+            Some(Action::Follow)
+        );
+        assert_eq!(
+            lookup(Context::List, &press(KeyCode::Char('G'))),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            lookup(Context::Logs, &press(KeyCode::Char('q'))),
+            Some(Action::Quit)
+        );
     }
 
     #[test]
@@ -184,7 +306,12 @@ mod tests {
                 let clash = a.context == b.context
                     || a.context == Context::Everywhere
                     || b.context == Context::Everywhere;
-                assert!(!(shared && clash), "{:?} and {:?} share a key", a.action, b.action);
+                assert!(
+                    !(shared && clash),
+                    "{:?} and {:?} share a key",
+                    a.action,
+                    b.action
+                );
             }
         }
     }

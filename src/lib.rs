@@ -1,5 +1,8 @@
 //! stacktop: a terminal dashboard for local development stacks.
 
+// Tests may unwrap: a failed unwrap there is a failed test.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod actions;
 pub mod app;
 pub mod collect;

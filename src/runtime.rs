@@ -154,7 +154,11 @@ async fn tick(tx: Sender<Event>) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         interval.tick().await;
-        if tx.send(Event::Tick(Local::now().fixed_offset())).await.is_err() {
+        if tx
+            .send(Event::Tick(Local::now().fixed_offset()))
+            .await
+            .is_err()
+        {
             return;
         }
     }

@@ -26,8 +26,8 @@ impl Tui {
     pub fn enter() -> Result<Self> {
         install_panic_hook();
         setup().context("setting up the terminal")?;
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
-            .context("opening the terminal")?;
+        let terminal =
+            Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
         Ok(Self { terminal })
     }
 

@@ -10,6 +10,11 @@ impl LogsHandle {
     pub fn close(self) {}
 }
 
-pub fn open(_session: u64, _sources: Vec<LogSource>, _tail: usize, _tx: Sender<Event>) -> LogsHandle {
+pub fn open(
+    _session: u64,
+    _sources: Vec<LogSource>,
+    _tail: usize,
+    _tx: Sender<Event>,
+) -> LogsHandle {
     LogsHandle
 }

@@ -141,7 +141,11 @@ impl App {
 
     fn select_first_container(&mut self) {
         self.rebuild_rows();
-        if let Some(at) = self.rows.iter().position(|r| matches!(r, Row::Container(_))) {
+        if let Some(at) = self
+            .rows
+            .iter()
+            .position(|r| matches!(r, Row::Container(_)))
+        {
             self.selected = at;
             self.clamp_offset();
         }

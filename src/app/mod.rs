@@ -291,7 +291,11 @@ impl App {
             ),
             Err(message) => self.say(
                 Level::Error,
-                format!("{}: {} failed: {message}", done.container_name, done.kind.verb()),
+                format!(
+                    "{}: {} failed: {message}",
+                    done.container_name,
+                    done.kind.verb()
+                ),
             ),
         }
     }

@@ -32,7 +32,10 @@ pub fn build(containers: &[Container], scope: Option<&str>, filter: &str) -> Vec
         if !needle.is_empty() && !matches(c, &needle) {
             continue;
         }
-        groups.entry((project.is_none(), project)).or_default().push(c);
+        groups
+            .entry((project.is_none(), project))
+            .or_default()
+            .push(c);
     }
     let mut rows = Vec::new();
     for ((_, project), mut members) in groups {
@@ -46,7 +49,11 @@ pub fn build(containers: &[Container], scope: Option<&str>, filter: &str) -> Vec
 }
 
 fn matches(c: &Container, needle: &str) -> bool {
-    let fields = [c.project.as_deref(), c.service.as_deref(), Some(c.name.as_str())];
+    let fields = [
+        c.project.as_deref(),
+        c.service.as_deref(),
+        Some(c.name.as_str()),
+    ];
     fields
         .into_iter()
         .flatten()

@@ -1,0 +1,512 @@
+//! `update` tests: events in, state and commands out.
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::*;
+use crate::event::LogSource;
+use crate::model::{ContainerState, Health, LogLine, StyledSpan};
+
+fn now() -> DateTime<FixedOffset> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+        .unwrap()
+        .fixed_offset()
+}
+
+fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Container {
+    Container {
+        id: id.into(),
+        name: format!("{}-{service}-{number}", project.unwrap_or("x")),
+        project: project.map(str::to_string),
+        service: project.map(|_| service.to_string()),
+        number: project.map(|_| number),
+        image: "busybox".into(),
+        state: ContainerState::Running,
+        health: Health::None,
+        started_at: Some(Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap()),
+        finished_at: None,
+        restart_count: 0,
+        ports: Vec::new(),
+        tty: false,
+    }
+}
+
+fn stack() -> Vec<Container> {
+    vec![
+        container("w2", Some("shop"), "worker", 2),
+        container("db", Some("shop"), "db", 1),
+        container("w1", Some("shop"), "worker", 1),
+        container("a1", Some("auth"), "api", 1),
+        container("lone", None, "lone", 1),
+    ]
+}
+
+fn app_with(containers: Vec<Container>) -> App {
+    let mut app = App::new(Settings::default(), "unix:///test.sock".into(), now());
+    app.size = (120, 40);
+    app.update(Event::Docker(DockerEvent::Containers(containers)));
+    app
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Event {
+    key(KeyCode::Char(c))
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(ch(c));
+    }
+}
+
+#[test]
+fn rows_group_by_project_with_loose_containers_last() {
+    let app = app_with(stack());
+    let expected = vec![
+        Row::Project(Some("auth".into())),
+        Row::Container("a1".into()),
+        Row::Project(Some("shop".into())),
+        Row::Container("db".into()),
+        Row::Container("w1".into()),
+        Row::Container("w2".into()),
+        Row::Project(None),
+        Row::Container("lone".into()),
+    ];
+    assert_eq!(app.rows, expected);
+}
+
+#[test]
+fn replicas_get_numbered_labels_and_single_services_do_not() {
+    let app = app_with(stack());
+    let label = |id: &str| app.label(app.container(id).unwrap());
+    assert_eq!(label("w1"), "worker-1");
+    assert_eq!(label("w2"), "worker-2");
+    assert_eq!(label("db"), "db");
+    assert_eq!(label("lone"), "x-lone-1");
+}
+
+#[test]
+fn arrows_and_vim_keys_move_within_bounds() {
+    let mut app = app_with(stack());
+    app.update(ch('j'));
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.selected, 2);
+    app.update(ch('G'));
+    assert_eq!(app.selected, app.rows.len() - 1);
+    app.update(ch('j'));
+    assert_eq!(app.selected, app.rows.len() - 1);
+    app.update(ch('g'));
+    assert_eq!(app.selected, 0);
+    app.update(ch('k'));
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn filter_narrows_as_typed_and_enter_selects_first_match() {
+    let mut app = app_with(stack());
+    app.update(ch('/'));
+    assert!(app.filter_editing);
+    type_text(&mut app, "work");
+    assert_eq!(app.rows.len(), 3, "project header and two workers");
+    app.update(key(KeyCode::Enter));
+    assert!(!app.filter_editing);
+    assert_eq!(app.filter, "work");
+    assert_eq!(app.selected_row(), Some(&Row::Container("w1".into())));
+}
+
+#[test]
+fn filter_matches_project_and_container_names_case_insensitively() {
+    let mut app = app_with(stack());
+    app.update(ch('/'));
+    type_text(&mut app, "AUTH");
+    assert_eq!(
+        app.rows,
+        vec![
+            Row::Project(Some("auth".into())),
+            Row::Container("a1".into())
+        ]
+    );
+}
+
+#[test]
+fn escape_clears_the_filter() {
+    let mut app = app_with(stack());
+    app.update(ch('/'));
+    type_text(&mut app, "db");
+    app.update(key(KeyCode::Enter));
+    app.update(key(KeyCode::Esc));
+    assert!(app.filter.is_empty());
+    assert_eq!(app.rows.len(), 8);
+    app.update(ch('/'));
+    type_text(&mut app, "zz");
+    app.update(key(KeyCode::Esc));
+    assert!(!app.filter_editing);
+    assert_eq!(app.rows.len(), 8);
+}
+
+#[test]
+fn selection_follows_its_container_when_the_list_changes() {
+    let mut app = app_with(stack());
+    app.selected = 5; // w2
+    let mut newcomer = container("a2", Some("auth"), "web", 1);
+    newcomer.state = ContainerState::Created;
+    app.update(Event::Docker(DockerEvent::ContainerChanged(newcomer)));
+    assert_eq!(app.selected_row(), Some(&Row::Container("w2".into())));
+    app.update(Event::Docker(DockerEvent::ContainerRemoved("w2".into())));
+    assert!(app.container("w2").is_none());
+    assert!(app.selected < app.rows.len());
+}
+
+#[test]
+fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
+    let mut app = app_with(stack());
+    app.selected = 3; // db
+    let commands = app.update(ch('r'));
+    assert_eq!(
+        commands,
+        vec![Command::Act {
+            kind: ActionKind::Restart,
+            container_id: "db".into(),
+            container_name: "shop-db-1".into(),
+        }]
+    );
+    assert_eq!(app.pending.get("db"), Some(&ActionKind::Restart));
+    assert!(
+        app.update(ch('r')).is_empty(),
+        "no second restart while pending"
+    );
+    app.update(Event::ActionDone(ActionDone {
+        container_id: "db".into(),
+        container_name: "shop-db-1".into(),
+        kind: ActionKind::Restart,
+        result: Err("No such container: db".into()),
+    }));
+    assert!(app.pending.is_empty());
+    assert!(!app.outcomes["db"].ok);
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("No such container"), "{}", status.text);
+}
+
+#[test]
+fn outcomes_and_status_expire_on_ticks() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    app.update(ch('r'));
+    app.update(Event::ActionDone(ActionDone {
+        container_id: "db".into(),
+        container_name: "shop-db-1".into(),
+        kind: ActionKind::Restart,
+        result: Ok(()),
+    }));
+    assert!(app.outcomes.contains_key("db"));
+    app.update(Event::Tick(now() + Age::seconds(10)));
+    assert!(app.outcomes.is_empty());
+    assert!(app.status.is_none());
+}
+
+#[test]
+fn restart_on_a_project_row_restarts_all_its_containers() {
+    let mut app = app_with(stack());
+    app.selected = 2; // shop
+    let commands = app.update(ch('r'));
+    let ids: Vec<String> = commands
+        .into_iter()
+        .map(|c| match c {
+            Command::Act { container_id, .. } => container_id,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(ids, vec!["db", "w1", "w2"]);
+}
+
+#[test]
+fn s_stops_running_and_starts_stopped() {
+    let mut containers = stack();
+    containers[1].state = ContainerState::Exited { code: 0 };
+    let mut app = app_with(containers);
+    app.selected = 3; // db, exited
+    assert!(matches!(
+        app.update(ch('s')).as_slice(),
+        [Command::Act {
+            kind: ActionKind::Start,
+            ..
+        }]
+    ));
+    app.selected = 4; // w1, running
+    assert!(matches!(
+        app.update(ch('s')).as_slice(),
+        [Command::Act {
+            kind: ActionKind::Stop,
+            ..
+        }]
+    ));
+}
+
+fn line(ts_secs: i64, text: &str, source: usize) -> LogLine {
+    LogLine {
+        timestamp: DateTime::from_timestamp(ts_secs, 0),
+        spans: vec![StyledSpan {
+            text: text.into(),
+            ..Default::default()
+        }],
+        source,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn logs_open_on_a_container_and_close_on_escape() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    let commands = app.update(ch('l'));
+    let session = app.logs.as_ref().unwrap().session;
+    assert_eq!(
+        commands,
+        vec![Command::OpenLogs {
+            session,
+            sources: vec![LogSource {
+                container_id: "db".into(),
+                label: "db".into(),
+                tty: false
+            }],
+            tail: 500,
+        }]
+    );
+    assert_eq!(
+        app.update(key(KeyCode::Esc)),
+        vec![Command::CloseLogs { session }]
+    );
+    assert!(app.logs.is_none());
+}
+
+#[test]
+fn project_logs_merge_every_container_in_time_order() {
+    let mut app = app_with(stack());
+    app.selected = 2;
+    app.update(key(KeyCode::Enter));
+    let view = app.logs.as_ref().unwrap();
+    let session = view.session;
+    assert!(view.merged);
+    assert_eq!(view.sources.len(), 3);
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: vec![line(10, "a", 0), line(30, "c", 0)],
+    }));
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: vec![line(20, "b", 1)],
+    }));
+    let texts: Vec<String> = app
+        .logs
+        .as_ref()
+        .unwrap()
+        .buffer
+        .iter()
+        .map(|l| l.text())
+        .collect();
+    assert_eq!(texts, vec!["a", "b", "c"]);
+}
+
+#[test]
+fn lines_from_a_closed_session_are_ignored() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    app.update(ch('l'));
+    let old = app.logs.as_ref().unwrap().session;
+    app.update(key(KeyCode::Esc));
+    app.update(ch('l'));
+    app.update(Event::Log(LogEvent::Lines {
+        session: old,
+        lines: vec![line(1, "stale", 0)],
+    }));
+    assert!(app.logs.as_ref().unwrap().buffer.is_empty());
+}
+
+#[test]
+fn scrolling_up_pauses_and_new_lines_keep_the_view_in_place() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    app.update(ch('l'));
+    let session = app.logs.as_ref().unwrap().session;
+    let batch: Vec<LogLine> = (0..100).map(|i| line(i, "x", 0)).collect();
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: batch,
+    }));
+    app.update(key(KeyCode::Up));
+    let view = app.logs.as_ref().unwrap();
+    assert!(!view.follow);
+    assert_eq!(view.scroll, 1);
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: vec![line(200, "new", 0), line(201, "new", 0)],
+    }));
+    assert_eq!(app.logs.as_ref().unwrap().scroll, 3);
+    app.update(ch('f'));
+    let view = app.logs.as_ref().unwrap();
+    assert!(view.follow);
+    assert_eq!(view.scroll, 0);
+}
+
+#[test]
+fn mouse_wheel_scrolls_logs_and_pauses() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    app.update(ch('l'));
+    let session = app.logs.as_ref().unwrap().session;
+    let batch: Vec<LogLine> = (0..50).map(|i| line(i, "x", 0)).collect();
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: batch,
+    }));
+    app.update(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::ScrollUp,
+        column: 0,
+        row: 0,
+        modifiers: KeyModifiers::NONE,
+    }));
+    let view = app.logs.as_ref().unwrap();
+    assert_eq!(view.scroll, 3);
+    assert!(!view.follow);
+}
+
+#[test]
+fn log_window_is_bounded() {
+    let settings = Settings {
+        log_lines: 100,
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, String::new(), now());
+    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.selected = 3;
+    app.update(ch('l'));
+    let session = app.logs.as_ref().unwrap().session;
+    for chunk in 0..10 {
+        let batch: Vec<LogLine> = (0..100).map(|i| line(chunk * 100 + i, "x", 0)).collect();
+        app.update(Event::Log(LogEvent::Lines {
+            session,
+            lines: batch,
+        }));
+    }
+    let view = app.logs.as_ref().unwrap();
+    assert_eq!(view.buffer.len(), 100);
+    assert_eq!(view.buffer.dropped(), 900);
+    assert_eq!(view.received, 1000);
+}
+
+#[test]
+fn t_and_w_toggle_timestamps_and_wrapping() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    app.update(ch('l'));
+    app.update(ch('t'));
+    app.update(ch('w'));
+    let view = app.logs.as_ref().unwrap();
+    assert!(view.timestamps);
+    assert!(!view.wrap);
+}
+
+#[test]
+fn help_opens_with_question_mark_and_any_key_closes_it() {
+    let mut app = app_with(stack());
+    app.update(ch('?'));
+    assert!(app.show_help);
+    app.update(ch('j'));
+    assert!(!app.show_help);
+    assert_eq!(app.selected, 0, "the closing key does nothing else");
+}
+
+#[test]
+fn quit_keys_and_signals_quit() {
+    for event in [
+        ch('q'),
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Event::Terminate,
+    ] {
+        let mut app = app_with(stack());
+        assert_eq!(app.update(event), vec![Command::Quit]);
+        assert!(app.quit);
+    }
+}
+
+#[test]
+fn quitting_from_the_log_view_closes_its_stream() {
+    let mut app = app_with(stack());
+    app.selected = 3;
+    app.update(ch('l'));
+    let session = app.logs.as_ref().unwrap().session;
+    assert_eq!(
+        app.update(ch('q')),
+        vec![Command::CloseLogs { session }, Command::Quit]
+    );
+}
+
+#[test]
+fn engine_outage_is_reported_and_recovery_clears_it() {
+    let mut app = app_with(stack());
+    app.update(Event::Docker(DockerEvent::Disconnected {
+        endpoint: "unix:///test.sock".into(),
+        error: "connection refused".into(),
+        retry_in: std::time::Duration::from_secs(2),
+    }));
+    assert!(matches!(app.engine, Engine::Down { .. }));
+    assert_eq!(app.containers.len(), 5, "last known list stays");
+    app.update(ch('j'));
+    assert_eq!(app.selected, 1, "keys keep working");
+    app.update(Event::Docker(DockerEvent::Connected {
+        version: "28.2".into(),
+        endpoint: "unix:///test.sock".into(),
+    }));
+    assert_eq!(
+        app.engine,
+        Engine::Up {
+            version: "28.2".into()
+        }
+    );
+}
+
+#[test]
+fn project_scope_hides_other_projects_and_a_toggles_it() {
+    let settings = Settings {
+        project: Some("shop".into()),
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, String::new(), now());
+    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    assert_eq!(app.rows.len(), 4);
+    app.update(ch('a'));
+    assert_eq!(app.rows.len(), 8);
+    app.update(ch('a'));
+    assert_eq!(app.rows.len(), 4);
+}
+
+#[test]
+fn stats_are_dropped_for_removed_containers() {
+    let mut app = app_with(stack());
+    app.update(Event::Docker(DockerEvent::Stats(vec![
+        ("db".into(), Stats::default()),
+        ("w1".into(), Stats::default()),
+    ])));
+    app.update(Event::Docker(DockerEvent::ContainerRemoved("db".into())));
+    assert!(!app.stats.contains_key("db"));
+    assert!(app.stats.contains_key("w1"));
+}
+
+#[test]
+fn page_down_keeps_the_selection_visible() {
+    let many: Vec<Container> = (0..100)
+        .map(|i| container(&format!("c{i:03}"), Some("big"), &format!("svc{i:03}"), 1))
+        .collect();
+    let mut app = app_with(many);
+    app.size = (80, 24);
+    app.update(key(KeyCode::PageDown));
+    let visible = crate::ui::layout::list_rows(app.size);
+    assert_eq!(app.selected, visible);
+    assert!(app.selected >= app.offset && app.selected < app.offset + visible);
+    app.update(ch('G'));
+    assert_eq!(app.offset, app.rows.len() - visible);
+}

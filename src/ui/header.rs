@@ -10,7 +10,10 @@ use crate::app::{App, Engine};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = vec![engine_line(app, theme, area.width), host_line(app, theme)];
+    let lines = vec![
+        engine_line(app, theme, area.width),
+        host_line(app, theme, area.width),
+    ];
     frame.render_widget(Paragraph::new(lines), area);
 }
 
@@ -38,7 +41,7 @@ fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     Line::from(spans)
 }
 
-fn host_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
     if let Some(host) = &app.host {
         let cpu_style = if host.cpu_percent >= 90.0 {
@@ -58,13 +61,21 @@ fn host_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
                 ),
                 theme.text,
             ),
-            Span::styled("  LOAD ", theme.header),
-            Span::styled(
-                format!("{:.2} {:.2} {:.2}", host.load[0], host.load[1], host.load[2]),
-                theme.text,
-            ),
-            Span::styled("  │ ", theme.border),
         ]);
+        // The load is the first thing to go on a narrow screen.
+        if width >= 100 {
+            spans.extend([
+                Span::styled("  LOAD ", theme.header),
+                Span::styled(
+                    format!(
+                        "{:.2} {:.2} {:.2}",
+                        host.load[0], host.load[1], host.load[2]
+                    ),
+                    theme.text,
+                ),
+            ]);
+        }
+        spans.push(Span::styled("  │ ", theme.border));
     }
     spans.extend(counts(app, theme));
     if let Some(project) = &app.scope {
@@ -88,11 +99,14 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
         .count();
     let failing = listed.iter().filter(|c| c.state.is_bad()).count();
     let mut spans = vec![Span::styled(
-        format!("{} containers: {running} running", listed.len()),
+        format!("{}: {running} running", plural(listed.len(), "container")),
         theme.text,
     )];
     if unhealthy > 0 {
-        spans.push(Span::styled(format!(", {unhealthy} unhealthy"), theme.error));
+        spans.push(Span::styled(
+            format!(", {unhealthy} unhealthy"),
+            theme.error,
+        ));
     }
     if failing > 0 {
         spans.push(Span::styled(format!(", {failing} failing"), theme.error));
@@ -117,4 +131,13 @@ pub fn banner<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
         ),
     };
     Some(Line::styled(text, theme.banner))
+}
+
+/// `1 container`, `2 containers`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -11,9 +11,11 @@ use crate::keymap::{BINDINGS, Context, key_label};
 use crate::theme::Theme;
 
 pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = help_lines(theme);
-    let height = (lines.len() as u16 + 2).min(area.height);
-    let width = 66.min(area.width);
+    let left = section_lines(&[Context::List], theme);
+    let right = section_lines(&[Context::Logs, Context::Everywhere], theme);
+    let rows = left.len().max(right.len()) as u16;
+    let height = (rows + 2).min(area.height);
+    let width = 78.min(area.width);
     let [popup] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
@@ -24,18 +26,26 @@ pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_style(theme.border)
         .title(Span::styled(" Keys — any key closes ", theme.title));
+    let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block), popup);
+    frame.render_widget(block, popup);
+    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
 }
 
-fn help_lines<'a>(theme: &Theme) -> Vec<Line<'a>> {
+/// The bindings of `contexts`, each under its title.
+fn section_lines<'a>(contexts: &[Context], theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for context in [Context::List, Context::Logs, Context::Everywhere] {
+    for context in contexts {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::styled(context.title(), theme.header));
-        for binding in BINDINGS.iter().filter(|b| b.context == context) {
+        for binding in BINDINGS.iter().filter(|b| b.context == *context) {
             let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", format::fit(&keys.join(" "), 14)), theme.key),
+                Span::styled(format!(" {}", format::fit(&keys.join(" "), 10)), theme.key),
                 Span::styled(binding.help, theme.text),
             ]));
         }

@@ -94,10 +94,9 @@ fn styled_line<'a>(view: &LogView, line: &LogLine, theme: &Theme) -> Line<'a> {
         _ => Span::raw(" "),
     });
     if view.timestamps {
-        let text = line.timestamp.map_or_else(
-            || "-".repeat(12),
-            |t| t.format("%H:%M:%S%.3f").to_string(),
-        );
+        let text = line
+            .timestamp
+            .map_or_else(|| "-".repeat(12), |t| t.format("%H:%M:%S%.3f").to_string());
         spans.push(Span::styled(format!("{text} "), theme.timestamp));
     }
     if view.merged
@@ -127,9 +126,10 @@ fn prefix_width(view: &LogView) -> usize {
         .min(20)
 }
 
-/// Splits a line into rows of at most `width` cells, keeping styles.
+/// Splits a line into rows of at most `width` cells, keeping styles;
+/// continuation rows are indented past the stderr mark.
 fn wrap(line: Line<'_>, width: usize) -> Vec<Line<'_>> {
-    let width = width.max(1);
+    let width = width.max(2);
     let mut rows = vec![Vec::new()];
     let mut used = 0;
     for span in line.spans {
@@ -140,8 +140,8 @@ fn wrap(line: Line<'_>, width: usize) -> Vec<Line<'_>> {
                 if let Some(row) = rows.last_mut() {
                     row.push(Span::styled(std::mem::take(&mut piece), span.style));
                 }
-                rows.push(Vec::new());
-                used = 0;
+                rows.push(vec![Span::raw(" ")]);
+                used = 1;
             }
             piece.push(c);
             used += w;

@@ -102,7 +102,10 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn empty_text(app: &App) -> String {
     if !app.filter.is_empty() {
-        format!("no container matches \"{}\" (Esc clears the filter)", app.filter)
+        format!(
+            "no container matches \"{}\" (Esc clears the filter)",
+            app.filter
+        )
     } else if let Some(project) = &app.scope {
         format!("no containers in project {project} (a: show all projects)")
     } else {
@@ -134,12 +137,18 @@ fn project_line<'a>(app: &App, name: Option<&str>, index: usize, theme: &Theme) 
     let mut spans = vec![
         Span::styled(format!("▾ {}", name.unwrap_or(NO_PROJECT)), theme.project),
         Span::styled(
-            format!("  {} containers, {running} running", containers.len()),
+            format!(
+                "  {}, {running} running",
+                header::plural(containers.len(), "container")
+            ),
             theme.muted,
         ),
     ];
     if troubled > 0 {
-        spans.push(Span::styled(format!(", {troubled} need attention"), theme.error));
+        spans.push(Span::styled(
+            format!(", {troubled} need attention"),
+            theme.error,
+        ));
     }
     Line::from(spans)
 }
@@ -157,7 +166,10 @@ fn container_line<'a>(app: &App, c: &Container, cols: &[Column], theme: &Theme) 
         (health.into(), health_style),
         (uptime(app, c), theme.text),
         (c.restart_count.to_string(), restart_style(c, theme)),
-        (stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent)), theme.text),
+        (
+            stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent)),
+            theme.text,
+        ),
         (stats.map_or("—".into(), memory), theme.text),
         (ports(c), theme.muted),
         (c.image.clone(), theme.muted),
@@ -244,7 +256,10 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     }
     let mut spans = Vec::new();
     if !app.filter.is_empty() {
-        spans.push(Span::styled(format!(" filter: {} ", app.filter), theme.filter));
+        spans.push(Span::styled(
+            format!(" filter: {} ", app.filter),
+            theme.filter,
+        ));
     }
     let hints = [
         ("?", "help"),

@@ -1,0 +1,434 @@
+#![allow(clippy::unwrap_used)]
+//! Snapshot tests of every view at 120x40 and 80x24, from fixed state,
+//! plus checks of cell styles that text snapshots cannot see.
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use stacktop::app::App;
+use stacktop::config::Settings;
+use stacktop::event::{ActionDone, ActionKind, DockerEvent, Event, LogEvent};
+use stacktop::model::{
+    Container, ContainerState, Health, HostSnapshot, LogLine, LogStream, PortMapping, SgrColor,
+    SgrStyle, Stats, StyledSpan,
+};
+use stacktop::theme::Theme;
+use stacktop::ui;
+
+const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
+
+fn now() -> DateTime<FixedOffset> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+        .unwrap()
+        .fixed_offset()
+}
+
+fn at(h: u32, m: u32, s: u32) -> Option<DateTime<Utc>> {
+    Some(Utc.with_ymd_and_hms(2026, 11, 25, h, m, s).unwrap())
+}
+
+fn container(id: &str, service: &str, number: u32) -> Container {
+    Container {
+        id: id.into(),
+        name: format!("stacktop-test-{service}-{number}"),
+        project: Some("stacktop-test".into()),
+        service: Some(service.into()),
+        number: Some(number),
+        image: "stacktop-test/busybox:latest".into(),
+        state: ContainerState::Running,
+        health: Health::None,
+        started_at: at(10, 30, 0),
+        finished_at: None,
+        restart_count: 0,
+        ports: Vec::new(),
+        tty: false,
+    }
+}
+
+fn stack() -> Vec<Container> {
+    let mut healthy = container("healthy", "healthy", 1);
+    healthy.health = Health::Healthy;
+    healthy.ports = vec![PortMapping {
+        host_ip: "127.0.0.1".into(),
+        host_port: 18080,
+        container_port: 8080,
+        protocol: "tcp".into(),
+    }];
+    let mut unhealthy = container("unhealthy", "unhealthy", 1);
+    unhealthy.health = Health::Unhealthy;
+    let mut crash = container("crashloop", "crashloop", 1);
+    crash.state = ContainerState::Exited { code: 3 };
+    crash.restart_count = 7;
+    let mut restarting = container("flaky", "flaky", 1);
+    restarting.state = ContainerState::Restarting;
+    restarting.restart_count = 2;
+    let mut starting = container("db", "db", 1);
+    starting.health = Health::Starting;
+    starting.started_at = at(11, 59, 50);
+    starting.image = "postgres:16-alpine".into();
+    let mut done = container("migrate", "migrate", 1);
+    done.state = ContainerState::Exited { code: 0 };
+    let mut loose = container("loose", "", 1);
+    loose.name = "adminer".into();
+    loose.project = None;
+    loose.service = None;
+    loose.number = None;
+    loose.image = "adminer:4".into();
+    loose.started_at = at(2, 0, 0);
+    vec![
+        container("ticker", "ticker", 1),
+        healthy,
+        unhealthy,
+        crash,
+        restarting,
+        starting,
+        done,
+        container("worker1", "worker", 1),
+        container("worker2", "worker", 2),
+        loose,
+    ]
+}
+
+fn stats() -> Vec<(String, Stats)> {
+    let mb = 1024 * 1024;
+    vec![
+        (
+            "ticker".into(),
+            Stats {
+                cpu_percent: 0.4,
+                mem_used: 2 * mb,
+                mem_limit: 0,
+            },
+        ),
+        (
+            "healthy".into(),
+            Stats {
+                cpu_percent: 1.25,
+                mem_used: 3 * mb,
+                mem_limit: 512 * mb,
+            },
+        ),
+        (
+            "unhealthy".into(),
+            Stats {
+                cpu_percent: 0.0,
+                mem_used: 900 * 1024,
+                mem_limit: 0,
+            },
+        ),
+        (
+            "db".into(),
+            Stats {
+                cpu_percent: 112.5,
+                mem_used: 180 * mb,
+                mem_limit: 2048 * mb,
+            },
+        ),
+        (
+            "worker1".into(),
+            Stats {
+                cpu_percent: 0.1,
+                mem_used: mb,
+                mem_limit: 0,
+            },
+        ),
+        (
+            "worker2".into(),
+            Stats {
+                cpu_percent: 0.1,
+                mem_used: mb,
+                mem_limit: 0,
+            },
+        ),
+    ]
+}
+
+fn overview_app(size: (u16, u16)) -> App {
+    let mut app = App::new(
+        Settings::default(),
+        "unix:///var/run/docker.sock".into(),
+        now(),
+    );
+    app.size = size;
+    app.update(Event::Docker(DockerEvent::Connected {
+        version: "28.2.2".into(),
+        endpoint: "unix:///var/run/docker.sock".into(),
+    }));
+    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.update(Event::Docker(DockerEvent::Stats(stats())));
+    app.update(Event::Host(HostSnapshot {
+        cpu_percent: 12.5,
+        mem_used: 3_400_000_000,
+        mem_total: 25_000_000_000,
+        load: [0.42, 0.3, 0.25],
+    }));
+    app
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
+    let (w, h) = app.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::render(app, theme, f)).unwrap();
+    terminal
+}
+
+fn snapshot(name: &str, build: impl Fn((u16, u16)) -> App) {
+    let theme = Theme::default();
+    for size in SIZES {
+        let app = build(size);
+        let terminal = draw(&app, &theme);
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), terminal.backend());
+    }
+}
+
+#[test]
+fn overview() {
+    snapshot("overview", |size| {
+        let mut app = overview_app(size);
+        press(&mut app, KeyCode::Down);
+        app
+    });
+}
+
+#[test]
+fn overview_with_actions_in_progress_and_failed() {
+    snapshot("overview_actions", |size| {
+        let mut app = overview_app(size);
+        for _ in 0..2 {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Char('r'));
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Char('r'));
+        app.update(Event::ActionDone(ActionDone {
+            container_id: "unhealthy".into(),
+            container_name: "stacktop-test-unhealthy-1".into(),
+            kind: ActionKind::Restart,
+            result: Err("Cannot restart container unhealthy: permission denied".into()),
+        }));
+        app
+    });
+}
+
+#[test]
+fn overview_while_filtering() {
+    snapshot("overview_filter", |size| {
+        let mut app = overview_app(size);
+        press(&mut app, KeyCode::Char('/'));
+        for c in "work".chars() {
+            press(&mut app, KeyCode::Char(c));
+        }
+        app
+    });
+}
+
+#[test]
+fn overview_with_engine_down() {
+    snapshot("overview_engine_down", |size| {
+        let mut app = overview_app(size);
+        app.update(Event::Docker(DockerEvent::Disconnected {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            error: "connection refused".into(),
+            retry_in: std::time::Duration::from_millis(2000),
+        }));
+        app
+    });
+}
+
+#[test]
+fn overview_before_first_data() {
+    snapshot("overview_connecting", |size| {
+        let mut app = App::new(Settings::default(), "tcp://127.0.0.1:2375".into(), now());
+        app.size = size;
+        app
+    });
+}
+
+fn log_line(secs: u32, source: usize, stream: LogStream, spans: Vec<StyledSpan>) -> LogLine {
+    LogLine {
+        timestamp: Some(
+            Utc.with_ymd_and_hms(2026, 11, 25, 11, 59, 0).unwrap()
+                + chrono::Duration::milliseconds(i64::from(secs) * 1000 + 125),
+        ),
+        stream,
+        source,
+        spans,
+    }
+}
+
+fn plain(text: &str) -> StyledSpan {
+    StyledSpan {
+        text: text.into(),
+        style: SgrStyle::default(),
+    }
+}
+
+fn sample_lines(sources: usize) -> Vec<LogLine> {
+    let green = StyledSpan {
+        text: "green 10".into(),
+        style: SgrStyle {
+            fg: Some(SgrColor::Indexed(2)),
+            bold: true,
+            ..SgrStyle::default()
+        },
+    };
+    let mut lines = Vec::new();
+    for i in 0..40 {
+        let source = i as usize % sources;
+        lines.push(log_line(
+            i,
+            source,
+            LogStream::Stdout,
+            vec![plain(&format!("tick {i}"))],
+        ));
+        if i % 5 == 4 {
+            lines.push(log_line(
+                i,
+                source,
+                LogStream::Stderr,
+                vec![plain(&format!("warn {i}"))],
+            ));
+        }
+        if i % 10 == 9 {
+            lines.push(log_line(
+                i,
+                source,
+                LogStream::Stdout,
+                vec![plain("color: "), green.clone()],
+            ));
+        }
+    }
+    let long = "a very long line that goes on and on ".repeat(5);
+    lines.push(log_line(41, 0, LogStream::Stdout, vec![plain(&long)]));
+    lines
+}
+
+fn log_app(size: (u16, u16), project: bool) -> App {
+    let mut app = overview_app(size);
+    let row = if project { 0 } else { 1 };
+    for _ in 0..row {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Char('l'));
+    let view = app.logs.as_ref().unwrap();
+    let session = view.session;
+    let sources = view.sources.len();
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: sample_lines(sources),
+    }));
+    app
+}
+
+#[test]
+fn log_view_following() {
+    snapshot("logs_follow", |size| log_app(size, false));
+}
+
+#[test]
+fn log_view_paused_with_timestamps_no_wrap() {
+    snapshot("logs_paused_timestamps", |size| {
+        let mut app = log_app(size, false);
+        press(&mut app, KeyCode::Char('t'));
+        press(&mut app, KeyCode::Char('w'));
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Up);
+        }
+        app
+    });
+}
+
+#[test]
+fn log_view_merged_project() {
+    snapshot("logs_merged", |size| {
+        let mut app = log_app(size, true);
+        let session = app.logs.as_ref().unwrap().session;
+        app.update(Event::Log(LogEvent::Ended {
+            session,
+            source: 3,
+            reason: "container exited (3)".into(),
+        }));
+        app
+    });
+}
+
+#[test]
+fn help_overlay() {
+    snapshot("help", |size| {
+        let mut app = overview_app(size);
+        press(&mut app, KeyCode::Char('?'));
+        app
+    });
+}
+
+#[test]
+fn tiny_terminal_says_it_is_too_small() {
+    let theme = Theme::default();
+    let mut app = overview_app((20, 5));
+    app.size = (20, 5);
+    let terminal = draw(&app, &theme);
+    insta::assert_snapshot!("too_small_20x5", terminal.backend());
+}
+
+/// Finds the first cell whose row text contains `needle`; returns its row.
+fn row_of(terminal: &Terminal<TestBackend>, needle: &str) -> u16 {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .find(|y| {
+            let text: String = (0..buffer.area.width)
+                .map(|x| buffer[(x, *y)].symbol().to_string())
+                .collect();
+            text.contains(needle)
+        })
+        .unwrap_or_else(|| panic!("{needle} not on screen"))
+}
+
+#[test]
+fn troubled_rows_use_the_error_role_and_selection_its_own() {
+    let theme = Theme::default();
+    let mut app = overview_app((120, 40));
+    press(&mut app, KeyCode::Down);
+    let terminal = draw(&app, &theme);
+    let buffer = terminal.backend().buffer();
+    let bad = row_of(&terminal, "✗ unhealthy");
+    assert_eq!(buffer[(0, bad)].symbol(), "!");
+    assert_eq!(buffer[(3, bad)].fg, theme.error.fg.unwrap());
+    let selected = row_of(&terminal, "crashloop");
+    assert_eq!(buffer[(3, selected)].bg, Color::Cyan);
+    assert_eq!(buffer[(3, bad)].bg, Color::Reset);
+    let fine = row_of(&terminal, "✓ healthy");
+    assert_eq!(buffer[(0, fine)].symbol(), " ");
+}
+
+#[test]
+fn log_colours_come_from_sgr_and_stderr_is_marked() {
+    let theme = Theme::default();
+    let app = log_app((120, 40), false);
+    let terminal = draw(&app, &theme);
+    let buffer = terminal.backend().buffer();
+    let green = row_of(&terminal, "green 10");
+    let x = (0..120)
+        .find(|x| buffer[(*x, green)].symbol() == "g" && buffer[(*x + 1, green)].symbol() == "r")
+        .unwrap();
+    assert_eq!(buffer[(x, green)].fg, Color::Green);
+    let warn = row_of(&terminal, "warn 39");
+    assert_eq!(buffer[(0, warn)].symbol(), "▌");
+    assert_eq!(buffer[(0, warn)].fg, theme.stderr.fg.unwrap());
+}
+
+#[test]
+fn a_custom_theme_changes_colours_without_code() {
+    let theme = Theme::parse("[roles]\nerror = { fg = \"#ff00ff\" }\n", None).unwrap();
+    let app = overview_app((120, 40));
+    let terminal = draw(&app, &theme);
+    let buffer = terminal.backend().buffer();
+    let bad = row_of(&terminal, "✗ unhealthy");
+    assert_eq!(buffer[(3, bad)].fg, Color::Rgb(255, 0, 255));
+}
