@@ -73,6 +73,7 @@ async fn event_loop(
                 .context("drawing")?;
             dirty = false;
             next_frame = Instant::now() + FRAME;
+            debug_panic();
         }
         let first = tokio::select! {
             event = rx.recv() => event,
@@ -100,6 +101,14 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
+    }
+}
+
+/// Panics when `STACKTOP_DEBUG_PANIC` is set: lets tests prove the terminal
+/// is restored and the message printed when something goes badly wrong.
+fn debug_panic() {
+    if std::env::var_os("STACKTOP_DEBUG_PANIC").is_some() {
+        panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
     }
 }
 
