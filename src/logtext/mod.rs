@@ -1,0 +1,70 @@
+//! Turning raw log bytes into safe, styled lines.
+//!
+//! Log text comes from programs we do not control: it may hold cursor moves,
+//! OSC title or clipboard writes, or bytes that are not UTF-8. Only SGR
+//! styles survive, as [`SgrStyle`](crate::model::SgrStyle); everything else
+//! is removed here, before any of it can reach the terminal.
+//!
+//! What [`sanitize_line`] guarantees, for any input:
+//! - no ESC, no C0 control (tabs become spaces up to the next 8-column
+//!   stop), no DEL, no C1 control (U+0080..U+009F) in the output;
+//! - no bidi embedding, override, isolate or mark, and no U+2028/U+2029;
+//! - invalid UTF-8 shows as U+FFFD;
+//! - a carriage return starts the line over once text follows it, so a
+//!   progress bar shows its last state; a trailing CR changes nothing;
+//! - spans are never empty and adjacent spans differ in style; an empty
+//!   line (or one of only controls) gives an empty `Vec`.
+
+mod lines;
+mod parser;
+mod sgr;
+mod spans;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::StyledSpan;
+
+pub use lines::LineSplitter;
+
+/// Longest line kept, in bytes; the rest of a longer line is cut off.
+pub const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// Sanitises one line (without its newline) into styled spans.
+pub fn sanitize_line(raw: &[u8]) -> Vec<StyledSpan> {
+    let mut sanitizer = parser::Sanitizer::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        sanitizer.feed_str(chunk.valid());
+        // Each chunk ends in at most one maximal invalid sequence, which
+        // becomes one U+FFFD, as in `String::from_utf8_lossy`.
+        if !chunk.invalid().is_empty() {
+            sanitizer.feed_char(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    sanitizer.finish()
+}
+
+/// Longest timestamp looked for; keeps a line without one from being
+/// scanned to its end for a space.
+const MAX_TIMESTAMP_BYTES: usize = 40;
+
+/// Splits the RFC 3339 timestamp the engine puts before each line when
+/// asked for timestamps; returns the rest of the line.
+pub fn split_timestamp(raw: &[u8]) -> (Option<DateTime<Utc>>, &[u8]) {
+    if !raw.first().is_some_and(u8::is_ascii_digit) {
+        return (None, raw);
+    }
+    let head = &raw[..raw.len().min(MAX_TIMESTAMP_BYTES)];
+    let Some(space) = head.iter().position(|b| *b == b' ') else {
+        return (None, raw);
+    };
+    let parsed = std::str::from_utf8(&raw[..space])
+        .ok()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.with_timezone(&Utc));
+    match parsed {
+        Some(ts) => (Some(ts), &raw[space + 1..]),
+        None => (None, raw),
+    }
+}
