@@ -84,11 +84,23 @@ impl LogBuffer {
     /// Adds a line in timestamp order (lines from several containers can
     /// arrive slightly out of order), dropping the oldest past capacity.
     pub fn push(&mut self, line: LogLine) {
+        if self.lines.len() >= self.capacity && self.older_than_window(&line) {
+            // It would be dropped at once: skip the walk through the window.
+            self.dropped += 1;
+            return;
+        }
         let at = self.insert_position(&line);
         self.lines.insert(at, line);
         if self.lines.len() > self.capacity {
             self.lines.pop_front();
             self.dropped += 1;
+        }
+    }
+
+    fn older_than_window(&self, line: &LogLine) -> bool {
+        match (line.timestamp, self.lines.front().and_then(|l| l.timestamp)) {
+            (Some(ts), Some(first)) => ts < first,
+            _ => false,
         }
     }
 
@@ -133,5 +145,54 @@ impl LogBuffer {
 
     pub fn clear(&mut self) {
         self.lines.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> LogLine {
+        LogLine {
+            timestamp: DateTime::from_timestamp(secs, 0),
+            ..LogLine::default()
+        }
+    }
+
+    fn times(buffer: &LogBuffer) -> Vec<i64> {
+        buffer
+            .iter()
+            .map(|l| l.timestamp.map_or(-1, |t| t.timestamp()))
+            .collect()
+    }
+
+    #[test]
+    fn late_lines_are_inserted_in_time_order() {
+        let mut buffer = LogBuffer::new(10);
+        for secs in [1, 3, 2, 5, 4] {
+            buffer.push(at(secs));
+        }
+        assert_eq!(times(&buffer), vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn lines_without_timestamp_go_last() {
+        let mut buffer = LogBuffer::new(10);
+        buffer.push(at(5));
+        buffer.push(LogLine::default());
+        buffer.push(at(6));
+        assert_eq!(times(&buffer), vec![5, -1, 6]);
+    }
+
+    #[test]
+    fn full_window_drops_the_oldest_and_lines_older_than_it() {
+        let mut buffer = LogBuffer::new(3);
+        for secs in [10, 11, 12, 13] {
+            buffer.push(at(secs));
+        }
+        assert_eq!(times(&buffer), vec![11, 12, 13]);
+        buffer.push(at(1));
+        assert_eq!(times(&buffer), vec![11, 12, 13]);
+        assert_eq!(buffer.dropped(), 2);
     }
 }
