@@ -43,13 +43,16 @@ detect_compose() {
     fi
 }
 
-# compose PROJECT ARGS... : runs compose on the test stack file under PROJECT.
-compose() {
-    local project="$1"
-    shift
+# compose_file FILE PROJECT ARGS... : runs compose on FILE under PROJECT.
+compose_file() {
+    local file="$1" project="$2"
+    shift 2
     [ "${#COMPOSE_CMD[@]}" -gt 0 ] || detect_compose
-    "${COMPOSE_CMD[@]}" -p "$project" -f "$COMPOSE_FILE_PATH" "$@"
+    "${COMPOSE_CMD[@]}" -p "$project" -f "$file" "$@"
 }
+
+# compose PROJECT ARGS... : runs compose on the test stack file under PROJECT.
+compose() { compose_file "$COMPOSE_FILE_PATH" "$@"; }
 
 # Runs a privileged command: directly as root, else through passwordless sudo.
 as_root() {
@@ -106,19 +109,22 @@ ensure_engine() {
     info "docker info failed: starting dockerd (log: $log)"
     # setsid + nohup: the engine must outlive this script and its process group.
     as_root setsid nohup dockerd >"$log" 2>&1 </dev/null &
-    local start
+    local pid=$! start _ why="did not answer 'docker info' within 60 s"
     start=$(now)
-    local _
-    for _ in $(seq 1 60); do
+    for _ in $(seq 1 120); do
         if docker info >/dev/null 2>&1; then
-            info "dockerd answered after $(elapsed_since "$start") s"
+            info "dockerd (pid $pid) answered after $(elapsed_since "$start") s"
             return
         fi
-        sleep 1
+        if ! kill -0 "$pid" 2>/dev/null; then
+            why="exited before answering"
+            break
+        fi
+        sleep 0.5
     done
     printf '%s\n' "---- last lines of $log ----" >&2
     tail -n 30 "$log" >&2 || true
-    die "dockerd did not answer 'docker info' within 60 s (see $log)"
+    die "dockerd $why (log: $log)"
 }
 
 # container_of PROJECT SERVICE [NUMBER]: name of a compose container, found by labels.
