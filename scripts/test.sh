@@ -6,8 +6,9 @@
 # 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux)
 # 2. makes sure a Docker engine answers (starts dockerd if needed, and leaves it running)
 # 3. builds the fixture images (only when missing or changed)
-# 4. brings up the test stack (tests/stack/compose.yaml) and waits for its health states
-# 5. builds the release binary and runs `cargo test --all-targets`
+# 4. builds the release binary and the tests
+# 5. brings up the test stack (tests/stack/compose.yaml), waits for its health
+#    states, and runs `cargo test --all-targets`
 # 6. always tears the stack down (containers, network, volumes) on exit
 #
 # Exported to the tests:
@@ -75,6 +76,16 @@ info "compose: ${COMPOSE_CMD[*]} ($("${COMPOSE_CMD[@]}" version --short 2>/dev/n
 
 "$REPO_ROOT/scripts/build-fixtures.sh"
 
+# Compile everything before the stack starts, so the tests meet a young stack
+# (low restart counts, short logs) however long a cold build takes.
+step "Building the release binary and the tests"
+cargo build --release
+cargo test --all-targets --no-run "$@"
+
+export STACKTOP_BIN="$TARGET_DIR/release/stacktop"
+export STACKTOP_TEST_COMPOSE_FILE="$COMPOSE_FILE_PATH"
+[ -x "$STACKTOP_BIN" ] || die "release binary not found at $STACKTOP_BIN"
+
 trap teardown EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -84,17 +95,10 @@ step "Starting the test stack '$STACKTOP_TEST_PROJECT' (healthy on 127.0.0.1:$ST
 # carry old restart counts and logs into the tests.
 compose "$STACKTOP_TEST_PROJECT" --profile bench down --volumes --remove-orphans --timeout 5 >/dev/null 2>&1 || true
 up_start=$(now)
-compose "$STACKTOP_TEST_PROJECT" up -d --quiet-pull 2>&1 | sed 's/^/    /' >&2 ||
+compose "$STACKTOP_TEST_PROJECT" up -d 2>&1 | sed 's/^/    /' >&2 ||
     die "could not start the test stack (is 127.0.0.1:$STACKTOP_TEST_HTTP_PORT taken? set STACKTOP_TEST_HTTP_PORT)"
 info "stack created in $(elapsed_since "$up_start") s"
 wait_for_health "$STACKTOP_TEST_PROJECT"
-
-step "Building the release binary"
-cargo build --release
-
-export STACKTOP_BIN="$TARGET_DIR/release/stacktop"
-export STACKTOP_TEST_COMPOSE_FILE="$COMPOSE_FILE_PATH"
-[ -x "$STACKTOP_BIN" ] || die "release binary not found at $STACKTOP_BIN"
 
 step "Running cargo test --all-targets $*"
 info "STACKTOP_TEST_PROJECT=$STACKTOP_TEST_PROJECT STACKTOP_BIN=$STACKTOP_BIN"
