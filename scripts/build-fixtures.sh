@@ -46,12 +46,12 @@ build_busybox() {
 
     local current
     current=$(docker image inspect -f '{{index .Config.Labels "org.stacktop.recipe-hash"}}' \
-        "$STACKTOP_TEST_IMAGE" 2>/dev/null || true)
+        "$FIXTURE_IMAGE" 2>/dev/null || true)
     if [ "$force" -eq 0 ] && [ "$current" = "$hash" ]; then
-        info "$STACKTOP_TEST_IMAGE is up to date (recipe $hash)"
+        info "$FIXTURE_IMAGE is up to date (recipe $hash)"
         return
     fi
-    info "building $STACKTOP_TEST_IMAGE (recipe $hash, was '${current:-missing}') from $busybox"
+    info "building $FIXTURE_IMAGE (recipe $hash, was '${current:-missing}') from $busybox"
 
     local context
     context=$(mktemp -d)
@@ -60,14 +60,14 @@ build_busybox() {
 
     local start output status=0
     start=$(now)
-    output=$(docker build --build-arg "RECIPE_HASH=$hash" -t "$STACKTOP_TEST_IMAGE" "$context" 2>&1) ||
+    output=$(docker build --build-arg "RECIPE_HASH=$hash" -t "$FIXTURE_IMAGE" "$context" 2>&1) ||
         status=$?
     rm -rf "$context"
     if [ "$status" -ne 0 ]; then
         printf '%s\n' "$output" >&2
-        die "docker build of $STACKTOP_TEST_IMAGE failed (exit $status)"
+        die "docker build of $FIXTURE_IMAGE failed (exit $status)"
     fi
-    info "built $STACKTOP_TEST_IMAGE in $(elapsed_since "$start") s"
+    info "built $FIXTURE_IMAGE in $(elapsed_since "$start") s"
 }
 
 step "Building fixture images"

@@ -4,7 +4,6 @@
 # Environment (all optional):
 #   STACKTOP_TEST_PROJECT    compose project of the test stack   (default stacktop-test)
 #   STACKTOP_TEST_HTTP_PORT  host port of the `healthy` service  (default 18080, bound to 127.0.0.1)
-#   STACKTOP_TEST_IMAGE      fixture image tag                   (default stacktop-test/busybox:latest)
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK_DIR="$REPO_ROOT/tests/stack"
@@ -13,7 +12,9 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
 
 export STACKTOP_TEST_PROJECT="${STACKTOP_TEST_PROJECT:-stacktop-test}"
 export STACKTOP_TEST_HTTP_PORT="${STACKTOP_TEST_HTTP_PORT:-18080}"
-export STACKTOP_TEST_IMAGE="${STACKTOP_TEST_IMAGE:-stacktop-test/busybox:latest}"
+# The fixture image every service of tests/stack/*.yaml runs (named there too).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+FIXTURE_IMAGE="stacktop-test/busybox:latest"
 
 # The legacy builder works everywhere we run (no buildx on these machines);
 # asking for BuildKit without buildx is a hard error, so never ask for it.
@@ -30,7 +31,7 @@ die() {
 now() { date +%s.%N; }
 elapsed_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-# Prints the compose command, preferring the v2 plugin (`docker compose`) and
+# Sets COMPOSE_CMD to the compose command, preferring the v2 plugin (`docker compose`) and
 # falling back to v1 (`docker-compose`). Both understand tests/stack/compose.yaml.
 COMPOSE_CMD=()
 detect_compose() {
@@ -72,9 +73,8 @@ deb_installed() {
 # Installs the Debian packages the test environment needs, only those missing.
 ensure_packages() {
     local missing=()
-    command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-    # docker.io brings /usr/bin/docker; a CLI elsewhere in PATH is fine too.
-    if ! command -v docker >/dev/null 2>&1 && [[ " ${missing[*]} " != *" docker.io "* ]]; then
+    # docker.io brings both; a docker CLI from elsewhere in PATH is fine too.
+    if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
         missing+=(docker.io)
     fi
     if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
