@@ -160,7 +160,11 @@ stop_stacktop() {
         [ "$(tmux_ display-message -p -t bench: '#{pane_dead}' 2>/dev/null)" = 1 ] && break
         sleep 0.2
     done
+    local socket_path
+    socket_path=$(tmux_ display-message -p '#{socket_path}' 2>/dev/null || true)
     tmux_ kill-server 2>/dev/null || true
+    # kill-server leaves the socket file behind.
+    [ -z "$socket_path" ] || rm -f "$socket_path"
     TMUX_STARTED=0
 }
 

@@ -214,6 +214,8 @@ pub fn require_engine() {
 /// status can be read with [`Tmux::exit_status`].
 pub struct Tmux {
     socket: String,
+    /// The server's socket file: `kill-server` leaves it behind, so Drop removes it.
+    socket_path: Option<PathBuf>,
     session: String,
     config: PathBuf,
 }
@@ -236,8 +238,9 @@ impl Tmux {
              set -g status off\n",
         )
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
-        let tmux = Tmux {
+        let mut tmux = Tmux {
             socket,
+            socket_path: None,
             session: session.to_string(),
             config,
         };
@@ -266,6 +269,7 @@ impl Tmux {
                 panic!("cannot run tmux ({e}); run scripts/test.sh, which installs it")
             });
         must_succeed("tmux", &args, out);
+        tmux.socket_path = Some(PathBuf::from(tmux.format("#{socket_path}")));
         tmux
     }
 
@@ -400,5 +404,8 @@ impl Drop for Tmux {
             .args(["-L", &self.socket, "kill-server"])
             .output();
         let _ = std::fs::remove_file(&self.config);
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
