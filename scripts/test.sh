@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# THE test command: sets up everything the tests need, runs them, cleans up.
+#
+#   scripts/test.sh [extra args for cargo test...]
+#
+# 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux)
+# 2. makes sure a Docker engine answers (starts dockerd if needed, and leaves it running)
+# 3. builds the fixture images (only when missing or changed)
+# 4. builds the release binary and the tests
+# 5. brings up the test stack (tests/stack/compose.yaml), waits for its health
+#    states, and runs `cargo test --all-targets`
+# 6. always tears the stack down (containers, network, volumes) on exit
+#
+# Exported to the tests:
+#   STACKTOP_TEST_PROJECT       compose project name (default stacktop-test)
+#   STACKTOP_TEST_HTTP_PORT     127.0.0.1 port of the `healthy` service (default 18080)
+#   STACKTOP_TEST_COMPOSE_FILE  absolute path of tests/stack/compose.yaml
+#   STACKTOP_BIN                absolute path of the release binary (for end-to-end tests)
+#
+# Use another project name and port while the default stack is in use:
+#   STACKTOP_TEST_PROJECT=stacktop-mine STACKTOP_TEST_HTTP_PORT=18181 scripts/test.sh
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+HEALTH_TIMEOUT_SECS=60
+
+teardown() {
+    local status=$?
+    step "Tearing down the test stack '$STACKTOP_TEST_PROJECT' (the Docker engine keeps running)"
+    if docker info >/dev/null 2>&1 && [ "${#COMPOSE_CMD[@]}" -gt 0 ]; then
+        compose "$STACKTOP_TEST_PROJECT" --profile bench down --volumes --remove-orphans --timeout 5 \
+            >/dev/null 2>&1 || info "warning: tearing down the stack failed"
+    fi
+    if [ "$status" -eq 0 ]; then
+        step "All done: tests passed"
+    else
+        printf '\nFAILED (exit %s)\n' "$status" >&2
+    fi
+    exit "$status"
+}
+
+wait_for_health() {
+    local project="$1" start
+    start=$(now)
+    local deadline=$((SECONDS + HEALTH_TIMEOUT_SECS))
+    local healthy unhealthy h u
+    healthy=$(container_of "$project" healthy)
+    unhealthy=$(container_of "$project" unhealthy)
+    [ -n "$healthy" ] || die "no container for service 'healthy' in project $project"
+    [ -n "$unhealthy" ] || die "no container for service 'unhealthy' in project $project"
+    while :; do
+        h=$(health_of "$healthy")
+        u=$(health_of "$unhealthy")
+        if [ "$h" = healthy ] && [ "$u" = unhealthy ]; then
+            info "healthy is healthy, unhealthy is unhealthy after $(elapsed_since "$start") s"
+            return
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            docker ps -a --filter "label=com.docker.compose.project=$project" \
+                --format '{{.Names}}  {{.Status}}' >&2
+            die "after ${HEALTH_TIMEOUT_SECS} s: $healthy is '$h' (want healthy), $unhealthy is '$u' (want unhealthy)"
+        fi
+        sleep 0.5
+    done
+}
+
+step "Checking packages"
+ensure_packages
+
+step "Checking the Docker engine"
+ensure_engine
+detect_compose
+info "compose: ${COMPOSE_CMD[*]} ($("${COMPOSE_CMD[@]}" version --short 2>/dev/null || echo '?'))"
+
+"$REPO_ROOT/scripts/build-fixtures.sh"
+
+# Compile everything before the stack starts, so the tests meet a young stack
+# (low restart counts, short logs) however long a cold build takes.
+step "Building the release binary and the tests"
+cargo build --release
+cargo test --all-targets --no-run "$@"
+
+export STACKTOP_BIN="$TARGET_DIR/release/stacktop"
+export STACKTOP_TEST_COMPOSE_FILE="$COMPOSE_FILE_PATH"
+[ -x "$STACKTOP_BIN" ] || die "release binary not found at $STACKTOP_BIN"
+
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+step "Starting the test stack '$STACKTOP_TEST_PROJECT' (healthy on 127.0.0.1:$STACKTOP_TEST_HTTP_PORT)"
+# Start from a clean slate: a stack left over from an interrupted run would
+# carry old restart counts and logs into the tests.
+compose "$STACKTOP_TEST_PROJECT" --profile bench down --volumes --remove-orphans --timeout 5 >/dev/null 2>&1 || true
+up_start=$(now)
+compose "$STACKTOP_TEST_PROJECT" up -d 2>&1 | sed 's/^/    /' >&2 ||
+    die "could not start the test stack (is 127.0.0.1:$STACKTOP_TEST_HTTP_PORT taken? set STACKTOP_TEST_HTTP_PORT)"
+info "stack created in $(elapsed_since "$up_start") s"
+wait_for_health "$STACKTOP_TEST_PROJECT"
+
+step "Running cargo test --all-targets $*"
+info "STACKTOP_TEST_PROJECT=$STACKTOP_TEST_PROJECT STACKTOP_BIN=$STACKTOP_BIN"
+cargo test --all-targets "$@"

@@ -1,0 +1,58 @@
+//! Smoke test of the test environment itself: the stack that `scripts/test.sh`
+//! brings up is complete, and tmux can run and read a command.
+
+mod common;
+
+use common::{STACK_SERVICES, Tmux, container_name, health, require_engine, service_containers};
+use std::time::Duration;
+
+#[test]
+fn stack_has_every_service_and_two_workers() {
+    require_engine();
+    for service in STACK_SERVICES {
+        let containers = service_containers(service);
+        assert!(
+            !containers.is_empty(),
+            "service `{service}` has no container in project `{}`",
+            common::project()
+        );
+    }
+    assert_eq!(
+        service_containers("worker").len(),
+        2,
+        "worker should have 2 replicas"
+    );
+    assert!(
+        service_containers("flood").is_empty(),
+        "flood belongs to the bench profile and must not start with the stack"
+    );
+}
+
+#[test]
+fn health_checks_reach_their_states() {
+    require_engine();
+    let healthy = container_name("healthy", 1);
+    let unhealthy = container_name("unhealthy", 1);
+    let reached = common::wait_until(Duration::from_secs(30), Duration::from_millis(250), || {
+        health(&healthy) == "healthy" && health(&unhealthy) == "unhealthy"
+    });
+    assert!(
+        reached,
+        "{healthy} is {}, {unhealthy} is {}",
+        health(&healthy),
+        health(&unhealthy)
+    );
+}
+
+#[test]
+fn tmux_runs_a_command_and_reports_its_exit_status() {
+    let tmux = Tmux::start("env-smoke", 120, 40, "echo hello; exit 7");
+    assert!(
+        tmux.wait_for_text("hello", Duration::from_secs(5)),
+        "pane was:\n{}",
+        tmux.capture_history()
+    );
+    assert_eq!(tmux.wait_for_exit(Duration::from_secs(5)), Some(7));
+    assert!(tmux.pane_dead());
+    assert_eq!(tmux.size(), (120, 40));
+}
