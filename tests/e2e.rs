@@ -48,7 +48,14 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     let tmux = start("e2e-main", 120, 40);
 
     // Every service of the stack shows up.
-    for name in ["ticker", "healthy", "unhealthy", "crashloop", "worker-1", "worker-2"] {
+    for name in [
+        "ticker",
+        "healthy",
+        "unhealthy",
+        "crashloop",
+        "worker-1",
+        "worker-2",
+    ] {
         wait_screen(&tmux, name, SECS(15));
     }
     wait_screen(&tmux, "✗ unhealthy", SECS(30));
@@ -61,10 +68,13 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     tmux.send_keys(&["Enter"]);
     tmux.send_text("r");
     let restarted = common::wait_until(SECS(20), Duration::from_millis(200), || {
-        started_at(&worker) != before
-            && inspect_field(&worker, "{{.State.Status}}") == "running"
+        started_at(&worker) != before && inspect_field(&worker, "{{.State.Status}}") == "running"
     });
-    assert!(restarted, "{worker} was not restarted:\n{}", screen_of(&tmux));
+    assert!(
+        restarted,
+        "{worker} was not restarted:\n{}",
+        screen_of(&tmux)
+    );
     wait_screen(&tmux, "restart done", SECS(15));
 
     // Esc clears the filter; select the ticker and open its logs.
@@ -76,7 +86,13 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     wait_screen(&tmux, "tick ", SECS(10));
     let marker = format!("e2e-marker-{}", std::process::id());
     let ticker = container_name("ticker", 1);
-    docker(&["exec", &ticker, "sh", "-c", &format!("echo {marker} > /proc/1/fd/1")]);
+    docker(&[
+        "exec",
+        &ticker,
+        "sh",
+        "-c",
+        &format!("echo {marker} > /proc/1/fd/1"),
+    ]);
     wait_screen(&tmux, &marker, SECS(5));
 
     // Back to the list, then quit: status 0 and a sane terminal.
@@ -87,7 +103,10 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     let after = screen_of(&tmux);
     assert!(after.contains("stacktop-exit=0"), "{after}");
     assert!(after.contains("icanon echo"), "{after}");
-    assert!(!after.contains("-echo") && !after.contains("-icanon"), "{after}");
+    assert!(
+        !after.contains("-echo") && !after.contains("-icanon"),
+        "{after}"
+    );
     assert_eq!(tmux.format("#{alternate_on}"), "0", "alternate screen left");
 }
 
