@@ -62,32 +62,31 @@ impl Decoder {
     }
 
     pub fn push(&mut self, output: &LogOutput, out: &mut Vec<LogLine>) {
-        let Self {
-            stdout,
-            stderr,
-            console,
-            lines,
-        } = self;
-        let (splitter, stream, bytes) = match output {
-            LogOutput::StdOut { message } => (stdout, LogStream::Stdout, message),
-            LogOutput::StdErr { message } => (stderr, LogStream::Stderr, message),
-            LogOutput::Console { message } => (console, LogStream::Console, message),
+        let (stream, bytes) = match output {
+            LogOutput::StdOut { message } => (LogStream::Stdout, message),
+            LogOutput::StdErr { message } => (LogStream::Stderr, message),
+            LogOutput::Console { message } => (LogStream::Console, message),
             LogOutput::StdIn { .. } => return,
         };
+        let (splitter, lines) = self.parts(stream);
         splitter.feed(bytes, |raw| lines.make(raw, stream, out));
     }
 
     /// Emits the unfinished lines at the end of a stream.
     pub fn finish(&mut self, out: &mut Vec<LogLine>) {
-        let Self {
-            stdout,
-            stderr,
-            console,
-            lines,
-        } = self;
-        stdout.finish(|raw| lines.make(raw, LogStream::Stdout, out));
-        stderr.finish(|raw| lines.make(raw, LogStream::Stderr, out));
-        console.finish(|raw| lines.make(raw, LogStream::Console, out));
+        for stream in [LogStream::Stdout, LogStream::Stderr, LogStream::Console] {
+            let (splitter, lines) = self.parts(stream);
+            splitter.finish(|raw| lines.make(raw, stream, out));
+        }
+    }
+
+    fn parts(&mut self, stream: LogStream) -> (&mut LineSplitter, &mut LineMaker) {
+        let splitter = match stream {
+            LogStream::Stdout => &mut self.stdout,
+            LogStream::Stderr => &mut self.stderr,
+            LogStream::Console => &mut self.console,
+        };
+        (splitter, &mut self.lines)
     }
 }
 
