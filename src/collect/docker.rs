@@ -124,6 +124,15 @@ pub(crate) fn is_not_found(error: &bollard::errors::Error) -> bool {
     )
 }
 
+/// Aborts a task when dropped, so a task's helpers end with it.
+pub(crate) struct AbortOnDrop(pub tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Follows the engine at [`endpoint()`] until `tx` closes.
 pub async fn run(tx: mpsc::Sender<Event>, opts: DockerOptions) {
     run_on(endpoint(), tx, opts).await;

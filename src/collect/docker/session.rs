@@ -8,11 +8,12 @@ use bollard::Docker;
 use bollard::query_parameters::ListContainersOptionsBuilder;
 use futures_util::{StreamExt, stream};
 use tokio::sync::{mpsc, watch};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::events::{Pending, Relevance, classify, container_events};
-use super::{DockerOptions, RESYNC_EVERY, connect_ready, convert, engine_error, is_not_found};
+use super::{
+    AbortOnDrop, DockerOptions, RESYNC_EVERY, connect_ready, convert, engine_error, is_not_found,
+};
 use crate::event::{DockerEvent, Event};
 use crate::model::{Container, ContainerState};
 
@@ -117,15 +118,6 @@ async fn follow_inner(
 async fn sleep_until_due(due: Option<Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
-    }
-}
-
-/// Aborts the task when the session ends, however it ends.
-struct AbortOnDrop(JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
