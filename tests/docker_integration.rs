@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use helpers::{
-    IDLE_SCRIPT, Throwaway, docker_ok, inspect_field, project, require_stack, stack_container,
-    wait_for,
+    EngineProxy, IDLE_SCRIPT, Throwaway, docker_ok, inspect_field, project, require_stack,
+    stack_container, wait_for,
 };
 use stacktop::actions::{logs, spawn_action};
 use stacktop::collect::docker::{self as collector, DockerOptions};
@@ -444,4 +444,51 @@ async fn unreachable_engine_reports_disconnected() {
         assert!(!error.is_empty() && !error.contains('\n'), "{error:?}");
         assert_eq!(retry_in, Duration::from_millis(500));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_engine_is_reported_and_reconnected() {
+    helpers::require_engine();
+    let mut proxy = EngineProxy::start("reconnect");
+    let (tx, mut rx) = mpsc::channel(1024);
+    let task = tokio::spawn(collector::run_on(
+        proxy.endpoint.clone(),
+        tx,
+        DockerOptions::default(),
+    ));
+    first_list(&mut rx).await;
+
+    proxy.cut();
+    let (endpoint, retry_in) = wait_for(
+        &mut rx,
+        Duration::from_secs(3),
+        "Disconnected",
+        |e| match e {
+            Event::Docker(DockerEvent::Disconnected {
+                endpoint,
+                retry_in,
+                error,
+            }) => {
+                assert!(!error.is_empty() && !error.contains('\n'), "{error:?}");
+                Some((endpoint.clone(), *retry_in))
+            }
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(endpoint, proxy.endpoint);
+    assert_eq!(
+        retry_in,
+        Duration::from_millis(500),
+        "backoff restarts after a session"
+    );
+
+    proxy.resume();
+    wait_for(&mut rx, Duration::from_secs(8), "Connected again", |e| {
+        matches!(e, Event::Docker(DockerEvent::Connected { .. })).then_some(())
+    })
+    .await;
+    let list = first_list(&mut rx).await;
+    task.abort();
+    assert!(!list.is_empty());
 }

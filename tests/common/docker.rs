@@ -5,11 +5,14 @@
 
 #![allow(dead_code)]
 
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use stacktop::event::Event;
+use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc::Receiver;
+use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 /// The image every test container runs.
@@ -162,5 +165,71 @@ pub async fn wait_for<T>(
             Ok(None) => panic!("channel closed while waiting for {what}"),
             Err(_) => panic!("no {what} within {timeout:?}"),
         }
+    }
+}
+
+/// A unix socket that forwards to the engine and can be cut, to play an
+/// engine that goes away and comes back.
+pub struct EngineProxy {
+    pub endpoint: String,
+    path: PathBuf,
+    engine: PathBuf,
+    serving: Option<JoinHandle<()>>,
+}
+
+impl EngineProxy {
+    /// Listens on a fresh socket named after `purpose`.
+    pub fn start(purpose: &str) -> Self {
+        let engine = stacktop::collect::docker::endpoint();
+        let Some(engine) = engine.strip_prefix("unix://") else {
+            panic!("the engine proxy needs a unix socket engine, not {engine}");
+        };
+        let path =
+            std::env::temp_dir().join(format!("stacktop-it-{purpose}-{}.sock", std::process::id()));
+        let mut proxy = Self {
+            endpoint: format!("unix://{}", path.display()),
+            path,
+            engine: PathBuf::from(engine),
+            serving: None,
+        };
+        proxy.resume();
+        proxy
+    }
+
+    /// Cuts every connection and stops listening.
+    pub fn cut(&mut self) {
+        if let Some(task) = self.serving.take() {
+            task.abort();
+        }
+        let _ = std::fs::remove_file(&self.path);
+    }
+
+    /// Listens again on the same path.
+    pub fn resume(&mut self) {
+        self.cut();
+        let listener = UnixListener::bind(&self.path)
+            .unwrap_or_else(|e| panic!("cannot listen on {}: {e}", self.path.display()));
+        self.serving = Some(tokio::spawn(forward(listener, self.engine.clone())));
+    }
+}
+
+impl Drop for EngineProxy {
+    fn drop(&mut self) {
+        self.cut();
+    }
+}
+
+/// Accepts clients and pipes each to the engine; aborting it drops every
+/// connection with it.
+async fn forward(listener: UnixListener, engine: PathBuf) {
+    let mut connections = JoinSet::new();
+    while let Ok((mut client, _)) = listener.accept().await {
+        let engine = engine.clone();
+        connections.spawn(async move {
+            if let Ok(mut server) = UnixStream::connect(&engine).await {
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            }
+        });
+        while connections.try_join_next().is_some() {}
     }
 }
