@@ -394,6 +394,25 @@ async fn log_stream_follows_a_restart_without_repeating_lines() {
     }
 }
 
+/// Waits for the next Disconnected; checks its error is one line.
+async fn next_disconnect(
+    rx: &mut mpsc::Receiver<Event>,
+    timeout: Duration,
+) -> (String, String, Duration) {
+    wait_for(rx, timeout, "Disconnected", |e| match e {
+        Event::Docker(DockerEvent::Disconnected {
+            endpoint,
+            error,
+            retry_in,
+        }) => {
+            assert!(!error.is_empty() && !error.contains('\n'), "{error:?}");
+            Some((endpoint.clone(), error.clone(), *retry_in))
+        }
+        _ => None,
+    })
+    .await
+}
+
 async fn first_disconnect(endpoint: &str) -> (String, String, Duration) {
     let (tx, mut rx) = mpsc::channel(16);
     let task = tokio::spawn(collector::run_on(
@@ -401,31 +420,8 @@ async fn first_disconnect(endpoint: &str) -> (String, String, Duration) {
         tx,
         DockerOptions::default(),
     ));
-    let found = wait_for(
-        &mut rx,
-        Duration::from_secs(2),
-        "Disconnected",
-        |e| match e {
-            Event::Docker(DockerEvent::Disconnected {
-                endpoint,
-                error,
-                retry_in,
-            }) => Some((endpoint.clone(), error.clone(), *retry_in)),
-            Event::Docker(other) => panic!("expected Disconnected, got {other:?}"),
-            _ => None,
-        },
-    )
-    .await;
-    let second = wait_for(
-        &mut rx,
-        Duration::from_secs(3),
-        "second Disconnected",
-        |e| match e {
-            Event::Docker(DockerEvent::Disconnected { retry_in, .. }) => Some(*retry_in),
-            _ => None,
-        },
-    )
-    .await;
+    let found = next_disconnect(&mut rx, Duration::from_secs(2)).await;
+    let (_, _, second) = next_disconnect(&mut rx, Duration::from_secs(3)).await;
     task.abort();
     assert!(second > found.2, "backoff did not grow: {second:?}");
     found
@@ -459,23 +455,7 @@ async fn lost_engine_is_reported_and_reconnected() {
     first_list(&mut rx).await;
 
     proxy.cut();
-    let (endpoint, retry_in) = wait_for(
-        &mut rx,
-        Duration::from_secs(3),
-        "Disconnected",
-        |e| match e {
-            Event::Docker(DockerEvent::Disconnected {
-                endpoint,
-                retry_in,
-                error,
-            }) => {
-                assert!(!error.is_empty() && !error.contains('\n'), "{error:?}");
-                Some((endpoint.clone(), *retry_in))
-            }
-            _ => None,
-        },
-    )
-    .await;
+    let (endpoint, _, retry_in) = next_disconnect(&mut rx, Duration::from_secs(3)).await;
     assert_eq!(endpoint, proxy.endpoint);
     assert_eq!(
         retry_in,
