@@ -126,11 +126,12 @@ async fn collector_reports_every_stack_service() {
     assert_eq!(ticker.finished_at, None);
     assert_eq!(ticker.image, helpers::TEST_IMAGE);
     let healthy = of_service(&list, "healthy")[0];
+    let port = helpers::http_port();
     assert!(
         healthy
             .ports
             .iter()
-            .any(|p| p.host_ip == "127.0.0.1" && p.host_port == 18080 && p.container_port == 8080),
+            .any(|p| p.host_ip == "127.0.0.1" && p.host_port == port && p.container_port == 8080),
         "healthy ports: {:?}",
         healthy.ports
     );

@@ -29,6 +29,14 @@ pub fn project() -> String {
         .unwrap_or_else(|| "stacktop-test".to_string())
 }
 
+/// Host port the stack's `healthy` service publishes on 127.0.0.1.
+pub fn http_port() -> u16 {
+    std::env::var("STACKTOP_TEST_HTTP_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(18080)
+}
+
 /// Runs the docker CLI; `Err` carries its stderr.
 pub fn docker(args: &[&str]) -> Result<String, String> {
     let output = Command::new("docker")
