@@ -49,10 +49,7 @@ pub enum DockerEvent {
 /// that was closed from the one open now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogEvent {
-    Lines {
-        session: u64,
-        lines: Vec<LogLine>,
-    },
+    Lines { session: u64, lines: Vec<LogLine> },
     /// The stream of one source ended (container stopped or removed).
     Ended {
         session: u64,

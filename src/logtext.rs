@@ -54,8 +54,7 @@ impl LineSplitter {
         for piece in chunk.split_inclusive(|b| *b == b'\n') {
             let room = MAX_LINE_BYTES.saturating_sub(self.partial.len());
             let body = piece.strip_suffix(b"\n").unwrap_or(piece);
-            self.partial
-                .extend_from_slice(&body[..body.len().min(room)]);
+            self.partial.extend_from_slice(&body[..body.len().min(room)]);
             if piece.ends_with(b"\n") {
                 emit(&self.partial);
                 self.partial.clear();
