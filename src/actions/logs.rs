@@ -88,6 +88,15 @@ enum StreamEnd {
     Failed(bollard::errors::Error),
 }
 
+/// What to do after a stream ended.
+enum Next {
+    /// The container is gone: nothing more to follow.
+    Stop,
+    /// Wait for it to run again; `removal_told` when the view already
+    /// heard it was removed.
+    Wait { removal_told: bool },
+}
+
 /// Follows the log of one source across restarts of its container.
 struct Follower {
     endpoint: String,
@@ -115,21 +124,41 @@ impl Follower {
             let opened = self.inspect(&docker).await;
             let end = self.stream(&docker, &mut decoder, first).await?;
             first = false;
-            if let StreamEnd::Failed(error) = end {
-                let gone = is_not_found(&error);
-                self.failed(describe(&error)).await?;
-                if gone {
-                    return Ok(());
-                }
-            } else {
-                let now = self.inspect(&docker).await;
-                self.ended(ended_reason(now.as_ref())).await?;
-            }
+            let removal_told = match self.report_end(&docker, end).await? {
+                Next::Stop => return Ok(()),
+                Next::Wait { removal_told } => removal_told,
+            };
             let started = opened.and_then(|c| c.started_at);
             if !self.wait_for_run(&docker, started).await? {
-                return self.ended("container removed".to_string()).await;
+                if !removal_told {
+                    self.ended(ended_reason(None)).await?;
+                }
+                return Ok(());
             }
             decoder.restart();
+        }
+    }
+
+    /// Tells the view how the stream ended, and whether to wait for the
+    /// container to run again.
+    async fn report_end(&mut self, docker: &Docker, end: StreamEnd) -> Result<Next, Closed> {
+        match end {
+            StreamEnd::Failed(error) => {
+                self.failed(describe(&error)).await?;
+                if is_not_found(&error) {
+                    return Ok(Next::Stop);
+                }
+                Ok(Next::Wait {
+                    removal_told: false,
+                })
+            }
+            StreamEnd::Ended => {
+                let now = self.inspect(docker).await;
+                self.ended(ended_reason(now.as_ref())).await?;
+                Ok(Next::Wait {
+                    removal_told: now.is_none(),
+                })
+            }
         }
     }
 
