@@ -135,7 +135,7 @@ fn run_command(command: Command, logs: &mut HashMap<u64, LogsHandle>, tx: &Sende
             logs.insert(session, handle);
         }
         Command::CloseLogs { session } => {
-            if let Some(handle) = logs.remove(&session) {
+            if let Some(mut handle) = logs.remove(&session) {
                 handle.close();
             }
         }

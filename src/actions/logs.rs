@@ -1,20 +1,313 @@
 //! Log streams for the log view.
+//!
+//! One task per source follows `docker logs --follow --timestamps`. When a
+//! container stops, its stream ends; the task then waits for it to run
+//! again and reopens from the last timestamp it saw, so a restart from the
+//! dashboard keeps the view following without repeating lines.
 
-use crate::event::{Event, LogSource};
+mod decode;
+
+use std::time::Duration;
+
+use bollard::Docker;
+use bollard::query_parameters::LogsOptionsBuilder;
+use futures_util::StreamExt;
 use tokio::sync::mpsc::Sender;
+use tokio::task::JoinHandle;
 
-// Placeholder until the log streams land.
-pub struct LogsHandle;
+use crate::collect::docker::{
+    connect_ready, container_from_inspect, describe, endpoint, is_not_found,
+};
+use crate::event::{Event, LogEvent, LogSource};
+use crate::model::{Container, ContainerState};
 
-impl LogsHandle {
-    pub fn close(self) {}
+use decode::{Batch, Closed};
+pub use decode::{Decoder, MAX_BATCH, MAX_BATCH_DELAY};
+
+/// How often a stopped container is looked at, waiting for it to run.
+const WAIT_POLL: Duration = Duration::from_millis(500);
+
+/// The tasks of one log view; dropping it (or [`LogsHandle::close`]) stops
+/// them all.
+#[derive(Debug)]
+pub struct LogsHandle {
+    session: u64,
+    tasks: Vec<JoinHandle<()>>,
 }
 
-pub fn open(
-    _session: u64,
-    _sources: Vec<LogSource>,
-    _tail: usize,
-    _tx: Sender<Event>,
-) -> LogsHandle {
-    LogsHandle
+impl LogsHandle {
+    pub fn session(&self) -> u64 {
+        self.session
+    }
+
+    /// Stops every stream of this view.
+    pub fn close(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Whether every stream has stopped by itself (or was closed).
+    pub fn is_finished(&self) -> bool {
+        self.tasks.iter().all(JoinHandle::is_finished)
+    }
+}
+
+impl Drop for LogsHandle {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Follows the logs of `sources`, starting with the last `tail` lines of
+/// each; lines arrive as [`LogEvent::Lines`] tagged with `session`.
+pub fn open(session: u64, sources: Vec<LogSource>, tail: usize, tx: Sender<Event>) -> LogsHandle {
+    let endpoint = endpoint();
+    let tasks = sources
+        .into_iter()
+        .enumerate()
+        .map(|(index, source)| {
+            let follower = Follower {
+                endpoint: endpoint.clone(),
+                container_id: source.container_id,
+                source: index,
+                tail,
+                batch: Batch::new(session, tx.clone()),
+                session,
+            };
+            tokio::spawn(follower.run())
+        })
+        .collect();
+    LogsHandle { session, tasks }
+}
+
+/// How one opening of the stream ended.
+enum StreamEnd {
+    /// The engine closed it: the container stopped.
+    Ended,
+    Failed(bollard::errors::Error),
+}
+
+/// What to do after a stream ended.
+enum Next {
+    /// The container is gone: nothing more to follow.
+    Stop,
+    /// Wait for it to run again; `removal_told` when the view already
+    /// heard it was removed.
+    Wait { removal_told: bool },
+}
+
+/// Follows the log of one source across restarts of its container.
+struct Follower {
+    endpoint: String,
+    container_id: String,
+    source: usize,
+    tail: usize,
+    session: u64,
+    batch: Batch,
+}
+
+impl Follower {
+    async fn run(mut self) {
+        // `Closed` only means nobody listens any more: nothing to report.
+        let _ = self.follow().await;
+    }
+
+    async fn follow(&mut self) -> Result<(), Closed> {
+        let docker = match connect_ready(&self.endpoint).await {
+            Ok(docker) => docker,
+            Err(error) => return self.failed(format!("{error:#}")).await,
+        };
+        let mut decoder = Decoder::new(self.source);
+        let mut first = true;
+        loop {
+            let opened = self.inspect(&docker).await;
+            let end = self.stream(&docker, &mut decoder, first).await?;
+            first = false;
+            let removal_told = match self.report_end(&docker, end).await? {
+                Next::Stop => return Ok(()),
+                Next::Wait { removal_told } => removal_told,
+            };
+            let started = opened.and_then(|c| c.started_at);
+            if !self.wait_for_run(&docker, started).await? {
+                if !removal_told {
+                    self.ended(ended_reason(None)).await?;
+                }
+                return Ok(());
+            }
+            decoder.restart();
+        }
+    }
+
+    /// Tells the view how the stream ended, and whether to wait for the
+    /// container to run again.
+    async fn report_end(&mut self, docker: &Docker, end: StreamEnd) -> Result<Next, Closed> {
+        match end {
+            StreamEnd::Failed(error) => {
+                self.failed(describe(&error)).await?;
+                if is_not_found(&error) {
+                    return Ok(Next::Stop);
+                }
+                Ok(Next::Wait {
+                    removal_told: false,
+                })
+            }
+            StreamEnd::Ended => {
+                let now = self.inspect(docker).await;
+                self.ended(ended_reason(now.as_ref())).await?;
+                Ok(Next::Wait {
+                    removal_told: now.is_none(),
+                })
+            }
+        }
+    }
+
+    /// Streams until the engine closes the stream, in batches.
+    async fn stream(
+        &mut self,
+        docker: &Docker,
+        decoder: &mut Decoder,
+        first: bool,
+    ) -> Result<StreamEnd, Closed> {
+        let mut options = LogsOptionsBuilder::new()
+            .follow(true)
+            .stdout(true)
+            .stderr(true)
+            .timestamps(true);
+        options = match decoder.last_timestamp() {
+            // Whole seconds only: the decoder drops the lines seen again.
+            Some(last) if !first => options
+                .tail("all")
+                .since(i32::try_from(last.timestamp()).unwrap_or(0)),
+            _ if first => options.tail(&self.tail.to_string()),
+            _ => options.tail("all"),
+        };
+        let stream = docker.logs(&self.container_id, Some(options.build()));
+        let mut stream = std::pin::pin!(stream);
+        loop {
+            let due = self.batch.due();
+            tokio::select! {
+                biased;
+                () = sleep_until_due(due), if due.is_some() => self.batch.flush().await?,
+                item = stream.next() => match item {
+                    Some(Ok(output)) => {
+                        decoder.push(&output, &mut self.batch.lines);
+                        self.batch.added().await?;
+                    }
+                    Some(Err(error)) => {
+                        decoder.finish(&mut self.batch.lines);
+                        self.batch.flush().await?;
+                        return Ok(StreamEnd::Failed(error));
+                    }
+                    None => {
+                        decoder.finish(&mut self.batch.lines);
+                        self.batch.flush().await?;
+                        return Ok(StreamEnd::Ended);
+                    }
+                },
+            }
+        }
+    }
+
+    /// Waits until the container runs again (or ran since `started`);
+    /// `false` when it was removed.
+    async fn wait_for_run(
+        &mut self,
+        docker: &Docker,
+        started: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<bool, Closed> {
+        loop {
+            tokio::time::sleep(WAIT_POLL).await;
+            match docker.inspect_container(&self.container_id, None).await {
+                Ok(inspect) => {
+                    let Some(now) = container_from_inspect(inspect) else {
+                        continue;
+                    };
+                    if now.state == ContainerState::Running || now.started_at != started {
+                        return Ok(true);
+                    }
+                }
+                Err(error) if is_not_found(&error) => return Ok(false),
+                // The engine may be restarting: keep waiting.
+                Err(error) => tracing::debug!(%error, "waiting for a container to run"),
+            }
+        }
+    }
+
+    async fn inspect(&self, docker: &Docker) -> Option<Container> {
+        let inspect = docker
+            .inspect_container(&self.container_id, None)
+            .await
+            .ok()?;
+        container_from_inspect(inspect)
+    }
+
+    async fn ended(&mut self, reason: String) -> Result<(), Closed> {
+        let event = LogEvent::Ended {
+            session: self.session,
+            source: self.source,
+            reason,
+        };
+        self.batch.send(event).await
+    }
+
+    async fn failed(&mut self, error: String) -> Result<(), Closed> {
+        let event = LogEvent::Failed {
+            session: self.session,
+            source: self.source,
+            error,
+        };
+        self.batch.send(event).await
+    }
+}
+
+async fn sleep_until_due(due: Option<tokio::time::Instant>) {
+    if let Some(due) = due {
+        tokio::time::sleep_until(due).await;
+    }
+}
+
+/// Why a stream ended, from the container's state just after.
+fn ended_reason(container: Option<&Container>) -> String {
+    match container.map(|c| &c.state) {
+        None => "container removed".to_string(),
+        Some(ContainerState::Exited { code }) => format!("container exited with code {code}"),
+        Some(ContainerState::Running | ContainerState::Restarting) => {
+            "container restarted".to_string()
+        }
+        Some(_) => "container stopped".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ended_reason_tells_exit_code_and_restarts() {
+        let mut container = Container {
+            id: "c".into(),
+            name: "c".into(),
+            project: None,
+            service: None,
+            number: None,
+            image: String::new(),
+            state: ContainerState::Exited { code: 3 },
+            health: Default::default(),
+            started_at: None,
+            finished_at: None,
+            restart_count: 0,
+            ports: Vec::new(),
+            tty: false,
+        };
+        assert_eq!(
+            ended_reason(Some(&container)),
+            "container exited with code 3"
+        );
+        container.state = ContainerState::Restarting;
+        assert_eq!(ended_reason(Some(&container)), "container restarted");
+        container.state = ContainerState::Paused;
+        assert_eq!(ended_reason(Some(&container)), "container stopped");
+        assert_eq!(ended_reason(None), "container removed");
+    }
 }

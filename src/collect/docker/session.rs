@@ -1,0 +1,240 @@
+//! One connection to the engine, from the first list until it is lost.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+
+use anyhow::Context as _;
+use bollard::Docker;
+use bollard::query_parameters::ListContainersOptionsBuilder;
+use futures_util::{StreamExt, stream};
+use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
+
+use super::events::{Pending, Relevance, classify, container_events};
+use super::{
+    AbortOnDrop, DockerOptions, RESYNC_EVERY, connect_ready, convert, engine_error, is_not_found,
+};
+use crate::event::{DockerEvent, Event};
+use crate::model::{Container, ContainerState};
+
+/// How many inspect requests are in flight at once.
+const CONCURRENT_INSPECTS: usize = 8;
+
+/// Why a session ended.
+pub enum Stop {
+    /// Nobody listens any more: the collector is done.
+    Closed,
+    /// The engine went away or answered with an error.
+    Lost(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Stop {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Lost(error)
+    }
+}
+
+/// Runs one session; also tells whether it got as far as connecting.
+pub async fn follow(
+    endpoint: &str,
+    tx: &mpsc::Sender<Event>,
+    opts: &DockerOptions,
+) -> (Stop, bool) {
+    let mut connected = false;
+    let stop = match follow_inner(endpoint, tx, opts, &mut connected).await {
+        Ok(never) => match never {},
+        Err(stop) => stop,
+    };
+    (stop, connected)
+}
+
+async fn follow_inner(
+    endpoint: &str,
+    tx: &mpsc::Sender<Event>,
+    opts: &DockerOptions,
+    connected: &mut bool,
+) -> Result<Infallible, Stop> {
+    let docker = connect_ready(endpoint).await?;
+    let version = docker
+        .version()
+        .await
+        .map_err(engine_error)
+        .context("asking the engine for its version")?
+        .version
+        .unwrap_or_default();
+    *connected = true;
+    let mut session = Session::new(docker, tx.clone());
+    session
+        .send(DockerEvent::Connected {
+            version,
+            endpoint: endpoint.to_string(),
+        })
+        .await?;
+    // Events from a second before the list, so none falls in between;
+    // replayed ones only cost an inspect.
+    let since = chrono::Utc::now().timestamp() - 1;
+    session.resync().await?;
+    let (running_tx, running_rx) = watch::channel(session.running_ids());
+    let _stats = AbortOnDrop(tokio::spawn(super::stats::sample_loop(
+        session.docker.clone(),
+        running_rx,
+        opts.interval,
+        tx.clone(),
+    )));
+    let events = container_events(&session.docker, since);
+    let mut events = std::pin::pin!(events);
+    let mut resync = tokio::time::interval_at(Instant::now() + RESYNC_EVERY, RESYNC_EVERY);
+    let mut pending = Pending::default();
+    loop {
+        let due = pending.due();
+        tokio::select! {
+            () = tx.closed() => return Err(Stop::Closed),
+            event = events.next() => match event {
+                Some(Ok(event)) => match classify(&event) {
+                    Relevance::Changed(id) => pending.add(id, Instant::now()),
+                    Relevance::Removed(id) => {
+                        pending.forget(&id);
+                        session.remove(id).await?;
+                    }
+                    Relevance::Ignored => {}
+                },
+                Some(Err(error)) => {
+                    return Err(Stop::Lost(engine_error(error).context("following engine events")));
+                }
+                None => return Err(anyhow::anyhow!("the engine closed its event stream").into()),
+            },
+            () = sleep_until_due(due), if due.is_some() => session.refresh(pending.take()).await?,
+            _ = resync.tick() => session.resync().await?,
+        }
+        running_tx.send_if_modified(|ids| {
+            let now = session.running_ids();
+            let changed = *ids != now;
+            *ids = now;
+            changed
+        });
+    }
+}
+
+async fn sleep_until_due(due: Option<Instant>) {
+    if let Some(due) = due {
+        tokio::time::sleep_until(due).await;
+    }
+}
+
+/// What the session knows: every container, by id.
+struct Session {
+    docker: Docker,
+    tx: mpsc::Sender<Event>,
+    known: HashMap<String, Container>,
+}
+
+impl Session {
+    fn new(docker: Docker, tx: mpsc::Sender<Event>) -> Self {
+        Self {
+            docker,
+            tx,
+            known: HashMap::new(),
+        }
+    }
+
+    async fn send(&self, event: DockerEvent) -> Result<(), Stop> {
+        self.tx
+            .send(Event::Docker(event))
+            .await
+            .map_err(|_| Stop::Closed)
+    }
+
+    fn running_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .known
+            .values()
+            .filter(|c| c.state == ContainerState::Running)
+            .map(|c| c.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    async fn remove(&mut self, id: String) -> Result<(), Stop> {
+        if self.known.remove(&id).is_some() {
+            self.send(DockerEvent::ContainerRemoved(id)).await?;
+        }
+        Ok(())
+    }
+
+    /// Inspects containers named by events and reports those that changed.
+    async fn refresh(&mut self, ids: Vec<String>) -> Result<(), Stop> {
+        for (id, container) in inspect_many(&self.docker, ids).await? {
+            match container {
+                None => self.remove(id).await?,
+                Some(c) if self.known.get(&id) == Some(&c) => {}
+                Some(c) => {
+                    self.known.insert(id, c.clone());
+                    self.send(DockerEvent::ContainerChanged(c)).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Lists every container and reports the whole list; only containers
+    /// that are new or whose state or health differs are inspected.
+    async fn resync(&mut self) -> Result<(), Stop> {
+        let options = ListContainersOptionsBuilder::new().all(true).build();
+        let summaries = self
+            .docker
+            .list_containers(Some(options))
+            .await
+            .map_err(engine_error)
+            .context("listing containers")?;
+        let mut next = HashMap::with_capacity(summaries.len());
+        let mut stale = Vec::new();
+        for summary in summaries {
+            let Some(id) = summary.id.clone() else {
+                continue;
+            };
+            match self.known.remove(&id) {
+                Some(known) if convert::summary_matches(&summary, &known) => {
+                    next.insert(id, known);
+                }
+                _ => stale.push(id),
+            }
+        }
+        for (id, container) in inspect_many(&self.docker, stale).await? {
+            if let Some(c) = container {
+                next.insert(id, c);
+            }
+        }
+        self.known = next;
+        self.send(DockerEvent::Containers(self.sorted())).await
+    }
+
+    fn sorted(&self) -> Vec<Container> {
+        let mut all: Vec<Container> = self.known.values().cloned().collect();
+        all.sort_by(|a, b| {
+            (&a.project, &a.service, a.number, &a.name)
+                .cmp(&(&b.project, &b.service, b.number, &b.name))
+        });
+        all
+    }
+}
+
+/// Inspects containers concurrently; `None` for those gone meanwhile.
+async fn inspect_many(
+    docker: &Docker,
+    ids: Vec<String>,
+) -> anyhow::Result<Vec<(String, Option<Container>)>> {
+    stream::iter(ids)
+        .map(|id| async move {
+            match docker.inspect_container(&id, None).await {
+                Ok(inspect) => Ok((id, convert::container_from_inspect(inspect))),
+                Err(e) if is_not_found(&e) => Ok((id, None)),
+                Err(e) => Err(engine_error(e).context(format!("inspecting container {id}"))),
+            }
+        })
+        .buffer_unordered(CONCURRENT_INSPECTS)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
