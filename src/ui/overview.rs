@@ -170,7 +170,7 @@ fn container_line<'a>(app: &App, c: &Container, cols: &[Column], theme: &Theme) 
             stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent)),
             theme.text,
         ),
-        (stats.map_or("—".into(), memory), theme.text),
+        (stats.map_or("—".into(), |s| memory(app, s)), theme.text),
         (ports(c), theme.muted),
         (c.image.clone(), theme.muted),
     ];
@@ -205,8 +205,11 @@ fn uptime(app: &App, c: &Container) -> String {
     app::uptime(c, app.now).map_or("—".into(), format::age)
 }
 
-fn memory(stats: &crate::model::Stats) -> String {
-    if stats.mem_limit == 0 {
+fn memory(app: &App, stats: &crate::model::Stats) -> String {
+    // The engine reports the host's memory as the limit of a container
+    // that has none: that is no limit worth showing.
+    let host_total = app.host.as_ref().map_or(u64::MAX, |h| h.mem_total);
+    if stats.mem_limit == 0 || stats.mem_limit >= host_total {
         format::bytes(stats.mem_used)
     } else {
         format!(
