@@ -19,7 +19,7 @@ fn start(session: &str, width: u16, height: u16) -> Tmux {
 fn start_with(session: &str, width: u16, height: u16, env: &str) -> Tmux {
     let bin = stacktop_bin();
     let command = format!(
-        "{env} '{}' -p '{}'; echo \"stacktop-exit=$?\"; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '; echo; sleep 30",
+        "{env} '{}' -p '{}'; s=$?; m=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '); echo \"stacktop-exit=$s modes: $m.\"; sleep 30",
         bin.display(),
         project()
     );
@@ -99,7 +99,7 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     tmux.send_keys(&["Escape"]);
     wait_screen(&tmux, "SERVICE", SECS(5));
     tmux.send_text("q");
-    wait_screen(&tmux, "stacktop-exit=", SECS(5));
+    wait_screen(&tmux, "modes: ", SECS(5));
     let after = screen_of(&tmux);
     assert!(after.contains("stacktop-exit=0"), "{after}");
     assert!(after.contains("icanon echo"), "{after}");
@@ -127,7 +127,7 @@ fn sigterm_leaves_the_terminal_restored() {
         .args(["-TERM", &pid])
         .status()
         .unwrap();
-    wait_screen(&tmux, "stacktop-exit=", SECS(5));
+    wait_screen(&tmux, "modes: ", SECS(5));
     let after = screen_of(&tmux);
     assert!(after.contains("stacktop-exit=0"), "{after}");
     assert!(after.contains("icanon echo"), "{after}");
@@ -138,7 +138,7 @@ fn sigterm_leaves_the_terminal_restored() {
 fn panic_restores_the_terminal_then_prints_the_message() {
     require_engine();
     let tmux = start_with("e2e-panic", 80, 24, "STACKTOP_DEBUG_PANIC=1");
-    wait_screen(&tmux, "stacktop-exit=", SECS(10));
+    wait_screen(&tmux, "modes: ", SECS(10));
     let after = tmux.capture_history();
     assert!(after.contains("stacktop-exit=101"), "{after}");
     assert!(after.contains("debug panic requested"), "{after}");
