@@ -8,7 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::model::{Container, HostSnapshot, LogLine, Stats};
+use crate::model::{
+    Container, HostSnapshot, LogLine, PgSnapshot, ProbeStatus, RedisSnapshot, Stats, Target,
+};
 
 #[derive(Debug)]
 pub enum Event {
@@ -23,6 +25,36 @@ pub enum Event {
     Host(HostSnapshot),
     Log(LogEvent),
     ActionDone(ActionDone),
+    Probe(ProbeEvent),
+    /// A database action (cancel, terminate) finished: a line for the
+    /// status bar, `Err` when it failed.
+    ProbeActionDone(Result<String, String>),
+}
+
+/// What a database probe reports, by target id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeEvent {
+    Status {
+        target_id: String,
+        status: ProbeStatus,
+    },
+    Postgres {
+        target_id: String,
+        snapshot: Box<PgSnapshot>,
+    },
+    Redis {
+        target_id: String,
+        snapshot: Box<RedisSnapshot>,
+    },
+}
+
+/// Signals a PostgreSQL backend can be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PgSignal {
+    /// pg_cancel_backend: cancel the running query.
+    Cancel,
+    /// pg_terminate_backend: end the session.
+    Terminate,
 }
 
 /// What the Docker collector reports.
@@ -41,7 +73,7 @@ pub enum DockerEvent {
     /// Every container the engine knows (after connecting, and on resync).
     Containers(Vec<Container>),
     /// One container changed (from the event stream).
-    ContainerChanged(Container),
+    ContainerChanged(Box<Container>),
     /// A container was removed; carries its id.
     ContainerRemoved(String),
     /// Resource use of running containers, by container id.
@@ -130,6 +162,13 @@ pub enum Command {
     },
     CloseLogs {
         session: u64,
+    },
+    /// The database targets to probe now; probes of others stop.
+    SetTargets(Vec<Target>),
+    SignalBackend {
+        target: Target,
+        pid: i32,
+        signal: PgSignal,
     },
     Quit,
 }

@@ -17,6 +17,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::actions::{self, logs::LogsHandle};
 use crate::app::App;
+use crate::collect::probes::Probes;
 use crate::collect::{docker, host};
 use crate::config::Settings;
 use crate::event::{Command, Event};
@@ -63,7 +64,10 @@ async fn event_loop(
     mut rx: Receiver<Event>,
     tx: Sender<Event>,
 ) -> Result<()> {
-    let mut logs: HashMap<u64, LogsHandle> = HashMap::new();
+    let mut running = Running {
+        logs: HashMap::new(),
+        probes: Probes::new(app.settings.interval),
+    };
     let mut dirty = true;
     let mut next_frame = Instant::now();
     loop {
@@ -89,7 +93,7 @@ async fn event_loop(
                 tui.suspend()?;
             } else {
                 for command in app.update(event) {
-                    run_command(command, &mut logs, &tx);
+                    run_command(command, &mut running, &tx);
                 }
             }
             handled += 1;
@@ -119,7 +123,14 @@ fn is_suspend(event: &Event) -> bool {
             && k.kind != KeyEventKind::Release)
 }
 
-fn run_command(command: Command, logs: &mut HashMap<u64, LogsHandle>, tx: &Sender<Event>) {
+/// What the loop owns besides the app: open log streams and probes.
+struct Running {
+    logs: HashMap<u64, LogsHandle>,
+    probes: Probes,
+}
+
+fn run_command(command: Command, running: &mut Running, tx: &Sender<Event>) {
+    let Running { logs, probes } = running;
     match command {
         Command::Act {
             kind,
@@ -139,6 +150,12 @@ fn run_command(command: Command, logs: &mut HashMap<u64, LogsHandle>, tx: &Sende
                 handle.close();
             }
         }
+        Command::SetTargets(targets) => probes.set(targets, tx),
+        Command::SignalBackend {
+            target,
+            pid,
+            signal,
+        } => actions::pg::spawn_signal(target, pid, signal, tx.clone()),
         Command::Quit => {}
     }
 }

@@ -50,7 +50,7 @@ fn apply(list: &mut HashMap<String, Container>, event: &Event) {
             *list = all.iter().map(|c| (c.id.clone(), c.clone())).collect();
         }
         Event::Docker(DockerEvent::ContainerChanged(c)) => {
-            list.insert(c.id.clone(), c.clone());
+            list.insert(c.id.clone(), (**c).clone());
         }
         Event::Docker(DockerEvent::ContainerRemoved(id)) => {
             list.remove(id);

@@ -45,6 +45,7 @@ fn container(id: &str, service: &str, number: u32) -> Container {
         restart_count: 0,
         ports: Vec::new(),
         tty: false,
+        spec: Default::default(),
     }
 }
 

@@ -299,6 +299,7 @@ mod tests {
             restart_count: 0,
             ports: Vec::new(),
             tty: false,
+            spec: Default::default(),
         };
         assert_eq!(
             ended_reason(Some(&container)),

@@ -1,6 +1,7 @@
 //! Actions run as tasks of their own and report back with events.
 
 pub mod logs;
+pub mod pg;
 
 use std::time::Duration;
 

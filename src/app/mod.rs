@@ -143,6 +143,17 @@ impl App {
                 self.on_action_done(done);
                 Vec::new()
             }
+            Event::Probe(event) => {
+                self.on_probe(event);
+                Vec::new()
+            }
+            Event::ProbeActionDone(result) => {
+                match result {
+                    Ok(text) => self.say(Level::Info, text),
+                    Err(text) => self.say(Level::Error, text),
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -204,8 +215,8 @@ impl App {
             }
             DockerEvent::ContainerChanged(changed) => {
                 match self.containers.iter_mut().find(|c| c.id == changed.id) {
-                    Some(slot) => *slot = changed,
-                    None => self.containers.push(changed),
+                    Some(slot) => *slot = *changed,
+                    None => self.containers.push(*changed),
                 }
                 self.touched();
             }
@@ -272,6 +283,8 @@ impl App {
             _ => {}
         }
     }
+
+    fn on_probe(&mut self, _event: crate::event::ProbeEvent) {}
 
     fn on_action_done(&mut self, done: ActionDone) {
         self.pending.remove(&done.container_id);

@@ -28,6 +28,7 @@ fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Con
         restart_count: 0,
         ports: Vec::new(),
         tty: false,
+        spec: Default::default(),
     }
 }
 
@@ -153,7 +154,9 @@ fn selection_follows_its_container_when_the_list_changes() {
     app.selected = 5; // w2
     let mut newcomer = container("a2", Some("auth"), "web", 1);
     newcomer.state = ContainerState::Created;
-    app.update(Event::Docker(DockerEvent::ContainerChanged(newcomer)));
+    app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(
+        newcomer,
+    ))));
     assert_eq!(app.selected_row(), Some(&Row::Container("w2".into())));
     app.update(Event::Docker(DockerEvent::ContainerRemoved("w2".into())));
     assert!(app.container("w2").is_none());

@@ -3,3 +3,6 @@
 
 pub mod docker;
 pub mod host;
+pub mod postgres;
+pub mod probes;
+pub mod redis;

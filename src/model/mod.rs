@@ -6,8 +6,14 @@
 
 pub mod host;
 pub mod log;
+pub mod pg;
+pub mod redis;
 pub mod service;
+pub mod target;
 
 pub use host::HostSnapshot;
 pub use log::{LogBuffer, LogLine, LogStream, SgrColor, SgrStyle, StyledSpan};
-pub use service::{Container, ContainerState, Health, PortMapping, Stats};
+pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};
+pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
+pub use service::{Container, ContainerSpec, ContainerState, Health, PortMapping, Stats};
+pub use target::{ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

@@ -70,6 +70,33 @@ pub struct Container {
     pub ports: Vec<PortMapping>,
     /// Whether the container was created with a TTY: its logs are one stream.
     pub tty: bool,
+    /// Configuration read to discover databases and compose files.
+    pub spec: ContainerSpec,
+}
+
+/// The parts of a container's configuration that discovery reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContainerSpec {
+    /// `KEY=value` pairs. May hold passwords: never shown.
+    pub env: Vec<String>,
+    /// Entrypoint followed by command.
+    pub command: Vec<String>,
+    /// Ports the image exposes, published or not (container side).
+    pub exposed_ports: Vec<u16>,
+    /// `com.docker.compose.project.working_dir`.
+    pub compose_working_dir: Option<String>,
+    /// `com.docker.compose.project.config_files`, split on commas.
+    pub compose_files: Vec<String>,
+}
+
+impl ContainerSpec {
+    /// The value of environment variable `key`, if set.
+    pub fn env_var(&self, key: &str) -> Option<&str> {
+        self.env.iter().find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == key).then_some(v)
+        })
+    }
 }
 
 impl Container {

@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerInspectResponse, ContainerState as EngineState, ContainerStateStatusEnum,
-    ContainerSummary, HealthStatusEnum, PortMap,
+    ContainerConfig, ContainerInspectResponse, ContainerState as EngineState,
+    ContainerStateStatusEnum, ContainerSummary, HealthStatusEnum, PortMap,
 };
 use chrono::{DateTime, Utc};
 
-use crate::model::{Container, ContainerState, Health, PortMapping};
+use crate::model::{Container, ContainerSpec, ContainerState, Health, PortMapping};
 
 const PROJECT_LABEL: &str = "com.docker.compose.project";
 const SERVICE_LABEL: &str = "com.docker.compose.service";
@@ -18,7 +18,8 @@ const NUMBER_LABEL: &str = "com.docker.compose.container-number";
 pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Container> {
     let id = inspect.id?;
     let config = inspect.config.unwrap_or_default();
-    let labels = config.labels.unwrap_or_default();
+    let labels = config.labels.clone().unwrap_or_default();
+    let spec = spec_from_config(&config, &labels);
     let engine_state = inspect.state.unwrap_or_default();
     let ports = inspect
         .network_settings
@@ -45,7 +46,36 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
             .unwrap_or(0),
         ports,
         tty: config.tty.unwrap_or(false),
+        spec,
     })
+}
+
+const WORKING_DIR_LABEL: &str = "com.docker.compose.project.working_dir";
+const CONFIG_FILES_LABEL: &str = "com.docker.compose.project.config_files";
+
+/// What discovery needs: environment, command, exposed ports, compose files.
+fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) -> ContainerSpec {
+    let mut command = config.entrypoint.clone().unwrap_or_default();
+    command.extend(config.cmd.clone().unwrap_or_default());
+    let mut exposed_ports: Vec<u16> = config
+        .exposed_ports
+        .iter()
+        .flatten()
+        .map(|key| split_port_key(key).0)
+        .filter(|p| *p != 0)
+        .collect();
+    exposed_ports.sort_unstable();
+    exposed_ports.dedup();
+    ContainerSpec {
+        env: config.env.clone().unwrap_or_default(),
+        command,
+        exposed_ports,
+        compose_working_dir: labels.get(WORKING_DIR_LABEL).cloned(),
+        compose_files: labels
+            .get(CONFIG_FILES_LABEL)
+            .map(|files| files.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+    }
 }
 
 fn short_id(id: &str) -> &str {
@@ -271,6 +301,32 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn spec_carries_env_command_exposed_ports_and_compose_files() {
+        let mut inspect = inspect_of(running_healthy());
+        let mut labels = labels();
+        labels.insert(WORKING_DIR_LABEL.into(), "/src/shop".into());
+        labels.insert(
+            CONFIG_FILES_LABEL.into(),
+            "/src/shop/compose.yaml,/src/shop/dev.yaml".into(),
+        );
+        inspect.config = Some(ContainerConfig {
+            labels: Some(labels),
+            env: Some(vec!["POSTGRES_PASSWORD=pw".into(), "PATH=/bin".into()]),
+            entrypoint: Some(vec!["docker-entrypoint.sh".into()]),
+            cmd: Some(vec!["postgres".into()]),
+            exposed_ports: Some(vec!["5432/tcp".into(), "5432/udp".into()]),
+            ..Default::default()
+        });
+        let c = container_from_inspect(inspect).expect("has an id");
+        assert_eq!(c.spec.env_var("POSTGRES_PASSWORD"), Some("pw"));
+        assert_eq!(c.spec.env_var("MISSING"), None);
+        assert_eq!(c.spec.command, vec!["docker-entrypoint.sh", "postgres"]);
+        assert_eq!(c.spec.exposed_ports, vec![5432]);
+        assert_eq!(c.spec.compose_working_dir.as_deref(), Some("/src/shop"));
+        assert_eq!(c.spec.compose_files.len(), 2);
     }
 
     #[test]

@@ -170,7 +170,8 @@ impl Session {
                 Some(c) if self.known.get(&id) == Some(&c) => {}
                 Some(c) => {
                     self.known.insert(id, c.clone());
-                    self.send(DockerEvent::ContainerChanged(c)).await?;
+                    self.send(DockerEvent::ContainerChanged(Box::new(c)))
+                        .await?;
                 }
             }
         }

@@ -1,0 +1,62 @@
+//! Keeps one probe task running per database target.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::mpsc::Sender;
+use tokio::task::JoinHandle;
+
+use crate::collect::{postgres, redis};
+use crate::event::Event;
+use crate::model::{Target, TargetKind};
+
+/// The running probes, by target id.
+pub struct Probes {
+    interval: Duration,
+    running: HashMap<String, (Target, JoinHandle<()>)>,
+}
+
+impl Probes {
+    pub fn new(interval: Duration) -> Self {
+        Self {
+            interval,
+            running: HashMap::new(),
+        }
+    }
+
+    /// Starts probes for new targets, stops those of targets that went,
+    /// and restarts those whose target changed (a new port or password).
+    pub fn set(&mut self, targets: Vec<Target>, tx: &Sender<Event>) {
+        let wanted: HashMap<String, Target> =
+            targets.into_iter().map(|t| (t.id.clone(), t)).collect();
+        self.running.retain(|id, (target, task)| {
+            let keep = wanted.get(id) == Some(target);
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for (id, target) in wanted {
+            if self.running.contains_key(&id) {
+                continue;
+            }
+            let task = spawn_probe(target.clone(), self.interval, tx.clone());
+            self.running.insert(id, (target, task));
+        }
+    }
+}
+
+impl Drop for Probes {
+    fn drop(&mut self) {
+        for (_, task) in self.running.values() {
+            task.abort();
+        }
+    }
+}
+
+fn spawn_probe(target: Target, interval: Duration, tx: Sender<Event>) -> JoinHandle<()> {
+    match target.kind {
+        TargetKind::Postgres => tokio::spawn(postgres::run(target, interval, tx)),
+        TargetKind::Redis => tokio::spawn(redis::run(target, interval, tx)),
+    }
+}

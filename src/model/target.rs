@@ -1,0 +1,131 @@
+//! Database targets: what stacktop probes, and how each probe is doing.
+
+/// The kind of server a target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKind {
+    Postgres,
+    Redis,
+}
+
+/// Where a target came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetOrigin {
+    /// Found from a container's image, ports and environment.
+    Discovered,
+    /// A `[[postgres]]` or `[[redis]]` entry of the config file.
+    Config,
+    /// `STACKTOP_POSTGRES_URL` or `STACKTOP_REDIS_URL`.
+    Environment,
+}
+
+/// A server to probe.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Stable key: `pg:NAME` or `redis:NAME`.
+    pub id: String,
+    pub kind: TargetKind,
+    /// What the user sees: the service or config name.
+    pub name: String,
+    /// Connection URL, password included: never shown, never logged.
+    pub url: String,
+    /// The container this target lives in, to attach it to its row.
+    pub container_id: Option<String>,
+    pub origin: TargetOrigin,
+}
+
+impl std::fmt::Debug for Target {
+    // The URL holds a password: debug output shows it masked.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("url", &mask_url(&self.url))
+            .field("container_id", &self.container_id)
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+impl Target {
+    /// The URL with its password replaced by `***`.
+    pub fn display_url(&self) -> String {
+        mask_url(&self.url)
+    }
+}
+
+/// Replaces the password of `scheme://user:password@host/...` with `***`,
+/// and a `password=` query parameter too.
+pub fn mask_url(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..]
+            .find(['/', '?'])
+            .map_or(out.len(), |i| rest_start + i);
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                let start = rest_start + colon + 1;
+                out.replace_range(start..rest_start + at, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find("password=") {
+        let start = q + "password=".len();
+        let end = out[start..].find('&').map_or(out.len(), |i| start + i);
+        out.replace_range(start..end, "***");
+    }
+    out
+}
+
+/// How a target's probe is doing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ProbeStatus {
+    #[default]
+    Connecting,
+    /// Figures are fresh.
+    Live,
+    /// The server says it is starting up (Postgres 57P03, Redis LOADING).
+    Starting,
+    /// The connection was lost; the probe retries with backoff. Figures
+    /// from before are not shown as live.
+    Reconnecting { error: String, retry_in_ms: u64 },
+    /// Wrong credentials: retried rarely, to avoid a storm of failures.
+    AuthFailed { error: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked_in_urls() {
+        assert_eq!(
+            mask_url("postgres://app:s3cr%40t@127.0.0.1:5433/auth_db"),
+            "postgres://app:***@127.0.0.1:5433/auth_db"
+        );
+        assert_eq!(
+            mask_url("redis://:pw@localhost:6379/0"),
+            "redis://:***@localhost:6379/0"
+        );
+        assert_eq!(
+            mask_url("postgres://app@h/db?password=x&sslmode=disable"),
+            "postgres://app@h/db?password=***&sslmode=disable"
+        );
+        assert_eq!(mask_url("redis://localhost"), "redis://localhost");
+    }
+
+    #[test]
+    fn debug_output_hides_the_password() {
+        let t = Target {
+            id: "pg:db".into(),
+            kind: TargetKind::Postgres,
+            name: "db".into(),
+            url: "postgres://u:topsecret@127.0.0.1/db".into(),
+            container_id: None,
+            origin: TargetOrigin::Config,
+        };
+        assert!(!format!("{t:?}").contains("topsecret"));
+    }
+}
