@@ -7,6 +7,7 @@ pub mod actions;
 pub mod app;
 pub mod collect;
 pub mod config;
+pub mod discover;
 pub mod event;
 pub mod keymap;
 pub mod logtext;

@@ -37,7 +37,7 @@ fn prepare(cli: &Cli) -> Result<(Settings, Theme)> {
         None => Theme::default(),
     };
     let cwd = std::env::current_dir().context("reading the current folder")?;
-    Ok((Settings::from_cli(cli, &cwd), theme))
+    Ok((Settings::load(cli, &cwd)?, theme))
 }
 
 fn start(settings: Settings, theme: Theme) -> Result<()> {

@@ -75,6 +75,7 @@ fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) 
             .get(CONFIG_FILES_LABEL)
             .map(|files| files.split(',').map(str::to_string).collect())
             .unwrap_or_default(),
+        dotenv_urls: Vec::new(),
     }
 }
 

@@ -220,6 +220,27 @@ impl Session {
     }
 }
 
+/// Adds the URLs of the compose project's `.env` file, which discovery
+/// reads for database credentials (`DATABASE_URL`, `REDIS_URL`...).
+fn with_dotenv(mut container: Container) -> Container {
+    if let Some(dir) = &container.spec.compose_working_dir {
+        container.spec.dotenv_urls = dotenv_urls(&std::path::Path::new(dir).join(".env"));
+    }
+    container
+}
+
+/// `KEY=value` pairs of a `.env` file whose value is a URL; none when the
+/// file is missing or unreadable (a project need not have one).
+pub fn dotenv_urls(path: &std::path::Path) -> Vec<(String, String)> {
+    let Ok(entries) = dotenvy::from_path_iter(path) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|(_, value)| value.contains("://"))
+        .collect()
+}
+
 /// Inspects containers concurrently; `None` for those gone meanwhile.
 async fn inspect_many(
     docker: &Docker,
@@ -228,7 +249,10 @@ async fn inspect_many(
     stream::iter(ids)
         .map(|id| async move {
             match docker.inspect_container(&id, None).await {
-                Ok(inspect) => Ok((id, convert::container_from_inspect(inspect))),
+                Ok(inspect) => {
+                    let container = convert::container_from_inspect(inspect).map(with_dotenv);
+                    Ok((id, container))
+                }
                 Err(e) if is_not_found(&e) => Ok((id, None)),
                 Err(e) => Err(engine_error(e).context(format!("inspecting container {id}"))),
             }

@@ -3,8 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod file;
+
 use anyhow::{Result, anyhow};
 use clap::Parser;
+
+use crate::model::{Target, TargetKind};
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
 #[derive(Debug, Clone, Parser)]
@@ -35,6 +39,11 @@ pub struct Cli {
     #[arg(long, default_value_t = 500)]
     pub tail: u32,
 
+    /// Config file (default: stacktop.toml here, else the user's
+    /// stacktop/config.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Write stacktop's own diagnostics to this file (never to the screen).
     #[arg(long, value_name = "FILE", env = "STACKTOP_LOG")]
     pub log_file: Option<PathBuf>,
@@ -48,6 +57,8 @@ pub struct Settings {
     pub interval: Duration,
     pub log_lines: usize,
     pub tail: usize,
+    /// Database targets from the config file and the environment.
+    pub targets: Vec<Target>,
 }
 
 impl Default for Settings {
@@ -57,11 +68,34 @@ impl Default for Settings {
             interval: Duration::from_secs(1),
             log_lines: 10_000,
             tail: 500,
+            targets: Vec::new(),
         }
     }
 }
 
 impl Settings {
+    /// Settings from the options, the config file and the environment.
+    pub fn load(cli: &Cli, cwd: &Path) -> Result<Self> {
+        let mut settings = Self::from_cli(cli, cwd);
+        let paths = match &cli.config {
+            Some(path) if !path.is_file() => {
+                return Err(anyhow!("config file {} not found", path.display()));
+            }
+            Some(path) => vec![path.clone()],
+            None => file::candidates(cwd),
+        };
+        settings.targets = file::load_targets(&paths)?;
+        for (kind, var) in [
+            (TargetKind::Postgres, "STACKTOP_POSTGRES_URL"),
+            (TargetKind::Redis, "STACKTOP_REDIS_URL"),
+        ] {
+            if let Ok(value) = std::env::var(var) {
+                settings.targets.push(file::env_target(kind, var, &value)?);
+            }
+        }
+        Ok(settings)
+    }
+
     pub fn from_cli(cli: &Cli, cwd: &Path) -> Self {
         let project = if cli.all {
             None
@@ -73,6 +107,7 @@ impl Settings {
             interval: cli.interval,
             log_lines: cli.log_lines as usize,
             tail: cli.tail as usize,
+            targets: Vec::new(),
         }
     }
 }
@@ -146,7 +181,7 @@ pub fn toml_error(name: &str, text: &str, err: &toml::de::Error) -> anyhow::Erro
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

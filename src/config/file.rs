@@ -1,0 +1,195 @@
+//! The config file: `stacktop.toml` in the working folder, else
+//! `stacktop/config.toml` in the user's config folder.
+//!
+//! ```toml
+//! [[postgres]]
+//! name = "auth_db"
+//! url = "postgres://app:secret@127.0.0.1:5433/auth"
+//!
+//! [[redis]]
+//! name = "cache"
+//! url = "redis://:secret@127.0.0.1:6379/0"
+//! ```
+//!
+//! Every mistake names the file, line and column and what was expected.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{line_column, toml_error};
+use crate::discover::target_id;
+use crate::model::{Target, TargetKind, TargetOrigin};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    postgres: Vec<TargetEntry>,
+    #[serde(default)]
+    redis: Vec<TargetEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetEntry {
+    name: String,
+    url: Spanned<String>,
+}
+
+/// Where the config file is looked for, first found wins.
+pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
+    let mut paths = vec![cwd.join("stacktop.toml")];
+    if let Some(dir) = dirs::config_dir() {
+        paths.push(dir.join("stacktop").join("config.toml"));
+    }
+    paths
+}
+
+/// Targets of the first config file found (none when there is no file).
+pub fn load_targets(paths: &[PathBuf]) -> Result<Vec<Target>> {
+    let Some(path) = paths.iter().find(|p| p.is_file()) else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading config {}", path.display()))?;
+    parse_targets(&text, &path.display().to_string())
+}
+
+/// Parses a config file's text; `name` is how errors call the file.
+pub fn parse_targets(text: &str, name: &str) -> Result<Vec<Target>> {
+    let file: FileConfig = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+    let mut targets = Vec::new();
+    for (kind, entries) in [
+        (TargetKind::Postgres, &file.postgres),
+        (TargetKind::Redis, &file.redis),
+    ] {
+        for entry in entries {
+            check_url(kind, entry.url.get_ref()).map_err(|why| {
+                let (line, column) = line_column(text, entry.url.span().start);
+                anyhow!("{name}:{line}:{column}: {why}")
+            })?;
+            targets.push(Target {
+                id: target_id(kind, &None, &entry.name),
+                kind,
+                name: entry.name.clone(),
+                url: entry.url.get_ref().clone(),
+                container_id: None,
+                origin: TargetOrigin::Config,
+            });
+        }
+    }
+    Ok(targets)
+}
+
+/// A target from `STACKTOP_POSTGRES_URL` or `STACKTOP_REDIS_URL`.
+pub fn env_target(kind: TargetKind, var: &str, value: &str) -> Result<Target> {
+    check_url(kind, value).map_err(|why| anyhow!("{var}: {why}"))?;
+    let name = url::Url::parse(value)
+        .ok()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port()?)))
+        .unwrap_or_else(|| var.to_string());
+    Ok(Target {
+        id: target_id(kind, &None, &name),
+        kind,
+        name,
+        url: value.to_string(),
+        container_id: None,
+        origin: TargetOrigin::Environment,
+    })
+}
+
+/// A URL of the right scheme with a host; the error says what is expected.
+fn check_url(kind: TargetKind, text: &str) -> Result<(), String> {
+    let (schemes, example) = match kind {
+        TargetKind::Postgres => (
+            &["postgres", "postgresql"][..],
+            "postgres://user:password@127.0.0.1:5432/db",
+        ),
+        TargetKind::Redis => (
+            &["redis", "rediss"][..],
+            "redis://:password@127.0.0.1:6379/0",
+        ),
+    };
+    let masked = crate::model::mask_url(text);
+    let url = url::Url::parse(text)
+        .map_err(|e| format!("bad URL `{masked}` ({e}); expected a URL like {example}"))?;
+    if !schemes.contains(&url.scheme()) {
+        return Err(format!(
+            "URL `{masked}` has scheme `{}`; expected {} (like {example})",
+            url.scheme(),
+            schemes.join(" or ")
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!(
+            "URL `{masked}` has no host; expected a URL like {example}"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_of_both_kinds_are_read() {
+        let text = "[[postgres]]\nname = \"auth_db\"\nurl = \"postgres://a:b@127.0.0.1:5433/auth\"\n\n[[redis]]\nname = \"cache\"\nurl = \"redis://127.0.0.1:6379\"\n";
+        let targets = parse_targets(text, "stacktop.toml").unwrap();
+        assert_eq!(targets.len(), 2);
+        assert_eq!(targets[0].id, "pg:auth_db");
+        assert_eq!(targets[1].kind, TargetKind::Redis);
+        assert_eq!(targets[1].origin, TargetOrigin::Config);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_column() {
+        let text = "[[postgres]]\nname = \"x\"\nurl = \"postgres://h/db\"\npasword = \"oops\"\n";
+        let err = parse_targets(text, "stacktop.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("stacktop.toml:4:1:"), "{err}");
+        assert!(err.contains("pasword"), "{err}");
+    }
+
+    #[test]
+    fn bad_url_names_the_position_of_the_url_and_hides_the_password() {
+        let text = "[[redis]]\nname = \"cache\"\nurl = \"http://:topsecret@127.0.0.1:6379\"\n";
+        let err = parse_targets(text, "stacktop.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("stacktop.toml:3:7:"), "{err}");
+        assert!(err.contains("expected redis or rediss"), "{err}");
+        assert!(!err.contains("topsecret"), "{err}");
+    }
+
+    #[test]
+    fn broken_toml_names_the_position() {
+        let err = parse_targets("[[postgres]\n", "cfg.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("cfg.toml:1:"), "{err}");
+    }
+
+    #[test]
+    fn missing_file_means_no_targets() {
+        let none = load_targets(&[PathBuf::from("/nonexistent/stacktop.toml")]).unwrap();
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn env_urls_become_targets_named_by_host_and_port() {
+        let t = env_target(
+            TargetKind::Postgres,
+            "STACKTOP_POSTGRES_URL",
+            "postgres://u:p@127.0.0.1:5439/db",
+        )
+        .unwrap();
+        assert_eq!(t.name, "127.0.0.1:5439");
+        assert_eq!(t.origin, TargetOrigin::Environment);
+        assert!(env_target(TargetKind::Redis, "STACKTOP_REDIS_URL", "nonsense").is_err());
+    }
+}

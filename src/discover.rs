@@ -1,0 +1,199 @@
+//! Finding the databases of a stack with no configuration.
+//!
+//! A container is a PostgreSQL target when its image looks like one or it
+//! exposes 5432, a Redis target likewise with 6379. stacktop connects
+//! through the port published on the host's loopback, with credentials from
+//! the container's environment or command, or from the compose project's
+//! `.env` URLs. Pure functions: the collector already read what they need.
+
+use url::Url;
+
+use crate::model::{Container, PortMapping, Target, TargetKind, TargetOrigin};
+
+const POSTGRES_IMAGES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "timescale",
+    "pgvector",
+    "supabase/postgres",
+];
+const REDIS_IMAGES: &[&str] = &["redis", "valkey", "keydb", "dragonfly"];
+const POSTGRES_PORT: u16 = 5432;
+const REDIS_PORT: u16 = 6379;
+
+/// Every target found in `containers` (running ones only: a stopped
+/// container has no published port to reach).
+pub fn discover(containers: &[Container]) -> Vec<Target> {
+    containers
+        .iter()
+        .filter(|c| c.state.is_running())
+        .filter_map(target_of)
+        .collect()
+}
+
+/// The kind of database `c` runs, if any.
+pub fn kind_of(c: &Container) -> Option<TargetKind> {
+    let image = c.image.to_lowercase();
+    let image_name = image.rsplit_once(':').map_or(image.as_str(), |(n, _)| n);
+    let exposes = |port| {
+        c.spec.exposed_ports.contains(&port) || c.ports.iter().any(|p| p.container_port == port)
+    };
+    if POSTGRES_IMAGES.iter().any(|n| image_name.contains(n)) || exposes(POSTGRES_PORT) {
+        Some(TargetKind::Postgres)
+    } else if REDIS_IMAGES.iter().any(|n| image_name.contains(n)) || exposes(REDIS_PORT) {
+        Some(TargetKind::Redis)
+    } else {
+        None
+    }
+}
+
+fn target_of(c: &Container) -> Option<Target> {
+    let kind = kind_of(c)?;
+    let port = match kind {
+        TargetKind::Postgres => POSTGRES_PORT,
+        TargetKind::Redis => REDIS_PORT,
+    };
+    let host_port = published_on_loopback(&c.ports, port)?;
+    let url = match kind {
+        TargetKind::Postgres => postgres_url(c, host_port),
+        TargetKind::Redis => redis_url(c, host_port),
+    };
+    let name = c.service.clone().unwrap_or_else(|| c.name.clone());
+    Some(Target {
+        id: target_id(kind, &c.project, &name),
+        kind,
+        name,
+        url,
+        container_id: Some(c.id.clone()),
+        origin: TargetOrigin::Discovered,
+    })
+}
+
+/// `pg:project/service`: stable across restarts of the container.
+pub fn target_id(kind: TargetKind, project: &Option<String>, name: &str) -> String {
+    let prefix = match kind {
+        TargetKind::Postgres => "pg",
+        TargetKind::Redis => "redis",
+    };
+    match project {
+        Some(p) => format!("{prefix}:{p}/{name}"),
+        None => format!("{prefix}:{name}"),
+    }
+}
+
+/// The host port that `container_port` is published on, reachable on
+/// loopback (bound to 127.0.0.1, ::1 or all addresses).
+fn published_on_loopback(ports: &[PortMapping], container_port: u16) -> Option<u16> {
+    ports
+        .iter()
+        .filter(|p| p.container_port == container_port && p.protocol == "tcp")
+        .find(|p| {
+            matches!(
+                p.host_ip.as_str(),
+                "" | "0.0.0.0" | "::" | "127.0.0.1" | "::1"
+            )
+        })
+        .map(|p| p.host_port)
+}
+
+fn postgres_url(c: &Container, host_port: u16) -> String {
+    let env = |k| c.spec.env_var(k).filter(|v| !v.is_empty());
+    if let (None, Some(from_dotenv)) = (
+        env("POSTGRES_PASSWORD"),
+        dotenv_match(c, host_port, &["postgres", "postgresql"]),
+    ) {
+        return relocate(&from_dotenv, host_port);
+    }
+    let user = env("POSTGRES_USER").unwrap_or("postgres");
+    let db = env("POSTGRES_DB").unwrap_or(user);
+    let mut url = base_url("postgres", host_port);
+    let _ = url.set_username(user);
+    let _ = url.set_password(env("POSTGRES_PASSWORD"));
+    url.set_path(db);
+    url.to_string()
+}
+
+fn redis_url(c: &Container, host_port: u16) -> String {
+    let password = requirepass(&c.spec.command)
+        .or_else(|| c.spec.env_var("REDIS_PASSWORD").map(str::to_string))
+        .filter(|p| !p.is_empty());
+    if password.is_none()
+        && let Some(from_dotenv) = dotenv_match(c, host_port, &["redis", "rediss"])
+    {
+        return relocate(&from_dotenv, host_port);
+    }
+    let mut url = base_url("redis", host_port);
+    let _ = url.set_password(password.as_deref());
+    url.to_string()
+}
+
+fn base_url(scheme: &str, port: u16) -> Url {
+    let mut url = Url::parse(&format!("{scheme}://127.0.0.1")).expect("a valid base URL");
+    let _ = url.set_port(Some(port));
+    url
+}
+
+/// The password given by `--requirepass X` or `--requirepass=X`.
+fn requirepass(command: &[String]) -> Option<String> {
+    let mut words = command.iter().flat_map(|w| w.split_whitespace());
+    while let Some(word) = words.next() {
+        if let Some(value) = word.strip_prefix("--requirepass=") {
+            return Some(value.trim_matches(['"', '\'']).to_string());
+        }
+        if word == "--requirepass" {
+            return words
+                .next()
+                .map(|v| v.trim_matches(['"', '\'']).to_string());
+        }
+    }
+    None
+}
+
+/// A `.env` URL of one of `schemes` that points at this container: by its
+/// service or container name, or by its published port on localhost.
+fn dotenv_match(c: &Container, host_port: u16, schemes: &[&str]) -> Option<Url> {
+    c.spec.dotenv_urls.iter().find_map(|(_, value)| {
+        let url = Url::parse(value).ok()?;
+        if !schemes.contains(&url.scheme()) {
+            return None;
+        }
+        let host = url.host_str()?;
+        let by_name = Some(host) == c.service.as_deref() || host == c.name;
+        let by_port = matches!(host, "localhost" | "127.0.0.1") && url.port() == Some(host_port);
+        (by_name || by_port).then_some(url)
+    })
+}
+
+/// The same URL, pointed at the published port on loopback.
+fn relocate(url: &Url, host_port: u16) -> String {
+    let mut url = url.clone();
+    let _ = url.set_host(Some("127.0.0.1"));
+    let _ = url.set_port(Some(host_port));
+    url.to_string()
+}
+
+/// Discovered targets with configured ones merged in: a configured target
+/// with the name of a discovered one replaces it and keeps its row.
+pub fn merge(discovered: Vec<Target>, configured: &[Target]) -> Vec<Target> {
+    let mut all = discovered;
+    for extra in configured {
+        match all
+            .iter_mut()
+            .find(|t| t.kind == extra.kind && t.name == extra.name)
+        {
+            Some(found) => {
+                let container_id = found.container_id.take();
+                *found = Target {
+                    container_id,
+                    ..extra.clone()
+                };
+            }
+            None => all.push(extra.clone()),
+        }
+    }
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
+}
+
+#[cfg(test)]
+mod tests;
