@@ -19,6 +19,11 @@ pub enum Action {
     Restart,
     StopStart,
     OpenLogs,
+    OpenDetail,
+    NextPanel,
+    PrevPanel,
+    CancelQuery,
+    TerminateBackend,
     Back,
     Follow,
     Timestamps,
@@ -33,6 +38,7 @@ pub enum Context {
     Everywhere,
     List,
     Logs,
+    Detail,
 }
 
 impl Context {
@@ -41,6 +47,7 @@ impl Context {
             Self::Everywhere => "Everywhere",
             Self::List => "Service list",
             Self::Logs => "Log view",
+            Self::Detail => "Database view",
         }
     }
 }
@@ -76,140 +83,39 @@ pub struct Binding {
 
 /// The key table. Earlier rows win when a key appears in two contexts
 /// that are both active (the view's own context is tried first).
+#[rustfmt::skip] // one binding per line reads as a table
 pub const BINDINGS: &[Binding] = &[
-    bind(
-        Context::Everywhere,
-        Action::Help,
-        &[ch('?')],
-        "show or hide this help",
-    ),
-    bind(
-        Context::Everywhere,
-        Action::Quit,
-        &[ch('q'), ctrl('c')],
-        "quit",
-    ),
-    bind(
-        Context::List,
-        Action::Up,
-        &[key(KeyCode::Up), ch('k')],
-        "move up",
-    ),
-    bind(
-        Context::List,
-        Action::Down,
-        &[key(KeyCode::Down), ch('j')],
-        "move down",
-    ),
-    bind(
-        Context::List,
-        Action::PageUp,
-        &[key(KeyCode::PageUp)],
-        "page up",
-    ),
-    bind(
-        Context::List,
-        Action::PageDown,
-        &[key(KeyCode::PageDown)],
-        "page down",
-    ),
-    bind(
-        Context::List,
-        Action::Top,
-        &[ch('g'), key(KeyCode::Home)],
-        "first row",
-    ),
-    bind(
-        Context::List,
-        Action::Bottom,
-        &[ch('G'), key(KeyCode::End)],
-        "last row",
-    ),
-    bind(
-        Context::List,
-        Action::Filter,
-        &[ch('/')],
-        "filter by name as you type",
-    ),
-    bind(
-        Context::List,
-        Action::Back,
-        &[key(KeyCode::Esc)],
-        "clear the filter",
-    ),
-    bind(
-        Context::List,
-        Action::ToggleAll,
-        &[ch('a')],
-        "this project / all projects",
-    ),
-    bind(
-        Context::List,
-        Action::Restart,
-        &[ch('r')],
-        "restart (project row: all)",
-    ),
-    bind(
-        Context::List,
-        Action::StopStart,
-        &[ch('s')],
-        "stop if running, else start",
-    ),
-    bind(
-        Context::List,
-        Action::OpenLogs,
-        &[ch('l'), key(KeyCode::Enter)],
-        "logs (project row: merged)",
-    ),
-    bind(
-        Context::Logs,
-        Action::Up,
-        &[key(KeyCode::Up), ch('k')],
-        "scroll up, pause following",
-    ),
-    bind(
-        Context::Logs,
-        Action::Down,
-        &[key(KeyCode::Down), ch('j')],
-        "scroll down",
-    ),
-    bind(
-        Context::Logs,
-        Action::PageUp,
-        &[key(KeyCode::PageUp)],
-        "page up, pause following",
-    ),
-    bind(
-        Context::Logs,
-        Action::PageDown,
-        &[key(KeyCode::PageDown)],
-        "page down",
-    ),
-    bind(
-        Context::Logs,
-        Action::Top,
-        &[ch('g'), key(KeyCode::Home)],
-        "oldest line kept",
-    ),
-    bind(
-        Context::Logs,
-        Action::Follow,
-        &[ch('G'), ch('f'), key(KeyCode::End)],
-        "follow new lines",
-    ),
-    bind(
-        Context::Logs,
-        Action::Timestamps,
-        &[ch('t')],
-        "toggle timestamps",
-    ),
+    bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help"),
+    bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit"),
+    bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up"),
+    bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down"),
+    bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up"),
+    bind(Context::List, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
+    bind(Context::List, Action::Top, &[ch('g'), key(KeyCode::Home)], "first row"),
+    bind(Context::List, Action::Bottom, &[ch('G'), key(KeyCode::End)], "last row"),
+    bind(Context::List, Action::Filter, &[ch('/')], "filter by name as you type"),
+    bind(Context::List, Action::Back, &[key(KeyCode::Esc)], "clear the filter"),
+    bind(Context::List, Action::ToggleAll, &[ch('a')], "this project / all projects"),
+    bind(Context::List, Action::Restart, &[ch('r')], "restart (project row: all)"),
+    bind(Context::List, Action::StopStart, &[ch('s')], "stop if running, else start"),
+    bind(Context::List, Action::OpenLogs, &[ch('l'), key(KeyCode::Enter)], "logs (project row: merged)"),
+    bind(Context::List, Action::OpenDetail, &[ch('d')], "database view of the row"),
+    bind(Context::Detail, Action::Up, &[key(KeyCode::Up), ch('k')], "select up"),
+    bind(Context::Detail, Action::Down, &[key(KeyCode::Down), ch('j')], "select down"),
+    bind(Context::Detail, Action::NextPanel, &[key(KeyCode::Tab)], "next panel"),
+    bind(Context::Detail, Action::PrevPanel, &[key(KeyCode::BackTab)], "previous panel"),
+    bind(Context::Detail, Action::CancelQuery, &[ch('c')], "cancel query (asks first)"),
+    bind(Context::Detail, Action::TerminateBackend, &[ch('K')], "terminate backend (asks)"),
+    bind(Context::Detail, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list"),
+    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following"),
+    bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down"),
+    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following"),
+    bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
+    bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept"),
+    bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines"),
+    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps"),
     bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping"),
-    bind(
-        Context::Logs,
-        Action::Back,
-        &[key(KeyCode::Esc), key(KeyCode::Backspace)],
-        "back to the list",
-    ),
+    bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list"),
 ];
 
 const fn bind(
@@ -254,6 +160,8 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::Enter => "Enter".into(),
         KeyCode::Esc => "Esc".into(),
         KeyCode::Backspace => "Bksp".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
         other => format!("{other:?}"),
     };
     if key.ctrl {

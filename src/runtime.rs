@@ -68,6 +68,9 @@ async fn event_loop(
         logs: HashMap::new(),
         probes: Probes::new(app.settings.interval),
     };
+    for command in app.start() {
+        run_command(command, &mut running, &tx);
+    }
     let mut dirty = true;
     let mut next_frame = Instant::now();
     loop {

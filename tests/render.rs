@@ -10,10 +10,11 @@ use ratatui::style::Color;
 
 use stacktop::app::App;
 use stacktop::config::Settings;
-use stacktop::event::{ActionDone, ActionKind, DockerEvent, Event, LogEvent};
+use stacktop::event::{ActionDone, ActionKind, DockerEvent, Event, LogEvent, ProbeEvent};
 use stacktop::model::{
-    Container, ContainerState, Health, HostSnapshot, LogLine, LogStream, PortMapping, SgrColor,
-    SgrStyle, Stats, StyledSpan,
+    ClientPool, Container, ContainerState, Health, HostSnapshot, KeyspaceDb, LogLine, LogStream,
+    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus,
+    RedisSnapshot, SgrColor, SgrStyle, SlowEntry, StateCounts, Stats, StyledSpan, TopStatements,
 };
 use stacktop::theme::Theme;
 use stacktop::ui;
@@ -70,6 +71,15 @@ fn stack() -> Vec<Container> {
     starting.health = Health::Starting;
     starting.started_at = at(11, 59, 50);
     starting.image = "postgres:16-alpine".into();
+    starting.ports = vec![port(5433, 5432)];
+    starting.spec.env = vec![
+        "POSTGRES_USER=app".into(),
+        "POSTGRES_PASSWORD=secret".into(),
+    ];
+    let mut cache = container("cache", "cache", 1);
+    cache.image = "redis:7-alpine".into();
+    cache.ports = vec![port(16379, 6379)];
+    cache.spec.command = vec!["redis-server".into(), "--requirepass".into(), "pw".into()];
     let mut done = container("migrate", "migrate", 1);
     done.state = ContainerState::Exited { code: 0 };
     let mut loose = container("loose", "", 1);
@@ -80,6 +90,7 @@ fn stack() -> Vec<Container> {
     loose.image = "adminer:4".into();
     loose.started_at = at(2, 0, 0);
     vec![
+        cache,
         container("ticker", "ticker", 1),
         healthy,
         unhealthy,
@@ -91,6 +102,15 @@ fn stack() -> Vec<Container> {
         container("worker2", "worker", 2),
         loose,
     ]
+}
+
+fn port(host: u16, inner: u16) -> PortMapping {
+    PortMapping {
+        host_ip: "127.0.0.1".into(),
+        host_port: host,
+        container_port: inner,
+        protocol: "tcp".into(),
+    }
 }
 
 fn stats() -> Vec<(String, Stats)> {
@@ -147,6 +167,156 @@ fn stats() -> Vec<(String, Stats)> {
     ]
 }
 
+const PG: &str = "pg:stacktop-test/db";
+const REDIS: &str = "redis:stacktop-test/cache";
+
+fn pg_snapshot() -> PgSnapshot {
+    let states = |active, idle, tx, waiting| StateCounts {
+        active,
+        idle,
+        idle_in_transaction: tx,
+        waiting_on_lock: waiting,
+        ..StateCounts::default()
+    };
+    let backend = |pid, secs: f64, state: &str, query: &str, blocked_by: Vec<i32>| PgBackend {
+        pid,
+        duration_secs: secs,
+        state: state.into(),
+        wait_event: (!blocked_by.is_empty()).then(|| "Lock:transactionid".to_string()),
+        database: "app_db".into(),
+        user: "app".into(),
+        application: "pool-a".into(),
+        query: Some(query.into()),
+        blocked_by,
+    };
+    PgSnapshot {
+        version: "15.10".into(),
+        uptime_secs: 3.0 * 3600.0 + 720.0,
+        max_connections: 100,
+        states: states(2, 9, 1, 1),
+        databases: vec![
+            PgDatabase {
+                name: "app_db".into(),
+                connections: 11,
+                size_bytes: Some(9_000_000),
+                xact_per_sec: Some(12.5),
+                rows_per_sec: Some(430.0),
+                cache_hit_ratio: Some(0.992),
+            },
+            PgDatabase {
+                name: "plain_db".into(),
+                connections: 1,
+                size_bytes: Some(7_500_000),
+                ..PgDatabase::default()
+            },
+        ],
+        pools: vec![
+            PgPool {
+                application: "pool-a".into(),
+                user: "app".into(),
+                client: "172.18.0.1".into(),
+                database: "app_db".into(),
+                states: states(1, 3, 1, 1),
+                oldest_connection_secs: 340.0,
+                longest_idle_in_transaction_secs: Some(42.0),
+            },
+            PgPool {
+                application: "api".into(),
+                user: "app".into(),
+                client: "172.18.0.5".into(),
+                database: "app_db".into(),
+                states: states(1, 6, 0, 0),
+                oldest_connection_secs: 3600.0,
+                longest_idle_in_transaction_secs: None,
+            },
+        ],
+        backends: vec![
+            backend(
+                4242,
+                42.0,
+                "idle in transaction",
+                "SELECT * FROM orders WHERE id = 1 FOR UPDATE",
+                vec![],
+            ),
+            backend(
+                4243,
+                12.5,
+                "active",
+                "UPDATE orders SET state = 'paid' WHERE id = 1",
+                vec![4242],
+            ),
+            backend(
+                4250,
+                0.3,
+                "active",
+                "SELECT count(*) FROM line_items",
+                vec![],
+            ),
+        ],
+        top_statements: TopStatements::Rows(vec![PgStatement {
+            query: "SELECT * FROM users WHERE id = $1".into(),
+            calls_per_sec: 120.0,
+            mean_ms: 0.42,
+            total_ms: 50.0,
+        }]),
+        xact_per_sec: Some(13.0),
+        rows_per_sec: Some(450.0),
+        cache_hit_ratio: Some(0.991),
+        notes: vec![],
+        poll_ms: 4.2,
+    }
+}
+
+fn redis_snapshot() -> RedisSnapshot {
+    RedisSnapshot {
+        version: "7.0.15".into(),
+        uptime_secs: 7200,
+        role: "master".into(),
+        used_memory: 3_250_000,
+        maxmemory: 64 * 1024 * 1024,
+        used_memory_rss: 8_400_000,
+        used_memory_peak: 4_100_000,
+        fragmentation_ratio: 2.58,
+        eviction_policy: "allkeys-lru".into(),
+        ops_per_sec: 90.0,
+        hit_ratio: Some(0.921),
+        evicted_per_sec: Some(0.0),
+        expired_per_sec: Some(0.2),
+        connected_clients: 5,
+        blocked_clients: 0,
+        keyspace: vec![
+            KeyspaceDb {
+                db: 0,
+                keys: 1200,
+                expires: 300,
+                avg_ttl_ms: 55_000,
+            },
+            KeyspaceDb {
+                db: 5,
+                keys: 10,
+                expires: 0,
+                avg_ttl_ms: 0,
+            },
+        ],
+        client_pools: Some(vec![ClientPool {
+            name: "pool-r".into(),
+            host: "172.18.0.1".into(),
+            db: 0,
+            count: 3,
+            max_idle_secs: 12,
+            last_command: "get".into(),
+        }]),
+        slowlog: vec![SlowEntry {
+            id: 7,
+            at: 1_795_000_000,
+            duration_us: 15_300,
+            command: "KEYS *".into(),
+        }],
+        notes: vec![],
+        poll_ms: 1.1,
+    }
+}
+
 fn overview_app(size: (u16, u16)) -> App {
     let mut app = App::new(
         Settings::default(),
@@ -160,6 +330,19 @@ fn overview_app(size: (u16, u16)) -> App {
     }));
     app.update(Event::Docker(DockerEvent::Containers(stack())));
     app.update(Event::Docker(DockerEvent::Stats(stats())));
+    app.update(Event::Probe(ProbeEvent::Postgres {
+        target_id: PG.into(),
+        snapshot: Box::new(pg_snapshot()),
+    }));
+    for ops in [10.0, 40.0, 25.0, 80.0, 120.0, 60.0, 90.0] {
+        app.update(Event::Probe(ProbeEvent::Redis {
+            target_id: REDIS.into(),
+            snapshot: Box::new(RedisSnapshot {
+                ops_per_sec: ops,
+                ..redis_snapshot()
+            }),
+        }));
+    }
     app.update(Event::Host(HostSnapshot {
         cpu_percent: 12.5,
         mem_used: 3_400_000_000,
@@ -360,6 +543,106 @@ fn log_view_merged_project() {
     });
 }
 
+fn row_of_label(app: &App, label: &str) -> usize {
+    app.rows
+        .iter()
+        .position(|r| match r {
+            stacktop::app::Row::Container(id) => app.label(app.container(id).unwrap()) == label,
+            _ => false,
+        })
+        .unwrap()
+}
+
+fn detail_app(size: (u16, u16), label: &str) -> App {
+    let mut app = overview_app(size);
+    app.selected = row_of_label(&app, label);
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.detail.is_some());
+    app
+}
+
+#[test]
+fn postgres_detail_pools() {
+    snapshot("pg_pools", |size| detail_app(size, "db"));
+}
+
+#[test]
+fn postgres_detail_statements_with_confirm() {
+    snapshot("pg_statements_confirm", |size| {
+        let mut app = detail_app(size, "db");
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Char('c'));
+        app
+    });
+}
+
+#[test]
+fn postgres_detail_reconnecting_shows_no_figures() {
+    snapshot("pg_reconnecting", |size| {
+        let mut app = detail_app(size, "db");
+        app.update(Event::Probe(ProbeEvent::Status {
+            target_id: PG.into(),
+            status: ProbeStatus::Reconnecting {
+                error: "connection refused".into(),
+                retry_in_ms: 2000,
+            },
+        }));
+        app
+    });
+}
+
+#[test]
+fn postgres_detail_hint_without_pg_stat_statements() {
+    snapshot("pg_no_statements", |size| {
+        let mut app = overview_app(size);
+        let mut snapshot = pg_snapshot();
+        snapshot.top_statements = TopStatements::NotInstalled {
+            hint: "add pg_stat_statements to shared_preload_libraries, restart, then CREATE EXTENSION pg_stat_statements in app_db".into(),
+        };
+        snapshot.notes =
+            vec!["not a member of pg_monitor: queries of other users are hidden".into()];
+        app.update(Event::Probe(ProbeEvent::Postgres {
+            target_id: PG.into(),
+            snapshot: Box::new(snapshot),
+        }));
+        app.selected = row_of_label(&app, "db");
+        press(&mut app, KeyCode::Char('d'));
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Tab);
+        }
+        app
+    });
+}
+
+#[test]
+fn redis_detail() {
+    snapshot("redis", |size| detail_app(size, "cache"));
+}
+
+#[test]
+fn redis_detail_client_pools() {
+    snapshot("redis_pools", |size| {
+        let mut app = detail_app(size, "cache");
+        press(&mut app, KeyCode::Tab);
+        app
+    });
+}
+
+#[test]
+fn overview_shows_probe_trouble_in_the_database_column() {
+    snapshot("overview_db_auth_failed", |size| {
+        let mut app = overview_app(size);
+        app.update(Event::Probe(ProbeEvent::Status {
+            target_id: REDIS.into(),
+            status: ProbeStatus::AuthFailed {
+                error: "WRONGPASS invalid username-password pair".into(),
+            },
+        }));
+        app
+    });
+}
+
 #[test]
 fn help_overlay() {
     snapshot("help", |size| {
@@ -401,7 +684,7 @@ fn troubled_rows_use_the_error_role_and_selection_its_own() {
     let bad = row_of(&terminal, "✗ unhealthy");
     assert_eq!(buffer[(0, bad)].symbol(), "!");
     assert_eq!(buffer[(3, bad)].fg, theme.error.fg.unwrap());
-    let selected = row_of(&terminal, "crashloop");
+    let selected = row_of(&terminal, "  cache ");
     assert_eq!(buffer[(3, selected)].bg, Color::Cyan);
     assert_eq!(buffer[(3, bad)].bg, Color::Reset);
     let fine = row_of(&terminal, "✓ healthy");

@@ -18,8 +18,13 @@ impl App {
         if self.filter_editing {
             return self.on_filter_key(key);
         }
+        if let Some(confirm) = self.confirm.take() {
+            return self.on_confirm_key(key, confirm);
+        }
         let context = if self.logs.is_some() {
             Context::Logs
+        } else if self.detail.is_some() {
+            Context::Detail
         } else {
             Context::List
         };
@@ -34,8 +39,20 @@ impl App {
         }
         match context {
             Context::Logs => self.on_log_action(action),
+            Context::Detail => self.on_detail_action(action),
             _ => self.on_list_action(action),
         }
+    }
+
+    /// Only `y` runs the action asked about; any other key cancels it.
+    fn on_confirm_key(&mut self, key: KeyEvent, confirm: super::Confirm) -> Vec<Command> {
+        if key.code == KeyCode::Char('y')
+            && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        {
+            return vec![confirm.command];
+        }
+        self.say(Level::Info, "cancelled: nothing was changed".to_string());
+        Vec::new()
     }
 
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
@@ -85,7 +102,8 @@ impl App {
             Action::Restart => return self.act_on_selection(ActionKind::Restart),
             Action::StopStart => return self.stop_or_start(),
             Action::OpenLogs => return self.open_logs(),
-            Action::Follow | Action::Timestamps | Action::Wrap => {}
+            Action::OpenDetail => self.open_detail(),
+            _ => {}
         }
         Vec::new()
     }
@@ -171,7 +189,7 @@ impl App {
     fn selected_container(&self) -> Option<&Container> {
         match self.selected_row()? {
             Row::Container(id) => self.container(id),
-            Row::Project(_) => None,
+            _ => None,
         }
     }
 
@@ -183,7 +201,7 @@ impl App {
                 .iter()
                 .filter_map(|id| self.container(id))
                 .collect(),
-            None => Vec::new(),
+            _ => Vec::new(),
         }
     }
 

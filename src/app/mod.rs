@@ -3,11 +3,13 @@
 //! No I/O here: `update` takes an event, changes the state and returns the
 //! commands the runtime must run. Views read the state and nothing else.
 
+mod detail;
 mod input;
 pub mod logview;
+pub mod probes;
 pub mod rows;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 
@@ -15,6 +17,7 @@ use crate::config::Settings;
 use crate::event::{ActionDone, ActionKind, Command, DockerEvent, Event, LogEvent};
 use crate::model::{Container, HostSnapshot, Stats};
 pub use logview::LogView;
+pub use probes::{Detail, Probe};
 pub use rows::Row;
 
 /// How long the result of an action stays on its row.
@@ -42,6 +45,13 @@ pub struct Status {
     pub text: String,
     pub level: Level,
     pub until: DateTime<FixedOffset>,
+}
+
+/// A question asked before a destructive action; only `y` runs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub question: String,
+    pub command: Command,
 }
 
 /// The finished action shown on a container's row for a few seconds.
@@ -77,6 +87,12 @@ pub struct App {
     pub outcomes: HashMap<String, Outcome>,
     pub status: Option<Status>,
     pub logs: Option<LogView>,
+    /// Database targets and what their probes report, by target id.
+    pub probes: BTreeMap<String, Probe>,
+    /// The open database detail view.
+    pub detail: Option<Detail>,
+    /// A destructive action waiting for `y`.
+    pub confirm: Option<Confirm>,
     pub show_help: bool,
     /// Terminal size, for page moves.
     pub size: (u16, u16),
@@ -105,6 +121,9 @@ impl App {
             outcomes: HashMap::new(),
             status: None,
             logs: None,
+            probes: BTreeMap::new(),
+            detail: None,
+            confirm: None,
             show_help: false,
             size: (80, 24),
             quit: false,
@@ -127,10 +146,7 @@ impl App {
                 Vec::new()
             }
             Event::Terminate => self.quit_commands(),
-            Event::Docker(event) => {
-                self.on_docker(event);
-                Vec::new()
-            }
+            Event::Docker(event) => self.on_docker(event),
             Event::Host(snapshot) => {
                 self.host = Some(snapshot);
                 Vec::new()
@@ -190,7 +206,12 @@ impl App {
         }
     }
 
-    fn on_docker(&mut self, event: DockerEvent) {
+    /// Commands to run once at start: probes of configured targets.
+    pub fn start(&mut self) -> Vec<Command> {
+        self.refresh_targets()
+    }
+
+    fn on_docker(&mut self, event: DockerEvent) -> Vec<Command> {
         match event {
             DockerEvent::Connected { version, endpoint } => {
                 self.engine = Engine::Up { version };
@@ -211,36 +232,48 @@ impl App {
                 self.containers = all;
                 let known: Vec<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
                 self.stats.retain(|id, _| known.contains(&id.as_str()));
-                self.touched();
+                return self.touched();
             }
             DockerEvent::ContainerChanged(changed) => {
                 match self.containers.iter_mut().find(|c| c.id == changed.id) {
                     Some(slot) => *slot = *changed,
                     None => self.containers.push(*changed),
                 }
-                self.touched();
+                return self.touched();
             }
             DockerEvent::ContainerRemoved(id) => {
                 self.containers.retain(|c| c.id != id);
                 self.stats.remove(&id);
-                self.touched();
+                return self.touched();
             }
             DockerEvent::Stats(stats) => {
                 self.stats = stats.into_iter().collect();
                 self.last_update = Some(self.now);
             }
         }
+        Vec::new()
     }
 
-    /// The container list changed: rebuild rows, keeping the selection.
-    fn touched(&mut self) {
+    /// The container list changed: rediscover targets, rebuild rows.
+    fn touched(&mut self) -> Vec<Command> {
         self.last_update = Some(self.now);
+        let commands = self.refresh_targets();
         self.rebuild_rows();
+        commands
     }
 
     pub(crate) fn rebuild_rows(&mut self) {
         let keep = self.selected_row().cloned();
-        self.rows = rows::build(&self.containers, self.scope.as_deref(), &self.filter);
+        let extra: Vec<(String, String)> = self
+            .unattached_probes()
+            .map(|p| (p.target.id.clone(), p.target.name.clone()))
+            .collect();
+        self.rows = rows::build(
+            &self.containers,
+            &extra,
+            self.scope.as_deref(),
+            &self.filter,
+        );
         if let Some(at) = keep.and_then(|k| self.rows.iter().position(|r| *r == k)) {
             self.selected = at;
         }
@@ -283,8 +316,6 @@ impl App {
             _ => {}
         }
     }
-
-    fn on_probe(&mut self, _event: crate::event::ProbeEvent) {}
 
     fn on_action_done(&mut self, done: ActionDone) {
         self.pending.remove(&done.container_id);
@@ -330,6 +361,7 @@ impl App {
     fn quit_commands(&mut self) -> Vec<Command> {
         self.quit = true;
         let mut commands = Vec::new();
+        self.confirm = None;
         if let Some(view) = self.logs.take() {
             commands.push(Command::CloseLogs {
                 session: view.session,

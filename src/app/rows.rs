@@ -14,14 +14,26 @@ pub enum Row {
     Project(Option<String>),
     /// A container, by id.
     Container(String),
+    /// The header of targets that belong to no container.
+    Databases,
+    /// A database target with no container row, by target id.
+    Target(String),
 }
+
+/// Name of the group of configured databases that run in no container.
+pub const DATABASES: &str = "(configured databases)";
 
 /// Builds the rows: projects in name order (the no-project group last),
 /// each followed by its containers sorted by service and replica number.
 ///
 /// `scope` keeps one project; `filter` keeps containers whose project,
 /// service or container name contains it (case-insensitive).
-pub fn build(containers: &[Container], scope: Option<&str>, filter: &str) -> Vec<Row> {
+pub fn build(
+    containers: &[Container],
+    extra: &[(String, String)],
+    scope: Option<&str>,
+    filter: &str,
+) -> Vec<Row> {
     let needle = filter.to_lowercase();
     let mut groups: BTreeMap<(bool, Option<&str>), Vec<&Container>> = BTreeMap::new();
     for c in containers {
@@ -45,6 +57,15 @@ pub fn build(containers: &[Container], scope: Option<&str>, filter: &str) -> Vec
         rows.push(Row::Project(project.map(str::to_string)));
         rows.extend(members.iter().map(|c| Row::Container(c.id.clone())));
     }
+    let targets: Vec<Row> = extra
+        .iter()
+        .filter(|(_, name)| name.to_lowercase().contains(&needle))
+        .map(|(id, _)| Row::Target(id.clone()))
+        .collect();
+    if !targets.is_empty() {
+        rows.push(Row::Databases);
+        rows.extend(targets);
+    }
     rows
 }
 
@@ -66,7 +87,7 @@ pub fn members(rows: &[Row], index: usize) -> Vec<String> {
         .skip(index + 1)
         .map_while(|r| match r {
             Row::Container(id) => Some(id.clone()),
-            Row::Project(_) => None,
+            _ => None,
         })
         .collect()
 }

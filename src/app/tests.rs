@@ -513,3 +513,125 @@ fn page_down_keeps_the_selection_visible() {
     app.update(ch('G'));
     assert_eq!(app.offset, app.rows.len() - visible);
 }
+
+fn pg_container() -> Container {
+    let mut db = container("pgc", Some("shop"), "auth_db", 1);
+    db.image = "postgres:16".into();
+    db.ports = vec![crate::model::PortMapping {
+        host_ip: "127.0.0.1".into(),
+        host_port: 5433,
+        container_port: 5432,
+        protocol: "tcp".into(),
+    }];
+    db.spec.env = vec!["POSTGRES_PASSWORD=pw".into()];
+    db
+}
+
+fn pg_with_backend(pid: i32) -> crate::model::PgSnapshot {
+    crate::model::PgSnapshot {
+        max_connections: 100,
+        backends: vec![crate::model::PgBackend {
+            pid,
+            state: "active".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+fn app_with_pg() -> (App, Vec<Command>) {
+    let mut app = App::new(Settings::default(), String::new(), now());
+    let mut containers = stack();
+    containers.push(pg_container());
+    let commands = app.update(Event::Docker(DockerEvent::Containers(containers)));
+    (app, commands)
+}
+
+#[test]
+fn discovered_databases_are_sent_to_the_probes_once() {
+    let (mut app, commands) = app_with_pg();
+    let [Command::SetTargets(targets)] = commands.as_slice() else {
+        panic!("expected SetTargets, got {commands:?}");
+    };
+    assert_eq!(targets[0].id, "pg:shop/auth_db");
+    let again = app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(
+        container("w1", Some("shop"), "worker", 1),
+    ))));
+    assert!(again.is_empty(), "same targets: no new command");
+    let gone = app.update(Event::Docker(DockerEvent::ContainerRemoved("pgc".into())));
+    assert_eq!(gone, vec![Command::SetTargets(vec![])]);
+}
+
+#[test]
+fn a_lost_probe_shows_no_stale_figures() {
+    let (mut app, _) = app_with_pg();
+    let id = "pg:shop/auth_db".to_string();
+    app.update(Event::Probe(crate::event::ProbeEvent::Postgres {
+        target_id: id.clone(),
+        snapshot: Box::new(pg_with_backend(7)),
+    }));
+    assert!(app.probes[&id].pg.is_some());
+    app.update(Event::Probe(crate::event::ProbeEvent::Status {
+        target_id: id.clone(),
+        status: crate::model::ProbeStatus::Reconnecting {
+            error: "refused".into(),
+            retry_in_ms: 500,
+        },
+    }));
+    assert!(app.probes[&id].pg.is_none());
+}
+
+#[test]
+fn cancel_asks_first_and_only_y_sends_the_signal() {
+    let (mut app, _) = app_with_pg();
+    let id = "pg:shop/auth_db".to_string();
+    app.update(Event::Probe(crate::event::ProbeEvent::Postgres {
+        target_id: id.clone(),
+        snapshot: Box::new(pg_with_backend(4321)),
+    }));
+    app.selected = app
+        .rows
+        .iter()
+        .position(|r| *r == Row::Container("pgc".into()))
+        .unwrap();
+    app.update(ch('d'));
+    assert_eq!(app.detail.as_ref().unwrap().target_id, id);
+    app.update(key(KeyCode::Tab));
+    app.update(ch('c'));
+    assert!(app.confirm.is_some());
+    assert!(app.update(ch('n')).is_empty(), "any other key cancels");
+    assert!(app.confirm.is_none());
+    app.update(ch('K'));
+    let commands = app.update(ch('y'));
+    assert!(matches!(
+        commands.as_slice(),
+        [Command::SignalBackend {
+            pid: 4321,
+            signal: crate::event::PgSignal::Terminate,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn configured_targets_without_container_get_rows_of_their_own() {
+    let settings = Settings {
+        targets: vec![crate::model::Target {
+            id: "redis:sessions".into(),
+            kind: crate::model::TargetKind::Redis,
+            name: "sessions".into(),
+            url: "redis://127.0.0.1:6390".into(),
+            container_id: None,
+            origin: crate::model::TargetOrigin::Config,
+        }],
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, String::new(), now());
+    assert_eq!(app.start().len(), 1);
+    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    assert_eq!(app.rows[app.rows.len() - 2], Row::Databases);
+    assert_eq!(
+        app.rows[app.rows.len() - 1],
+        Row::Target("redis:sessions".into())
+    );
+}

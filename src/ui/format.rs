@@ -20,6 +20,22 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// Bytes in binary units, at most two significant figures: `3.1M`, `64M`.
+pub fn bytes_short(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "K", "M", "G", "T"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 && unit > 0 {
+        format!("{value:.1}{}", UNITS[unit])
+    } else {
+        format!("{value:.0}{}", UNITS[unit])
+    }
+}
+
 /// A short age: `42s`, `5m03s`, `3h12m`, `4d07h`.
 pub fn age(d: Duration) -> String {
     let s = d.num_seconds().max(0);
@@ -81,6 +97,9 @@ mod tests {
         assert_eq!(bytes(1536), "1.50K");
         assert_eq!(bytes(12_900_000), "12.3M");
         assert_eq!(bytes(300 * 1024 * 1024), "300M");
+        assert_eq!(bytes_short(3_250_000), "3.1M");
+        assert_eq!(bytes_short(64 * 1024 * 1024), "64M");
+        assert_eq!(bytes_short(900), "900B");
     }
 
     #[test]

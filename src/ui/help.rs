@@ -11,7 +11,7 @@ use crate::keymap::{BINDINGS, Context, key_label};
 use crate::theme::Theme;
 
 pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let left = section_lines(&[Context::List], theme);
+    let left = section_lines(&[Context::List, Context::Detail], theme);
     let right = section_lines(&[Context::Logs, Context::Everywhere], theme);
     let rows = left.len().max(right.len()) as u16;
     let height = (rows + 2).min(area.height);

@@ -3,12 +3,17 @@
 //! Nothing here awaits, locks or touches the network; every view can be
 //! drawn from a hand-built [`App`] in tests.
 
+mod confirm;
+mod detail;
 mod format;
 mod header;
 mod help;
 pub mod layout;
 mod logs;
 mod overview;
+mod pg;
+mod redis;
+mod table;
 mod widgets;
 
 use ratatui::Frame;
@@ -33,9 +38,13 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
         return;
     }
-    match &app.logs {
-        Some(view) => logs::render(app, view, theme, frame, area),
-        None => overview::render(app, theme, frame, area),
+    match (&app.logs, &app.detail) {
+        (Some(view), _) => logs::render(app, view, theme, frame, area),
+        (None, Some(detail)) => detail::render(app, detail, theme, frame, area),
+        (None, None) => overview::render(app, theme, frame, area),
+    }
+    if let Some(confirm) = &app.confirm {
+        confirm::render(confirm, theme, frame, area);
     }
     if app.show_help {
         help::render(app, theme, frame, area);

@@ -6,9 +6,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::widgets::{action_label, health_label, state_label};
+use super::widgets::{action_label, db_summary, health_label, state_label};
 use super::{format, header, layout};
-use crate::app::rows::NO_PROJECT;
+use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, Level, Row};
 use crate::model::{Container, Health};
 use crate::theme::Theme;
@@ -28,33 +28,36 @@ const fn col(title: &'static str, width: usize, right: bool) -> Column {
     }
 }
 
-/// Columns that fit `width`; ports and image go first on narrow screens.
-fn columns(width: usize) -> Vec<Column> {
-    let mut cols = vec![
+/// Columns in the order they give way on narrow screens: the last ones
+/// go first. The database summary only shows when a database is known.
+fn columns(width: usize, with_db: bool) -> Vec<Column> {
+    let mut wanted = vec![
         col("", 1, false),
-        col("SERVICE", 17, false),
+        col("SERVICE", 13, false),
         col("STATE", 14, false),
         col("HEALTH", 11, false),
-        col("UPTIME", 6, true),
-        col("RST", 3, true),
         col("CPU", 6, true),
-        col("MEM", 13, true),
+        col("MEM", 11, true),
     ];
-    let fixed: usize = cols.iter().map(|c| c.width + 1).sum();
-    let spare = width.saturating_sub(fixed);
+    if with_db {
+        wanted.push(col("DATABASE", 16, false));
+    }
+    wanted.extend([col("UPTIME", 6, true), col("RST", 3, true)]);
+    let mut used = 0;
+    let mut cols: Vec<Column> = wanted
+        .into_iter()
+        .take_while(|c| {
+            used += c.width + 1;
+            used <= width + 1
+        })
+        .collect();
+    let spare = (width + 1).saturating_sub(used.min(width + 1));
     if spare >= 30 {
         let ports = (spare / 2).min(24);
-        cols.push(col("PORTS", ports, false));
-        cols.push(col("IMAGE", spare - ports - 2, false));
+        cols.push(col("PORTS", ports - 1, false));
+        cols.push(col("IMAGE", spare - ports - 1, false));
     } else if spare >= 12 {
         cols.push(col("PORTS", spare - 1, false));
-    }
-    // Give the service name what is left on wide screens.
-    if let Some(service) = cols.get_mut(1) {
-        service.width += spare.saturating_sub(60).min(13);
-    }
-    if let Some(image) = cols.iter_mut().find(|c| c.title == "IMAGE") {
-        image.width = image.width.saturating_sub(spare.saturating_sub(60).min(13));
     }
     cols
 }
@@ -71,7 +74,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let cols = columns(area.width as usize);
+    let cols = columns(area.width as usize, !app.probes.is_empty());
     let mut lines = vec![title_line(&cols, theme)];
     let visible = (area.height as usize).saturating_sub(1);
     if app.rows.is_empty() {
@@ -90,6 +93,8 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
             },
+            Row::Databases => Line::styled(format!("▾ {DATABASES}"), theme.project),
+            Row::Target(id) => target_line(app, id, theme),
         };
         lines.push(if index == app.selected {
             select(line, area.width as usize, theme)
@@ -159,28 +164,46 @@ fn container_line<'a>(app: &App, c: &Container, cols: &[Column], theme: &Theme) 
     let (state, state_style) = state_cell(app, c, theme);
     let (health, health_style) = health_label(c.health, theme);
     let stats = app.stats.get(&c.id).filter(|_| c.state.is_running());
-    let values: Vec<(String, Style)> = vec![
-        (if troubled { "!" } else { " " }.into(), theme.error),
-        (format!("  {}", app.label(c)), row_style),
-        (state, state_style),
-        (health.into(), health_style),
-        (uptime(app, c), theme.text),
-        (c.restart_count.to_string(), restart_style(c, theme)),
-        (
-            stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent)),
-            theme.text,
-        ),
-        (stats.map_or("—".into(), |s| memory(app, s)), theme.text),
-        (ports(c), theme.muted),
-        (c.image.clone(), theme.muted),
-    ];
     let mut spans = Vec::new();
-    for (column, (text, style)) in cols.iter().zip(values) {
+    for column in cols {
+        let (text, style) = match column.title {
+            "" => (if troubled { "!" } else { " " }.into(), theme.error),
+            "SERVICE" => (format!("  {}", app.label(c)), row_style),
+            "STATE" => (state.clone(), state_style),
+            "HEALTH" => (health.into(), health_style),
+            "UPTIME" => (uptime(app, c), theme.text),
+            "RST" => (c.restart_count.to_string(), restart_style(c, theme)),
+            "CPU" => (cpu(stats), theme.text),
+            "MEM" => (stats.map_or("—".into(), |s| memory(app, s)), theme.text),
+            "DATABASE" => app
+                .probe_of_container(&c.id)
+                .map_or((String::new(), theme.muted), |p| db_summary(p, theme)),
+            "PORTS" => (ports(c), theme.muted),
+            _ => (c.image.clone(), theme.muted),
+        };
         spans.push(Span::styled(cell(column, &text), style));
         spans.push(Span::raw(" "));
     }
     spans.pop();
     Line::from(spans)
+}
+
+fn cpu(stats: Option<&crate::model::Stats>) -> String {
+    stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
+}
+
+/// A configured target with no container: its name and summary.
+fn target_line<'a>(app: &App, id: &str, theme: &Theme) -> Line<'a> {
+    let Some(probe) = app.probes.get(id) else {
+        return Line::raw("");
+    };
+    let (summary, style) = db_summary(probe, theme);
+    Line::from(vec![
+        Span::raw("    "),
+        Span::styled(format::fit(&probe.target.name, 30), theme.text),
+        Span::styled(format::fit(&summary, 20), style),
+        Span::styled(probe.target.display_url(), theme.muted),
+    ])
 }
 
 fn state_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
@@ -270,6 +293,7 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         ("r", "restart"),
         ("s", "stop/start"),
         ("l", "logs"),
+        ("d", "database"),
         ("a", "all"),
         ("q", "quit"),
     ];

@@ -2,8 +2,9 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::app::Probe;
 use crate::event::ActionKind;
-use crate::model::{ContainerState, Health, SgrColor, SgrStyle};
+use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, TargetKind};
 use crate::theme::Theme;
 
 /// The state cell: a symbol (readable without colour) and a word.
@@ -86,5 +87,51 @@ fn sgr_color(color: SgrColor) -> Color {
         SgrColor::Indexed(i) if (i as usize) < BASIC.len() => BASIC[i as usize],
         SgrColor::Indexed(i) => Color::Indexed(i),
         SgrColor::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
+
+/// The database column: `pg 12/100 conn`, `redis 3.1M/64M`, or the probe's
+/// trouble.
+pub fn db_summary(probe: &Probe, theme: &Theme) -> (String, Style) {
+    let kind = match probe.target.kind {
+        TargetKind::Postgres => "pg",
+        TargetKind::Redis => "redis",
+    };
+    let trouble = match &probe.status {
+        ProbeStatus::Connecting => Some(("connecting…", theme.muted)),
+        ProbeStatus::Starting => Some(("starting", theme.warning)),
+        ProbeStatus::Reconnecting { .. } => Some(("retrying", theme.warning)),
+        ProbeStatus::AuthFailed { .. } => Some(("auth error", theme.error)),
+        ProbeStatus::Live => None,
+    };
+    if let Some((text, style)) = trouble {
+        return (format!("{kind} {text}"), style);
+    }
+    if let Some(pg) = &probe.pg {
+        let used = pg.in_use();
+        let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
+        let style = load_style(ratio, theme);
+        return (format!("pg {used}/{} conn", pg.max_connections), style);
+    }
+    if let Some(redis) = &probe.redis {
+        let used = super::format::bytes_short(redis.used_memory);
+        if redis.maxmemory == 0 {
+            return (format!("redis {used}"), theme.text);
+        }
+        let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
+        let max = super::format::bytes_short(redis.maxmemory);
+        return (format!("redis {used}/{max}"), load_style(ratio, theme));
+    }
+    (format!("{kind} …"), theme.muted)
+}
+
+/// Text style of a fill ratio: warning from 80 %, error from 95 %.
+pub fn load_style(ratio: f64, theme: &Theme) -> Style {
+    if ratio >= 0.95 {
+        theme.error
+    } else if ratio >= 0.8 {
+        theme.warning
+    } else {
+        theme.text
     }
 }

@@ -1,0 +1,110 @@
+//! The database detail view: a title line, then the PostgreSQL or Redis
+//! panels, or why there are no figures.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{pg, redis};
+use crate::app::{App, Detail, Level, Probe};
+use crate::model::{ProbeStatus, TargetKind};
+use crate::theme::Theme;
+
+pub fn render(app: &App, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(probe) = app.probes.get(&detail.target_id) else {
+        return;
+    };
+    let [title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(title_line(probe, theme)), title);
+    match (&probe.pg, &probe.redis) {
+        (Some(snapshot), _) => pg::render(snapshot, detail, theme, frame, body),
+        (_, Some(snapshot)) => redis::render(probe, snapshot, detail, theme, frame, body),
+        _ => frame.render_widget(
+            Paragraph::new(waiting_lines(probe, theme)).wrap(Wrap { trim: false }),
+            body,
+        ),
+    }
+    frame.render_widget(Paragraph::new(status_line(app, probe, theme)), status);
+}
+
+fn title_line<'a>(probe: &Probe, theme: &Theme) -> Line<'a> {
+    let kind = match probe.target.kind {
+        TargetKind::Postgres => " PostgreSQL ",
+        TargetKind::Redis => " Redis ",
+    };
+    let (state, style) = match &probe.status {
+        ProbeStatus::Live => ("live", theme.healthy),
+        ProbeStatus::Connecting => ("connecting", theme.muted),
+        ProbeStatus::Starting => ("starting", theme.warning),
+        ProbeStatus::Reconnecting { .. } => ("reconnecting", theme.warning),
+        ProbeStatus::AuthFailed { .. } => ("auth failed", theme.error),
+    };
+    Line::from(vec![
+        Span::styled(kind, theme.title),
+        Span::styled(probe.target.name.clone(), theme.project),
+        Span::styled(" │ ", theme.border),
+        Span::styled(probe.target.display_url(), theme.muted),
+        Span::styled(" │ ", theme.border),
+        Span::styled(state, style),
+    ])
+}
+
+/// What the view says while it has no live figures.
+fn waiting_lines<'a>(probe: &Probe, theme: &Theme) -> Vec<Line<'a>> {
+    let (text, style) = match &probe.status {
+        ProbeStatus::Connecting | ProbeStatus::Live => ("connecting…".to_string(), theme.muted),
+        ProbeStatus::Starting => (
+            "the server is starting up; figures follow when it accepts queries".to_string(),
+            theme.warning,
+        ),
+        ProbeStatus::Reconnecting { error, retry_in_ms } => (
+            format!(
+                "reconnecting: {error} (retry in {:.1}s); no figures are shown until the server answers",
+                *retry_in_ms as f64 / 1000.0
+            ),
+            theme.warning,
+        ),
+        ProbeStatus::AuthFailed { error } => (
+            format!(
+                "authentication failed: {error}. Fix the credentials (stacktop.toml or the container's environment); retried once a minute."
+            ),
+            theme.error,
+        ),
+    };
+    vec![Line::raw(""), Line::styled(format!(" {text}"), style)]
+}
+
+fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme) -> Line<'a> {
+    if let Some(status) = &app.status {
+        let style = match status.level {
+            Level::Info => theme.info,
+            Level::Error => theme.error,
+        };
+        return Line::styled(format!(" {}", status.text), style);
+    }
+    let mut spans = Vec::new();
+    let poll = probe
+        .pg
+        .as_ref()
+        .map(|s| s.poll_ms)
+        .or(probe.redis.as_ref().map(|s| s.poll_ms));
+    if let Some(ms) = poll {
+        spans.push(Span::styled(format!(" poll {ms:.1} ms │"), theme.muted));
+    }
+    let mut hints = vec![("Tab", "panel"), ("↑↓", "select")];
+    if probe.target.kind == TargetKind::Postgres {
+        hints.extend([("c", "cancel"), ("K", "terminate")]);
+    }
+    hints.push(("Esc", "back"));
+    for (key, what) in hints {
+        spans.push(Span::styled(format!(" {key}"), theme.key));
+        spans.push(Span::styled(format!(" {what} "), theme.status));
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,350 @@
+//! PostgreSQL panels: connections, pools, statements, locks, databases.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use super::table::{self, left, right};
+use super::widgets::load_style;
+use crate::app::Detail;
+use crate::app::probes::PG_PANELS;
+use crate::model::{PgSnapshot, TopStatements};
+use crate::theme::Theme;
+
+pub fn render(pg: &PgSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let notes = pg.notes.len().min(2) as u16;
+    let [summary, tabs, panel, notes_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(notes),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(summary_lines(pg, theme, area.width)),
+        summary,
+    );
+    frame.render_widget(
+        Paragraph::new(table::tabs(&PG_PANELS, detail.panel, theme)),
+        tabs,
+    );
+    render_panel(pg, detail, theme, frame, panel);
+    let note_lines: Vec<Line> = pg
+        .notes
+        .iter()
+        .take(2)
+        .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
+        .collect();
+    frame.render_widget(Paragraph::new(note_lines), notes_area);
+}
+
+fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+    let used = pg.in_use();
+    let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
+    let s = &pg.states;
+    let bar_cells = if width >= 100 { 24 } else { 12 };
+    let mut waiting = Span::styled(format!(" · waiting {}", s.waiting_on_lock), theme.text);
+    if s.waiting_on_lock > 0 {
+        waiting.style = theme.error;
+    }
+    vec![
+        Line::from(vec![
+            Span::styled(format!(" PostgreSQL {}", pg.version), theme.text),
+            Span::styled(
+                format!(
+                    "  up {}",
+                    format::age(chrono::Duration::seconds(pg.uptime_secs as i64))
+                ),
+                theme.muted,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(" Connections ", theme.header),
+            Span::styled(
+                table::bar(ratio, bar_cells),
+                load_style(ratio, theme).patch(theme.gauge),
+            ),
+            Span::styled(
+                format!(" {used}/{}", pg.max_connections),
+                load_style(ratio, theme),
+            ),
+            Span::styled(
+                format!(
+                    "  active {} · idle {} · idle in tx {} · aborted {}",
+                    s.active, s.idle, s.idle_in_transaction, s.idle_in_transaction_aborted
+                ),
+                theme.text,
+            ),
+            waiting,
+        ]),
+        Line::from(vec![
+            Span::styled(" TPS ", theme.header),
+            Span::styled(rate(pg.xact_per_sec), theme.text),
+            Span::styled("  rows/s ", theme.header),
+            Span::styled(rate(pg.rows_per_sec), theme.text),
+            Span::styled("  cache hit ", theme.header),
+            Span::styled(percent(pg.cache_hit_ratio), theme.text),
+        ]),
+    ]
+}
+
+fn render_panel(pg: &PgSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let selected = Some(detail.row);
+    match detail.panel {
+        0 => {
+            let cols = [
+                left("APPLICATION", 0),
+                left("USER", 8),
+                left("CLIENT", 13),
+                left("DATABASE", 9),
+                right("ALL", 4),
+                right("ACT", 4),
+                right("IDLE", 4),
+                right("TX", 3),
+                right("WAIT", 4),
+                right("OLDEST", 6),
+                right("IDLE-TX", 7),
+            ];
+            let rows: Vec<table::Row> = pg
+                .pools
+                .iter()
+                .map(|p| {
+                    let stuck = p.states.idle_in_transaction + p.states.idle_in_transaction_aborted;
+                    let style = if stuck > 0 || p.states.waiting_on_lock > 0 {
+                        theme.warning
+                    } else {
+                        theme.text
+                    };
+                    (
+                        vec![
+                            or_dash(&p.application),
+                            p.user.clone(),
+                            p.client.clone(),
+                            p.database.clone(),
+                            p.states.total().to_string(),
+                            p.states.active.to_string(),
+                            p.states.idle.to_string(),
+                            stuck.to_string(),
+                            p.states.waiting_on_lock.to_string(),
+                            secs(Some(p.oldest_connection_secs)),
+                            secs(p.longest_idle_in_transaction_secs),
+                        ],
+                        style,
+                    )
+                })
+                .collect();
+            table::render(
+                frame,
+                area,
+                &cols,
+                &rows,
+                selected,
+                "no client sessions",
+                theme,
+            );
+        }
+        1 | 2 => render_backends(pg, detail.panel == 2, selected, theme, frame, area),
+        3 => render_top(pg, selected, theme, frame, area),
+        _ => {
+            let cols = [
+                left("DATABASE", 0),
+                right("CONN", 5),
+                right("SIZE", 8),
+                right("TPS", 8),
+                right("ROWS/S", 9),
+                right("CACHE HIT", 9),
+            ];
+            let rows: Vec<table::Row> = pg
+                .databases
+                .iter()
+                .map(|d| {
+                    (
+                        vec![
+                            d.name.clone(),
+                            d.connections.to_string(),
+                            d.size_bytes.map_or("—".into(), format::bytes),
+                            rate(d.xact_per_sec),
+                            rate(d.rows_per_sec),
+                            percent(d.cache_hit_ratio),
+                        ],
+                        theme.text,
+                    )
+                })
+                .collect();
+            table::render(
+                frame,
+                area,
+                &cols,
+                &rows,
+                selected,
+                "no databases visible",
+                theme,
+            );
+        }
+    }
+}
+
+fn render_backends(
+    pg: &PgSnapshot,
+    blocked_only: bool,
+    selected: Option<usize>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let wide = area.width >= 110;
+    let cols = if wide {
+        vec![
+            right("PID", 7),
+            right("TIME", 7),
+            left("STATE", 13),
+            left("WAIT", 14),
+            left("BLOCKED BY", 10),
+            left("DB", 9),
+            left("USER", 8),
+            left("APP", 10),
+            left("QUERY", 0),
+        ]
+    } else {
+        vec![
+            right("PID", 6),
+            right("TIME", 6),
+            left("STATE", 11),
+            left("BLOCKED BY", 10),
+            left("QUERY", 0),
+        ]
+    };
+    let rows: Vec<table::Row> = pg
+        .backends
+        .iter()
+        .filter(|b| !blocked_only || !b.blocked_by.is_empty())
+        .map(|b| {
+            let style = if !b.blocked_by.is_empty() {
+                theme.error
+            } else if b.state.starts_with("idle in transaction") {
+                theme.warning
+            } else {
+                theme.text
+            };
+            let blockers: Vec<String> = b.blocked_by.iter().map(i32::to_string).collect();
+            let query = b
+                .query
+                .clone()
+                .unwrap_or_else(|| "<hidden: not permitted>".into());
+            let texts = if wide {
+                vec![
+                    b.pid.to_string(),
+                    secs(Some(b.duration_secs)),
+                    b.state.clone(),
+                    b.wait_event.clone().unwrap_or_default(),
+                    blockers.join(","),
+                    b.database.clone(),
+                    b.user.clone(),
+                    or_dash(&b.application),
+                    query,
+                ]
+            } else {
+                vec![
+                    b.pid.to_string(),
+                    secs(Some(b.duration_secs)),
+                    b.state.clone(),
+                    blockers.join(","),
+                    query,
+                ]
+            };
+            (texts, style)
+        })
+        .collect();
+    let empty = if blocked_only {
+        "no session waits on a lock"
+    } else {
+        "no statement running"
+    };
+    table::render(frame, area, &cols, &rows, selected, empty, theme);
+}
+
+fn render_top(
+    pg: &PgSnapshot,
+    selected: Option<usize>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let statements = match &pg.top_statements {
+        TopStatements::Rows(rows) => rows,
+        TopStatements::Warming => {
+            let text = " pg_stat_statements: rates appear after the next poll";
+            frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), area);
+            return;
+        }
+        TopStatements::NotInstalled { hint } => {
+            let text = format!(" pg_stat_statements is not available: {hint}");
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.warning)).wrap(Default::default()),
+                area,
+            );
+            return;
+        }
+    };
+    let cols = [
+        right("CALLS/S", 9),
+        right("MEAN", 9),
+        right("TOTAL", 9),
+        left("QUERY", 0),
+    ];
+    let rows: Vec<table::Row> = statements
+        .iter()
+        .map(|s| {
+            (
+                vec![
+                    format!("{:.1}", s.calls_per_sec),
+                    format!("{:.2}ms", s.mean_ms),
+                    format!("{:.0}ms", s.total_ms),
+                    s.query.clone(),
+                ],
+                theme.text,
+            )
+        })
+        .collect();
+    table::render(
+        frame,
+        area,
+        &cols,
+        &rows,
+        selected,
+        "no statements ran in the last window",
+        theme,
+    );
+}
+
+fn or_dash(text: &str) -> String {
+    if text.is_empty() {
+        "—".into()
+    } else {
+        text.to_string()
+    }
+}
+
+fn rate(value: Option<f64>) -> String {
+    value.map_or("—".into(), |v| {
+        if v >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    })
+}
+
+fn percent(ratio: Option<f64>) -> String {
+    ratio.map_or("—".into(), |r| format!("{:.1}%", r * 100.0))
+}
+
+fn secs(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v < 10.0 => format!("{v:.1}s"),
+        Some(v) => format::age(chrono::Duration::seconds(v as i64)),
+        None => "—".into(),
+    }
+}

@@ -1,0 +1,235 @@
+//! Redis panels: memory, throughput, keyspace, client pools, slowlog.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::format;
+use super::table::{self, left, right};
+use super::widgets::load_style;
+use crate::app::probes::REDIS_PANELS;
+use crate::app::{Detail, Probe};
+use crate::model::RedisSnapshot;
+use crate::theme::Theme;
+
+pub fn render(
+    probe: &Probe,
+    redis: &RedisSnapshot,
+    detail: &Detail,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let notes = redis.notes.len().min(2) as u16;
+    let [summary, tabs, panel, notes_area] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(1),
+        Constraint::Min(2),
+        Constraint::Length(notes),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(summary_lines(probe, redis, theme, area.width)),
+        summary,
+    );
+    frame.render_widget(
+        Paragraph::new(table::tabs(&REDIS_PANELS, detail.panel, theme)),
+        tabs,
+    );
+    render_panel(redis, detail, theme, frame, panel);
+    let note_lines: Vec<Line> = redis
+        .notes
+        .iter()
+        .take(2)
+        .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
+        .collect();
+    frame.render_widget(Paragraph::new(note_lines), notes_area);
+}
+
+fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+    let bar_cells = if width >= 100 { 24 } else { 12 };
+    let (gauge, ratio_text, style) = if r.maxmemory == 0 {
+        ("░".repeat(bar_cells), "no limit".to_string(), theme.text)
+    } else {
+        let ratio = r.used_memory as f64 / r.maxmemory as f64;
+        (
+            table::bar(ratio, bar_cells),
+            format!("{} ({:.0}%)", format::bytes(r.maxmemory), ratio * 100.0),
+            load_style(ratio, theme),
+        )
+    };
+    let spark_cells = (width as usize).saturating_sub(20).min(60);
+    vec![
+        Line::from(vec![
+            Span::styled(format!(" Redis {}", r.version), theme.text),
+            Span::styled(format!("  {}", r.role), theme.text),
+            Span::styled(
+                format!(
+                    "  up {}",
+                    format::age(chrono::Duration::seconds(r.uptime_secs as i64))
+                ),
+                theme.muted,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(" Memory ", theme.header),
+            Span::styled(gauge, style.patch(theme.gauge)),
+            Span::styled(
+                format!(" {} / {ratio_text}", format::bytes(r.used_memory)),
+                style,
+            ),
+            Span::styled(
+                format!(
+                    "  rss {} · peak {} · frag {:.2} · policy {}",
+                    format::bytes(r.used_memory_rss),
+                    format::bytes(r.used_memory_peak),
+                    r.fragmentation_ratio,
+                    r.eviction_policy
+                ),
+                theme.text,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(format!(" Ops/s {:>7.0} ", r.ops_per_sec), theme.header),
+            Span::styled(
+                table::sparkline(probe.ops_history.iter().copied(), spark_cells),
+                theme.gauge,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled(" hit ratio ", theme.header),
+            Span::styled(
+                r.hit_ratio
+                    .map_or("—".into(), |h| format!("{:.1}%", h * 100.0)),
+                theme.text,
+            ),
+            Span::styled("  evicted/s ", theme.header),
+            Span::styled(per_sec(r.evicted_per_sec), theme.text),
+            Span::styled("  expired/s ", theme.header),
+            Span::styled(per_sec(r.expired_per_sec), theme.text),
+            Span::styled("  clients ", theme.header),
+            Span::styled(
+                format!("{} (blocked {})", r.connected_clients, r.blocked_clients),
+                theme.text,
+            ),
+        ]),
+    ]
+}
+
+fn render_panel(r: &RedisSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let selected = Some(detail.row);
+    match detail.panel {
+        0 => {
+            let cols = [
+                left("DB", 6),
+                right("KEYS", 10),
+                right("EXPIRES", 10),
+                right("AVG TTL", 10),
+            ];
+            let rows: Vec<table::Row> = r
+                .keyspace
+                .iter()
+                .map(|k| {
+                    let ttl = if k.avg_ttl_ms == 0 {
+                        "—".to_string()
+                    } else {
+                        format::age(chrono::Duration::milliseconds(k.avg_ttl_ms as i64))
+                    };
+                    (
+                        vec![
+                            format!("db{}", k.db),
+                            k.keys.to_string(),
+                            k.expires.to_string(),
+                            ttl,
+                        ],
+                        theme.text,
+                    )
+                })
+                .collect();
+            table::render(frame, area, &cols, &rows, selected, "no keys", theme);
+        }
+        1 => {
+            let Some(pools) = &r.client_pools else {
+                let text = " CLIENT LIST is off (see the note below)";
+                frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), area);
+                return;
+            };
+            let cols = [
+                left("NAME", 0),
+                left("HOST", 16),
+                right("DB", 3),
+                right("COUNT", 6),
+                right("MAX IDLE", 9),
+                left("LAST CMD", 12),
+            ];
+            let rows: Vec<table::Row> = pools
+                .iter()
+                .map(|p| {
+                    (
+                        vec![
+                            if p.name.is_empty() {
+                                "—".into()
+                            } else {
+                                p.name.clone()
+                            },
+                            p.host.clone(),
+                            p.db.to_string(),
+                            p.count.to_string(),
+                            format::age(chrono::Duration::seconds(p.max_idle_secs as i64)),
+                            p.last_command.clone(),
+                        ],
+                        theme.text,
+                    )
+                })
+                .collect();
+            table::render(
+                frame,
+                area,
+                &cols,
+                &rows,
+                selected,
+                "no other clients",
+                theme,
+            );
+        }
+        _ => {
+            let cols = [
+                right("ID", 6),
+                right("AT", 8),
+                right("DURATION", 10),
+                left("COMMAND", 0),
+            ];
+            let rows: Vec<table::Row> = r
+                .slowlog
+                .iter()
+                .map(|e| {
+                    let at = chrono::DateTime::from_timestamp(e.at, 0)
+                        .map_or("—".into(), |t| t.format("%H:%M:%S").to_string());
+                    (
+                        vec![
+                            e.id.to_string(),
+                            at,
+                            format!("{:.1}ms", e.duration_us as f64 / 1000.0),
+                            e.command.clone(),
+                        ],
+                        theme.text,
+                    )
+                })
+                .collect();
+            table::render(
+                frame,
+                area,
+                &cols,
+                &rows,
+                selected,
+                "slowlog is empty",
+                theme,
+            );
+        }
+    }
+}
+
+fn per_sec(value: Option<f64>) -> String {
+    value.map_or("—".into(), |v| format!("{v:.1}"))
+}
