@@ -1,7 +1,7 @@
 //! The confirmation popup of destructive actions.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -10,12 +10,7 @@ use crate::theme::Theme;
 
 pub fn render(confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = 64.min(area.width);
-    let [popup] = Layout::vertical([Constraint::Length(5)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::widgets::centered(area, width, 5);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.error)

@@ -6,8 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::widgets::{key_hints, status_message};
 use super::{pg, redis};
-use crate::app::{App, Detail, Level, Probe};
+use crate::app::{App, Detail, Probe};
 use crate::model::{ProbeStatus, TargetKind};
 use crate::theme::Theme;
 
@@ -81,12 +82,8 @@ fn waiting_lines<'a>(probe: &Probe, theme: &Theme) -> Vec<Line<'a>> {
 }
 
 fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme) -> Line<'a> {
-    if let Some(status) = &app.status {
-        let style = match status.level {
-            Level::Info => theme.info,
-            Level::Error => theme.error,
-        };
-        return Line::styled(format!(" {}", status.text), style);
+    if let Some(line) = status_message(app, theme) {
+        return line;
     }
     let mut spans = Vec::new();
     let poll = probe
@@ -102,9 +99,6 @@ fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme) -> Line<'a> {
         hints.extend([("c", "cancel"), ("K", "terminate")]);
     }
     hints.push(("Esc", "back"));
-    for (key, what) in hints {
-        spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::styled(format!(" {what} "), theme.status));
-    }
+    spans.extend(key_hints(&hints, theme));
     Line::from(spans)
 }

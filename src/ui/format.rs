@@ -5,6 +5,17 @@ use unicode_width::UnicodeWidthChar;
 
 /// Bytes in binary units, three significant figures: `512B`, `12.3M`, `1.50G`.
 pub fn bytes(n: u64) -> String {
+    let (value, unit) = scale(n);
+    match unit {
+        "B" => format!("{n}B"),
+        _ if value >= 100.0 => format!("{value:.0}{unit}"),
+        _ if value >= 10.0 => format!("{value:.1}{unit}"),
+        _ => format!("{value:.2}{unit}"),
+    }
+}
+
+/// `n` bytes as a value below 1024 and its binary unit.
+fn scale(n: u64) -> (f64, &'static str) {
     const UNITS: [&str; 5] = ["B", "K", "M", "G", "T"];
     let mut value = n as f64;
     let mut unit = 0;
@@ -12,27 +23,16 @@ pub fn bytes(n: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    match unit {
-        0 => format!("{n}B"),
-        _ if value >= 100.0 => format!("{value:.0}{}", UNITS[unit]),
-        _ if value >= 10.0 => format!("{value:.1}{}", UNITS[unit]),
-        _ => format!("{value:.2}{}", UNITS[unit]),
-    }
+    (value, UNITS[unit])
 }
 
 /// Bytes in binary units, at most two significant figures: `3.1M`, `64M`.
 pub fn bytes_short(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "K", "M", "G", "T"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if value < 10.0 && unit > 0 {
-        format!("{value:.1}{}", UNITS[unit])
+    let (value, unit) = scale(n);
+    if value < 10.0 && unit != "B" {
+        format!("{value:.1}{unit}")
     } else {
-        format!("{value:.0}{}", UNITS[unit])
+        format!("{value:.0}{unit}")
     }
 }
 

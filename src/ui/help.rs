@@ -1,7 +1,7 @@
 //! The help overlay, generated from the key table.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -16,12 +16,7 @@ pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows = left.len().max(right.len()) as u16;
     let height = (rows + 2).min(area.height);
     let width = 78.min(area.width);
-    let [popup] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(popup);
+    let popup = super::widgets::centered(area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)

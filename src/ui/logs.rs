@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthChar;
 
-use super::widgets::sgr_style;
+use super::widgets::{key_hints, sgr_style, status_message};
 use super::{format, layout};
-use crate::app::{App, Level, LogView};
+use crate::app::{App, LogView};
 use crate::model::{LogLine, LogStream};
 use crate::theme::Theme;
 
@@ -154,12 +154,8 @@ fn wrap(line: Line<'_>, width: usize) -> Vec<Line<'_>> {
 }
 
 fn status_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
-    if let Some(status) = &app.status {
-        let style = match status.level {
-            Level::Info => theme.info,
-            Level::Error => theme.error,
-        };
-        return Line::styled(format!(" {}", status.text), style);
+    if let Some(line) = status_message(app, theme) {
+        return line;
     }
     let mut spans = Vec::new();
     if view.buffer.dropped() > 0 {
@@ -176,9 +172,6 @@ fn status_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
         ("Esc", "back"),
         ("?", "help"),
     ];
-    for (key, what) in hints {
-        spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::styled(format!(" {what} "), theme.status));
-    }
+    spans.extend(key_hints(&hints, theme));
     Line::from(spans)
 }

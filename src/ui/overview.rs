@@ -6,10 +6,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::widgets::{action_label, db_summary, health_label, state_label};
+use super::widgets::{
+    action_label, db_summary, health_label, key_hints, state_label, status_message,
+};
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, Level, Row};
+use crate::app::{self, App, Row};
 use crate::model::{Container, Health};
 use crate::theme::Theme;
 
@@ -273,12 +275,8 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ]);
     }
-    if let Some(status) = &app.status {
-        let style = match status.level {
-            Level::Info => theme.info,
-            Level::Error => theme.error,
-        };
-        return Line::styled(format!(" {}", status.text), style);
+    if let Some(line) = status_message(app, theme) {
+        return line;
     }
     let mut spans = Vec::new();
     if !app.filter.is_empty() {
@@ -297,9 +295,6 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         ("a", "all"),
         ("q", "quit"),
     ];
-    for (key, what) in hints {
-        spans.push(Span::styled(format!(" {key}"), theme.key));
-        spans.push(Span::styled(format!(" {what} "), theme.status));
-    }
+    spans.extend(key_hints(&hints, theme));
     Line::from(spans)
 }

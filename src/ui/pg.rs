@@ -1,7 +1,7 @@
 //! PostgreSQL panels: connections, pools, statements, locks, databases.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -14,30 +14,15 @@ use crate::model::{PgSnapshot, TopStatements};
 use crate::theme::Theme;
 
 pub fn render(pg: &PgSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let notes = pg.notes.len().min(2) as u16;
-    let [summary, tabs, panel, notes_area] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(1),
-        Constraint::Min(2),
-        Constraint::Length(notes),
-    ])
-    .areas(area);
-    frame.render_widget(
-        Paragraph::new(summary_lines(pg, theme, area.width)),
-        summary,
-    );
-    frame.render_widget(
-        Paragraph::new(table::tabs(&PG_PANELS, detail.panel, theme)),
-        tabs,
-    );
-    render_panel(pg, detail, theme, frame, panel);
-    let note_lines: Vec<Line> = pg
-        .notes
-        .iter()
-        .take(2)
-        .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
-        .collect();
-    frame.render_widget(Paragraph::new(note_lines), notes_area);
+    table::Body {
+        summary: summary_lines(pg, theme, area.width),
+        panels: &PG_PANELS,
+        focused: detail.panel,
+        notes: &pg.notes,
+    }
+    .render(theme, frame, area, |frame, panel| {
+        render_panel(pg, detail, theme, frame, panel);
+    });
 }
 
 fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {

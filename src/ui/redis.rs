@@ -1,7 +1,7 @@
 //! Redis panels: memory, throughput, keyspace, client pools, slowlog.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -21,30 +21,15 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let notes = redis.notes.len().min(2) as u16;
-    let [summary, tabs, panel, notes_area] = Layout::vertical([
-        Constraint::Length(4),
-        Constraint::Length(1),
-        Constraint::Min(2),
-        Constraint::Length(notes),
-    ])
-    .areas(area);
-    frame.render_widget(
-        Paragraph::new(summary_lines(probe, redis, theme, area.width)),
-        summary,
-    );
-    frame.render_widget(
-        Paragraph::new(table::tabs(&REDIS_PANELS, detail.panel, theme)),
-        tabs,
-    );
-    render_panel(redis, detail, theme, frame, panel);
-    let note_lines: Vec<Line> = redis
-        .notes
-        .iter()
-        .take(2)
-        .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
-        .collect();
-    frame.render_widget(Paragraph::new(note_lines), notes_area);
+    table::Body {
+        summary: summary_lines(probe, redis, theme, area.width),
+        panels: &REDIS_PANELS,
+        focused: detail.panel,
+        notes: &redis.notes,
+    }
+    .render(theme, frame, area, |frame, panel| {
+        render_panel(redis, detail, theme, frame, panel);
+    });
 }
 
 fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {

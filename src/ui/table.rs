@@ -2,7 +2,7 @@
 //! what the database panels are made of.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -135,6 +135,47 @@ pub fn tabs<'a>(panels: &[&str], focused: usize, theme: &Theme) -> Line<'a> {
     }
     spans.push(Span::styled("(Tab: next panel)", theme.muted));
     Line::from(spans)
+}
+
+/// The body of a database view: summary lines, a tab bar, the focused
+/// panel (drawn by `panel`) and up to two notes at the bottom.
+pub struct Body<'a> {
+    pub summary: Vec<Line<'a>>,
+    pub panels: &'a [&'a str],
+    pub focused: usize,
+    pub notes: &'a [String],
+}
+
+impl Body<'_> {
+    pub fn render(
+        self,
+        theme: &Theme,
+        frame: &mut Frame,
+        area: Rect,
+        panel: impl FnOnce(&mut Frame, Rect),
+    ) {
+        let notes = self.notes.len().min(2) as u16;
+        let [summary, tab_bar, panel_area, notes_area] = Layout::vertical([
+            Constraint::Length(self.summary.len() as u16),
+            Constraint::Length(1),
+            Constraint::Min(2),
+            Constraint::Length(notes),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(self.summary), summary);
+        frame.render_widget(
+            Paragraph::new(tabs(self.panels, self.focused, theme)),
+            tab_bar,
+        );
+        panel(frame, panel_area);
+        let lines: Vec<Line> = self
+            .notes
+            .iter()
+            .take(2)
+            .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), notes_area);
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Small pieces shared by the views: state and health labels, log styles.
 
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
 
-use crate::app::Probe;
+use crate::app::{App, Level, Probe};
 use crate::event::ActionKind;
 use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, TargetKind};
 use crate::theme::Theme;
@@ -134,4 +136,38 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
     } else {
         theme.text
     }
+}
+
+/// The status-bar message of the app, if one is showing.
+pub fn status_message<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
+    let status = app.status.as_ref()?;
+    let style = match status.level {
+        Level::Info => theme.info,
+        Level::Error => theme.error,
+    };
+    Some(Line::styled(format!(" {}", status.text), style))
+}
+
+/// ` k what` pairs for a status bar.
+pub fn key_hints<'a>(hints: &[(&str, &str)], theme: &Theme) -> Vec<Span<'a>> {
+    hints
+        .iter()
+        .flat_map(|(key, what)| {
+            [
+                Span::styled(format!(" {key}"), theme.key),
+                Span::styled(format!(" {what} "), theme.status),
+            ]
+        })
+        .collect()
+}
+
+/// A `width` x `height` rectangle in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    popup
 }
