@@ -9,7 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    Container, HostSnapshot, LogLine, PgSnapshot, ProbeStatus, RedisSnapshot, Stats, Target,
+    ComposeProject, Container, HostSnapshot, LogLine, PgSnapshot, ProbeStatus, RedisSnapshot,
+    ResetPlan, Stats, Target,
 };
 
 #[derive(Debug)]
@@ -26,9 +27,33 @@ pub enum Event {
     Log(LogEvent),
     ActionDone(ActionDone),
     Probe(ProbeEvent),
+    Compose(ComposeEvent),
     /// A database action (cancel, terminate) finished: a line for the
     /// status bar, `Err` when it failed.
     ProbeActionDone(Result<String, String>),
+}
+
+/// What compose loading and compose actions report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComposeEvent {
+    /// A project's declared services were read.
+    Loaded(Box<ComposeProject>),
+    /// A project's files could not be read; carries the project name.
+    LoadFailed { project: String, error: String },
+    /// The volumes of a reset were sized: ask the user now.
+    ResetPlanned(Box<ResetPlan>),
+    /// A step of a running reset or up, for the row and the status line.
+    Progress {
+        project: String,
+        label: String,
+        step: String,
+    },
+    /// A reset or up ended; `Err` names the step that failed and why.
+    Done {
+        project: String,
+        label: String,
+        result: Result<String, String>,
+    },
 }
 
 /// What a database probe reports, by target id.
@@ -162,6 +187,21 @@ pub enum Command {
     },
     CloseLogs {
         session: u64,
+    },
+    /// Read the declared services of a compose project.
+    LoadProject {
+        name: String,
+        working_dir: String,
+        files: Vec<String>,
+    },
+    /// Size the volumes of a reset plan, then report `ResetPlanned`.
+    PlanReset(Box<ResetPlan>),
+    /// Run a reset the user confirmed.
+    Reset(Box<ResetPlan>),
+    /// Bring up a declared service (or the whole project when `None`).
+    Up {
+        project: Box<ComposeProject>,
+        service: Option<String>,
     },
     /// The database targets to probe now; probes of others stop.
     SetTargets(Vec<Target>),

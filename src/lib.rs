@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod app;
 pub mod collect;
+pub mod compose;
 pub mod config;
 pub mod discover;
 pub mod event;

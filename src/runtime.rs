@@ -154,6 +154,16 @@ fn run_command(command: Command, running: &mut Running, tx: &Sender<Event>) {
             }
         }
         Command::SetTargets(targets) => probes.set(targets, tx),
+        Command::LoadProject {
+            name,
+            working_dir,
+            files,
+        } => crate::compose::spawn_load(name, working_dir, files, tx.clone()),
+        Command::PlanReset(plan) => actions::reset::spawn_plan(*plan, tx.clone()),
+        Command::Reset(plan) => actions::reset::spawn_reset(*plan, tx.clone()),
+        Command::Up { project, service } => {
+            actions::reset::spawn_up(*project, service, tx.clone());
+        }
         Command::SignalBackend {
             target,
             pid,

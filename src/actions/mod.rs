@@ -2,6 +2,7 @@
 
 pub mod logs;
 pub mod pg;
+pub mod reset;
 
 use std::time::Duration;
 

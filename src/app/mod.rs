@@ -163,6 +163,7 @@ impl App {
                 self.on_probe(event);
                 Vec::new()
             }
+            Event::Compose(event) => self.on_compose(event),
             Event::ProbeActionDone(result) => {
                 match result {
                     Ok(text) => self.say(Level::Info, text),
@@ -342,6 +343,10 @@ impl App {
                 ),
             ),
         }
+    }
+
+    fn on_compose(&mut self, _event: crate::event::ComposeEvent) -> Vec<Command> {
+        Vec::new()
     }
 
     pub(crate) fn say(&mut self, level: Level, text: String) {

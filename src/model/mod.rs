@@ -4,6 +4,7 @@
 //! collectors convert their types into these at the edge, so every view can
 //! be built from a hand-made state in tests.
 
+pub mod compose;
 pub mod host;
 pub mod log;
 pub mod pg;
@@ -11,6 +12,7 @@ pub mod redis;
 pub mod service;
 pub mod target;
 
+pub use compose::{ComposeProject, DeclaredService, ResetPlan, VolumeMount, VolumeToRemove};
 pub use host::HostSnapshot;
 pub use log::{LogBuffer, LogLine, LogStream, SgrColor, SgrStyle, StyledSpan};
 pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};

@@ -89,6 +89,8 @@ pub struct ContainerSpec {
     pub compose_files: Vec<String>,
     /// URL-valued variables of the compose project's `.env` file.
     pub dotenv_urls: Vec<(String, String)>,
+    /// Volumes the container mounts (bind mounts are not listed).
+    pub volumes: Vec<crate::model::VolumeMount>,
 }
 
 impl ContainerSpec {

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use bollard::models::{
     ContainerConfig, ContainerInspectResponse, ContainerState as EngineState,
-    ContainerStateStatusEnum, ContainerSummary, HealthStatusEnum, PortMap,
+    ContainerStateStatusEnum, ContainerSummary, HealthStatusEnum, MountPoint, PortMap,
 };
 use chrono::{DateTime, Utc};
 
-use crate::model::{Container, ContainerSpec, ContainerState, Health, PortMapping};
+use crate::model::{Container, ContainerSpec, ContainerState, Health, PortMapping, VolumeMount};
 
 const PROJECT_LABEL: &str = "com.docker.compose.project";
 const SERVICE_LABEL: &str = "com.docker.compose.service";
@@ -19,7 +19,8 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
     let id = inspect.id?;
     let config = inspect.config.unwrap_or_default();
     let labels = config.labels.clone().unwrap_or_default();
-    let spec = spec_from_config(&config, &labels);
+    let mut spec = spec_from_config(&config, &labels);
+    spec.volumes = volumes_of(inspect.mounts.as_deref().unwrap_or_default());
     let engine_state = inspect.state.unwrap_or_default();
     let ports = inspect
         .network_settings
@@ -50,6 +51,26 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
     })
 }
 
+/// The volumes among the container's mounts; an anonymous one has the
+/// 64-hex-digit name the engine generates.
+fn volumes_of(mounts: &[MountPoint]) -> Vec<VolumeMount> {
+    mounts
+        .iter()
+        .filter(|m| m.typ.as_deref() == Some("volume"))
+        .map(|m| {
+            let name = m.name.clone();
+            let anonymous = name
+                .as_deref()
+                .is_some_and(|n| n.len() == 64 && n.chars().all(|c| c.is_ascii_hexdigit()));
+            VolumeMount {
+                name,
+                target: m.destination.clone().unwrap_or_default(),
+                anonymous,
+            }
+        })
+        .collect()
+}
+
 const WORKING_DIR_LABEL: &str = "com.docker.compose.project.working_dir";
 const CONFIG_FILES_LABEL: &str = "com.docker.compose.project.config_files";
 
@@ -76,6 +97,7 @@ fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) 
             .map(|files| files.split(',').map(str::to_string).collect())
             .unwrap_or_default(),
         dotenv_urls: Vec::new(),
+        volumes: Vec::new(),
     }
 }
 
@@ -321,7 +343,30 @@ mod tests {
             exposed_ports: Some(vec!["5432/tcp".into(), "5432/udp".into()]),
             ..Default::default()
         });
+        inspect.mounts = Some(vec![
+            MountPoint {
+                typ: Some("volume".into()),
+                name: Some("shop_pgdata".into()),
+                destination: Some("/var/lib/postgresql/data".into()),
+                ..Default::default()
+            },
+            MountPoint {
+                typ: Some("volume".into()),
+                name: Some("a".repeat(64)),
+                destination: Some("/cache".into()),
+                ..Default::default()
+            },
+            MountPoint {
+                typ: Some("bind".into()),
+                source: Some("/src".into()),
+                destination: Some("/app".into()),
+                ..Default::default()
+            },
+        ]);
         let c = container_from_inspect(inspect).expect("has an id");
+        assert_eq!(c.spec.volumes.len(), 2, "bind mounts are left out");
+        assert!(!c.spec.volumes[0].anonymous);
+        assert!(c.spec.volumes[1].anonymous);
         assert_eq!(c.spec.env_var("POSTGRES_PASSWORD"), Some("pw"));
         assert_eq!(c.spec.env_var("MISSING"), None);
         assert_eq!(c.spec.command, vec!["docker-entrypoint.sh", "postgres"]);
