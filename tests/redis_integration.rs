@@ -10,7 +10,6 @@ mod support;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use stacktop::event::ProbeEvent;
 use stacktop::model::ProbeStatus;
 use support::{Probe, Throwaway, connect, info_field, run, stack_url};
 
@@ -168,14 +167,7 @@ async fn restart_reconnects_and_reauthenticates() {
         })
         .await;
     // No figures while the connection is down: the next snapshot comes after Live.
-    let live = probe
-        .until(SECS(15), "Live again", |e| match e {
-            ProbeEvent::Status { status, .. } if *status == ProbeStatus::Live => Some(true),
-            ProbeEvent::Redis { .. } => Some(false),
-            _ => None,
-        })
-        .await;
-    assert!(live, "a snapshot came before the probe was Live again");
+    probe.live_before_figures(SECS(15), "Live again").await;
     assert!(restarted.elapsed() < SECS(15));
     probe
         .snapshot_where(SECS(5), "a snapshot after the restart", |_| true)
@@ -265,4 +257,83 @@ async fn hung_server_times_out_cleanly() {
     assert!(!error.contains(":pw@"), "{error}");
     assert_eq!(retry_in_ms, 500);
     assert!(took >= SECS(4) && took < SECS(8), "took {took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loading_server_shows_starting() {
+    // 10 000 keys at 500 µs each load in about 5 s, and the server answers
+    // between keys (every KiB of the file), so the probes see it loading.
+    let options = [
+        "--key-load-delay",
+        "500",
+        "--loading-process-events-interval-bytes",
+        "1024",
+    ];
+    let server = Throwaway::start_with("loading", "pw-loading", &options);
+    let mut conn = connect(&server.url(0)).await;
+    let mut fill = redis::pipe();
+    for i in 0..10_000 {
+        fill.cmd("SET").arg(format!("k{i}")).arg("v").ignore();
+    }
+    let _: () = fill.query_async(&mut conn).await.expect("fill");
+    let _: () = run(&mut conn, &["SAVE"]).await;
+
+    // db 0 answers INFO with loading:1; db 2 fails at SELECT with LOADING.
+    let fast = Duration::from_millis(200);
+    let mut probes = [
+        Probe::start(&server.url(0), fast),
+        Probe::start(&server.url(2), fast),
+    ];
+    for probe in &mut probes {
+        probe.status_where(SECS(10), "Live", is_live).await;
+    }
+    common::docker(&["restart", "-t", "1", &server.id]);
+    for probe in &mut probes {
+        probe
+            .status_where(SECS(10), "Starting", |s| *s == ProbeStatus::Starting)
+            .await;
+        probe
+            .live_before_figures(SECS(20), "Live after loading")
+            .await;
+    }
+    let snap = probes[0]
+        .snapshot_where(SECS(5), "a snapshot", |_| true)
+        .await;
+    let db0 = snap.keyspace.iter().find(|db| db.db == 0).expect("db 0");
+    assert_eq!(db0.keys, 10_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_without_client_list_rights_gets_figures_and_a_note() {
+    let server = Throwaway::start("acl", "pw-acl");
+    let mut admin = connect(&server.url(0)).await;
+    let acl = [
+        "ACL",
+        "SETUSER",
+        "watcher",
+        "on",
+        ">watch-pw",
+        "+@all",
+        "-client|list",
+    ];
+    let _: () = run(&mut admin, &acl).await;
+    let _: () = run(&mut admin, &["ACL", "SETUSER", "watcher", "-slowlog", "~*"]).await;
+
+    let url = format!("redis://watcher:watch-pw@127.0.0.1:{}/1", server.port);
+    let mut probe = Probe::start(&url, POLL);
+    let snap = probe.snapshot_where(SECS(10), "a snapshot", |_| true).await;
+    assert_eq!(snap.client_pools, None);
+    assert!(snap.slowlog.is_empty());
+    let notes = snap.notes.join(" | ");
+    assert!(notes.contains("CLIENT LIST not allowed"), "{notes}");
+    assert!(notes.contains("SLOWLOG not allowed"), "{notes}");
+    assert!(snap.version.starts_with('7'));
+
+    let list: String = run(&mut admin, &["CLIENT", "LIST"]).await;
+    let ours = list.lines().find(|l| l.contains(" user=watcher "));
+    let ours = ours.unwrap_or_else(|| panic!("no watcher connection in {list}"));
+    assert!(
+        ours.contains(" name=stacktop ") && ours.contains(" db=1 "),
+        "{ours}"
+    );
 }

@@ -41,13 +41,18 @@ pub struct Throwaway {
 
 impl Throwaway {
     pub fn start(purpose: &str, password: &str) -> Self {
+        Self::start_with(purpose, password, &[])
+    }
+
+    /// Like [`Throwaway::start`], with more `redis-server` options.
+    pub fn start_with(purpose: &str, password: &str, options: &[&str]) -> Self {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let name = format!("stacktop-it-redis-{purpose}-{}-{nanos}", std::process::id());
         let port = free_port();
         let publish = format!("127.0.0.1:{port}:6379");
-        let out = docker(&[
+        let mut args = vec![
             "run",
             "-d",
             "--init",
@@ -71,7 +76,9 @@ impl Throwaway {
             "",
             "--appendonly",
             "no",
-        ]);
+        ];
+        args.extend_from_slice(options);
+        let out = docker(&args);
         let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
         let server = Self {
             id,
@@ -222,6 +229,21 @@ impl Probe {
             _ => None,
         })
         .await
+    }
+}
+
+impl Probe {
+    /// Waits for Live, failing if figures come first: none may be sent
+    /// while the server is away or loading.
+    pub async fn live_before_figures(&mut self, timeout: Duration, what: &str) {
+        let live = self
+            .until(timeout, what, |e| match e {
+                ProbeEvent::Status { status, .. } if *status == ProbeStatus::Live => Some(true),
+                ProbeEvent::Redis { .. } => Some(false),
+                _ => None,
+            })
+            .await;
+        assert!(live, "{what}: a snapshot came before the probe was Live");
     }
 }
 

@@ -7,14 +7,16 @@ use crate::model::{KeyspaceDb, RedisSnapshot};
 use super::rates::Counters;
 
 /// The sections the probe reads; never bare `INFO` (which also computes
-/// CPU, persistence, modules, error stats...).
-pub const SECTIONS: [&str; 6] = [
+/// CPU, modules, error stats, command stats...). `persistence` is read for
+/// `loading:1`: while loading, INFO answers but most commands fail.
+pub const SECTIONS: [&str; 7] = [
     "server",
     "memory",
     "stats",
     "clients",
     "keyspace",
     "replication",
+    "persistence",
 ];
 
 /// The fields of one or more INFO replies. Field names are unique across
@@ -58,8 +60,7 @@ impl Info {
         self.get(field).unwrap_or_default().to_string()
     }
 
-    /// Whether the server is still loading its data set (only present when
-    /// the persistence section was read; a LOADING error says it otherwise).
+    /// Whether the server is still loading its data set.
     pub fn loading(&self) -> bool {
         self.get("loading") == Some("1")
     }

@@ -83,6 +83,11 @@ impl Probe {
             ticks.tick().await;
             let snapshot = match session.poll().await {
                 Ok(snapshot) => snapshot,
+                // Still loading: keep the connection, no figures yet.
+                Err(f) if f.kind == Kind::Loading => {
+                    self.set_status(ProbeStatus::Starting).await;
+                    continue;
+                }
                 Err(f) => return Some(f),
             };
             self.set_status(ProbeStatus::Live).await;

@@ -69,30 +69,19 @@ impl Session {
     /// `target` is the masked URL, for messages.
     pub async fn open(client: &Client, target: &str) -> Result<Self, Failure> {
         let doing = format!("connecting to {target}");
-        let setup = async {
-            // The library's own limits (1 s to connect, 500 ms a reply) are
-            // off: `timed` applies ours, with a message saying what hung.
-            let config = AsyncConnectionConfig::new()
-                .set_connection_timeout(None)
-                .set_response_timeout(None);
-            let mut conn = client
-                .get_multiplexed_async_connection_with_config(&config)
-                .await?;
-            redis::cmd("CLIENT")
-                .arg("SETNAME")
-                .arg(OWN_NAME)
-                .query_async::<()>(&mut conn)
-                .await?;
-            let own_id: u64 = redis::cmd("CLIENT")
-                .arg("ID")
-                .query_async(&mut conn)
-                .await?;
-            Ok((conn, own_id))
-        };
-        let (conn, own_id) = timed(&doing, setup).await?;
-        Ok(Self {
+        // The library's own limits (1 s to connect, 500 ms a reply) are
+        // off: `timed` applies ours, with a message saying what hung.
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(None)
+            .set_response_timeout(None);
+        let conn = timed(
+            &doing,
+            client.get_multiplexed_async_connection_with_config(&config),
+        )
+        .await?;
+        let mut session = Self {
             conn,
-            own_id,
+            own_id: 0,
             info_form: InfoForm::Multi,
             client_list: ClientList::On {
                 last_run: None,
@@ -101,7 +90,28 @@ impl Session {
             slowlog_on: true,
             notes: Vec::new(),
             previous: None,
-        })
+        };
+        session.name_connection(&doing).await?;
+        Ok(session)
+    }
+
+    /// `CLIENT SETNAME stacktop`, and our id to leave out of the pools. A
+    /// user without CLIENT rights still gets figures, with a note.
+    async fn name_connection(&mut self, doing: &str) -> Result<(), Failure> {
+        let setname = redis::cmd("CLIENT").arg("SETNAME").arg(OWN_NAME).to_owned();
+        let id = redis::cmd("CLIENT").arg("ID").to_owned();
+        let named = match self.query::<()>(&setname, doing).await {
+            Ok(()) => self.query::<u64>(&id, doing).await,
+            Err(f) => Err(f),
+        };
+        match named {
+            Ok(own_id) => self.own_id = own_id,
+            Err(f) if f.kind == Kind::NoPerm => self.notes.push(
+                "CLIENT SETNAME not allowed for this user (NOPERM): connection unnamed".into(),
+            ),
+            Err(f) => return Err(f),
+        }
+        Ok(())
     }
 
     async fn query<T: FromRedisValue>(&mut self, cmd: &Cmd, doing: &str) -> Result<T, Failure> {
@@ -215,11 +225,7 @@ impl Session {
             }
             Err(f) => return Err(f),
         };
-        let took = started.elapsed();
-        if took > CLIENT_LIST_SLOW {
-            let ms = took.as_millis();
-            let limit = CLIENT_LIST_SLOW.as_millis();
-            let note = format!("CLIENT LIST took {ms} ms (over {limit} ms): client pools off");
+        if let Some(note) = too_slow(started.elapsed()) {
             self.client_list_off(note);
             return Ok(());
         }
@@ -233,5 +239,28 @@ impl Session {
     fn client_list_off(&mut self, note: String) {
         self.client_list = ClientList::Off;
         self.notes.push(note);
+    }
+}
+
+/// The note that switches CLIENT LIST off when one took `took`.
+fn too_slow(took: Duration) -> Option<String> {
+    let ms = took.as_millis();
+    let limit = CLIENT_LIST_SLOW.as_millis();
+    (took > CLIENT_LIST_SLOW)
+        .then(|| format!("CLIENT LIST took {ms} ms (over {limit} ms): client pools off"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_client_list_switches_the_pools_off_with_a_note() {
+        assert_eq!(too_slow(Duration::from_millis(3)), None);
+        assert_eq!(too_slow(CLIENT_LIST_SLOW), None);
+        assert_eq!(
+            too_slow(Duration::from_millis(312)).as_deref(),
+            Some("CLIENT LIST took 312 ms (over 200 ms): client pools off")
+        );
     }
 }
