@@ -291,6 +291,13 @@ impl Tmux {
         format!("{}:", self.session)
     }
 
+    /// Resizes the window (and so the pane) to `width`x`height`.
+    pub fn resize(&self, width: u16, height: u16) {
+        let target = self.target();
+        let (w, h) = (width.to_string(), height.to_string());
+        self.tmux(&["resize-window", "-t", &target, "-x", &w, "-y", &h]);
+    }
+
     /// Sends keys as `tmux send-keys` understands them: `"q"`, `"Enter"`, `"C-c"`, `"Down"`.
     pub fn send_keys(&self, keys: &[&str]) {
         let target = self.target();
