@@ -119,9 +119,11 @@ fn ctrl_z_suspends_and_fg_resumes() {
     wait_screen(&tmux, "SERVICE", SECS(5));
     tmux.send_text("q");
     // Type the next command only once stacktop has gone, or it eats it.
-    assert!(common::wait_until(SECS(5), Duration::from_millis(50), || {
-        tmux.format("#{alternate_on}") == "0"
-    }));
+    assert!(common::wait_until(
+        SECS(5),
+        Duration::from_millis(50),
+        || { tmux.format("#{alternate_on}") == "0" }
+    ));
     std::thread::sleep(Duration::from_millis(200));
     tmux.send_text("echo after-exit-$?");
     tmux.send_keys(&["Enter"]);
