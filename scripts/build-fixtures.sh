@@ -93,7 +93,7 @@ PG_LIB=/usr/lib/postgresql/15/lib
 PG_SHARE=/usr/share/postgresql/15
 PG_RECIPE_FILES=(Dockerfile passwd group pg_hba.conf postgresql.conf setup.sql)
 
-# pg_copy_rootfs ROOT: the server, its modules (but the LLVM JIT) and every
+# pg_copy_rootfs ROOT BUSYBOX: busybox, the server, its modules (but the LLVM JIT) and every
 # library they link, at their own paths under ROOT.
 pg_copy_rootfs() {
     local root="$1" busybox="$2" file

@@ -85,12 +85,17 @@ impl Poller {
     /// One snapshot; `poll_ms` is the time its queries took.
     pub async fn poll(&mut self, client: &Client) -> Result<PgSnapshot, Error> {
         let started = Instant::now();
+        self.read_sizes(client).await?;
         // Sent together: the driver pipelines them on the one connection.
         let (uptime_secs, sessions, databases) = tokio::try_join!(
             self.queries.uptime_secs(client),
             self.queries.sessions(client),
             self.queries.databases(client),
         )?;
+        let reading = Reading {
+            at: Instant::now(),
+            databases,
+        };
         self.own_xacts += 3;
         let mut snapshot = PgSnapshot {
             version: self.server.version.clone(),
@@ -98,10 +103,10 @@ impl Poller {
             max_connections: self.server.max_connections,
             ..PgSnapshot::default()
         };
-        snapshot.top_statements = self.top_statements(client, &mut snapshot.notes).await?;
-        self.read_sizes(client).await?;
         self.add_sessions(&mut snapshot, &sessions);
-        self.add_databases(&mut snapshot, &sessions, databases);
+        // Takes the transactions counted so far; later ones go to the next window.
+        self.add_databases(&mut snapshot, &sessions, reading);
+        snapshot.top_statements = self.top_statements(client, &mut snapshot.notes).await?;
         snapshot.notes.extend(self.sizes.off.clone());
         snapshot.poll_ms = started.elapsed().as_secs_f64() * 1000.0;
         Ok(snapshot)
@@ -119,16 +124,7 @@ impl Poller {
     }
 
     /// Per-database and server-wide figures.
-    fn add_databases(
-        &mut self,
-        snapshot: &mut PgSnapshot,
-        sessions: &[Session],
-        databases: BTreeMap<String, DbCounters>,
-    ) {
-        let now = Reading {
-            at: Instant::now(),
-            databases,
-        };
+    fn add_databases(&mut self, snapshot: &mut PgSnapshot, sessions: &[Session], now: Reading) {
         let connections = sessions::connections_by_database(sessions);
         let mut total = DbCounters::default();
         for (name, counters) in &now.databases {
