@@ -29,6 +29,33 @@ find_static_busybox() {
     die "no static busybox found (install the busybox-static package)"
 }
 
+# up_to_date IMAGE HASH: whether IMAGE exists with recipe HASH (and no --force).
+up_to_date() {
+    local image="$1" hash="$2" current
+    current=$(docker image inspect -f '{{index .Config.Labels "org.stacktop.recipe-hash"}}' \
+        "$image" 2>/dev/null || true)
+    if [ "$force" -eq 0 ] && [ "$current" = "$hash" ]; then
+        info "$image is up to date (recipe $hash)"
+        return 0
+    fi
+    info "$image needs a build (recipe $hash, was '${current:-missing}')"
+    return 1
+}
+
+# build_image IMAGE HASH CONTEXT: builds IMAGE from CONTEXT, then removes CONTEXT.
+build_image() {
+    local image="$1" hash="$2" context="$3" start output status=0
+    start=$(now)
+    output=$(docker build --build-arg "RECIPE_HASH=$hash" -t "$image" "$context" 2>&1) ||
+        status=$?
+    rm -rf "$context"
+    if [ "$status" -ne 0 ]; then
+        printf '%s\n' "$output" >&2
+        die "docker build of $image failed (exit $status)"
+    fi
+    info "built $image in $(elapsed_since "$start") s"
+}
+
 build_busybox() {
     local recipe_dir="$STACK_DIR/images/busybox"
     local busybox
@@ -44,30 +71,102 @@ build_busybox() {
         } | sha256sum | cut -c1-16
     )
 
-    local current
-    current=$(docker image inspect -f '{{index .Config.Labels "org.stacktop.recipe-hash"}}' \
-        "$FIXTURE_IMAGE" 2>/dev/null || true)
-    if [ "$force" -eq 0 ] && [ "$current" = "$hash" ]; then
-        info "$FIXTURE_IMAGE is up to date (recipe $hash)"
-        return
-    fi
-    info "building $FIXTURE_IMAGE (recipe $hash, was '${current:-missing}') from $busybox"
+    up_to_date "$FIXTURE_IMAGE" "$hash" && return
+    info "building $FIXTURE_IMAGE from $busybox"
 
     local context
     context=$(mktemp -d)
     cp "$recipe_dir/Dockerfile" "$recipe_dir/passwd" "$recipe_dir/group" "$context/"
     cp "$busybox" "$context/busybox"
 
-    local start output status=0
-    start=$(now)
-    output=$(docker build --build-arg "RECIPE_HASH=$hash" -t "$FIXTURE_IMAGE" "$context" 2>&1) ||
-        status=$?
-    rm -rf "$context"
-    if [ "$status" -ne 0 ]; then
-        printf '%s\n' "$output" >&2
-        die "docker build of $FIXTURE_IMAGE failed (exit $status)"
-    fi
-    info "built $FIXTURE_IMAGE in $(elapsed_since "$start") s"
+    build_image "$FIXTURE_IMAGE" "$hash" "$context"
+}
+
+# ---- PostgreSQL fixture: stacktop-test/postgres:15 -------------------------
+# The machine's PostgreSQL 15 (Debian's postgresql package) in an empty image,
+# with a data directory initialised here on the host: superuser app, databases
+# app_db (with pg_stat_statements) and plain_db, and a plain login role reader.
+
+PG_FIXTURE_IMAGE="stacktop-test/postgres:15"
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_LIB=/usr/lib/postgresql/15/lib
+PG_SHARE=/usr/share/postgresql/15
+PG_RECIPE_FILES=(Dockerfile passwd group pg_hba.conf postgresql.conf setup.sql)
+
+# pg_copy_rootfs ROOT BUSYBOX: busybox, the server, its modules (but the LLVM JIT) and every
+# library they link, at their own paths under ROOT.
+pg_copy_rootfs() {
+    local root="$1" busybox="$2" file
+    mkdir -p "$root/bin"
+    cp "$busybox" "$root/bin/busybox"
+    local programs=("$PG_BIN/postgres" "$PG_BIN/initdb" "$PG_BIN/pg_ctl")
+    local modules
+    mapfile -t modules < <(find "$PG_LIB" -maxdepth 1 -name '*.so' ! -name 'llvmjit*')
+    cp --parents "${programs[@]}" "${modules[@]}" "$root/"
+    cp -r --parents "$PG_SHARE" "$root/"
+    cp -L --parents /usr/share/zoneinfo/Etc/UTC /usr/share/zoneinfo/UTC "$root/"
+    # ldd names each library and the loader by the path the binary asks for.
+    for file in $(ldd "${programs[@]}" "${modules[@]}" 2>/dev/null |
+        awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' | sort -u); do
+        cp -L --parents "$file" "$root/"
+    done
+}
+
+# pg_init_data DIR: initdb into DIR/data, then runs setup.sql on a server
+# started briefly as the postgres user, on a unix socket in DIR only.
+pg_init_data() {
+    local dir="$1" recipe_dir="$2" status=0
+    cp "$recipe_dir/setup.sql" "$dir/"
+    printf 'app-secret\n' >"$dir/pwfile"
+    as_root chown -R postgres: "$dir"
+    as_root runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -U app --pwfile="$dir/pwfile" \
+        --auth=scram-sha-256 --encoding=UTF8 --locale=C --no-instructions >/dev/null ||
+        die "initdb failed"
+    cp "$recipe_dir/pg_hba.conf" "$dir/data/pg_hba.conf"
+    cat "$recipe_dir/postgresql.conf" >>"$dir/data/postgresql.conf"
+    as_root chown -R postgres: "$dir"
+    as_root runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
+        -o "-c listen_addresses='' -c unix_socket_directories='$dir'" start ||
+        die "the build-time server did not start: $(tail -n 5 "$dir/server.log")"
+    as_root runuser -u postgres -- env PGPASSWORD=app-secret "$PG_BIN/psql" -q -X -h "$dir" \
+        -U app -d postgres -f "$dir/setup.sql" || status=$?
+    as_root runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -w -s -m fast stop ||
+        die "the build-time server did not stop"
+    [ "$status" -eq 0 ] || die "setup.sql failed (exit $status)"
+    rm -f "$dir/pwfile" "$dir/setup.sql" "$dir/server.log"
+}
+
+build_postgres() {
+    local recipe_dir="$STACK_DIR/images/postgres"
+    [ -x "$PG_BIN/postgres" ] ||
+        die "PostgreSQL 15 is not installed ($PG_BIN/postgres is missing): install the postgresql package"
+    local busybox
+    busybox=$(find_static_busybox)
+
+    local hash
+    hash=$(
+        cd "$recipe_dir"
+        {
+            sha256sum "${PG_RECIPE_FILES[@]}"
+            sha256sum <"$self"
+            sha256sum <"$busybox"
+            sha256sum <"$PG_BIN/postgres"
+        } | sha256sum | cut -c1-16
+    )
+    up_to_date "$PG_FIXTURE_IMAGE" "$hash" && return
+    info "building $PG_FIXTURE_IMAGE from $PG_BIN ($("$PG_BIN/postgres" --version))"
+
+    local context
+    context=$(mktemp -d)
+    (cd "$recipe_dir" && cp "${PG_RECIPE_FILES[@]}" "$context/")
+    pg_copy_rootfs "$context/rootfs" "$busybox"
+    # The postgres user must reach the data directory through the context.
+    chmod 755 "$context"
+    mkdir -p "$context/pgroot"
+    pg_init_data "$context/pgroot" "$recipe_dir"
+    # The docker CLI reads the context as us; COPY --chown sets the owner.
+    as_root chown -R "$(id -u):$(id -g)" "$context/pgroot"
+    build_image "$PG_FIXTURE_IMAGE" "$hash" "$context"
 }
 
 # ---- Redis fixture (stacktop-test/redis:7) ---------------------------------
@@ -135,3 +234,4 @@ build_redis() {
 step "Building fixture images"
 build_busybox
 build_redis
+build_postgres

@@ -82,9 +82,11 @@ ensure_packages() {
     fi
     deb_installed busybox-static || missing+=(busybox-static)
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+    # The PostgreSQL fixture image is built from the machine's PostgreSQL 15.
+    [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
 
     if [ "${#missing[@]}" -eq 0 ]; then
-        info "all present (dockerd, docker CLI, compose, busybox-static, tmux)"
+        info "all present (dockerd, docker CLI, compose, busybox-static, tmux, postgresql)"
         return
     fi
     info "installing: ${missing[*]}"

@@ -3,7 +3,7 @@
 #
 #   scripts/test.sh [extra args for cargo test...]
 #
-# 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux)
+# 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux, postgresql)
 # 2. makes sure a Docker engine answers (starts dockerd if needed, and leaves it running)
 # 3. builds the fixture images (only when missing or changed)
 # 4. builds the release binary and the tests
@@ -15,17 +15,20 @@
 #   STACKTOP_TEST_PROJECT       compose project name (default stacktop-test)
 #   STACKTOP_TEST_HTTP_PORT     127.0.0.1 port of the `healthy` service (default 18080)
 #   STACKTOP_TEST_REDIS_PORT    127.0.0.1 port of the `redis` service (default 16379)
+#   STACKTOP_TEST_PG_PORT       127.0.0.1 port of the `postgres` service (default 15432)
 #   STACKTOP_TEST_COMPOSE_FILE  absolute path of tests/stack/compose.yaml
 #   STACKTOP_BIN                absolute path of the release binary (for end-to-end tests)
 #
 # Use another project name and port while the default stack is in use:
-#   STACKTOP_TEST_PROJECT=stacktop-mine STACKTOP_TEST_HTTP_PORT=18181 scripts/test.sh
+#   STACKTOP_TEST_PROJECT=stacktop-mine STACKTOP_TEST_HTTP_PORT=18181 \
+#     STACKTOP_TEST_PG_PORT=15442 scripts/test.sh
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
 HEALTH_TIMEOUT_SECS=60
+export STACKTOP_TEST_PG_PORT="${STACKTOP_TEST_PG_PORT:-15432}"
 
 teardown() {
     local status=$?
@@ -103,6 +106,23 @@ wait_for_redis() {
     die "redis did not answer PING on 127.0.0.1:$STACKTOP_TEST_REDIS_PORT within ${HEALTH_TIMEOUT_SECS} s (last reply: $reply)"
 }
 # ---- end of Redis -----------------------------------------------------------
+# ---- PostgreSQL: wait until the server accepts connections -----------------
+# The host's pg_isready (the postgresql package, also used to build the image)
+# asks through the published port, so the port mapping is checked too.
+wait_for_postgres() {
+    local start deadline answer=""
+    start=$(now)
+    deadline=$((SECONDS + HEALTH_TIMEOUT_SECS))
+    until answer=$(/usr/lib/postgresql/15/bin/pg_isready -h 127.0.0.1 \
+        -p "$STACKTOP_TEST_PG_PORT" -t 2 2>&1); do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            docker logs --tail 20 "$(container_of "$STACKTOP_TEST_PROJECT" postgres)" >&2 || true
+            die "postgres did not accept connections on 127.0.0.1:$STACKTOP_TEST_PG_PORT within ${HEALTH_TIMEOUT_SECS} s ${answer}"
+        fi
+        sleep 0.5
+    done
+    info "postgres accepts connections after $(elapsed_since "$start") s"
+}
 
 step "Checking packages"
 ensure_packages
@@ -139,6 +159,7 @@ compose "$STACKTOP_TEST_PROJECT" up -d 2>&1 | sed 's/^/    /' >&2 ||
 info "stack created in $(elapsed_since "$up_start") s"
 wait_for_health "$STACKTOP_TEST_PROJECT"
 wait_for_redis
+wait_for_postgres
 
 step "Running cargo test --all-targets $*"
 info "STACKTOP_TEST_PROJECT=$STACKTOP_TEST_PROJECT STACKTOP_BIN=$STACKTOP_BIN"

@@ -19,13 +19,14 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_PROJECT: &str = "stacktop-test";
 
 /// Every service the test stack starts by default (`flood` is only for the benchmark).
-pub const STACK_SERVICES: [&str; 6] = [
+pub const STACK_SERVICES: [&str; 7] = [
     "ticker",
     "healthy",
     "unhealthy",
     "crashloop",
     "worker",
     "redis",
+    "postgres",
 ];
 
 /// Compose project name of the test stack.
