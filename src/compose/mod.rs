@@ -109,11 +109,25 @@ async fn config_from_cli(
         .run(project, args, Some(env))
         .await
         .map_err(anyhow::Error::msg)?;
-    match cli {
+    let mut config = match cli {
         ComposeCli::V2 => {
-            serde_json::from_str(&text).context("reading `docker compose config` JSON")
+            serde_json::from_str(&text).context("reading `docker compose config` JSON")?
         }
-        ComposeCli::V1 => yaml::parse(&text).context("reading `docker-compose config` YAML"),
+        ComposeCli::V1 => yaml::parse(&text).context("reading `docker-compose config` YAML")?,
+    };
+    // The CLI prints a literal `$` escaped again (`$$`), so its output can
+    // be fed back to it; the values are meant here.
+    unescape_dollars(&mut config);
+    Ok(config)
+}
+
+fn unescape_dollars(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains("$$") => *s = s.replace("$$", "$"),
+        Value::Array(items) => items.iter_mut().for_each(unescape_dollars),
+        Value::Object(map) => map.values_mut().for_each(unescape_dollars),
+        _ => {}
     }
 }
 
