@@ -372,6 +372,48 @@ async fn failed_step_stops_and_names_it() {
     assert_eq!(volumes, keep);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn whole_project_reset_removes_only_planned_volumes() {
+    let stack = Stack::up("whole", &["keeper", "cache"]);
+    stack.write_marker("gone-after-reset");
+    // A volume of the project no container mounts: not planned, so kept.
+    let stray = stack.volume("stray");
+    let label = format!("com.docker.compose.project={}", stack.project);
+    docker(&["volume", "create", "--label", &label, &stray]);
+    let plan = stack.plan(&["keeper", "cache"], true).await;
+    assert_eq!(plan.containers.len(), 2);
+    assert!(!plan.volumes.iter().any(|v| v.name == stray));
+
+    let (result, events, took) = reset(&plan, Some(stack.cli)).await;
+    let removed = try_docker(&["volume", "rm", &stray]).status.success();
+    let done = result.expect("whole-project reset through the CLI");
+    assert_eq!(
+        done,
+        format!(
+            "reset of {} done: 2 containers recreated, 2 volumes removed",
+            stack.project
+        )
+    );
+    assert!(removed, "the unplanned volume survived the reset");
+    let steps = steps(&events);
+    assert!(
+        steps.contains(&"down".to_string()) && steps.last() == Some(&"up -d".to_string()),
+        "{steps:?}"
+    );
+    eprintln!(
+        "whole-project reset through {} took {took:?}",
+        stack.cli.program()
+    );
+    let keeper = stack.container("keeper");
+    assert_eq!(inspect_field(&keeper, "{{.State.Status}}"), "running");
+    let marker = try_docker(&["exec", &keeper, "cat", "/keep/marker"]);
+    assert!(!marker.status.success(), "keep was emptied");
+    assert_eq!(
+        inspect_field(&stack.container("cache"), "{{.State.Status}}"),
+        "running"
+    );
+}
+
 /// A project in a temp dir: two files, a `.env`, a profile.
 struct TempProject(std::path::PathBuf);
 

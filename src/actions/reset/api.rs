@@ -33,7 +33,7 @@ pub(super) async fn reset(
     steps: &mut Steps<'_>,
 ) -> Result<String, String> {
     steps.begin("check the plan").await;
-    let inspected = check_plan(docker, plan, false).await?;
+    let inspected = check_plan(docker, plan).await?;
     if let Some((_, name)) = plan
         .containers
         .iter()

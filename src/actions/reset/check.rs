@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use bollard::Docker;
 use bollard::models::{ContainerInspectResponse, ContainerSummary};
-use bollard::query_parameters::{ListContainersOptions, ListVolumesOptions};
+use bollard::query_parameters::ListContainersOptions;
 
 use crate::collect::docker::{describe, is_not_found};
 use crate::model::ResetPlan;
@@ -21,12 +21,10 @@ pub(super) fn is_anonymous_name(name: &str) -> bool {
 }
 
 /// Checks the plan against the engine and returns the inspected plan
-/// containers that still exist, in plan order. With `project_volumes`, every
-/// volume of the project must be listed too (`down -v` removes them all).
+/// containers that still exist, in plan order.
 pub(super) async fn check_plan(
     docker: &Docker,
     plan: &ResetPlan,
-    project_volumes: bool,
 ) -> Result<Vec<ContainerInspectResponse>, String> {
     let listed = |id: &str| plan.containers.iter().any(|(planned, _)| planned == id);
     for (id, name, service) in project_containers(docker, &plan.project).await? {
@@ -62,15 +60,6 @@ pub(super) async fn check_plan(
                         .as_deref()
                         .unwrap_or_default()
                         .trim_start_matches('/')
-                ));
-            }
-        }
-    }
-    if project_volumes {
-        for volume in project_volume_names(docker, &plan.project).await? {
-            if !planned_volume(&volume) {
-                return Err(format!(
-                    "volume {volume} of the project is not in the confirmed plan; plan the reset again"
                 ));
             }
         }
@@ -119,24 +108,4 @@ pub(super) fn summary_name(summary: &ContainerSummary) -> String {
         .and_then(|n| n.first())
         .map(|n| n.trim_start_matches('/').to_string())
         .unwrap_or_default()
-}
-
-async fn project_volume_names(docker: &Docker, project: &str) -> Result<Vec<String>, String> {
-    let filters = HashMap::from([(
-        "label".to_string(),
-        vec![format!("{PROJECT_LABEL}={project}")],
-    )]);
-    let options = ListVolumesOptions {
-        filters: Some(filters),
-    };
-    let list = docker
-        .list_volumes(Some(options))
-        .await
-        .map_err(|e| format!("listing the volumes of {project}: {}", describe(&e)))?;
-    Ok(list
-        .volumes
-        .unwrap_or_default()
-        .into_iter()
-        .map(|v| v.name)
-        .collect())
 }

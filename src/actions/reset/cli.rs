@@ -1,6 +1,6 @@
 //! Reset and up through the compose CLI, with the project's own files,
-//! name and working dir. Named volumes go through the Engine API, one by
-//! one, so only the plan's are removed.
+//! name and working dir. Volumes go through the Engine API, one by one, so
+//! only the plan's are removed.
 
 use bollard::Docker;
 
@@ -22,12 +22,14 @@ pub(super) async fn reset(
         files: &plan.files,
     };
     steps.begin("check the plan").await;
-    check_plan(docker, plan, plan.whole_project).await?;
+    check_plan(docker, plan).await?;
 
     let services: Vec<&str> = plan.services.iter().map(String::as_str).collect();
     if plan.whole_project {
-        steps.begin("down -v").await;
-        cli.run(project, &["down", "-v"], None).await?;
+        // Not `down -v`: that would remove every volume of the project, the
+        // ones the plan does not list too. The plan's go one by one below.
+        steps.begin("down").await;
+        cli.run(project, &["down"], None).await?;
     } else {
         steps
             .begin(format!("stop and remove {}", services.join(", ")))
@@ -36,7 +38,7 @@ pub(super) async fn reset(
         args.extend(&services);
         cli.run(project, &args, None).await?;
     }
-    // `down -v` and `rm -v` removed some already: those count as removed.
+    // `rm -v` removed the anonymous ones already: those count as removed.
     let removed = remove_volumes(docker, plan, steps).await?;
 
     let mut args = vec!["up", "-d"];
