@@ -70,5 +70,68 @@ build_busybox() {
     info "built $FIXTURE_IMAGE in $(elapsed_since "$start") s"
 }
 
+# ---- Redis fixture (stacktop-test/redis:7) ---------------------------------
+# This machine's redis-server (Debian package redis-server) plus every library
+# ldd lists and the dynamic loader, at their own paths, on an empty base.
+REDIS_IMAGE="stacktop-test/redis:7"
+
+# Prints the redis-server binary and each library it loads, one path a line.
+redis_files() {
+    local server
+    server=$(command -v redis-server) || die "redis-server not found (install the redis-server package)"
+    readlink -f "$server"
+    ldd "$server" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+}
+
+build_redis() {
+    local recipe_dir="$STACK_DIR/images/redis"
+    local files
+    mapfile -t files < <(redis_files)
+
+    local hash
+    hash=$(
+        {
+            (cd "$recipe_dir" && sha256sum Dockerfile passwd group)
+            # This block's own code, not the whole script: other images'
+            # edits leave this image alone.
+            declare -f redis_files build_redis | sha256sum
+            sha256sum "${files[@]}"
+        } | sha256sum | cut -c1-16
+    )
+    local current
+    current=$(docker image inspect -f '{{index .Config.Labels "org.stacktop.recipe-hash"}}' \
+        "$REDIS_IMAGE" 2>/dev/null || true)
+    if [ "$force" -eq 0 ] && [ "$current" = "$hash" ]; then
+        info "$REDIS_IMAGE is up to date (recipe $hash)"
+        return
+    fi
+    info "building $REDIS_IMAGE (recipe $hash, was '${current:-missing}') from ${files[0]}"
+
+    local context file
+    context=$(mktemp -d)
+    cp "$recipe_dir/Dockerfile" "$recipe_dir/passwd" "$recipe_dir/group" "$context/"
+    mkdir -p "$context/rootfs/usr/bin" "$context/rootfs/tmp"
+    chmod 1777 "$context/rootfs/tmp"
+    # Named redis-server: the binary picks its mode from argv[0].
+    cp "${files[0]}" "$context/rootfs/usr/bin/redis-server"
+    for file in "${files[@]:1}"; do
+        mkdir -p "$context/rootfs$(dirname "$file")"
+        cp -L "$file" "$context/rootfs$file"
+    done
+
+    local start output status=0
+    start=$(now)
+    output=$(docker build --build-arg "RECIPE_HASH=$hash" -t "$REDIS_IMAGE" "$context" 2>&1) ||
+        status=$?
+    rm -rf "$context"
+    if [ "$status" -ne 0 ]; then
+        printf '%s\n' "$output" >&2
+        die "docker build of $REDIS_IMAGE failed (exit $status)"
+    fi
+    info "built $REDIS_IMAGE in $(elapsed_since "$start") s"
+}
+# ---- end of the Redis fixture ----------------------------------------------
+
 step "Building fixture images"
 build_busybox
+build_redis

@@ -14,6 +14,7 @@
 # Exported to the tests:
 #   STACKTOP_TEST_PROJECT       compose project name (default stacktop-test)
 #   STACKTOP_TEST_HTTP_PORT     127.0.0.1 port of the `healthy` service (default 18080)
+#   STACKTOP_TEST_REDIS_PORT    127.0.0.1 port of the `redis` service (default 16379)
 #   STACKTOP_TEST_COMPOSE_FILE  absolute path of tests/stack/compose.yaml
 #   STACKTOP_BIN                absolute path of the release binary (for end-to-end tests)
 #
@@ -66,8 +67,46 @@ wait_for_health() {
     done
 }
 
+# ---- Redis ------------------------------------------------------------------
+# The Redis fixture image is built from this machine's redis-server, and
+# readiness is checked with redis-cli (both from the redis-server package; the
+# host's own Redis service need not run).
+export STACKTOP_TEST_REDIS_PORT="${STACKTOP_TEST_REDIS_PORT:-16379}"
+REDIS_PASSWORD=redis-secret
+
+ensure_redis_packages() {
+    if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+        info "redis-server and redis-cli present"
+        return
+    fi
+    info "installing: redis-server"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q >&2 || die "apt-get update failed"
+    as_root apt-get install -y -q --no-install-recommends redis-server >&2 ||
+        die "apt-get install redis-server failed"
+}
+
+# Waits until the stack's redis answers PING on its published port.
+wait_for_redis() {
+    local start reply=""
+    start=$(now)
+    local deadline=$((SECONDS + HEALTH_TIMEOUT_SECS))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        reply=$(REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -h 127.0.0.1 -p "$STACKTOP_TEST_REDIS_PORT" \
+            ping 2>&1 || true)
+        if [ "$reply" = PONG ]; then
+            info "redis answers on 127.0.0.1:$STACKTOP_TEST_REDIS_PORT after $(elapsed_since "$start") s"
+            return
+        fi
+        sleep 0.2
+    done
+    die "redis did not answer PING on 127.0.0.1:$STACKTOP_TEST_REDIS_PORT within ${HEALTH_TIMEOUT_SECS} s (last reply: $reply)"
+}
+# ---- end of Redis -----------------------------------------------------------
+
 step "Checking packages"
 ensure_packages
+ensure_redis_packages
 
 step "Checking the Docker engine"
 ensure_engine
@@ -99,6 +138,7 @@ compose "$STACKTOP_TEST_PROJECT" up -d 2>&1 | sed 's/^/    /' >&2 ||
     die "could not start the test stack (is 127.0.0.1:$STACKTOP_TEST_HTTP_PORT taken? set STACKTOP_TEST_HTTP_PORT)"
 info "stack created in $(elapsed_since "$up_start") s"
 wait_for_health "$STACKTOP_TEST_PROJECT"
+wait_for_redis
 
 step "Running cargo test --all-targets $*"
 info "STACKTOP_TEST_PROJECT=$STACKTOP_TEST_PROJECT STACKTOP_BIN=$STACKTOP_BIN"

@@ -10,6 +10,7 @@ pub mod compose;
 pub mod config;
 pub mod discover;
 pub mod event;
+pub mod frame_stats;
 pub mod keymap;
 pub mod logtext;
 pub mod model;

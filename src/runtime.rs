@@ -21,6 +21,7 @@ use crate::collect::probes::Probes;
 use crate::collect::{docker, host};
 use crate::config::Settings;
 use crate::event::{Command, Event};
+use crate::frame_stats::FrameStats;
 use crate::theme::Theme;
 use crate::tui::Tui;
 use crate::ui;
@@ -73,14 +74,22 @@ async fn event_loop(
     }
     let mut dirty = true;
     let mut next_frame = Instant::now();
+    let mut stats = FrameStats::from_env();
+    let panic_requested = std::env::var_os("STACKTOP_DEBUG_PANIC").is_some();
     loop {
         if dirty && Instant::now() >= next_frame {
             tui.terminal
                 .draw(|frame| ui::render(app, theme, frame))
                 .context("drawing")?;
+            stats.frame_drawn();
             dirty = false;
             next_frame = Instant::now() + FRAME;
-            debug_panic();
+            // Lets tests prove the terminal is restored and the message
+            // printed when something goes badly wrong.
+            assert!(
+                !panic_requested,
+                "debug panic requested by STACKTOP_DEBUG_PANIC"
+            );
         }
         let first = tokio::select! {
             event = rx.recv() => event,
@@ -92,6 +101,9 @@ async fn event_loop(
         let mut pending = Some(first);
         let mut handled = 0;
         while let Some(event) = pending.take() {
+            if matches!(event, Event::Key(_)) {
+                stats.key_received();
+            }
             if is_suspend(&event) {
                 tui.suspend()?;
             } else {
@@ -108,14 +120,6 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
-    }
-}
-
-/// Panics when `STACKTOP_DEBUG_PANIC` is set: lets tests prove the terminal
-/// is restored and the message printed when something goes badly wrong.
-fn debug_panic() {
-    if std::env::var_os("STACKTOP_DEBUG_PANIC").is_some() {
-        panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
     }
 }
 

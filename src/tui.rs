@@ -9,7 +9,7 @@ use std::io::{self, Stdout, Write};
 use anyhow::{Context, Result};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
@@ -38,7 +38,12 @@ impl Tui {
             .context("suspending stacktop")?;
         // Execution continues here after SIGCONT.
         setup().context("setting up the terminal again")?;
-        self.terminal.clear().context("redrawing after resume")?;
+        // A fresh Terminal redraws everything on the next frame. (Its
+        // clear() would ask the terminal for the cursor position, and the
+        // answer would be read by the input task instead.)
+        execute!(io::stdout(), Clear(ClearType::All)).context("clearing after resume")?;
+        self.terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
+            .context("opening the terminal again")?;
         Ok(())
     }
 }

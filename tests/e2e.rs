@@ -77,8 +77,16 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     );
     wait_screen(&tmux, "restart done", SECS(15));
 
-    // Esc clears the filter; select the ticker and open its logs.
+    // Esc clears the filter; select the ticker and open its logs. (Wait for
+    // the Esc to land: an Esc followed at once by more input reads as Alt.)
     tmux.send_keys(&["Escape"]);
+    assert!(
+        common::wait_until(SECS(5), Duration::from_millis(50), || {
+            screen_of(&tmux).contains("ticker")
+        }),
+        "Esc did not clear the filter:\n{}",
+        screen_of(&tmux)
+    );
     tmux.send_text("/ticker");
     tmux.send_keys(&["Enter"]);
     tmux.send_text("l");

@@ -716,3 +716,94 @@ fn a_custom_theme_changes_colours_without_code() {
     let bad = row_of(&terminal, "✗ unhealthy");
     assert_eq!(buffer[(3, bad)].fg, Color::Rgb(255, 0, 255));
 }
+
+/// Lines as the log stream makes them: split, then sanitised.
+fn through_sanitiser(raw: &[u8], source: usize) -> Vec<LogLine> {
+    let mut splitter = stacktop::logtext::LineSplitter::default();
+    let mut lines = Vec::new();
+    let mut emit = |bytes: &[u8]| {
+        lines.push(LogLine {
+            timestamp: None,
+            stream: LogStream::Stdout,
+            source,
+            spans: stacktop::logtext::sanitize_line(bytes),
+        });
+    };
+    splitter.feed(raw, &mut emit);
+    splitter.finish(&mut emit);
+    lines
+}
+
+fn hostile_log_app(size: (u16, u16)) -> App {
+    let mut app = overview_app(size);
+    app.selected = row_of_label(&app, "ticker");
+    press(&mut app, KeyCode::Char('l'));
+    let session = app.logs.as_ref().unwrap().session;
+    let mut raw: Vec<u8> = std::iter::repeat_n(b'x', 1024 * 1024).collect();
+    raw.push(b'\n');
+    raw.extend_from_slice("日本語のログ行 — 幅の広い文字\n".as_bytes());
+    raw.extend_from_slice("emoji 🚀🔥 and flags 🇫🇷 done\n".as_bytes());
+    raw.extend_from_slice("combining e\u{301}e\u{301}e\u{301} marks\n".as_bytes());
+    raw.extend_from_slice(b"nul\0bytes\0here\n");
+    raw.extend_from_slice(
+        b"title \x1b]0;pwned\x07 clipboard \x1b]52;c;ZXZpbA==\x07 cursor \x1b[2J\x1b[H end\n",
+    );
+    app.update(Event::Log(LogEvent::Lines {
+        session,
+        lines: through_sanitiser(&raw, 0),
+    }));
+    app
+}
+
+#[test]
+fn log_view_with_wide_combining_nul_escapes_and_a_1mb_line() {
+    snapshot("logs_hostile", hostile_log_app);
+    let theme = Theme::default();
+    for size in SIZES {
+        let app = hostile_log_app(size);
+        let line = app
+            .logs
+            .as_ref()
+            .unwrap()
+            .buffer
+            .iter()
+            .next()
+            .unwrap()
+            .text();
+        assert!(
+            line.len() <= stacktop::logtext::MAX_LINE_BYTES,
+            "long line is cut"
+        );
+        let terminal = draw(&app, &theme);
+        let buffer = terminal.backend().buffer();
+        for cell in buffer.content() {
+            assert!(!cell.symbol().contains('\x1b'), "escape reached the screen");
+            assert!(!cell.symbol().contains('\0'), "NUL reached the screen");
+        }
+    }
+}
+
+#[test]
+fn wide_service_names_keep_the_columns_aligned() {
+    let theme = Theme::default();
+    let mut app = overview_app((120, 40));
+    let mut wide = container("wide", "サービス名前がとても長いサービス", 1);
+    wide.name = "日本語".into();
+    let mut all = stack();
+    all.push(wide);
+    app.update(Event::Docker(DockerEvent::Containers(all)));
+    let terminal = draw(&app, &theme);
+    let wide_row = row_of(&terminal, "サ");
+    let ticker_row = row_of(&terminal, "ticker");
+    let column_of = |row: u16, needle: &str| {
+        let buffer = terminal.backend().buffer();
+        (0..buffer.area.width)
+            .find(|x| buffer[(*x, row)].symbol() == needle)
+            .unwrap()
+    };
+    assert_eq!(
+        column_of(wide_row, "●"),
+        column_of(ticker_row, "●"),
+        "state column aligned"
+    );
+}

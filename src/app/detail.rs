@@ -49,8 +49,10 @@ impl App {
             }
             Action::Up => detail.row = detail.row.saturating_sub(1),
             Action::Down => detail.row = (detail.row + 1).min(rows.saturating_sub(1)),
-            Action::CancelQuery => self.ask_signal(PgSignal::Cancel),
-            Action::TerminateBackend => self.ask_signal(PgSignal::Terminate),
+            Action::CancelQuery if !self.refused("cancel") => self.ask_signal(PgSignal::Cancel),
+            Action::TerminateBackend if !self.refused("terminate") => {
+                self.ask_signal(PgSignal::Terminate);
+            }
             _ => {}
         }
         Vec::new()

@@ -99,8 +99,12 @@ impl App {
                 self.rebuild_rows();
             }
             Action::ToggleAll => self.toggle_scope(),
-            Action::Restart => return self.act_on_selection(ActionKind::Restart),
-            Action::StopStart => return self.stop_or_start(),
+            Action::Restart if !self.refused("restart") => {
+                return self.act_on_selection(ActionKind::Restart);
+            }
+            Action::StopStart if !self.refused("stop and start") => return self.stop_or_start(),
+            Action::BringUp if !self.refused("up") => return self.up_selection(),
+            Action::Reset if !self.refused("reset") => return self.reset_selection(),
             Action::OpenLogs => return self.open_logs(),
             Action::OpenDetail => self.open_detail(),
             _ => {}

@@ -3,19 +3,20 @@
 //! No I/O here: `update` takes an event, changes the state and returns the
 //! commands the runtime must run. Views read the state and nothing else.
 
+mod compose;
 mod detail;
 mod input;
 pub mod logview;
 pub mod probes;
 pub mod rows;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 
 use crate::config::Settings;
 use crate::event::{ActionDone, ActionKind, Command, DockerEvent, Event, LogEvent};
-use crate::model::{Container, HostSnapshot, Stats};
+use crate::model::{ComposeProject, Container, HostSnapshot, Stats};
 pub use logview::LogView;
 pub use probes::{Detail, Probe};
 pub use rows::Row;
@@ -93,6 +94,12 @@ pub struct App {
     pub detail: Option<Detail>,
     /// A destructive action waiting for `y`.
     pub confirm: Option<Confirm>,
+    /// Compose projects whose declared services were read, by name.
+    pub projects: BTreeMap<String, ComposeProject>,
+    /// Projects already asked for, read or not.
+    requested_projects: HashSet<String>,
+    /// Running reset or up per project: (label, current step).
+    pub compose_steps: HashMap<String, (String, String)>,
     pub show_help: bool,
     /// Terminal size, for page moves.
     pub size: (u16, u16),
@@ -124,6 +131,9 @@ impl App {
             probes: BTreeMap::new(),
             detail: None,
             confirm: None,
+            projects: BTreeMap::new(),
+            requested_projects: HashSet::new(),
+            compose_steps: HashMap::new(),
             show_help: false,
             size: (80, 24),
             quit: false,
@@ -209,7 +219,9 @@ impl App {
 
     /// Commands to run once at start: probes of configured targets.
     pub fn start(&mut self) -> Vec<Command> {
-        self.refresh_targets()
+        let mut commands = self.refresh_targets();
+        commands.extend(self.load_new_projects());
+        commands
     }
 
     fn on_docker(&mut self, event: DockerEvent) -> Vec<Command> {
@@ -258,7 +270,8 @@ impl App {
     /// The container list changed: rediscover targets, rebuild rows.
     fn touched(&mut self) -> Vec<Command> {
         self.last_update = Some(self.now);
-        let commands = self.refresh_targets();
+        let mut commands = self.refresh_targets();
+        commands.extend(self.load_new_projects());
         self.rebuild_rows();
         commands
     }
@@ -269,8 +282,10 @@ impl App {
             .unattached_probes()
             .map(|p| (p.target.id.clone(), p.target.name.clone()))
             .collect();
+        let declared = self.not_created();
         self.rows = rows::build(
             &self.containers,
+            &declared,
             &extra,
             self.scope.as_deref(),
             &self.filter,
@@ -343,10 +358,6 @@ impl App {
                 ),
             ),
         }
-    }
-
-    fn on_compose(&mut self, _event: crate::event::ComposeEvent) -> Vec<Command> {
-        Vec::new()
     }
 
     pub(crate) fn say(&mut self, level: Level, text: String) {

@@ -635,3 +635,142 @@ fn configured_targets_without_container_get_rows_of_their_own() {
         Row::Target("redis:sessions".into())
     );
 }
+
+fn volume(name: &str, anonymous: bool) -> crate::model::VolumeMount {
+    crate::model::VolumeMount {
+        name: Some(name.into()),
+        target: "/data".into(),
+        anonymous,
+    }
+}
+
+/// shop: db (pgdata + an anonymous volume), cache and backup sharing
+/// `shared`; compose files known from the labels.
+fn compose_stack() -> Vec<Container> {
+    let mut db = container("db", Some("shop"), "db", 1);
+    db.spec.volumes = vec![volume("shop_pgdata", false), volume(&"a".repeat(64), true)];
+    let mut cache = container("cache", Some("shop"), "cache", 1);
+    cache.spec.volumes = vec![volume("shop_shared", false)];
+    let mut backup = container("backup", Some("shop"), "backup", 1);
+    backup.spec.volumes = vec![volume("shop_shared", false)];
+    let mut all = vec![db, cache, backup];
+    for c in &mut all {
+        c.spec.compose_working_dir = Some("/src/shop".into());
+        c.spec.compose_files = vec!["/src/shop/compose.yaml".into()];
+    }
+    all
+}
+
+fn select(app: &mut App, row: Row) {
+    app.selected = app.rows.iter().position(|r| *r == row).unwrap();
+}
+
+#[test]
+fn reset_plan_takes_own_volumes_and_spares_shared_ones() {
+    let app = app_with(compose_stack());
+    let plan = app.plan_reset("shop", Some(vec!["db".into()])).unwrap();
+    let names: Vec<&str> = plan.volumes.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, vec!["shop_pgdata", &"a".repeat(64)]);
+    assert_eq!(
+        plan.containers,
+        vec![("db".to_string(), "shop-db-1".to_string())]
+    );
+    let cache = app.plan_reset("shop", Some(vec!["cache".into()])).unwrap();
+    assert!(cache.volumes.is_empty(), "backup also mounts shop_shared");
+    let whole = app.plan_reset("shop", None).unwrap();
+    assert!(whole.whole_project);
+    assert_eq!(whole.volumes.len(), 3);
+    assert_eq!(whole.working_dir, "/src/shop");
+}
+
+#[test]
+fn reset_asks_with_every_volume_and_only_y_runs_it() {
+    let mut app = app_with(compose_stack());
+    select(&mut app, Row::Container("db".into()));
+    let commands = app.update(ch('X'));
+    let [Command::PlanReset(plan)] = commands.as_slice() else {
+        panic!("expected PlanReset, got {commands:?}");
+    };
+    let mut sized = (**plan).clone();
+    sized.volumes[0].size_bytes = Some(45 * 1024 * 1024);
+    app.update(Event::Compose(crate::event::ComposeEvent::ResetPlanned(
+        Box::new(sized),
+    )));
+    let question = app.confirm.as_ref().unwrap().question.clone();
+    assert!(
+        question.contains("service db of project shop"),
+        "{question}"
+    );
+    assert!(question.contains("shop_pgdata  45.0M"), "{question}");
+    assert!(question.contains("(anonymous)"), "{question}");
+    assert!(
+        app.update(key(KeyCode::Enter)).is_empty(),
+        "Enter is not yes"
+    );
+    assert!(app.confirm.is_none());
+    app.update(Event::Compose(crate::event::ComposeEvent::ResetPlanned(
+        plan.clone(),
+    )));
+    assert!(matches!(
+        app.update(ch('y')).as_slice(),
+        [Command::Reset(_)]
+    ));
+}
+
+#[test]
+fn read_only_refuses_every_changing_key() {
+    let settings = Settings {
+        read_only: true,
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, String::new(), now());
+    app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
+    select(&mut app, Row::Container("db".into()));
+    for c in ['r', 's', 'u', 'X'] {
+        assert!(app.update(ch(c)).is_empty(), "{c} must do nothing");
+        let status = app.status.clone().unwrap();
+        assert!(status.text.contains("read-only"), "{}", status.text);
+    }
+}
+
+#[test]
+fn declared_services_without_containers_show_and_u_brings_them_up() {
+    let mut app = app_with(compose_stack());
+    let project = crate::model::ComposeProject {
+        name: "shop".into(),
+        working_dir: "/src/shop".into(),
+        files: vec!["/src/shop/compose.yaml".into()],
+        services: ["db", "cache", "backup", "mailer"]
+            .iter()
+            .map(|n| crate::model::DeclaredService {
+                name: n.to_string(),
+                replicas: 1,
+                ..Default::default()
+            })
+            .collect(),
+    };
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
+        Box::new(project),
+    )));
+    let declared = Row::Declared("shop".into(), "mailer".into());
+    assert!(app.rows.contains(&declared));
+    select(&mut app, declared);
+    let commands = app.update(ch('u'));
+    assert!(
+        matches!(commands.as_slice(), [Command::Up { service: Some(s), .. }] if s == "mailer"),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn each_project_is_loaded_once() {
+    let mut app = App::new(Settings::default(), String::new(), now());
+    let commands = app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
+    let loads: Vec<&Command> = commands
+        .iter()
+        .filter(|c| matches!(c, Command::LoadProject { .. }))
+        .collect();
+    assert_eq!(loads.len(), 1);
+    let again = app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
+    assert!(again.is_empty());
+}

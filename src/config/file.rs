@@ -26,6 +26,9 @@ use crate::model::{Target, TargetKind, TargetOrigin};
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
+    /// Disables restart, stop, start, up and reset.
+    #[serde(default)]
+    read_only: bool,
     #[serde(default)]
     postgres: Vec<TargetEntry>,
     #[serde(default)]
@@ -48,19 +51,33 @@ pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
     paths
 }
 
-/// Targets of the first config file found (none when there is no file).
-pub fn load_targets(paths: &[PathBuf]) -> Result<Vec<Target>> {
+/// What the config file sets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileSettings {
+    pub read_only: bool,
+    pub targets: Vec<Target>,
+}
+
+/// Settings of the first config file found (defaults when there is none).
+pub fn load(paths: &[PathBuf]) -> Result<FileSettings> {
     let Some(path) = paths.iter().find(|p| p.is_file()) else {
-        return Ok(Vec::new());
+        return Ok(FileSettings::default());
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading config {}", path.display()))?;
-    parse_targets(&text, &path.display().to_string())
+    parse(&text, &path.display().to_string())
 }
 
 /// Parses a config file's text; `name` is how errors call the file.
-pub fn parse_targets(text: &str, name: &str) -> Result<Vec<Target>> {
+pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
     let file: FileConfig = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+    Ok(FileSettings {
+        read_only: file.read_only,
+        targets: targets_of(&file, text, name)?,
+    })
+}
+
+fn targets_of(file: &FileConfig, text: &str, name: &str) -> Result<Vec<Target>> {
     let mut targets = Vec::new();
     for (kind, entries) in [
         (TargetKind::Postgres, &file.postgres),
@@ -138,7 +155,7 @@ mod tests {
     #[test]
     fn targets_of_both_kinds_are_read() {
         let text = "[[postgres]]\nname = \"auth_db\"\nurl = \"postgres://a:b@127.0.0.1:5433/auth\"\n\n[[redis]]\nname = \"cache\"\nurl = \"redis://127.0.0.1:6379\"\n";
-        let targets = parse_targets(text, "stacktop.toml").unwrap();
+        let targets = parse(text, "stacktop.toml").unwrap().targets;
         assert_eq!(targets.len(), 2);
         assert_eq!(targets[0].id, "pg:auth_db");
         assert_eq!(targets[1].kind, TargetKind::Redis);
@@ -148,9 +165,7 @@ mod tests {
     #[test]
     fn unknown_key_names_file_line_and_column() {
         let text = "[[postgres]]\nname = \"x\"\nurl = \"postgres://h/db\"\npasword = \"oops\"\n";
-        let err = parse_targets(text, "stacktop.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse(text, "stacktop.toml").unwrap_err().to_string();
         assert!(err.starts_with("stacktop.toml:4:1:"), "{err}");
         assert!(err.contains("pasword"), "{err}");
     }
@@ -158,9 +173,7 @@ mod tests {
     #[test]
     fn bad_url_names_the_position_of_the_url_and_hides_the_password() {
         let text = "[[redis]]\nname = \"cache\"\nurl = \"http://:topsecret@127.0.0.1:6379\"\n";
-        let err = parse_targets(text, "stacktop.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse(text, "stacktop.toml").unwrap_err().to_string();
         assert!(err.starts_with("stacktop.toml:3:7:"), "{err}");
         assert!(err.contains("expected redis or rediss"), "{err}");
         assert!(!err.contains("topsecret"), "{err}");
@@ -168,16 +181,23 @@ mod tests {
 
     #[test]
     fn broken_toml_names_the_position() {
-        let err = parse_targets("[[postgres]\n", "cfg.toml")
-            .unwrap_err()
-            .to_string();
+        let err = parse("[[postgres]\n", "cfg.toml").unwrap_err().to_string();
         assert!(err.starts_with("cfg.toml:1:"), "{err}");
     }
 
     #[test]
     fn missing_file_means_no_targets() {
-        let none = load_targets(&[PathBuf::from("/nonexistent/stacktop.toml")]).unwrap();
-        assert!(none.is_empty());
+        let none = load(&[PathBuf::from("/nonexistent/stacktop.toml")]).unwrap();
+        assert_eq!(none, FileSettings::default());
+    }
+
+    #[test]
+    fn read_only_is_read() {
+        assert!(parse("read_only = true\n", "c.toml").unwrap().read_only);
+        let err = parse("read_only = \"yes\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:1:13:"), "{err}");
     }
 
     #[test]

@@ -39,6 +39,15 @@ pub struct Cli {
     #[arg(long, default_value_t = 500)]
     pub tail: u32,
 
+    /// Compose file(s) of the project here (default: compose.yaml,
+    /// compose.yml, docker-compose.yaml or docker-compose.yml).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Disable restart, stop, start, up and reset.
+    #[arg(long)]
+    pub read_only: bool,
+
     /// Config file (default: stacktop.toml here, else the user's
     /// stacktop/config.toml).
     #[arg(long, value_name = "FILE")]
@@ -59,6 +68,10 @@ pub struct Settings {
     pub tail: usize,
     /// Database targets from the config file and the environment.
     pub targets: Vec<Target>,
+    /// Restart, stop, start, up and reset are refused.
+    pub read_only: bool,
+    /// The compose project of the current folder: (name, folder, files).
+    pub local_compose: Option<(String, String, Vec<String>)>,
 }
 
 impl Default for Settings {
@@ -69,6 +82,8 @@ impl Default for Settings {
             log_lines: 10_000,
             tail: 500,
             targets: Vec::new(),
+            read_only: false,
+            local_compose: None,
         }
     }
 }
@@ -84,7 +99,9 @@ impl Settings {
             Some(path) => vec![path.clone()],
             None => file::candidates(cwd),
         };
-        settings.targets = file::load_targets(&paths)?;
+        let from_file = file::load(&paths)?;
+        settings.targets = from_file.targets;
+        settings.read_only |= from_file.read_only;
         for (kind, var) in [
             (TargetKind::Postgres, "STACKTOP_POSTGRES_URL"),
             (TargetKind::Redis, "STACKTOP_REDIS_URL"),
@@ -108,8 +125,29 @@ impl Settings {
             log_lines: cli.log_lines as usize,
             tail: cli.tail as usize,
             targets: Vec::new(),
+            read_only: cli.read_only,
+            local_compose: local_compose(cli, cwd),
         }
     }
+}
+
+/// The compose project of the current folder, from `-f` or a file here.
+fn local_compose(cli: &Cli, cwd: &Path) -> Option<(String, String, Vec<String>)> {
+    let files: Vec<PathBuf> = if cli.files.is_empty() {
+        COMPOSE_FILES
+            .iter()
+            .map(|n| cwd.join(n))
+            .find(|p| p.is_file())
+            .into_iter()
+            .collect()
+    } else {
+        cli.files.iter().map(|f| cwd.join(f)).collect()
+    };
+    let first = files.first()?;
+    let dir = first.parent().unwrap_or(cwd);
+    let name = cli.project.clone().or_else(|| project_of_folder(dir))?;
+    let files = files.iter().map(|f| f.display().to_string()).collect();
+    Some((name, dir.display().to_string(), files))
 }
 
 const COMPOSE_FILES: &[&str] = &[

@@ -11,8 +11,8 @@ use crate::keymap::{BINDINGS, Context, key_label};
 use crate::theme::Theme;
 
 pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let left = section_lines(&[Context::List, Context::Detail], theme);
-    let right = section_lines(&[Context::Logs, Context::Everywhere], theme);
+    let left = section_lines(&[Context::List, Context::Everywhere], theme);
+    let right = section_lines(&[Context::Logs, Context::Detail], theme);
     let rows = left.len().max(right.len()) as u16;
     let height = (rows + 2).min(area.height);
     let width = 78.min(area.width);
@@ -41,7 +41,7 @@ fn section_lines<'a>(contexts: &[Context], theme: &Theme) -> Vec<Line<'a>> {
             let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
             lines.push(Line::from(vec![
                 Span::styled(format!(" {}", format::fit(&keys.join(" "), 10)), theme.key),
-                Span::styled(binding.help, theme.text),
+                Span::styled(format::fit(binding.help, 26), theme.text),
             ]));
         }
     }

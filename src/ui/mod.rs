@@ -21,6 +21,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::App;
+
+/// Bytes as the views show them (`12.3M`), for messages built elsewhere.
+pub fn format_bytes(n: u64) -> String {
+    format::bytes(n)
+}
 use crate::theme::Theme;
 
 /// Draws the whole screen for `app`.

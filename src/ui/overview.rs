@@ -96,6 +96,7 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 None => Line::raw(""),
             },
             Row::Databases => Line::styled(format!("▾ {DATABASES}"), theme.project),
+            Row::Declared(_, service) => declared_line(service, &cols, theme),
             Row::Target(id) => target_line(app, id, theme),
         };
         lines.push(if index == app.selected {
@@ -194,6 +195,21 @@ fn cpu(stats: Option<&crate::model::Stats>) -> String {
     stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
 }
 
+/// A declared service that has no container yet.
+fn declared_line<'a>(service: &str, cols: &[Column], theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    for column in cols.iter().take(3) {
+        let text = match column.title {
+            "SERVICE" => format!("  {service}"),
+            "STATE" => "◌ not created".to_string(),
+            _ => String::new(),
+        };
+        spans.push(Span::styled(cell(column, &text), theme.muted));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
 /// A configured target with no container: its name and summary.
 fn target_line<'a>(app: &App, id: &str, theme: &Theme) -> Line<'a> {
     let Some(probe) = app.probes.get(id) else {
@@ -209,6 +225,12 @@ fn target_line<'a>(app: &App, id: &str, theme: &Theme) -> Line<'a> {
 }
 
 fn state_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
+    let resetting = c.project.as_ref().and_then(|p| app.compose_steps.get(p));
+    if let Some((label, _)) = resetting
+        && (c.service.as_ref() == Some(label) || c.project.as_ref() == Some(label))
+    {
+        return ("⟳ resetting…".to_string(), theme.warning);
+    }
     if let Some(kind) = app.pending.get(&c.id) {
         return action_label(*kind, None, theme);
     }
@@ -292,6 +314,7 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
         ("s", "stop/start"),
         ("l", "logs"),
         ("d", "database"),
+        ("X", "reset"),
         ("a", "all"),
         ("q", "quit"),
     ];

@@ -19,7 +19,14 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_PROJECT: &str = "stacktop-test";
 
 /// Every service the test stack starts by default (`flood` is only for the benchmark).
-pub const STACK_SERVICES: [&str; 5] = ["ticker", "healthy", "unhealthy", "crashloop", "worker"];
+pub const STACK_SERVICES: [&str; 6] = [
+    "ticker",
+    "healthy",
+    "unhealthy",
+    "crashloop",
+    "worker",
+    "redis",
+];
 
 /// Compose project name of the test stack.
 pub fn project() -> String {
@@ -284,6 +291,13 @@ impl Tmux {
         format!("{}:", self.session)
     }
 
+    /// Resizes the window (and so the pane) to `width`x`height`.
+    pub fn resize(&self, width: u16, height: u16) {
+        let target = self.target();
+        let (w, h) = (width.to_string(), height.to_string());
+        self.tmux(&["resize-window", "-t", &target, "-x", &w, "-y", &h]);
+    }
+
     /// Sends keys as `tmux send-keys` understands them: `"q"`, `"Enter"`, `"C-c"`, `"Down"`.
     pub fn send_keys(&self, keys: &[&str]) {
         let target = self.target();
@@ -380,7 +394,8 @@ impl Tmux {
     pub fn exit_status(&self) -> Option<i32> {
         let s = self.format("#{pane_dead} #{pane_dead_status}");
         let (dead, status) = s.split_once(' ').unwrap_or((s.as_str(), ""));
-        if dead != "1" {
+        // tmux can mark a pane dead a moment before it records the status.
+        if dead != "1" || status.is_empty() {
             return None;
         }
         // A command killed by a signal has no status; report it as -1.
