@@ -1,0 +1,203 @@
+//! The compose command line: `docker compose` (v2) or `docker-compose` (v1).
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use crate::collect::docker::one_line;
+
+/// Which compose command line runs compose commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComposeCli {
+    /// The `docker compose` plugin.
+    V2,
+    /// The standalone `docker-compose` 1.x.
+    V1,
+}
+
+/// Longest a compose command may run: `up` may have to pull nothing but
+/// waits for dependencies; `rm -s` waits for stop timeouts.
+const CLI_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The compose CLI on this machine, v2 first; looked for once per process.
+pub fn find_compose_cli() -> Option<ComposeCli> {
+    static FOUND: OnceLock<Option<ComposeCli>> = OnceLock::new();
+    *FOUND.get_or_init(detect)
+}
+
+/// `STACKTOP_COMPOSE_CLI`-style choice made explicit: `none` (never use a
+/// CLI), `v1`, `v2`, or anything else / nothing for [`find_compose_cli`].
+pub fn choose_compose_cli(setting: Option<&str>) -> Option<ComposeCli> {
+    match setting.map(str::trim) {
+        Some("none") => None,
+        Some("v1") => Some(ComposeCli::V1),
+        Some("v2") => Some(ComposeCli::V2),
+        _ => find_compose_cli(),
+    }
+}
+
+fn detect() -> Option<ComposeCli> {
+    let works = |program: &str, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if works("docker", &["compose", "version"]) {
+        Some(ComposeCli::V2)
+    } else if works("docker-compose", &["version"]) {
+        Some(ComposeCli::V1)
+    } else {
+        None
+    }
+}
+
+/// Where and as what a compose command runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectArgs<'a> {
+    pub name: &'a str,
+    pub working_dir: &'a str,
+    pub files: &'a [String],
+}
+
+impl ComposeCli {
+    pub fn program(self) -> &'static str {
+        match self {
+            Self::V2 => "docker compose",
+            Self::V1 => "docker-compose",
+        }
+    }
+
+    /// `docker compose -p NAME --project-directory WD -f F... ARGS`, run in
+    /// the working dir so relative file names resolve as they did for the
+    /// user.
+    pub fn command(self, project: ProjectArgs<'_>, args: &[&str]) -> Command {
+        let mut cmd = match self {
+            Self::V2 => {
+                let mut c = Command::new("docker");
+                c.arg("compose");
+                c
+            }
+            Self::V1 => Command::new("docker-compose"),
+        };
+        cmd.args(["-p", project.name]);
+        if !project.working_dir.is_empty() {
+            cmd.args(["--project-directory", project.working_dir]);
+            cmd.current_dir(project.working_dir);
+        }
+        for file in project.files {
+            cmd.args(["-f", file]);
+        }
+        cmd.args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        cmd
+    }
+
+    /// Runs a compose command; `Ok` holds stdout, `Err` one line of what
+    /// went wrong (the CLI's last words on stderr).
+    pub async fn run(
+        self,
+        project: ProjectArgs<'_>,
+        args: &[&str],
+        env: Option<&HashMap<String, String>>,
+    ) -> Result<String, String> {
+        let mut cmd = self.command(project, args);
+        if let Some(env) = env {
+            cmd.env_clear().envs(env);
+        }
+        let shown = format!("{} {}", self.program(), args.join(" "));
+        let output = match tokio::time::timeout(CLI_TIMEOUT, cmd.output()).await {
+            Err(_) => {
+                return Err(format!(
+                    "`{shown}` did not finish in {} s",
+                    CLI_TIMEOUT.as_secs()
+                ));
+            }
+            Ok(Err(e)) => return Err(format!("cannot run `{shown}`: {e}")),
+            Ok(Ok(output)) => output,
+        };
+        if output.status.success() {
+            return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(format!(
+            "`{shown}` failed ({}): {}",
+            output.status,
+            last_lines(&stderr)
+        ))
+    }
+}
+
+/// The last few non-empty lines of a CLI's stderr, as one line: the error
+/// is at the end, after progress lines.
+fn last_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let tail = &lines[lines.len().saturating_sub(3)..];
+    one_line(&tail.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_names_project_directory_and_files() {
+        let files = vec!["a.yaml".to_string(), "b.yaml".to_string()];
+        let project = ProjectArgs {
+            name: "shop",
+            working_dir: "/src/shop",
+            files: &files,
+        };
+        let cmd = ComposeCli::V1.command(project, &["config"]);
+        let std = cmd.as_std();
+        assert_eq!(std.get_program(), "docker-compose");
+        let args: Vec<_> = std
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            args,
+            [
+                "-p",
+                "shop",
+                "--project-directory",
+                "/src/shop",
+                "-f",
+                "a.yaml",
+                "-f",
+                "b.yaml",
+                "config"
+            ]
+        );
+        let v2 = ComposeCli::V2.command(project, &["up", "-d"]);
+        let args: Vec<_> = v2
+            .as_std()
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(args[0], "compose");
+        assert_eq!(args.last().map(String::as_str), Some("-d"));
+    }
+
+    #[test]
+    fn choice_none_means_no_cli() {
+        assert_eq!(choose_compose_cli(Some("none")), None);
+        assert_eq!(choose_compose_cli(Some("v1")), Some(ComposeCli::V1));
+    }
+
+    #[test]
+    fn last_lines_keep_the_error() {
+        let text = "Creating a ... done\n\nStarting b\nERROR: no such service: x\n";
+        assert_eq!(
+            last_lines(text),
+            "Creating a ... done Starting b ERROR: no such service: x"
+        );
+    }
+}
