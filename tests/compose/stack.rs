@@ -1,5 +1,6 @@
 //! A throwaway compose project of `tests/stack/reset.yaml` for one test:
 //! started under its own name, removed with `down -v` when dropped.
+#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
