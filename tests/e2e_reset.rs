@@ -54,6 +54,7 @@ fn reset_asks_lists_the_volume_and_only_y_recreates_the_service() {
         "u did not bring cache up:\n{}",
         tmux.capture()
     );
+    wait_screen(&tmux, "up of cache done", SECS(30));
 
     // X asks, naming the volume; anything but y changes nothing.
     select(&tmux, "keeper");

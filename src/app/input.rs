@@ -163,11 +163,11 @@ impl App {
 
     fn select_first_container(&mut self) {
         self.rebuild_rows();
-        if let Some(at) = self
+        let first = self
             .rows
             .iter()
-            .position(|r| matches!(r, Row::Container(_)))
-        {
+            .position(|r| matches!(r, Row::Container(_) | Row::Declared(..) | Row::Target(_)));
+        if let Some(at) = first {
             self.selected = at;
             self.clamp_offset();
         }

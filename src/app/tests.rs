@@ -774,3 +774,26 @@ fn each_project_is_loaded_once() {
     let again = app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
     assert!(again.is_empty());
 }
+
+#[test]
+fn enter_in_the_filter_selects_a_declared_service_too() {
+    let mut app = app_with(compose_stack());
+    let project = crate::model::ComposeProject {
+        name: "shop".into(),
+        services: vec![crate::model::DeclaredService {
+            name: "mailer".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
+        Box::new(project),
+    )));
+    app.update(ch('/'));
+    type_text(&mut app, "mailer");
+    app.update(key(KeyCode::Enter));
+    assert_eq!(
+        app.selected_row(),
+        Some(&Row::Declared("shop".into(), "mailer".into()))
+    );
+}
