@@ -7,6 +7,7 @@
 //! interval. When the engine cannot be reached it reports
 //! [`DockerEvent::Disconnected`] and tries again with a growing delay.
 
+mod cgroup;
 mod convert;
 mod events;
 mod session;

@@ -75,8 +75,12 @@ async fn follow_inner(
     let since = chrono::Utc::now().timestamp() - 1;
     session.resync().await?;
     let (running_tx, running_rx) = watch::channel(session.running_ids());
+    let source = super::stats::Source {
+        docker: session.docker.clone(),
+        cgroups: super::stats::local_cgroups(endpoint),
+    };
     let _stats = AbortOnDrop(tokio::spawn(super::stats::sample_loop(
-        session.docker.clone(),
+        source,
         running_rx,
         opts.interval,
         tx.clone(),
