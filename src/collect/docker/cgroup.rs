@@ -51,25 +51,91 @@ impl Cgroup {
 
     /// CPU time used so far (ns), memory in use without inactive page
     /// cache, and the memory limit (0 = none). `None` once it is gone.
-    pub fn read(&self) -> Option<(u64, u64, u64)> {
+    #[cfg(test)]
+    fn read(&self) -> Option<(u64, u64, u64)> {
+        let cpu_ns = self.cpu_ns()?;
+        let usage = self.memory_usage()?;
+        let (inactive, limit) = self.memory_extras();
+        Some((cpu_ns, usage.saturating_sub(inactive), limit))
+    }
+
+    /// CPU time used so far, in nanoseconds.
+    pub fn cpu_ns(&self) -> Option<u64> {
         match self {
-            Self::V1 { cpu, memory } => {
-                let cpu_ns = read_u64(&cpu.join("cpuacct.usage"))?;
-                let usage = read_u64(&memory.join("memory.usage_in_bytes"))?;
+            Self::V1 { cpu, .. } => read_u64(&cpu.join("cpuacct.usage")),
+            Self::V2 { dir } => stat_value(&dir.join("cpu.stat"), "usage_usec").checked_mul(1000),
+        }
+    }
+
+    /// Memory charged to the container, page cache included.
+    pub fn memory_usage(&self) -> Option<u64> {
+        match self {
+            Self::V1 { memory, .. } => read_u64(&memory.join("memory.usage_in_bytes")),
+            Self::V2 { dir } => read_u64(&dir.join("memory.current")),
+        }
+    }
+
+    /// Inactive page cache and the limit (0 = none): they change slowly,
+    /// so a sampler reads them less often than CPU and usage.
+    pub fn memory_extras(&self) -> (u64, u64) {
+        match self {
+            Self::V1 { memory, .. } => {
                 let inactive = stat_value(&memory.join("memory.stat"), "total_inactive_file");
                 let limit = read_u64(&memory.join("memory.limit_in_bytes")).unwrap_or(0);
-                let limit = if limit >= V1_NO_LIMIT { 0 } else { limit };
-                Some((cpu_ns, usage.saturating_sub(inactive), limit))
+                (inactive, if limit >= V1_NO_LIMIT { 0 } else { limit })
             }
             Self::V2 { dir } => {
-                let cpu_ns = stat_value(&dir.join("cpu.stat"), "usage_usec").checked_mul(1000)?;
-                let usage = read_u64(&dir.join("memory.current"))?;
                 let inactive = stat_value(&dir.join("memory.stat"), "inactive_file");
                 // "max" does not parse: no limit.
-                let limit = read_u64(&dir.join("memory.max")).unwrap_or(0);
-                Some((cpu_ns, usage.saturating_sub(inactive), limit))
+                (inactive, read_u64(&dir.join("memory.max")).unwrap_or(0))
             }
         }
+    }
+}
+
+/// Reads of the slow-changing memory figures: one in this many samples.
+const EXTRAS_EVERY: u32 = 10;
+
+/// Samples one container's cgroup: two small files a sample, the rest now
+/// and then.
+#[derive(Debug)]
+pub struct Sampler {
+    cgroup: Cgroup,
+    previous: Option<(u64, std::time::Instant)>,
+    extras: (u64, u64),
+    samples: u32,
+}
+
+impl Sampler {
+    pub fn new(cgroup: Cgroup) -> Self {
+        Self {
+            cgroup,
+            previous: None,
+            extras: (0, 0),
+            samples: 0,
+        }
+    }
+
+    /// Figures now; CPU as percent of one core since the previous sample.
+    /// `None` once the cgroup is gone.
+    pub fn sample(&mut self) -> Option<Stats> {
+        let cpu_ns = self.cgroup.cpu_ns()?;
+        let usage = self.cgroup.memory_usage()?;
+        if self.samples % EXTRAS_EVERY == 0 {
+            self.extras = self.cgroup.memory_extras();
+        }
+        self.samples = self.samples.wrapping_add(1);
+        let at = std::time::Instant::now();
+        let reading = (cpu_ns, usage.saturating_sub(self.extras.0), self.extras.1);
+        let stats = match self.previous {
+            Some((before, then)) => {
+                let elapsed = u64::try_from((at - then).as_nanos()).unwrap_or(u64::MAX);
+                stats_between((before, 0, 0), reading, elapsed)
+            }
+            None => stats_between(reading, reading, 0),
+        };
+        self.previous = Some((cpu_ns, at));
+        Some(stats)
     }
 }
 
@@ -156,6 +222,43 @@ mod tests {
         assert_eq!(cgroup.read(), Some((2_500_000, 4000, 1_048_576)));
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(cgroup.read(), None, "gone with the container");
+    }
+
+    #[test]
+    fn sampler_reads_memory_extras_now_and_then() {
+        let root = tree("sampler");
+        write(&root.join("cpuacct/docker/abc/cpuacct.usage"), "1000\n");
+        write(
+            &root.join("memory/docker/abc/memory.usage_in_bytes"),
+            "1000\n",
+        );
+        write(
+            &root.join("memory/docker/abc/memory.stat"),
+            "total_inactive_file 100\n",
+        );
+        write(
+            &root.join("memory/docker/abc/memory.limit_in_bytes"),
+            "5000\n",
+        );
+        let mut sampler = Sampler::new(Cgroup::locate(&root, "abc").unwrap());
+        let first = sampler.sample().unwrap();
+        assert_eq!(
+            (first.cpu_percent, first.mem_used, first.mem_limit),
+            (0.0, 900, 5000)
+        );
+        write(
+            &root.join("memory/docker/abc/memory.stat"),
+            "total_inactive_file 500\n",
+        );
+        write(
+            &root.join("cpuacct/docker/abc/cpuacct.usage"),
+            "100000000\n",
+        );
+        let second = sampler.sample().unwrap();
+        assert_eq!(second.mem_used, 900, "extras are not read every sample");
+        assert!(second.cpu_percent > 0.0);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(sampler.sample(), None);
     }
 
     #[test]

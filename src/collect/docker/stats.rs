@@ -12,10 +12,10 @@ use bollard::models::ContainerStatsResponse;
 use bollard::query_parameters::StatsOptionsBuilder;
 use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
-use tokio::time::{Instant, MissedTickBehavior};
+use tokio::time::MissedTickBehavior;
 
 use super::AbortOnDrop;
-use super::cgroup::{self, Cgroup};
+use super::cgroup::{Cgroup, Sampler};
 use crate::event::{DockerEvent, Event};
 use crate::model::Stats;
 
@@ -115,14 +115,14 @@ pub async fn sample_loop(
     let (sample_tx, mut samples) = mpsc::channel(SAMPLE_QUEUE);
     let mut streams: HashMap<String, AbortOnDrop> = HashMap::new();
     let mut latest: HashMap<String, Stats> = HashMap::new();
+    let mut samplers: HashMap<String, Sampler> = HashMap::new();
     let mut ticks = tokio::time::interval(interval.max(Duration::from_millis(100)));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let follow = Follow {
         source: &source,
-        interval,
         sample_tx: &sample_tx,
     };
-    follow.running(&running.borrow_and_update(), &mut streams);
+    follow.running(&running.borrow_and_update(), &mut streams, &mut samplers);
     loop {
         tokio::select! {
             changed = running.changed() => {
@@ -130,8 +130,8 @@ pub async fn sample_loop(
                     return;
                 }
                 let ids = running.borrow_and_update().clone();
-                follow.running(&ids, &mut streams);
-                latest.retain(|id, _| streams.contains_key(id));
+                follow.running(&ids, &mut streams, &mut samplers);
+                latest.retain(|id, _| streams.contains_key(id) || samplers.contains_key(id));
             }
             Some((id, stats)) = samples.recv() => {
                 if streams.contains_key(&id) {
@@ -139,6 +139,14 @@ pub async fn sample_loop(
                 }
             }
             _ = ticks.tick() => {
+                // One pass over every cgroup: two small files each.
+                samplers.retain(|id, sampler| match sampler.sample() {
+                    Some(stats) => {
+                        latest.insert(id.clone(), stats);
+                        true
+                    }
+                    None => false,
+                });
                 let mut all: Vec<(String, Stats)> =
                     latest.iter().map(|(id, s)| (id.clone(), *s)).collect();
                 all.sort_by(|a, b| a.0.cmp(&b.0));
@@ -153,17 +161,22 @@ pub async fn sample_loop(
 /// How new containers are followed.
 struct Follow<'a> {
     source: &'a Source,
-    interval: Duration,
     sample_tx: &'a mpsc::Sender<(String, Stats)>,
 }
 
 impl Follow<'_> {
     /// Follows each newly running container (its cgroup files when found,
     /// else an engine stream) and stops following those that stopped.
-    fn running(&self, ids: &[String], streams: &mut HashMap<String, AbortOnDrop>) {
+    fn running(
+        &self,
+        ids: &[String],
+        streams: &mut HashMap<String, AbortOnDrop>,
+        samplers: &mut HashMap<String, Sampler>,
+    ) {
         streams.retain(|id, _| ids.contains(id));
+        samplers.retain(|id, _| ids.contains(id));
         for id in ids {
-            if streams.contains_key(id) {
+            if streams.contains_key(id) || samplers.contains_key(id) {
                 continue;
             }
             let cgroup = self
@@ -171,42 +184,16 @@ impl Follow<'_> {
                 .cgroups
                 .as_deref()
                 .and_then(|root| Cgroup::locate(root, id));
-            let (id, tx) = (id.clone(), self.sample_tx.clone());
-            let task = match cgroup {
-                Some(cgroup) => tokio::spawn(follow_cgroup(id.clone(), cgroup, self.interval, tx)),
-                None => tokio::spawn(follow_one(self.source.docker.clone(), id.clone(), tx)),
-            };
-            streams.insert(id, AbortOnDrop(task));
-        }
-    }
-}
-
-/// Reads one container's cgroup every `interval` until it is gone.
-async fn follow_cgroup(
-    id: String,
-    cgroup: Cgroup,
-    interval: Duration,
-    sample_tx: mpsc::Sender<(String, Stats)>,
-) {
-    let mut ticks = tokio::time::interval(interval.max(Duration::from_millis(100)));
-    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut previous: Option<((u64, u64, u64), Instant)> = None;
-    loop {
-        ticks.tick().await;
-        let Some(reading) = cgroup.read() else {
-            return;
-        };
-        let at = Instant::now();
-        let stats = match previous {
-            Some((before, then)) => {
-                let elapsed = u64::try_from((at - then).as_nanos()).unwrap_or(u64::MAX);
-                cgroup::stats_between(before, reading, elapsed)
+            match cgroup {
+                Some(cgroup) => {
+                    samplers.insert(id.clone(), Sampler::new(cgroup));
+                }
+                None => {
+                    let (docker, tx) = (self.source.docker.clone(), self.sample_tx.clone());
+                    let task = tokio::spawn(follow_one(docker, id.clone(), tx));
+                    streams.insert(id.clone(), AbortOnDrop(task));
+                }
             }
-            None => cgroup::stats_between(reading, reading, 0),
-        };
-        previous = Some((reading, at));
-        if sample_tx.send((id.clone(), stats)).await.is_err() {
-            return;
         }
     }
 }
