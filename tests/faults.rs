@@ -13,8 +13,8 @@
 mod common;
 #[path = "faults/engine.rs"]
 mod engine;
-#[path = "faults/fleet.rs"]
-mod fleet;
+#[path = "faults/fixtures.rs"]
+mod fixtures;
 #[path = "common/postgres.rs"]
 mod pg;
 // Shared with the Redis tests, which use more of it than these.
@@ -28,15 +28,11 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use engine::PrivateEngine;
-use screen::{Stacktop, rows_with};
+use fixtures::{Fleet, RemoveOnDrop, run_args, run_logger, silent_listener};
+use screen::{Stacktop, containers_counted, rows_with, title_of_logs};
 use stacktop::model::ProbeStatus;
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
-const IMAGE: &str = "stacktop-test/busybox:latest";
-/// Prints `tick N` every second; exits at once on SIGTERM (as pid 1 a shell
-/// would otherwise ignore it and hold up the engine's shutdown).
-const LOGGER: &str = "trap 'exit 0' TERM; i=0; while :; do echo tick $i; i=$((i+1)); sleep 1; done";
-const IDLE: &str = "trap 'exit 0' TERM; while :; do sleep 1; done";
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -61,10 +57,10 @@ fn engine_outage_is_shown_and_everything_recovers() {
     let _serial = serial();
     common::require_engine();
     let mut engine = PrivateEngine::start("outage");
-    engine.load_image(IMAGE);
+    engine.load_image(fixtures::IMAGE);
     // A fresh engine: plain names are free, and short enough to show whole.
     let (logger, idle) = ("logger".to_string(), "sleeper".to_string());
-    for (name, script) in [(&logger, LOGGER), (&idle, IDLE)] {
+    for (name, script) in [(&logger, fixtures::TICKER), (&idle, fixtures::IDLE)] {
         engine.docker(&run_args(name, script));
     }
     let host = engine.host();
@@ -155,40 +151,6 @@ fn engine_outage_is_shown_and_everything_recovers() {
         during.max_key_ms,
         ms(recovered)
     );
-}
-
-/// Removes the named container on the shared engine when dropped.
-struct RemoveOnDrop(String);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = common::try_docker(&["rm", "-f", &self.0]);
-    }
-}
-
-/// `docker run` of a detached fixture container without a network.
-fn run_args<'a>(name: &'a str, script: &'a str) -> [&'a str; 12] {
-    [
-        "run",
-        "-d",
-        "--network",
-        "none",
-        "--name",
-        name,
-        "--label",
-        fleet::LABEL,
-        IMAGE,
-        "sh",
-        "-c",
-        script,
-    ]
-}
-
-/// Runs a logger named `name` on the shared engine printing `word N`.
-fn run_logger(name: &str, word: &str) {
-    let script =
-        format!("trap 'exit 0' TERM; i=0; while :; do echo {word} $i; i=$((i+1)); sleep 0.3; done");
-    common::docker(&run_args(name, &script));
 }
 
 #[test]
@@ -298,20 +260,6 @@ fn database_servers_killed_and_restarted_reconnect() {
     });
 }
 
-/// A TCP listener on 127.0.0.1 that accepts connections, keeps them, and
-/// never says a word; its port.
-fn silent_listener() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().expect("a local address").port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    port
-}
-
 /// Opens the detail view of the row `name` and waits for `text` in it.
 fn detail_says(app: &Stacktop, name: &str, text: &str, timeout: Duration) -> Duration {
     app.select(name);
@@ -391,7 +339,7 @@ fn three_hundred_containers_stay_responsive() {
     let begun = Instant::now();
     // Short names that show whole in the SERVICE column.
     let prefix = format!("f{}", std::process::id());
-    let fleet = fleet::Fleet::start(&prefix, COUNT, IMAGE);
+    let fleet = Fleet::start(&prefix, COUNT);
     let created = begun.elapsed();
     let (first, last) = (&fleet.names[0], &fleet.names[COUNT - 1]);
 
@@ -436,17 +384,4 @@ fn three_hundred_containers_stay_responsive() {
         stats.keys,
         ms(begun.elapsed())
     );
-}
-
-/// `N containers` from the header line.
-fn containers_counted(screen: &str) -> Option<usize> {
-    let header = screen.lines().nth(1)?;
-    let before = header.split(" containers:").next()?;
-    before.split_whitespace().last()?.parse().ok()
-}
-
-/// The title line of the log view, where its notice is.
-fn title_of_logs(screen: &str) -> String {
-    let line = screen.lines().find(|l| l.contains("Logs ")).unwrap_or("");
-    line.trim().to_string()
 }

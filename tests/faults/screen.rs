@@ -146,3 +146,16 @@ impl Drop for Stacktop {
 pub fn rows_with(screen: &str, text: &str) -> usize {
     screen.lines().filter(|l| l.contains(text)).count()
 }
+
+/// `N containers` from the header line.
+pub fn containers_counted(screen: &str) -> Option<usize> {
+    let header = screen.lines().nth(1)?;
+    let before = header.split(" containers:").next()?;
+    before.split_whitespace().last()?.parse().ok()
+}
+
+/// The title line of the log view, where its notice is.
+pub fn title_of_logs(screen: &str) -> String {
+    let line = screen.lines().find(|l| l.contains("Logs ")).unwrap_or("");
+    line.trim().to_string()
+}
