@@ -3,7 +3,10 @@
 //! One task per source follows `docker logs --follow --timestamps`. When a
 //! container stops, its stream ends; the task then waits for it to run
 //! again and reopens from the last timestamp it saw, so a restart from the
-//! dashboard keeps the view following without repeating lines.
+//! dashboard keeps the view following without repeating lines. When the
+//! container is removed, the task follows the next container of the same
+//! name (`docker rm -f x; docker run --name x …`, or compose recreating a
+//! service); when the engine goes away, it says so and waits for it.
 
 mod decode;
 
@@ -70,6 +73,7 @@ pub fn open(session: u64, sources: Vec<LogSource>, tail: usize, tx: Sender<Event
             let follower = Follower {
                 endpoint: endpoint.clone(),
                 container_id: source.container_id,
+                name: None,
                 source: index,
                 tail,
                 batch: Batch::new(session, tx.clone()),
@@ -88,19 +92,21 @@ enum StreamEnd {
     Failed(bollard::errors::Error),
 }
 
-/// What to do after a stream ended.
-enum Next {
-    /// The container is gone: nothing more to follow.
-    Stop,
-    /// Wait for it to run again; `removal_told` when the view already
-    /// heard it was removed.
-    Wait { removal_told: bool },
+/// What the view was last told about why the stream is not running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Told {
+    Nothing,
+    Removed,
+    EngineAway,
 }
 
-/// Follows the log of one source across restarts of its container.
+/// Follows the log of one source across restarts of its container, its
+/// replacement by a container of the same name, and engine outages.
 struct Follower {
     endpoint: String,
     container_id: String,
+    /// The container's name, once an inspect has told it.
+    name: Option<String>,
     source: usize,
     tail: usize,
     session: u64,
@@ -121,44 +127,48 @@ impl Follower {
         let mut decoder = Decoder::new(self.source);
         let mut first = true;
         loop {
-            let opened = self.inspect(&docker).await;
+            let opened = self.inspect(&docker).await.ok().flatten();
+            if let Some(container) = &opened {
+                self.name = Some(container.name.clone());
+            }
             let end = self.stream(&docker, &mut decoder, first).await?;
             first = false;
-            let removal_told = match self.report_end(&docker, end).await? {
-                Next::Stop => return Ok(()),
-                Next::Wait { removal_told } => removal_told,
-            };
+            let told = self.report_end(&docker, end).await?;
             let started = opened.and_then(|c| c.started_at);
-            if !self.wait_for_run(&docker, started).await? {
-                if !removal_told {
-                    self.ended(ended_reason(None)).await?;
-                }
+            if !self.wait_for_run(&docker, started, told).await? {
                 return Ok(());
             }
             decoder.restart();
         }
     }
 
-    /// Tells the view how the stream ended, and whether to wait for the
-    /// container to run again.
-    async fn report_end(&mut self, docker: &Docker, end: StreamEnd) -> Result<Next, Closed> {
+    /// Tells the view how the stream ended.
+    async fn report_end(&mut self, docker: &Docker, end: StreamEnd) -> Result<Told, Closed> {
         match end {
+            StreamEnd::Failed(error) if is_not_found(&error) => {
+                self.ended(REMOVED.to_string()).await?;
+                Ok(Told::Removed)
+            }
             StreamEnd::Failed(error) => {
                 self.failed(describe(&error)).await?;
-                if is_not_found(&error) {
-                    return Ok(Next::Stop);
+                Ok(Told::Nothing)
+            }
+            // The engine closes every stream as it shuts down: ask it why
+            // this one ended, and say so if it no longer answers.
+            StreamEnd::Ended => match self.inspect(docker).await {
+                Ok(now) => {
+                    self.ended(ended_reason(now.as_ref())).await?;
+                    Ok(Told::Nothing)
                 }
-                Ok(Next::Wait {
-                    removal_told: false,
-                })
-            }
-            StreamEnd::Ended => {
-                let now = self.inspect(docker).await;
-                self.ended(ended_reason(now.as_ref())).await?;
-                Ok(Next::Wait {
-                    removal_told: now.is_none(),
-                })
-            }
+                Err(error) if is_not_found(&error) => {
+                    self.ended(REMOVED.to_string()).await?;
+                    Ok(Told::Removed)
+                }
+                Err(error) => {
+                    self.ended(engine_away(&error)).await?;
+                    Ok(Told::EngineAway)
+                }
+            },
         }
     }
 
@@ -209,12 +219,14 @@ impl Follower {
         }
     }
 
-    /// Waits until the container runs again (or ran since `started`);
-    /// `false` when it was removed.
+    /// Waits until the container runs again (or ran since `started`), or
+    /// until a new container of the same name has run; `false` when the
+    /// container was removed before its name was known.
     async fn wait_for_run(
         &mut self,
         docker: &Docker,
         started: Option<chrono::DateTime<chrono::Utc>>,
+        mut told: Told,
     ) -> Result<bool, Closed> {
         loop {
             tokio::time::sleep(WAIT_POLL).await;
@@ -223,23 +235,67 @@ impl Follower {
                     let Some(now) = container_from_inspect(inspect) else {
                         continue;
                     };
-                    if now.state == ContainerState::Running || now.started_at != started {
+                    let runs = now.state == ContainerState::Running || now.started_at != started;
+                    if told == Told::EngineAway {
+                        // The engine is back: replace the outage notice.
+                        let reason = if runs {
+                            "Docker engine back; following again".to_string()
+                        } else {
+                            ended_reason(Some(&now))
+                        };
+                        self.ended(reason).await?;
+                        told = Told::Nothing;
+                    }
+                    if runs {
                         return Ok(true);
                     }
                 }
-                Err(error) if is_not_found(&error) => return Ok(false),
-                // The engine may be restarting: keep waiting.
-                Err(error) => tracing::debug!(%error, "waiting for a container to run"),
+                Err(error) if is_not_found(&error) => {
+                    if told != Told::Removed {
+                        self.ended(REMOVED.to_string()).await?;
+                        told = Told::Removed;
+                    }
+                    let Some(name) = self.name.clone() else {
+                        return Ok(false);
+                    };
+                    if self.follow_successor(docker, &name).await? {
+                        return Ok(true);
+                    }
+                }
+                // The engine may be restarting: say so once, keep waiting.
+                Err(error) => {
+                    tracing::debug!(%error, "waiting for a container to run");
+                    if told != Told::EngineAway {
+                        self.ended(engine_away(&error)).await?;
+                        told = Told::EngineAway;
+                    }
+                }
             }
         }
     }
 
-    async fn inspect(&self, docker: &Docker) -> Option<Container> {
-        let inspect = docker
-            .inspect_container(&self.container_id, None)
-            .await
-            .ok()?;
-        container_from_inspect(inspect)
+    /// Switches to the container now named `name`, if it is another one
+    /// that has run; tells the view.
+    async fn follow_successor(&mut self, docker: &Docker, name: &str) -> Result<bool, Closed> {
+        let Ok(inspect) = docker.inspect_container(name, None).await else {
+            return Ok(false);
+        };
+        let Some(next) = container_from_inspect(inspect) else {
+            return Ok(false);
+        };
+        let has_run = next.state == ContainerState::Running || next.started_at.is_some();
+        if next.id == self.container_id || !has_run {
+            return Ok(false);
+        }
+        self.container_id = next.id;
+        self.ended(format!("{REMOVED}; following the new {name}"))
+            .await?;
+        Ok(true)
+    }
+
+    async fn inspect(&self, docker: &Docker) -> Result<Option<Container>, bollard::errors::Error> {
+        let inspect = docker.inspect_container(&self.container_id, None).await?;
+        Ok(container_from_inspect(inspect))
     }
 
     async fn ended(&mut self, reason: String) -> Result<(), Closed> {
@@ -267,10 +323,17 @@ async fn sleep_until_due(due: Option<tokio::time::Instant>) {
     }
 }
 
+const REMOVED: &str = "container removed";
+
+/// The notice while the engine does not answer.
+fn engine_away(error: &bollard::errors::Error) -> String {
+    format!("Docker engine unreachable: {}", describe(error))
+}
+
 /// Why a stream ended, from the container's state just after.
 fn ended_reason(container: Option<&Container>) -> String {
     match container.map(|c| &c.state) {
-        None => "container removed".to_string(),
+        None => REMOVED.to_string(),
         Some(ContainerState::Exited { code }) => format!("container exited with code {code}"),
         Some(ContainerState::Running | ContainerState::Restarting) => {
             "container restarted".to_string()
