@@ -202,6 +202,9 @@ impl Drop for PrivateEngine {
             signal("KILL", pid);
         }
         self.clear_folder();
+        let _ = Command::new("ip")
+            .args(["link", "delete", PRIVATE_BRIDGE])
+            .output();
     }
 }
 
