@@ -59,7 +59,8 @@ async fn keyspace_and_hit_ratio_follow_reads_and_writes() {
     assert!(db5.avg_ttl_ms > 0 && db5.avg_ttl_ms <= 300_000, "{db5:?}");
     assert!(snap.version.starts_with('7'), "version {}", snap.version);
     assert_eq!(snap.role, "master");
-    assert!(snap.connected_clients >= 2);
+    // The test's own connection; the probe's is left out.
+    assert!(snap.connected_clients >= 1, "{}", snap.connected_clients);
     assert!(
         snap.poll_ms > 0.0 && snap.poll_ms < 1000.0,
         "{}",

@@ -89,7 +89,9 @@ impl Info {
             used_memory_peak: self.num("used_memory_peak"),
             fragmentation_ratio: self.float("mem_fragmentation_ratio"),
             eviction_policy: self.text("maxmemory_policy"),
-            connected_clients: u32::try_from(self.num("connected_clients")).unwrap_or(u32::MAX),
+            // stacktop's own connection is not a client of the app.
+            connected_clients: u32::try_from(self.num("connected_clients").saturating_sub(1))
+                .unwrap_or(u32::MAX),
             blocked_clients: u32::try_from(self.num("blocked_clients")).unwrap_or(u32::MAX),
             keyspace: self.keyspace(),
             ..RedisSnapshot::default()
@@ -145,7 +147,10 @@ mod tests {
         assert_eq!(snap.used_memory_peak, 1_040_744);
         assert!((snap.fragmentation_ratio - 13.96).abs() < 1e-9);
         assert_eq!(snap.eviction_policy, "allkeys-lru");
-        assert_eq!(snap.connected_clients, 1);
+        assert_eq!(
+            snap.connected_clients, 0,
+            "stacktop's own connection left out"
+        );
         assert_eq!(snap.blocked_clients, 0);
     }
 
