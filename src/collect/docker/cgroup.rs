@@ -60,7 +60,8 @@ impl Cgroup {
     }
 
     /// CPU time used so far, in nanoseconds.
-    pub fn cpu_ns(&self) -> Option<u64> {
+    #[cfg(test)]
+    fn cpu_ns(&self) -> Option<u64> {
         match self {
             Self::V1 { cpu, .. } => read_u64(&cpu.join("cpuacct.usage")),
             Self::V2 { dir } => stat_value(&dir.join("cpu.stat"), "usage_usec").checked_mul(1000),
@@ -68,7 +69,8 @@ impl Cgroup {
     }
 
     /// Memory charged to the container, page cache included.
-    pub fn memory_usage(&self) -> Option<u64> {
+    #[cfg(test)]
+    fn memory_usage(&self) -> Option<u64> {
         match self {
             Self::V1 { memory, .. } => read_u64(&memory.join("memory.usage_in_bytes")),
             Self::V2 { dir } => read_u64(&dir.join("memory.current")),
@@ -96,11 +98,52 @@ impl Cgroup {
 /// Reads of the slow-changing memory figures: one in this many samples.
 const EXTRAS_EVERY: u32 = 10;
 
-/// Samples one container's cgroup: two small files a sample, the rest now
-/// and then.
+/// A small cgroup file kept open and read again from its start: one
+/// `pread` a sample instead of open, stat, read, read and close.
+#[derive(Debug)]
+struct Held {
+    path: PathBuf,
+    /// `None` when it could not be kept open (out of descriptors): the
+    /// file is then opened for each read.
+    file: Option<std::fs::File>,
+    /// For `key value` files, the key whose value is wanted.
+    key: Option<&'static str>,
+}
+
+impl Held {
+    fn new(path: PathBuf, key: Option<&'static str>) -> Self {
+        let file = std::fs::File::open(&path).ok();
+        Self { path, file, key }
+    }
+
+    /// The number in the file (or after its key); `None` once it is gone.
+    fn value(&self) -> Option<u64> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = [0u8; 256];
+        let text = match &self.file {
+            Some(file) => {
+                let n = file.read_at(&mut buf, 0).ok()?;
+                String::from_utf8_lossy(&buf[..n]).into_owned()
+            }
+            None => std::fs::read_to_string(&self.path).ok()?,
+        };
+        match self.key {
+            None => text.trim().parse().ok(),
+            Some(key) => text.lines().find_map(|line| {
+                let (k, v) = line.split_once(' ')?;
+                (k == key).then(|| v.trim().parse().ok()).flatten()
+            }),
+        }
+    }
+}
+
+/// Samples one container's cgroup: CPU time and memory usage each sample,
+/// from files kept open; the rest now and then.
 #[derive(Debug)]
 pub struct Sampler {
     cgroup: Cgroup,
+    cpu: Held,
+    usage: Held,
     previous: Option<(u64, std::time::Instant)>,
     extras: (u64, u64),
     samples: u32,
@@ -108,19 +151,40 @@ pub struct Sampler {
 
 impl Sampler {
     pub fn new(cgroup: Cgroup) -> Self {
+        let (cpu, usage) = match &cgroup {
+            Cgroup::V1 { cpu, memory } => (
+                Held::new(cpu.join("cpuacct.usage"), None),
+                Held::new(memory.join("memory.usage_in_bytes"), None),
+            ),
+            Cgroup::V2 { dir } => (
+                Held::new(dir.join("cpu.stat"), Some("usage_usec")),
+                Held::new(dir.join("memory.current"), None),
+            ),
+        };
         Self {
             cgroup,
+            cpu,
+            usage,
             previous: None,
             extras: (0, 0),
             samples: 0,
         }
     }
 
+    /// CPU time in nanoseconds (cgroup v2 counts microseconds).
+    fn cpu_ns(&self) -> Option<u64> {
+        let value = self.cpu.value()?;
+        match self.cgroup {
+            Cgroup::V1 { .. } => Some(value),
+            Cgroup::V2 { .. } => value.checked_mul(1000),
+        }
+    }
+
     /// Figures now; CPU as percent of one core since the previous sample.
     /// `None` once the cgroup is gone.
     pub fn sample(&mut self) -> Option<Stats> {
-        let cpu_ns = self.cgroup.cpu_ns()?;
-        let usage = self.cgroup.memory_usage()?;
+        let cpu_ns = self.cpu_ns()?;
+        let usage = self.usage.value()?;
         if self.samples % EXTRAS_EVERY == 0 {
             self.extras = self.cgroup.memory_extras();
         }
@@ -258,7 +322,11 @@ mod tests {
         assert_eq!(second.mem_used, 900, "extras are not read every sample");
         assert!(second.cpu_percent > 0.0);
         std::fs::remove_dir_all(&root).unwrap();
-        assert_eq!(sampler.sample(), None);
+        let gone = Cgroup::V1 {
+            cpu: root.join("cpuacct/docker/abc"),
+            memory: root.join("memory/docker/abc"),
+        };
+        assert_eq!(Sampler::new(gone).sample(), None, "files gone: no figures");
     }
 
     #[test]
