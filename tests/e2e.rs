@@ -30,14 +30,6 @@ fn screen_of(tmux: &Tmux) -> String {
     tmux.capture()
 }
 
-fn wait_screen(tmux: &Tmux, text: &str, timeout: Duration) {
-    assert!(
-        tmux.wait_for_text_on_screen(text, timeout),
-        "`{text}` not on screen after {timeout:?}:\n{}",
-        screen_of(tmux)
-    );
-}
-
 fn started_at(container: &str) -> String {
     inspect_field(container, "{{.State.StartedAt}}")
 }
@@ -56,15 +48,15 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
         "worker-1",
         "worker-2",
     ] {
-        wait_screen(&tmux, name, SECS(15));
+        tmux.expect_on_screen(name, SECS(15));
     }
-    wait_screen(&tmux, "✗ unhealthy", SECS(30));
+    tmux.expect_on_screen("✗ unhealthy", SECS(30));
 
     // `/worker` + Enter selects worker-1; `r` restarts it.
     let worker = container_name("worker", 1);
     let before = started_at(&worker);
     tmux.send_text("/worker");
-    wait_screen(&tmux, "/worker", SECS(5));
+    tmux.expect_on_screen("/worker", SECS(5));
     tmux.send_keys(&["Enter"]);
     tmux.send_text("r");
     let restarted = common::wait_until(SECS(20), Duration::from_millis(200), || {
@@ -75,7 +67,7 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
         "{worker} was not restarted:\n{}",
         screen_of(&tmux)
     );
-    wait_screen(&tmux, "restart done", SECS(15));
+    tmux.expect_on_screen("restart done", SECS(15));
 
     // Esc clears the filter; select the ticker and open its logs. (Wait for
     // the Esc to land: an Esc followed at once by more input reads as Alt.)
@@ -90,8 +82,8 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     tmux.send_text("/ticker");
     tmux.send_keys(&["Enter"]);
     tmux.send_text("l");
-    wait_screen(&tmux, "Logs ", SECS(5));
-    wait_screen(&tmux, "tick ", SECS(10));
+    tmux.expect_on_screen("Logs ", SECS(5));
+    tmux.expect_on_screen("tick ", SECS(10));
     let marker = format!("e2e-marker-{}", std::process::id());
     let ticker = container_name("ticker", 1);
     docker(&[
@@ -101,13 +93,13 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
         "-c",
         &format!("echo {marker} > /proc/1/fd/1"),
     ]);
-    wait_screen(&tmux, &marker, SECS(5));
+    tmux.expect_on_screen(&marker, SECS(5));
 
     // Back to the list, then quit: status 0 and a sane terminal.
     tmux.send_keys(&["Escape"]);
-    wait_screen(&tmux, "SERVICE", SECS(5));
+    tmux.expect_on_screen("SERVICE", SECS(5));
     tmux.send_text("q");
-    wait_screen(&tmux, "modes: ", SECS(5));
+    tmux.expect_on_screen("modes: ", SECS(5));
     let after = screen_of(&tmux);
     assert!(after.contains("stacktop-exit=0"), "{after}");
     assert!(after.contains("icanon echo"), "{after}");
@@ -122,7 +114,7 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
 fn sigterm_leaves_the_terminal_restored() {
     require_engine();
     let tmux = start("e2e-term", 80, 24);
-    wait_screen(&tmux, "SERVICE", SECS(15));
+    tmux.expect_on_screen("SERVICE", SECS(15));
     let shell = tmux.pid();
     // The pane runs a shell; stacktop is its child.
     let pgrep = std::process::Command::new("pgrep")
@@ -135,7 +127,7 @@ fn sigterm_leaves_the_terminal_restored() {
         .args(["-TERM", &pid])
         .status()
         .unwrap();
-    wait_screen(&tmux, "modes: ", SECS(5));
+    tmux.expect_on_screen("modes: ", SECS(5));
     let after = screen_of(&tmux);
     assert!(after.contains("stacktop-exit=0"), "{after}");
     assert!(after.contains("icanon echo"), "{after}");
@@ -146,7 +138,7 @@ fn sigterm_leaves_the_terminal_restored() {
 fn panic_restores_the_terminal_then_prints_the_message() {
     require_engine();
     let tmux = start_with("e2e-panic", 80, 24, "STACKTOP_DEBUG_PANIC=1");
-    wait_screen(&tmux, "modes: ", SECS(10));
+    tmux.expect_on_screen("modes: ", SECS(10));
     let after = tmux.capture_history();
     assert!(after.contains("stacktop-exit=101"), "{after}");
     assert!(after.contains("debug panic requested"), "{after}");

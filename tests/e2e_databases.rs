@@ -13,18 +13,10 @@ use pg::{app_session, backend_pid, unique};
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 
-fn wait_screen(tmux: &Tmux, text: &str, timeout: Duration) {
-    assert!(
-        tmux.wait_for_text_on_screen(text, timeout),
-        "`{text}` not on screen after {timeout:?}:\n{}",
-        tmux.capture()
-    );
-}
-
 /// Selects the service `name` with the filter, then opens its database view.
 fn open_database_view(tmux: &Tmux, name: &str) {
     tmux.send_text(&format!("/{name}"));
-    wait_screen(tmux, &format!("/{name}"), SECS(5));
+    tmux.expect_on_screen(&format!("/{name}"), SECS(5));
     tmux.send_keys(&["Enter"]);
     std::thread::sleep(Duration::from_millis(200));
     tmux.send_text("d");
@@ -61,13 +53,13 @@ async fn postgres_view_shows_the_pool_a_group_and_its_blocked_session() {
 
     let command = format!("'{}' -p '{}'", stacktop_bin().display(), project());
     let tmux = Tmux::start("e2e-pg", 140, 40, &command);
-    wait_screen(&tmux, "pg ", SECS(20));
+    tmux.expect_on_screen("pg ", SECS(20));
     open_database_view(&tmux, "postgres");
-    wait_screen(&tmux, "PostgreSQL 15", SECS(10));
-    wait_screen(&tmux, "pool-a", SECS(10));
+    tmux.expect_on_screen("PostgreSQL 15", SECS(10));
+    tmux.expect_on_screen("pool-a", SECS(10));
     // Tab twice: the Blocked panel names the holder as the blocker.
     tmux.send_keys(&["Tab", "Tab"]);
-    wait_screen(&tmux, &holder_pid.to_string(), SECS(10));
+    tmux.expect_on_screen(&holder_pid.to_string(), SECS(10));
     let screen = tmux.capture();
     assert!(!screen.contains("app-secret"), "password shown:\n{screen}");
     tmux.send_text("q");
@@ -86,11 +78,11 @@ fn redis_view_shows_memory_against_maxmemory() {
     require_engine();
     let command = format!("'{}' -p '{}'", stacktop_bin().display(), project());
     let tmux = Tmux::start("e2e-redis", 140, 40, &command);
-    wait_screen(&tmux, "redis ", SECS(20));
+    tmux.expect_on_screen("redis ", SECS(20));
     open_database_view(&tmux, "redis");
-    wait_screen(&tmux, "Redis 7", SECS(10));
-    wait_screen(&tmux, "/ 64.0M", SECS(10));
-    wait_screen(&tmux, "allkeys-lru", SECS(5));
+    tmux.expect_on_screen("Redis 7", SECS(10));
+    tmux.expect_on_screen("/ 64.0M", SECS(10));
+    tmux.expect_on_screen("allkeys-lru", SECS(5));
     let screen = tmux.capture();
     assert!(
         !screen.contains("redis-secret"),

@@ -22,14 +22,6 @@ fn start(session: &str) -> Tmux {
     Tmux::start(session, 100, 30, &command)
 }
 
-fn wait_screen(tmux: &Tmux, text: &str, timeout: Duration) {
-    assert!(
-        tmux.wait_for_text_on_screen(text, timeout),
-        "`{text}` not on screen after {timeout:?}:\n{}",
-        tmux.capture()
-    );
-}
-
 fn stacktop_pid(tmux: &Tmux) -> String {
     let out = Command::new("pgrep")
         .args(["-P", &tmux.pid().to_string(), "stacktop"])
@@ -53,7 +45,7 @@ fn signal(pid: &str, name: &str) {
 }
 
 fn assert_restored(tmux: &Tmux, exit: &str) {
-    wait_screen(tmux, "modes: ", SECS(5));
+    tmux.expect_on_screen("modes: ", SECS(5));
     let screen = tmux.capture();
     assert!(
         screen.contains(&format!("stacktop-exit={exit} ")),
@@ -67,11 +59,11 @@ fn assert_restored(tmux: &Tmux, exit: &str) {
 fn tiny_window_says_so_and_recovers() {
     require_engine();
     let tmux = start("faults-resize");
-    wait_screen(&tmux, "SERVICE", SECS(15));
+    tmux.expect_on_screen("SERVICE", SECS(15));
     tmux.resize(20, 5);
-    wait_screen(&tmux, "window too small", SECS(5));
+    tmux.expect_on_screen("window too small", SECS(5));
     tmux.resize(100, 30);
-    wait_screen(&tmux, "SERVICE", SECS(5));
+    tmux.expect_on_screen("SERVICE", SECS(5));
     tmux.send_text("q");
     assert_restored(&tmux, "0");
 }
@@ -80,12 +72,12 @@ fn tiny_window_says_so_and_recovers() {
 fn sighup_and_ctrl_c_restore_the_terminal() {
     require_engine();
     let hup = start("faults-hup");
-    wait_screen(&hup, "SERVICE", SECS(15));
+    hup.expect_on_screen("SERVICE", SECS(15));
     signal(&stacktop_pid(&hup), "HUP");
     assert_restored(&hup, "0");
 
     let ctrl_c = start("faults-ctrl-c");
-    wait_screen(&ctrl_c, "SERVICE", SECS(15));
+    ctrl_c.expect_on_screen("SERVICE", SECS(15));
     ctrl_c.send_keys(&["C-c"]);
     assert_restored(&ctrl_c, "0");
 }
@@ -102,9 +94,9 @@ fn ctrl_z_suspends_and_fg_resumes() {
         project()
     ));
     tmux.send_keys(&["Enter"]);
-    wait_screen(&tmux, "SERVICE", SECS(15));
+    tmux.expect_on_screen("SERVICE", SECS(15));
     tmux.send_keys(&["C-z"]);
-    wait_screen(&tmux, "Stopped", SECS(5));
+    tmux.expect_on_screen("Stopped", SECS(5));
     assert_eq!(
         tmux.format("#{alternate_on}"),
         "0",
@@ -112,11 +104,11 @@ fn ctrl_z_suspends_and_fg_resumes() {
     );
     tmux.send_text("stty -a | grep -o ' icanon' ; echo checked-modes");
     tmux.send_keys(&["Enter"]);
-    wait_screen(&tmux, "checked-modes", SECS(5));
+    tmux.expect_on_screen("checked-modes", SECS(5));
     assert!(tmux.capture().contains(" icanon"), "{}", tmux.capture());
     tmux.send_text("fg");
     tmux.send_keys(&["Enter"]);
-    wait_screen(&tmux, "SERVICE", SECS(5));
+    tmux.expect_on_screen("SERVICE", SECS(5));
     tmux.send_text("q");
     // Type the next command only once stacktop has gone, or it eats it.
     assert!(common::wait_until(
@@ -127,5 +119,5 @@ fn ctrl_z_suspends_and_fg_resumes() {
     std::thread::sleep(Duration::from_millis(200));
     tmux.send_text("echo after-exit-$?");
     tmux.send_keys(&["Enter"]);
-    wait_screen(&tmux, "after-exit-0", SECS(5));
+    tmux.expect_on_screen("after-exit-0", SECS(5));
 }

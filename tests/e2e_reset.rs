@@ -13,19 +13,11 @@ use stack::Stack;
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 
-fn wait_screen(tmux: &Tmux, text: &str, timeout: Duration) {
-    assert!(
-        tmux.wait_for_text_on_screen(text, timeout),
-        "`{text}` not on screen after {timeout:?}:\n{}",
-        tmux.capture()
-    );
-}
-
 fn select(tmux: &Tmux, name: &str) {
     tmux.send_keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(150));
     tmux.send_text(&format!("/{name}"));
-    wait_screen(tmux, &format!("/{name}"), SECS(5));
+    tmux.expect_on_screen(&format!("/{name}"), SECS(5));
     tmux.send_keys(&["Enter"]);
     std::thread::sleep(Duration::from_millis(150));
 }
@@ -40,10 +32,10 @@ fn reset_asks_lists_the_volume_and_only_y_recreates_the_service() {
 
     let command = format!("'{}' -p '{}'", stacktop_bin().display(), stack.project);
     let tmux = Tmux::start("e2e-reset", 140, 40, &command);
-    wait_screen(&tmux, "keeper", SECS(15));
+    tmux.expect_on_screen("keeper", SECS(15));
 
     // Declared but never created: `cache` shows as such, and u starts it.
-    wait_screen(&tmux, "not created", SECS(15));
+    tmux.expect_on_screen("not created", SECS(15));
     select(&tmux, "cache");
     tmux.send_text("u");
     assert!(
@@ -54,21 +46,21 @@ fn reset_asks_lists_the_volume_and_only_y_recreates_the_service() {
         "u did not bring cache up:\n{}",
         tmux.capture()
     );
-    wait_screen(&tmux, "up of cache done", SECS(30));
+    tmux.expect_on_screen("up of cache done", SECS(30));
 
     // X asks, naming the volume; anything but y changes nothing.
     select(&tmux, "keeper");
     tmux.send_text("X");
-    wait_screen(&tmux, "Confirm", SECS(10));
-    wait_screen(&tmux, &volume, SECS(5));
+    tmux.expect_on_screen("Confirm", SECS(10));
+    tmux.expect_on_screen(&volume, SECS(5));
     tmux.send_text("n");
-    wait_screen(&tmux, "nothing was changed", SECS(5));
+    tmux.expect_on_screen("nothing was changed", SECS(5));
     assert_eq!(inspect_field(&keeper, "{{.Id}}"), id_before);
     assert_eq!(stack.marker().trim(), "before-reset");
 
     // y resets: a new container, running, on an emptied volume.
     tmux.send_text("X");
-    wait_screen(&tmux, "Confirm", SECS(10));
+    tmux.expect_on_screen("Confirm", SECS(10));
     tmux.send_text("y");
     let recreated = wait_until(SECS(60), Duration::from_millis(300), || {
         let names = stack.containers_of("keeper");
@@ -78,7 +70,7 @@ fn reset_asks_lists_the_volume_and_only_y_recreates_the_service() {
         }
     });
     assert!(recreated, "keeper was not recreated:\n{}", tmux.capture());
-    wait_screen(&tmux, "reset of keeper done", SECS(30));
+    tmux.expect_on_screen("reset of keeper done", SECS(30));
     let marker = try_docker(&["exec", &stack.container("keeper"), "cat", "/keep/marker"]);
     assert!(
         !marker.status.success(),

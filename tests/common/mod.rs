@@ -353,6 +353,16 @@ impl Tmux {
         })
     }
 
+    /// Fails the test unless `text` is on the visible screen within
+    /// `timeout`, showing the screen it saw.
+    pub fn expect_on_screen(&self, text: &str, timeout: Duration) {
+        assert!(
+            self.wait_for_text_on_screen(text, timeout),
+            "`{text}` not on screen after {timeout:?}:\n{}",
+            self.capture()
+        );
+    }
+
     /// Waits until `text` is on the visible screen.
     pub fn wait_for_text_on_screen(&self, text: &str, timeout: Duration) -> bool {
         wait_until(timeout, Duration::from_millis(100), || {
