@@ -49,34 +49,6 @@ impl Cgroup {
             .then_some(Self::V1 { cpu, memory })
     }
 
-    /// CPU time used so far (ns), memory in use without inactive page
-    /// cache, and the memory limit (0 = none). `None` once it is gone.
-    #[cfg(test)]
-    fn read(&self) -> Option<(u64, u64, u64)> {
-        let cpu_ns = self.cpu_ns()?;
-        let usage = self.memory_usage()?;
-        let (inactive, limit) = self.memory_extras();
-        Some((cpu_ns, usage.saturating_sub(inactive), limit))
-    }
-
-    /// CPU time used so far, in nanoseconds.
-    #[cfg(test)]
-    fn cpu_ns(&self) -> Option<u64> {
-        match self {
-            Self::V1 { cpu, .. } => read_u64(&cpu.join("cpuacct.usage")),
-            Self::V2 { dir } => stat_value(&dir.join("cpu.stat"), "usage_usec").checked_mul(1000),
-        }
-    }
-
-    /// Memory charged to the container, page cache included.
-    #[cfg(test)]
-    fn memory_usage(&self) -> Option<u64> {
-        match self {
-            Self::V1 { memory, .. } => read_u64(&memory.join("memory.usage_in_bytes")),
-            Self::V2 { dir } => read_u64(&dir.join("memory.current")),
-        }
-    }
-
     /// Inactive page cache and the limit (0 = none): they change slowly,
     /// so a sampler reads them less often than CPU and usage.
     pub fn memory_extras(&self) -> (u64, u64) {
@@ -127,13 +99,7 @@ impl Held {
             }
             None => std::fs::read_to_string(&self.path).ok()?,
         };
-        match self.key {
-            None => text.trim().parse().ok(),
-            Some(key) => text.lines().find_map(|line| {
-                let (k, v) = line.split_once(' ')?;
-                (k == key).then(|| v.trim().parse().ok()).flatten()
-            }),
-        }
+        parse_value(&text, self.key)
     }
 }
 
@@ -203,20 +169,27 @@ impl Sampler {
     }
 }
 
+/// The number a cgroup file holds: the whole text, or with `key` the
+/// value on its `key value` line.
+fn parse_value(text: &str, key: Option<&str>) -> Option<u64> {
+    match key {
+        None => text.trim().parse().ok(),
+        Some(key) => text.lines().find_map(|line| {
+            let (k, v) = line.split_once(' ')?;
+            (k == key).then(|| v.trim().parse().ok()).flatten()
+        }),
+    }
+}
+
 fn read_u64(path: &Path) -> Option<u64> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+    parse_value(&std::fs::read_to_string(path).ok()?, None)
 }
 
 /// The value of `key` in a `key value` per line file; 0 when absent.
 fn stat_value(path: &Path, key: &str) -> u64 {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return 0;
-    };
-    text.lines()
-        .find_map(|line| {
-            let (k, v) = line.split_once(' ')?;
-            (k == key).then(|| v.trim().parse().ok()).flatten()
-        })
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| parse_value(&text, Some(key)))
         .unwrap_or(0)
 }
 
@@ -245,6 +218,14 @@ mod tests {
         root
     }
 
+    /// CPU time, memory in use and limit, as a new sampler first sees them.
+    fn read(cgroup: &Cgroup) -> Option<(u64, u64, u64)> {
+        let mut sampler = Sampler::new(cgroup.clone());
+        let cpu_ns = sampler.cpu_ns()?;
+        let stats = sampler.sample()?;
+        Some((cpu_ns, stats.mem_used, stats.mem_limit))
+    }
+
     fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
@@ -267,7 +248,7 @@ mod tests {
             "9223372036854771712\n",
         );
         let cgroup = Cgroup::locate(&root, "abc").unwrap();
-        assert_eq!(cgroup.read(), Some((5_000_000, 700, 0)));
+        assert_eq!(read(&cgroup), Some((5_000_000, 700, 0)));
         assert_eq!(Cgroup::locate(&root, "other"), None);
         std::fs::remove_dir_all(&root).unwrap();
     }
@@ -281,11 +262,11 @@ mod tests {
         write(&dir.join("memory.stat"), "anon 1\ninactive_file 96\n");
         write(&dir.join("memory.max"), "max\n");
         let cgroup = Cgroup::locate(&root, "abc").unwrap();
-        assert_eq!(cgroup.read(), Some((2_500_000, 4000, 0)));
+        assert_eq!(read(&cgroup), Some((2_500_000, 4000, 0)));
         write(&dir.join("memory.max"), "1048576\n");
-        assert_eq!(cgroup.read(), Some((2_500_000, 4000, 1_048_576)));
+        assert_eq!(read(&cgroup), Some((2_500_000, 4000, 1_048_576)));
         std::fs::remove_dir_all(&root).unwrap();
-        assert_eq!(cgroup.read(), None, "gone with the container");
+        assert_eq!(read(&cgroup), None, "gone with the container");
     }
 
     #[test]
