@@ -175,18 +175,30 @@ fn to_style(role: &RoleStyle) -> Result<Style> {
         style = style.bg(parse_color(bg)?);
     }
     let flags = [
-        (role.bold, Modifier::BOLD),
-        (role.dim, Modifier::DIM),
-        (role.italic, Modifier::ITALIC),
-        (role.underline, Modifier::UNDERLINED),
-        (role.reversed, Modifier::REVERSED),
+        role.bold,
+        role.dim,
+        role.italic,
+        role.underline,
+        role.reversed,
     ];
-    for (on, modifier) in flags {
-        if on {
-            style = style.add_modifier(modifier);
-        }
-    }
-    Ok(style)
+    Ok(with_modifiers(style, flags))
+}
+
+/// `style` with bold, dim, italic, underlined and reversed added where
+/// `flags` (in that order) is set; themes and log styles both use it.
+pub fn with_modifiers(style: Style, flags: [bool; 5]) -> Style {
+    const MODIFIERS: [Modifier; 5] = [
+        Modifier::BOLD,
+        Modifier::DIM,
+        Modifier::ITALIC,
+        Modifier::UNDERLINED,
+        Modifier::REVERSED,
+    ];
+    flags
+        .into_iter()
+        .zip(MODIFIERS)
+        .filter(|(on, _)| *on)
+        .fold(style, |style, (_, modifier)| style.add_modifier(modifier))
 }
 
 fn parse_color(text: &str) -> Result<Color> {

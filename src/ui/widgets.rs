@@ -1,7 +1,7 @@
 //! Small pieces shared by the views: state and health labels, log styles.
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, Level, Probe};
@@ -51,19 +51,8 @@ pub fn sgr_style(sgr: &SgrStyle) -> Style {
     if let Some(bg) = sgr.bg {
         style = style.bg(sgr_color(bg));
     }
-    let flags = [
-        (sgr.bold, Modifier::BOLD),
-        (sgr.dim, Modifier::DIM),
-        (sgr.italic, Modifier::ITALIC),
-        (sgr.underline, Modifier::UNDERLINED),
-        (sgr.reverse, Modifier::REVERSED),
-    ];
-    for (on, modifier) in flags {
-        if on {
-            style = style.add_modifier(modifier);
-        }
-    }
-    style
+    let flags = [sgr.bold, sgr.dim, sgr.italic, sgr.underline, sgr.reverse];
+    crate::theme::with_modifiers(style, flags)
 }
 
 fn sgr_color(color: SgrColor) -> Color {
