@@ -29,7 +29,7 @@ fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>
     let used = pg.in_use();
     let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
     let s = &pg.states;
-    let bar_cells = if width >= 100 { 24 } else { 12 };
+    let bar_cells = table::gauge_cells(width);
     let mut waiting = Span::styled(format!(" · waiting {}", s.waiting_on_lock), theme.text);
     if s.waiting_on_lock > 0 {
         waiting.style = theme.error;
@@ -37,13 +37,7 @@ fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>
     vec![
         Line::from(vec![
             Span::styled(format!(" PostgreSQL {}", pg.version), theme.text),
-            Span::styled(
-                format!(
-                    "  up {}",
-                    format::age(chrono::Duration::seconds(pg.uptime_secs as i64))
-                ),
-                theme.muted,
-            ),
+            table::uptime(pg.uptime_secs as u64, theme),
         ]),
         Line::from(vec![
             Span::styled(" Connections ", theme.header),

@@ -33,7 +33,7 @@ pub fn render(
 }
 
 fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
-    let bar_cells = if width >= 100 { 24 } else { 12 };
+    let bar_cells = table::gauge_cells(width);
     let (gauge, ratio_text, style) = if r.maxmemory == 0 {
         ("░".repeat(bar_cells), "no limit".to_string(), theme.text)
     } else {
@@ -49,13 +49,7 @@ fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16
         Line::from(vec![
             Span::styled(format!(" Redis {}", r.version), theme.text),
             Span::styled(format!("  {}", r.role), theme.text),
-            Span::styled(
-                format!(
-                    "  up {}",
-                    format::age(chrono::Duration::seconds(r.uptime_secs as i64))
-                ),
-                theme.muted,
-            ),
+            table::uptime(r.uptime_secs, theme),
         ]),
         Line::from(vec![
             Span::styled(" Memory ", theme.header),

@@ -103,6 +103,19 @@ pub fn bar(ratio: f64, cells: usize) -> String {
     format!("{}{}", "█".repeat(filled), "░".repeat(cells - filled))
 }
 
+/// Cells of a summary gauge for a view `width` cells wide.
+pub fn gauge_cells(width: u16) -> usize {
+    if width >= 100 { 24 } else { 12 }
+}
+
+/// `  up 3h12m`, muted: a server's uptime in a view's summary.
+pub fn uptime<'a>(secs: u64, theme: &Theme) -> Span<'a> {
+    let age = super::format::age(chrono::Duration::seconds(
+        i64::try_from(secs).unwrap_or(i64::MAX),
+    ));
+    Span::styled(format!("  up {age}"), theme.muted)
+}
+
 /// A sparkline of `values` scaled to their maximum, newest on the right.
 pub fn sparkline(values: impl Iterator<Item = f64> + Clone, cells: usize) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
