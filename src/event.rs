@@ -169,7 +169,6 @@ pub struct LogSource {
     pub container_id: String,
     /// Prefix shown before each line when several sources are merged.
     pub label: String,
-    pub tty: bool,
 }
 
 /// Work `update` asks the runtime to do; never done inside `update`.

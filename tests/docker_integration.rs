@@ -302,7 +302,6 @@ async fn log_line_printed_after_open_arrives_within_2s() {
     let source = LogSource {
         container_id: ticker.clone(),
         label: "ticker".into(),
-        tty: false,
     };
     let _handle = logs::open(7, vec![source], 5, tx);
     // Let the stream open and the tail arrive.
@@ -355,7 +354,6 @@ async fn log_stream_follows_a_restart_without_repeating_lines() {
     let source = LogSource {
         container_id: target.id.clone(),
         label: "t".into(),
-        tty: false,
     };
     let _handle = logs::open(1, vec![source], 1000, tx);
     let mut seen = Vec::new();

@@ -274,7 +274,6 @@ impl App {
             .map(|c| LogSource {
                 container_id: c.id.clone(),
                 label: self.label(c),
-                tty: c.tty,
             })
             .collect();
         let session = self.next_session();

@@ -274,7 +274,6 @@ fn logs_open_on_a_container_and_close_on_escape() {
             sources: vec![LogSource {
                 container_id: "db".into(),
                 label: "db".into(),
-                tty: false
             }],
             tail: 500,
         }]
