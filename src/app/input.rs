@@ -201,10 +201,7 @@ impl App {
     fn selected_targets(&self) -> Vec<&Container> {
         match self.selected_row() {
             Some(Row::Container(id)) => self.container(id).into_iter().collect(),
-            Some(Row::Project(_)) => rows::members(&self.rows, self.selected)
-                .iter()
-                .filter_map(|id| self.container(id))
-                .collect(),
+            Some(Row::Project(project)) => self.members(project.as_deref()),
             _ => Vec::new(),
         }
     }

@@ -205,6 +205,19 @@ impl App {
         }
     }
 
+    /// What the list shows: the scope and the filter.
+    pub fn shown(&self) -> rows::Shown<'_> {
+        rows::Shown {
+            scope: self.scope.as_deref(),
+            filter: &self.filter,
+        }
+    }
+
+    /// The listed containers of a project: what its row stands for.
+    pub fn members(&self, project: Option<&str>) -> Vec<&Container> {
+        rows::members(&self.containers, project, self.shown())
+    }
+
     pub fn selected_row(&self) -> Option<&Row> {
         self.rows.get(self.selected)
     }
@@ -283,13 +296,7 @@ impl App {
             .map(|p| (p.target.id.clone(), p.target.name.clone()))
             .collect();
         let declared = self.not_created();
-        self.rows = rows::build(
-            &self.containers,
-            &declared,
-            &extra,
-            self.scope.as_deref(),
-            &self.filter,
-        );
+        self.rows = rows::build(&self.containers, &declared, &extra, self.shown());
         if let Some(at) = keep.and_then(|k| self.rows.iter().position(|r| *r == k)) {
             self.selected = at;
         }

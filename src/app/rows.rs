@@ -25,29 +25,72 @@ pub enum Row {
 /// Name of the group of configured databases that run in no container.
 pub const DATABASES: &str = "(configured databases)";
 
+/// What the list shows: one project (`scope`) or all, and the filter text.
+/// Both the rows and a project's members are chosen by it, so a project
+/// row always stands for exactly the containers listed under it.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub scope: Option<&'a str>,
+    pub filter: &'a str,
+}
+
+impl Shown<'_> {
+    fn in_scope(&self, project: Option<&str>) -> bool {
+        self.scope.is_none_or(|s| project == Some(s))
+    }
+
+    fn matches(&self, fields: &[Option<&str>]) -> bool {
+        let needle = self.filter.to_lowercase();
+        needle.is_empty()
+            || fields
+                .iter()
+                .flatten()
+                .any(|f| f.to_lowercase().contains(&needle))
+    }
+
+    /// Whether container `c` is listed.
+    pub fn container(&self, c: &Container) -> bool {
+        let project = c.project.as_deref();
+        self.in_scope(project)
+            && self.matches(&[project, c.service.as_deref(), Some(c.name.as_str())])
+    }
+
+    /// Whether a declared service with no container is listed.
+    pub fn declared(&self, project: &str, service: &str) -> bool {
+        self.in_scope(Some(project)) && self.matches(&[Some(project), Some(service)])
+    }
+}
+
+/// The listed containers of `project` (`None`: those outside Compose), in
+/// list order.
+pub fn members<'a>(
+    containers: &'a [Container],
+    project: Option<&str>,
+    shown: Shown<'_>,
+) -> Vec<&'a Container> {
+    let mut members: Vec<&Container> = containers
+        .iter()
+        .filter(|c| c.project.as_deref() == project && shown.container(c))
+        .collect();
+    members.sort_by(|a, b| (a.display_name(), a.number).cmp(&(b.display_name(), b.number)));
+    members
+}
+
 /// A row of a project group with what it sorts by: name, replica number.
 type Member<'a> = (&'a str, Option<u32>, Row);
 
 /// Builds the rows: projects in name order (the no-project group last),
-/// each followed by its containers sorted by service and replica number.
-///
-/// `scope` keeps one project; `filter` keeps containers whose project,
-/// service or container name contains it (case-insensitive).
+/// each followed by its containers and declared services sorted by service
+/// and replica number.
 pub fn build(
     containers: &[Container],
     declared: &[(String, String)],
     extra: &[(String, String)],
-    scope: Option<&str>,
-    filter: &str,
+    shown: Shown<'_>,
 ) -> Vec<Row> {
-    let needle = filter.to_lowercase();
     let mut groups: BTreeMap<(bool, Option<&str>), Vec<Member>> = BTreeMap::new();
-    let in_scope = |project: Option<&str>| scope.is_none_or(|s| project == Some(s));
-    for c in containers {
+    for c in containers.iter().filter(|c| shown.container(c)) {
         let project = c.project.as_deref();
-        if !in_scope(project) || (!needle.is_empty() && !matches(c, &needle)) {
-            continue;
-        }
         let member = (c.display_name(), c.number, Row::Container(c.id.clone()));
         groups
             .entry((project.is_none(), project))
@@ -55,11 +98,7 @@ pub fn build(
             .push(member);
     }
     for (project, service) in declared {
-        let shown = in_scope(Some(project))
-            && (needle.is_empty()
-                || project.to_lowercase().contains(&needle)
-                || service.to_lowercase().contains(&needle));
-        if shown {
+        if shown.declared(project, service) {
             let member = (
                 service.as_str(),
                 None,
@@ -79,7 +118,7 @@ pub fn build(
     }
     let targets: Vec<Row> = extra
         .iter()
-        .filter(|(_, name)| name.to_lowercase().contains(&needle))
+        .filter(|(_, name)| shown.matches(&[Some(name)]))
         .map(|(id, _)| Row::Target(id.clone()))
         .collect();
     if !targets.is_empty() {
@@ -87,27 +126,4 @@ pub fn build(
         rows.extend(targets);
     }
     rows
-}
-
-fn matches(c: &Container, needle: &str) -> bool {
-    let fields = [
-        c.project.as_deref(),
-        c.service.as_deref(),
-        Some(c.name.as_str()),
-    ];
-    fields
-        .into_iter()
-        .flatten()
-        .any(|f| f.to_lowercase().contains(needle))
-}
-
-/// Ids of the containers listed under the project header at `index`.
-pub fn members(rows: &[Row], index: usize) -> Vec<String> {
-    rows.iter()
-        .skip(index + 1)
-        .map_while(|r| match r {
-            Row::Container(id) => Some(id.clone()),
-            _ => None,
-        })
-        .collect()
 }

@@ -796,3 +796,60 @@ fn enter_in_the_filter_selects_a_declared_service_too() {
         Some(&Row::Declared("shop".into(), "mailer".into()))
     );
 }
+
+/// A project whose declared-only service sorts between its containers.
+fn project_with_a_declared_service_in_the_middle() -> App {
+    let names = [
+        "auth-service",
+        "db",
+        "mailer",
+        "redis",
+        "seeder",
+        "user-service",
+    ];
+    let containers: Vec<Container> = names
+        .iter()
+        .filter(|n| **n != "seeder")
+        .enumerate()
+        .map(|(i, n)| container(&format!("c{i}"), Some("shop"), n, 1))
+        .chain([container("c9", Some("shop"), "worker", 1)])
+        .collect();
+    let mut app = app_with(containers);
+    let project = crate::model::ComposeProject {
+        name: "shop".into(),
+        services: names
+            .iter()
+            .chain(&["worker"])
+            .map(|n| crate::model::DeclaredService {
+                name: n.to_string(),
+                replicas: 1,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
+        Box::new(project),
+    )));
+    app
+}
+
+#[test]
+fn project_row_acts_on_containers_listed_after_a_declared_service() {
+    let mut app = project_with_a_declared_service_in_the_middle();
+    assert!(
+        app.rows
+            .contains(&Row::Declared("shop".into(), "seeder".into()))
+    );
+    select(&mut app, Row::Project(Some("shop".into())));
+    let commands = app.update(ch('r'));
+    let restarted: Vec<&str> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Act { container_id, .. } => Some(container_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(restarted.len(), 6, "{restarted:?}");
+    assert!(restarted.contains(&"c4"), "user-service is restarted too");
+}

@@ -90,7 +90,7 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     for (index, row) in app.rows.iter().enumerate().skip(offset).take(visible) {
         let line = match row {
-            Row::Project(name) => project_line(app, name.as_deref(), index, theme),
+            Row::Project(name) => project_line(app, name.as_deref(), theme),
             Row::Container(id) => match app.container(id) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
@@ -134,9 +134,8 @@ fn cell(column: &Column, text: &str) -> String {
     }
 }
 
-fn project_line<'a>(app: &App, name: Option<&str>, index: usize, theme: &Theme) -> Line<'a> {
-    let members = app::rows::members(&app.rows, index);
-    let containers: Vec<&Container> = members.iter().filter_map(|id| app.container(id)).collect();
+fn project_line<'a>(app: &App, name: Option<&str>, theme: &Theme) -> Line<'a> {
+    let containers = app.members(name);
     let running = containers.iter().filter(|c| c.state.is_running()).count();
     let troubled = containers
         .iter()
