@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod backoff;
 pub mod collect;
 pub mod compose;
 pub mod config;

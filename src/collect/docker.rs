@@ -19,6 +19,7 @@ use anyhow::Context as _;
 use bollard::Docker;
 use tokio::sync::mpsc;
 
+use crate::backoff::Backoff;
 use crate::event::{DockerEvent, Event};
 
 pub use convert::{container_from_inspect, parse_engine_time};
@@ -33,10 +34,6 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often the whole list is read again, in case an event was missed.
 pub const RESYNC_EVERY: Duration = Duration::from_secs(30);
-
-/// First and longest delay before connecting again.
-const FIRST_RETRY: Duration = Duration::from_millis(500);
-const LONGEST_RETRY: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub struct DockerOptions {
@@ -170,43 +167,9 @@ pub async fn run_on(endpoint: String, tx: mpsc::Sender<Event>, opts: DockerOptio
     }
 }
 
-/// Delays between attempts: doubling from [`FIRST_RETRY`] up to
-/// [`LONGEST_RETRY`].
-#[derive(Debug, Clone)]
-struct Backoff {
-    next: Duration,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Self { next: FIRST_RETRY }
-    }
-}
-
-impl Backoff {
-    fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = (delay * 2).min(LONGEST_RETRY);
-        delay
-    }
-
-    fn reset(&mut self) {
-        self.next = FIRST_RETRY;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_five_seconds_and_resets() {
-        let mut backoff = Backoff::default();
-        let delays: Vec<u128> = (0..6).map(|_| backoff.next_delay().as_millis()).collect();
-        assert_eq!(delays, [500, 1000, 2000, 4000, 5000, 5000]);
-        backoff.reset();
-        assert_eq!(backoff.next_delay(), FIRST_RETRY);
-    }
 
     #[test]
     fn describe_keeps_the_engine_message() {

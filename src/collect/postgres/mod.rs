@@ -22,6 +22,7 @@ use tokio::time::MissedTickBehavior;
 pub use connect::{APPLICATION_NAME, Failure, FailureKind, connect, describe};
 pub use queries::MARK;
 
+use crate::backoff::Backoff;
 use crate::event::{Event, ProbeEvent};
 use crate::model::{PgSnapshot, ProbeStatus, Target};
 use poll::Poller;
@@ -31,8 +32,6 @@ use poll::Poller;
 pub const POLL_TIMEOUT: Duration = Duration::from_secs(5);
 /// Wait after wrong credentials before trying again.
 pub const AUTH_RETRY: Duration = Duration::from_secs(60);
-const BACKOFF_FIRST: Duration = Duration::from_millis(500);
-const BACKOFF_MAX: Duration = Duration::from_secs(5);
 
 /// Probes `target` every `interval` until `tx` closes or the task is aborted.
 pub async fn run(target: Target, interval: Duration, tx: Sender<Event>) {
@@ -47,7 +46,7 @@ pub async fn run(target: Target, interval: Duration, tx: Sender<Event>) {
             None => return,
         };
         if was_live {
-            backoff = Backoff::default();
+            backoff.reset();
         }
         let failure = Failure {
             message: format!("{}: {}", target.display_url(), failure.message),
@@ -116,7 +115,7 @@ async fn within<T>(
 /// The status to show after `failure`, and how long to wait before trying again.
 fn retry(failure: &Failure, backoff: &mut Backoff) -> (ProbeStatus, Duration) {
     match failure.kind {
-        FailureKind::Starting => (ProbeStatus::Starting, backoff.next_wait()),
+        FailureKind::Starting => (ProbeStatus::Starting, backoff.next_delay()),
         FailureKind::Rejected => (
             ProbeStatus::AuthFailed {
                 error: failure.message.clone(),
@@ -124,35 +123,13 @@ fn retry(failure: &Failure, backoff: &mut Backoff) -> (ProbeStatus, Duration) {
             AUTH_RETRY,
         ),
         FailureKind::Lost => {
-            let wait = backoff.next_wait();
+            let wait = backoff.next_delay();
             let status = ProbeStatus::Reconnecting {
                 error: failure.message.clone(),
                 retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
             };
             (status, wait)
         }
-    }
-}
-
-/// Waits between reconnects: 500 ms, doubling up to 5 s.
-#[derive(Debug, Clone, Copy)]
-struct Backoff {
-    next: Duration,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Self {
-            next: BACKOFF_FIRST,
-        }
-    }
-}
-
-impl Backoff {
-    fn next_wait(&mut self) -> Duration {
-        let wait = self.next;
-        self.next = (self.next * 2).min(BACKOFF_MAX);
-        wait
     }
 }
 
@@ -203,13 +180,6 @@ mod tests {
             kind,
             message: "postgres://app:***@127.0.0.1:1/db: boom".into(),
         }
-    }
-
-    #[test]
-    fn backoff_doubles_from_half_a_second_to_five() {
-        let mut backoff = Backoff::default();
-        let waits: Vec<u128> = (0..6).map(|_| backoff.next_wait().as_millis()).collect();
-        assert_eq!(waits, [500, 1000, 2000, 4000, 5000, 5000]);
     }
 
     #[test]

@@ -2,9 +2,6 @@
 
 use std::time::Duration;
 
-/// Retry spacing after a lost connection: 500 ms doubling up to 5 s.
-const FIRST_RETRY: Duration = Duration::from_millis(500);
-const MAX_RETRY: Duration = Duration::from_secs(5);
 /// Wrong credentials do not fix themselves: retry rarely, no storm of
 /// failed logins in the server's log.
 pub const AUTH_RETRY: Duration = Duration::from_secs(60);
@@ -65,31 +62,6 @@ pub fn classify(text: &str) -> Kind {
     }
 }
 
-/// Doubling delays between reconnect attempts.
-#[derive(Debug)]
-pub struct Backoff {
-    next: Duration,
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Self { next: FIRST_RETRY }
-    }
-}
-
-impl Backoff {
-    /// The delay before the next attempt; the one after is twice as long.
-    pub fn next_delay(&mut self) -> Duration {
-        let delay = self.next;
-        self.next = (self.next * 2).min(MAX_RETRY);
-        delay
-    }
-
-    pub fn reset(&mut self) {
-        self.next = FIRST_RETRY;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,15 +85,6 @@ mod tests {
             Kind::NoPerm
         );
         assert_eq!(classify("Connection refused (os error 111)"), Kind::Other);
-    }
-
-    #[test]
-    fn backoff_doubles_to_five_seconds_and_resets() {
-        let mut b = Backoff::default();
-        let ms: Vec<u128> = (0..6).map(|_| b.next_delay().as_millis()).collect();
-        assert_eq!(ms, [500, 1000, 2000, 4000, 5000, 5000]);
-        b.reset();
-        assert_eq!(b.next_delay(), Duration::from_millis(500));
     }
 
     #[test]

@@ -18,7 +18,8 @@ use tokio::sync::mpsc::Sender;
 use crate::event::{Event, ProbeEvent};
 use crate::model::{ProbeStatus, Target};
 
-use failure::{AUTH_RETRY, Backoff, Failure, Kind};
+use crate::backoff::Backoff;
+use failure::{AUTH_RETRY, Failure, Kind};
 use session::Session;
 
 /// Probes `target` every `interval` until `tx` closes or the task is aborted.
