@@ -57,7 +57,7 @@ fn app(size: (u16, u16)) -> App {
         "unix:///var/run/docker.sock".into(),
         now,
     );
-    app.size = size;
+    app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
     app.update(Event::Docker(DockerEvent::Containers(containers(300))));
     let stats = (0..300)
         .map(|i| {
@@ -99,7 +99,7 @@ fn bench_logs(c: &mut Criterion) {
         KeyCode::Char('l'),
         KeyModifiers::NONE,
     )));
-    let session = app.logs.as_ref().unwrap().session;
+    let session = app.log_view().unwrap().session;
     let lines: Vec<LogLine> = (0..10_000)
         .map(|i| LogLine {
             timestamp: None,

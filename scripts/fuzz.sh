@@ -6,17 +6,17 @@
 #
 # Needs cargo-fuzz (installed here when missing). The stable toolchain is
 # allowed nightly flags with RUSTC_BOOTSTRAP=1, which cargo-fuzz needs for
-# the sanitizer. The fuzzer grows a working corpus under tests/fuzz/target
-# (seeded from tests/fuzz/corpus); a crash is saved in tests/fuzz/artifacts:
-# add it to tests/fuzz/corpus/<target> with the fix, so CI replays it.
+# the sanitizer. The fuzzer grows a working corpus under fuzz/target
+# (seeded from fuzz/corpus); a crash is saved in fuzz/artifacts:
+# add it to fuzz/corpus/<target> with the fix, so CI replays it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 for target in sanitize config; do
     echo "==> fuzzing $target for ${seconds}s" >&2
-    work="tests/fuzz/target/corpus/$target"
+    work="fuzz/target/corpus/$target"
     mkdir -p "$work"
-    RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz "$target" \
-        "$work" "tests/fuzz/corpus/$target" -- -max_total_time="$seconds" -max_len=4096
+    RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" \
+        "$work" "fuzz/corpus/$target" -- -max_total_time="$seconds" -max_len=4096
 done

@@ -1,7 +1,7 @@
-//! Everything that can happen to the app, and everything it can ask for.
+//! Everything that can happen to the app.
 //!
-//! Collectors and action tasks send [`Event`]s over one channel; `App::update`
-//! turns each into state changes and [`Command`]s for the runtime to run.
+//! Collectors, jobs and the terminal send [`Event`]s over one channel;
+//! `App::update` turns each into state changes and commands for the runtime.
 
 use std::time::Duration;
 
@@ -9,15 +9,16 @@ use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    ComposeProject, Container, HostSnapshot, LogLine, PgSnapshot, ProbeStatus, RedisSnapshot,
-    ResetPlan, Stats, Target,
+    ComposeProject, Container, Done, HostSnapshot, LogLine, PgSnapshot, ProbeStatus, RedisSnapshot,
+    ResetPlan, Stats,
 };
 
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    Resize(u16, u16),
+    /// The terminal's new size, with the rows each view has at that size.
+    Resize(Viewport),
     /// Once a second, with the local time: ages uptimes, expires messages.
     Tick(DateTime<FixedOffset>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
@@ -25,15 +26,19 @@ pub enum Event {
     Docker(DockerEvent),
     Host(HostSnapshot),
     Log(LogEvent),
-    ActionDone(ActionDone),
     Probe(ProbeEvent),
     Compose(ComposeEvent),
-    /// A database action (cancel, terminate) finished: a line for the
-    /// status bar, `Err` when it failed.
-    ProbeActionDone(Result<String, String>),
+    /// A job (restart, reset, backend signal…) ended.
+    Done(Done),
+    /// A collector or stream task stopped on a bug (a panic): it is not
+    /// running any more, and the screen must say so.
+    TaskFailed {
+        task: String,
+        error: String,
+    },
 }
 
-/// What compose loading and compose actions report.
+/// What compose loading and compose jobs report on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ComposeEvent {
     /// A project's declared services were read.
@@ -47,12 +52,6 @@ pub enum ComposeEvent {
         project: String,
         label: String,
         step: String,
-    },
-    /// A reset or up ended; `Err` names the step that failed and why.
-    Done {
-        project: String,
-        label: String,
-        result: Result<String, String>,
     },
 }
 
@@ -71,15 +70,6 @@ pub enum ProbeEvent {
         target_id: String,
         snapshot: Box<RedisSnapshot>,
     },
-}
-
-/// Signals a PostgreSQL backend can be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PgSignal {
-    /// pg_cancel_backend: cancel the running query.
-    Cancel,
-    /// pg_terminate_backend: end the session.
-    Terminate,
 }
 
 /// What the Docker collector reports.
@@ -127,87 +117,26 @@ pub enum LogEvent {
     },
 }
 
-/// Actions on containers the user can ask for.
+/// The terminal's size and the rows each view has for its lines, worked
+/// out by the views' layout; page moves and scrolling use them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActionKind {
-    Restart,
-    Stop,
-    Start,
+pub struct Viewport {
+    pub width: u16,
+    pub height: u16,
+    /// Rows of the service list (without a banner).
+    pub list_rows: usize,
+    /// Rows of log lines in the log view.
+    pub log_rows: usize,
 }
 
-impl ActionKind {
-    pub fn verb(self) -> &'static str {
-        match self {
-            Self::Restart => "restart",
-            Self::Stop => "stop",
-            Self::Start => "start",
+impl Default for Viewport {
+    /// Before the terminal's size is known: one row of each.
+    fn default() -> Self {
+        Self {
+            width: 0,
+            height: 0,
+            list_rows: 1,
+            log_rows: 1,
         }
     }
-
-    pub fn progressive(self) -> &'static str {
-        match self {
-            Self::Restart => "restarting",
-            Self::Stop => "stopping",
-            Self::Start => "starting",
-        }
-    }
-}
-
-/// Report of a finished action on one container.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ActionDone {
-    pub container_id: String,
-    pub container_name: String,
-    pub kind: ActionKind,
-    /// `Err` carries the engine's message.
-    pub result: Result<(), String>,
-}
-
-/// A container whose logs a log view shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogSource {
-    pub container_id: String,
-    /// Prefix shown before each line when several sources are merged.
-    pub label: String,
-}
-
-/// Work `update` asks the runtime to do; never done inside `update`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    Act {
-        kind: ActionKind,
-        container_id: String,
-        container_name: String,
-    },
-    OpenLogs {
-        session: u64,
-        sources: Vec<LogSource>,
-        tail: usize,
-    },
-    CloseLogs {
-        session: u64,
-    },
-    /// Read the declared services of a compose project.
-    LoadProject {
-        name: String,
-        working_dir: String,
-        files: Vec<String>,
-    },
-    /// Size the volumes of a reset plan, then report `ResetPlanned`.
-    PlanReset(Box<ResetPlan>),
-    /// Run a reset the user confirmed.
-    Reset(Box<ResetPlan>),
-    /// Bring up a declared service (or the whole project when `None`).
-    Up {
-        project: Box<ComposeProject>,
-        service: Option<String>,
-    },
-    /// The database targets to probe now; probes of others stop.
-    SetTargets(Vec<Target>),
-    SignalBackend {
-        target: Target,
-        pid: i32,
-        signal: PgSignal,
-    },
-    Quit,
 }

@@ -19,7 +19,7 @@ pub enum Action {
     Restart,
     StopStart,
     OpenLogs,
-    OpenDetail,
+    OpenDatabase,
     BringUp,
     Reset,
     NextPanel,
@@ -40,7 +40,7 @@ pub enum Context {
     Everywhere,
     List,
     Logs,
-    Detail,
+    Database,
 }
 
 impl Context {
@@ -49,7 +49,7 @@ impl Context {
             Self::Everywhere => "Everywhere",
             Self::List => "Service list",
             Self::Logs => "Log view",
-            Self::Detail => "Database view",
+            Self::Database => "Database view",
         }
     }
 }
@@ -80,46 +80,49 @@ pub struct Binding {
     pub context: Context,
     pub action: Action,
     pub keys: &'static [Key],
+    /// What the help overlay says.
     pub help: &'static str,
+    /// The word in the footer; empty: not in the footer.
+    pub hint: &'static str,
 }
 
 /// The key table. Earlier rows win when a key appears in two contexts
 /// that are both active (the view's own context is tried first).
 #[rustfmt::skip] // one binding per line reads as a table
 pub const BINDINGS: &[Binding] = &[
-    bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help"),
-    bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit"),
-    bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up"),
-    bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down"),
-    bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up"),
-    bind(Context::List, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
-    bind(Context::List, Action::Top, &[ch('g'), key(KeyCode::Home)], "first row"),
-    bind(Context::List, Action::Bottom, &[ch('G'), key(KeyCode::End)], "last row"),
-    bind(Context::List, Action::Filter, &[ch('/')], "filter by name as you type"),
-    bind(Context::List, Action::Back, &[key(KeyCode::Esc)], "clear the filter"),
-    bind(Context::List, Action::ToggleAll, &[ch('a')], "one project / all projects"),
-    bind(Context::List, Action::Restart, &[ch('r')], "restart (project row: all)"),
-    bind(Context::List, Action::StopStart, &[ch('s')], "stop, or start if stopped"),
-    bind(Context::List, Action::OpenLogs, &[ch('l'), key(KeyCode::Enter)], "logs (project row: merged)"),
-    bind(Context::List, Action::OpenDetail, &[ch('d')], "database view of the row"),
-    bind(Context::List, Action::BringUp, &[ch('u')], "up: create and start"),
-    bind(Context::List, Action::Reset, &[ch('X')], "reset: empty volumes, asks"),
-    bind(Context::Detail, Action::Up, &[key(KeyCode::Up), ch('k')], "select up"),
-    bind(Context::Detail, Action::Down, &[key(KeyCode::Down), ch('j')], "select down"),
-    bind(Context::Detail, Action::NextPanel, &[key(KeyCode::Tab)], "next panel"),
-    bind(Context::Detail, Action::PrevPanel, &[key(KeyCode::BackTab)], "previous panel"),
-    bind(Context::Detail, Action::CancelQuery, &[ch('c')], "cancel query (asks first)"),
-    bind(Context::Detail, Action::TerminateBackend, &[ch('K')], "terminate backend (asks)"),
-    bind(Context::Detail, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list"),
-    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following"),
-    bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down"),
-    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following"),
-    bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down"),
-    bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept"),
-    bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines"),
-    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps"),
-    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping"),
-    bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list"),
+    bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help", "help"),
+    bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit", "quit"),
+    bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
+    bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
+    bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up", ""),
+    bind(Context::List, Action::PageDown, &[key(KeyCode::PageDown)], "page down", ""),
+    bind(Context::List, Action::Top, &[ch('g'), key(KeyCode::Home)], "first row", ""),
+    bind(Context::List, Action::Bottom, &[ch('G'), key(KeyCode::End)], "last row", ""),
+    bind(Context::List, Action::Filter, &[ch('/')], "filter by name as you type", "filter"),
+    bind(Context::List, Action::Back, &[key(KeyCode::Esc)], "clear the filter", ""),
+    bind(Context::List, Action::Restart, &[ch('r')], "restart (project row: all)", "restart"),
+    bind(Context::List, Action::StopStart, &[ch('s')], "stop, or start if stopped", "stop/start"),
+    bind(Context::List, Action::OpenLogs, &[ch('l'), key(KeyCode::Enter)], "logs (project row: merged)", "logs"),
+    bind(Context::List, Action::OpenDatabase, &[ch('d')], "database view of the row", "database"),
+    bind(Context::List, Action::BringUp, &[ch('u')], "up: create and start", ""),
+    bind(Context::List, Action::Reset, &[ch('X')], "reset: empty volumes, asks", "reset"),
+    bind(Context::List, Action::ToggleAll, &[ch('a')], "one project / all projects", "all"),
+    bind(Context::Database, Action::PrevPanel, &[key(KeyCode::BackTab)], "previous panel", ""),
+    bind(Context::Database, Action::NextPanel, &[key(KeyCode::Tab)], "next panel", "panel"),
+    bind(Context::Database, Action::Up, &[key(KeyCode::Up), ch('k')], "select up", "select"),
+    bind(Context::Database, Action::Down, &[key(KeyCode::Down), ch('j')], "select down", "select"),
+    bind(Context::Database, Action::CancelQuery, &[ch('c')], "cancel query (asks first)", "cancel"),
+    bind(Context::Database, Action::TerminateBackend, &[ch('K')], "terminate backend (asks)", "terminate"),
+    bind(Context::Database, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
+    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following", "scroll"),
+    bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down", ""),
+    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following", "scroll"),
+    bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down", ""),
+    bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept", ""),
+    bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines", "follow"),
+    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps", "timestamps"),
+    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping", "wrap"),
+    bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
 ];
 
 const fn bind(
@@ -127,13 +130,36 @@ const fn bind(
     action: Action,
     keys: &'static [Key],
     help: &'static str,
+    hint: &'static str,
 ) -> Binding {
     Binding {
         context,
         action,
         keys,
         help,
+        hint,
     }
+}
+
+/// The footer of a view: `(key, word)` for the bindings of `context` that
+/// have a hint and that `shown` keeps, then the global ones. Neighbours
+/// with the same word share it: `↑/↓ select`.
+pub fn hints(context: Context, shown: impl Fn(Action) -> bool) -> Vec<(String, &'static str)> {
+    let mut hints: Vec<(String, &'static str)> = Vec::new();
+    let bindings = [context, Context::Everywhere]
+        .into_iter()
+        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.context == ctx))
+        .filter(|b| !b.hint.is_empty() && shown(b.action));
+    for binding in bindings {
+        let Some(key) = binding.keys.first().map(key_label) else {
+            continue;
+        };
+        match hints.last_mut() {
+            Some((keys, word)) if *word == binding.hint => keys.extend(["/", &key]),
+            _ => hints.push((key, binding.hint)),
+        }
+    }
+    hints
 }
 
 /// The action bound to `event` in `context` (or everywhere).
@@ -208,6 +234,18 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(Context::List, &ctrl_c), Some(Action::Quit));
         assert_eq!(lookup(Context::List, &press(KeyCode::Char('c'))), None);
+    }
+
+    #[test]
+    fn footer_hints_come_from_the_bindings() {
+        let list = hints(Context::List, |_| true);
+        assert!(list.contains(&("r".to_string(), "restart")));
+        assert_eq!(list.last(), Some(&("q".to_string(), "quit")));
+        let logs = hints(Context::Logs, |_| true);
+        assert!(logs.contains(&("Esc".to_string(), "back")));
+        let db = hints(Context::Database, |a| a != Action::CancelQuery);
+        assert!(!db.iter().any(|(_, word)| *word == "cancel"));
+        assert!(db.contains(&("↑/↓".to_string(), "select")));
     }
 
     #[test]

@@ -15,13 +15,16 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::{Instant, sleep_until};
 
-use crate::actions::{self, logs::LogsHandle};
 use crate::app::App;
 use crate::collect::probes::Probes;
 use crate::collect::{docker, host};
+use crate::command::Command;
 use crate::config::Settings;
-use crate::event::{Command, Event};
+use crate::engine::Engine;
+use crate::event::Event;
 use crate::frame_stats::FrameStats;
+use crate::jobs::{self, logs::LogsHandle};
+use crate::tasks::supervise;
 use crate::theme::Theme;
 use crate::tui::Tui;
 use crate::ui;
@@ -36,26 +39,50 @@ const BATCH: usize = 256;
 
 pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let (tx, rx) = mpsc::channel(QUEUE);
+    let engine = Engine::from_env();
     let mut tui = Tui::enter()?;
     let now = Local::now().fixed_offset();
-    let mut app = App::new(settings.clone(), docker::endpoint(), now);
+    let mut app = App::new(settings.clone(), engine.endpoint().to_string(), now);
     let size = tui.terminal.size().context("reading the terminal size")?;
-    app.size = (size.width, size.height);
-    spawn_sources(&tx, &settings);
-    let result = event_loop(&mut tui, &mut app, &theme, rx, tx).await;
+    app.viewport = ui::layout::viewport(size.width, size.height);
+    debug_panic(&mut tui, &app, &theme)?;
+    spawn_sources(&engine, &tx, &settings);
+    let running = Running {
+        engine,
+        logs: HashMap::new(),
+        probes: Probes::new(settings.interval),
+    };
+    let result = event_loop(&mut tui, &mut app, &theme, rx, tx, running).await;
     drop(tui);
     result
 }
 
-fn spawn_sources(tx: &Sender<Event>, settings: &Settings) {
+/// `STACKTOP_DEBUG_PANIC`: panics once the first frame is drawn, so tests
+/// can prove the terminal is restored and the message printed.
+fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
+    if std::env::var_os("STACKTOP_DEBUG_PANIC").is_none() {
+        return Ok(());
+    }
+    tui.terminal
+        .draw(|frame| ui::render(app, theme, frame))
+        .context("drawing")?;
+    panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
+}
+
+fn spawn_sources(engine: &Engine, tx: &Sender<Event>, settings: &Settings) {
     let options = docker::DockerOptions {
         interval: settings.interval,
     };
-    tokio::spawn(docker::run(tx.clone(), options));
-    tokio::spawn(host::run(tx.clone(), settings.interval));
-    tokio::spawn(read_terminal(tx.clone()));
-    tokio::spawn(tick(tx.clone()));
-    tokio::spawn(watch_signals(tx.clone()));
+    let docker = docker::run(engine.clone(), tx.clone(), options);
+    supervise("the Docker collector", tx.clone(), docker);
+    supervise(
+        "the host collector",
+        tx.clone(),
+        host::run(tx.clone(), settings.interval),
+    );
+    supervise("the keyboard reader", tx.clone(), read_terminal(tx.clone()));
+    supervise("the clock", tx.clone(), tick(tx.clone()));
+    supervise("the signal watcher", tx.clone(), watch_signals(tx.clone()));
 }
 
 async fn event_loop(
@@ -64,19 +91,16 @@ async fn event_loop(
     theme: &Theme,
     mut rx: Receiver<Event>,
     tx: Sender<Event>,
+    mut running: Running,
 ) -> Result<()> {
-    let mut running = Running {
-        logs: HashMap::new(),
-        probes: Probes::new(app.settings.interval),
-    };
+    let mut quit = false;
     for command in app.start() {
-        run_command(command, &mut running, &tx);
+        quit |= running.run(command, &tx);
     }
     let mut dirty = true;
     let mut next_frame = Instant::now();
     let mut stats = FrameStats::from_env();
-    let panic_requested = std::env::var_os("STACKTOP_DEBUG_PANIC").is_some();
-    loop {
+    while !quit {
         if dirty && Instant::now() >= next_frame {
             tui.terminal
                 .draw(|frame| ui::render(app, theme, frame))
@@ -84,12 +108,6 @@ async fn event_loop(
             stats.frame_drawn();
             dirty = false;
             next_frame = Instant::now() + FRAME;
-            // Lets tests prove the terminal is restored and the message
-            // printed when something goes badly wrong.
-            assert!(
-                !panic_requested,
-                "debug panic requested by STACKTOP_DEBUG_PANIC"
-            );
         }
         let first = tokio::select! {
             event = rx.recv() => event,
@@ -108,19 +126,17 @@ async fn event_loop(
                 tui.suspend()?;
             } else {
                 for command in app.update(event) {
-                    run_command(command, &mut running, &tx);
+                    quit |= running.run(command, &tx);
                 }
             }
             handled += 1;
-            if handled < BATCH {
+            if handled < BATCH && !quit {
                 pending = rx.try_recv().ok();
             }
         }
         dirty = true;
-        if app.quit {
-            return Ok(());
-        }
     }
+    Ok(())
 }
 
 fn is_suspend(event: &Event) -> bool {
@@ -130,50 +146,53 @@ fn is_suspend(event: &Event) -> bool {
             && k.kind != KeyEventKind::Release)
 }
 
-/// What the loop owns besides the app: open log streams and probes.
+/// What the loop owns besides the app: the engine, open log streams and
+/// the probes.
 struct Running {
+    engine: Engine,
     logs: HashMap<u64, LogsHandle>,
     probes: Probes,
 }
 
-fn run_command(command: Command, running: &mut Running, tx: &Sender<Event>) {
-    let Running { logs, probes } = running;
-    match command {
-        Command::Act {
-            kind,
-            container_id,
-            container_name,
-        } => actions::spawn_action(kind, container_id, container_name, tx.clone()),
-        Command::OpenLogs {
-            session,
-            sources,
-            tail,
-        } => {
-            let handle = actions::logs::open(session, sources, tail, tx.clone());
-            logs.insert(session, handle);
-        }
-        Command::CloseLogs { session } => {
-            if let Some(mut handle) = logs.remove(&session) {
-                handle.close();
+impl Running {
+    /// Starts what `command` asks for; true when it asks to quit.
+    fn run(&mut self, command: Command, tx: &Sender<Event>) -> bool {
+        let engine = self.engine.clone();
+        let tx = tx.clone();
+        match command {
+            Command::Act {
+                verb,
+                container_id,
+                container_name,
+            } => jobs::spawn_verb(engine, verb, container_id, container_name, tx),
+            Command::OpenLogs {
+                session,
+                sources,
+                tail,
+            } => {
+                let handle = jobs::logs::open(&engine, session, sources, tail, tx);
+                self.logs.insert(session, handle);
             }
+            Command::CloseLogs { session } => {
+                if let Some(mut handle) = self.logs.remove(&session) {
+                    handle.close();
+                }
+            }
+            Command::SetTargets(targets) => self.probes.set(targets, &tx),
+            Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
+            Command::PlanReset(plan) => jobs::reset::spawn_plan(engine, *plan, tx),
+            Command::Reset(plan) => jobs::reset::spawn_reset(engine, *plan, tx),
+            Command::Up { project, service } => {
+                jobs::reset::spawn_up(engine, *project, service, tx);
+            }
+            Command::SignalBackend {
+                target,
+                pid,
+                signal,
+            } => jobs::pg::spawn_signal(target, pid, signal, tx),
+            Command::Quit => return true,
         }
-        Command::SetTargets(targets) => probes.set(targets, tx),
-        Command::LoadProject {
-            name,
-            working_dir,
-            files,
-        } => crate::compose::spawn_load(name, working_dir, files, tx.clone()),
-        Command::PlanReset(plan) => actions::reset::spawn_plan(*plan, tx.clone()),
-        Command::Reset(plan) => actions::reset::spawn_reset(*plan, tx.clone()),
-        Command::Up { project, service } => {
-            actions::reset::spawn_up(*project, service, tx.clone());
-        }
-        Command::SignalBackend {
-            target,
-            pid,
-            signal,
-        } => actions::pg::spawn_signal(target, pid, signal, tx.clone()),
-        Command::Quit => {}
+        false
     }
 }
 
@@ -183,7 +202,7 @@ async fn read_terminal(tx: Sender<Event>) {
         let event = match event {
             TermEvent::Key(key) => Event::Key(key),
             TermEvent::Mouse(mouse) => Event::Mouse(mouse),
-            TermEvent::Resize(w, h) => Event::Resize(w, h),
+            TermEvent::Resize(w, h) => Event::Resize(ui::layout::viewport(w, h)),
             _ => continue,
         };
         if tx.send(event).await.is_err() {

@@ -78,10 +78,19 @@ pub fn restore() {
     let _ = io::stdout().flush();
 }
 
+/// A panic of the UI (the main thread) ends stacktop: restore the terminal
+/// first, then print the message where it can be read. A panic in a task
+/// (a worker thread) does not end it: the terminal stays as it is, the
+/// message goes to the log file and never onto the screen being drawn, and
+/// `tasks` shows on screen which task stopped.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        previous(info);
+        if std::thread::current().name() == Some("main") {
+            restore();
+            previous(info);
+        } else {
+            tracing::error!(panic = %info, "a task panicked");
+        }
     }));
 }

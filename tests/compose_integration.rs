@@ -3,22 +3,21 @@
 //! `down -v` at the end. Nothing is skipped: a missing engine, compose CLI
 //! or fixture image fails the test with what to run.
 
-mod common;
-#[path = "compose/stack.rs"]
-mod stack;
+mod support;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use stack::{Stack, drain, env_with, steps};
-use stacktop::actions::reset::{run_reset, run_up, spawn_plan};
 use stacktop::compose::{ComposeCli, load};
+use stacktop::engine::Engine;
 use stacktop::event::{ComposeEvent, Event};
-use stacktop::model::{ComposeProject, DeclaredService};
+use stacktop::jobs::reset::{run_reset, run_up, spawn_plan};
+use stacktop::model::{ComposeProject, DeclaredService, ProjectLocation};
+use support::docker::{POSTGRES, docker, inspect_field, try_docker};
+use support::events::{drain_compose as drain, steps};
+use support::project::{Stack, cli as compose_cli, env_with};
 use tokio::sync::mpsc;
 use tokio_postgres::{Client, NoTls};
-
-use common::{docker, docker_stdout, inspect_field, try_docker};
 
 /// Connects to the `db` service as the fixture's `app` user.
 async fn pg_connect(port: u16) -> Result<Client, tokio_postgres::Error> {
@@ -47,22 +46,17 @@ async fn pg_ready(stack: &Stack, timeout: Duration) -> Client {
     panic!("db did not accept connections within {timeout:?}: {last}");
 }
 
-/// Runs a reset and returns its Done result, the events and how long it took.
+/// Runs a reset and returns its result, the events and how long it took.
 async fn reset(
     plan: &stacktop::model::ResetPlan,
     cli: Option<ComposeCli>,
 ) -> (Result<String, String>, Vec<ComposeEvent>, Duration) {
     let (tx, rx) = mpsc::channel(256);
     let started = Instant::now();
-    let result = run_reset(plan, cli, &tx).await;
+    let result = run_reset(&Engine::from_env(), plan, cli, &tx).await;
     let took = started.elapsed();
     drop(tx);
-    let events = drain(rx).await;
-    match events.last() {
-        Some(ComposeEvent::Done { result: sent, .. }) => assert_eq!(sent, &result),
-        other => panic!("the last event should be Done, got {other:?}"),
-    }
-    (result, events, took)
+    (result, drain(rx).await, took)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -78,8 +72,8 @@ async fn reset_recreates_postgres_with_an_empty_volume() {
         .expect("create the probe table");
     drop(client);
 
-    let plan = stack.plan(&["db"], false).await;
-    let old_id = plan.containers[0].0.clone();
+    let plan = stack.plan(Some(&["db"])).await;
+    let old_id = plan.containers[0].id.clone();
     let names: Vec<&str> = plan.volumes.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(
         names,
@@ -133,14 +127,14 @@ async fn plan_has_sizes_for_every_volume() {
         "-c",
         "dd if=/dev/zero of=/keep/blob bs=1024 count=2048 2>/dev/null",
     ]);
-    let mut plan = stack.plan(&["keeper", "cache"], false).await;
+    let mut plan = stack.plan(Some(&["keeper", "cache"])).await;
     plan.volumes.push(stacktop::model::VolumeToRemove {
         name: format!("{}_never_created", stack.project),
         size_bytes: Some(1),
         anonymous: false,
     });
     let (tx, mut rx) = mpsc::channel(8);
-    spawn_plan(plan.clone(), tx);
+    spawn_plan(Engine::from_env(), plan.clone(), tx);
     let event = tokio::time::timeout(Duration::from_secs(60), rx.recv())
         .await
         .expect("ResetPlanned within 60 s");
@@ -206,7 +200,7 @@ async fn api_path_recreates_with_same_ports_env_labels_and_aliases() {
     let old_anon = inspect_field(&name, "{{range .Mounts}}{{.Name}}{{end}}");
     let mut before = identity(&name);
     before.insert("networks", user_aliases(&before["networks"], &old_id));
-    let plan = stack.plan(&["cache"], false).await;
+    let plan = stack.plan(Some(&["cache"])).await;
     assert_eq!(
         plan.volumes.len(),
         1,
@@ -237,9 +231,7 @@ async fn api_path_recreates_with_same_ports_env_labels_and_aliases() {
     let new_anon = inspect_field(&name, "{{range .Mounts}}{{.Name}}{{end}}");
     assert_ne!(new_anon, old_anon, "a new, empty anonymous volume");
     assert!(
-        !try_docker(&["volume", "inspect", &old_anon])
-            .status
-            .success(),
+        try_docker(&["volume", "inspect", &old_anon]).is_err(),
         "the old one is gone"
     );
     // Compose still sees it as its own, up to date: nothing to recreate.
@@ -261,37 +253,30 @@ fn names(project: &ComposeProject) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread")]
 async fn never_started_service_is_loaded_as_declared_and_up_starts_it() {
     let stack = Stack::up("up", &["keeper"]);
-    let (wd, files) = (stack.working_dir(), stack.files());
+    let location = stack.location();
     for cli in [Some(stack.cli), None] {
-        let plain = load(&stack.project, &wd, &files, cli, &env_with(&[]))
-            .await
-            .expect("load");
+        let plain = load(&location, cli, &env_with(&[])).await.expect("load");
         assert_eq!(names(&plain), ["cache", "db", "keeper"], "{cli:?}");
-        let extra = load(
-            &stack.project,
-            &wd,
-            &files,
-            cli,
-            &env_with(&[("COMPOSE_PROFILES", "extra")]),
-        )
-        .await
-        .expect("load with a profile");
+        let extra = load(&location, cli, &env_with(&[("COMPOSE_PROFILES", "extra")]))
+            .await
+            .expect("load with a profile");
         assert_eq!(names(&extra), ["cache", "db", "extra", "keeper"], "{cli:?}");
         let db = plain
             .services
             .iter()
             .find(|s| s.name == "db")
             .expect("db is declared");
-        assert_eq!(db.image.as_deref(), Some(stack::POSTGRES));
+        assert_eq!(db.image.as_deref(), Some(POSTGRES));
     }
 
-    let project = load(&stack.project, &wd, &files, Some(stack.cli), &env_with(&[]))
+    let project = load(&location, Some(stack.cli), &env_with(&[]))
         .await
         .expect("load");
+    let engine = Engine::from_env();
     let (tx, rx) = mpsc::channel(64);
     // Declared, never created: the CLI creates and starts it.
     assert!(stack.containers_of("cache").is_empty());
-    let up = run_up(&project, Some("cache"), Some(stack.cli), &tx).await;
+    let up = run_up(&engine, &project, Some("cache"), Some(stack.cli), &tx).await;
     assert!(up.is_ok(), "{up:?}");
     assert_eq!(
         inspect_field(&stack.container("cache"), "{{.State.Status}}"),
@@ -303,7 +288,7 @@ async fn never_started_service_is_loaded_as_declared_and_up_starts_it() {
     stack.compose(&["create", "keeper"]);
     let keeper = stack.container("keeper");
     assert_eq!(inspect_field(&keeper, "{{.State.Status}}"), "created");
-    let up = run_up(&project, Some("keeper"), None, &tx).await;
+    let up = run_up(&engine, &project, Some("keeper"), None, &tx).await;
     assert_eq!(
         up,
         Ok("up of keeper done: 1 containers started".to_string())
@@ -311,7 +296,7 @@ async fn never_started_service_is_loaded_as_declared_and_up_starts_it() {
     assert_eq!(inspect_field(&keeper, "{{.State.Status}}"), "running");
 
     // Never created and no CLI: said plainly, nothing done.
-    let up = run_up(&project, Some("db"), None, &tx).await;
+    let up = run_up(&engine, &project, Some("db"), None, &tx).await;
     let error = up.expect_err("no CLI, no container");
     assert!(
         error.contains("never created") && error.contains("compose CLI"),
@@ -332,7 +317,7 @@ async fn failed_step_stops_and_names_it() {
     stack.write_marker("still-here");
     let keep = stack.volume("keep");
     for cli in [Some(stack.cli), None] {
-        let mut plan = stack.plan(&["cache"], false).await;
+        let mut plan = stack.plan(Some(&["cache"])).await;
         // A volume keeper's running container uses: the engine refuses.
         plan.volumes.insert(
             0,
@@ -368,7 +353,7 @@ async fn failed_step_stops_and_names_it() {
         // Back for the next path.
         stack.compose(&["up", "-d", "cache"]);
     }
-    let volumes = docker_stdout(&["volume", "ls", "-q", "--filter", &format!("name={keep}")]);
+    let volumes = docker(&["volume", "ls", "-q", "--filter", &format!("name={keep}")]);
     assert_eq!(volumes, keep);
 }
 
@@ -380,12 +365,12 @@ async fn whole_project_reset_removes_only_planned_volumes() {
     let stray = stack.volume("stray");
     let label = format!("com.docker.compose.project={}", stack.project);
     docker(&["volume", "create", "--label", &label, &stray]);
-    let plan = stack.plan(&["keeper", "cache"], true).await;
+    let plan = stack.plan(None).await;
     assert_eq!(plan.containers.len(), 2);
     assert!(!plan.volumes.iter().any(|v| v.name == stray));
 
     let (result, events, took) = reset(&plan, Some(stack.cli)).await;
-    let removed = try_docker(&["volume", "rm", &stray]).status.success();
+    let removed = try_docker(&["volume", "rm", &stray]).is_ok();
     let done = result.expect("whole-project reset through the CLI");
     assert_eq!(
         done,
@@ -407,7 +392,7 @@ async fn whole_project_reset_removes_only_planned_volumes() {
     let keeper = stack.container("keeper");
     assert_eq!(inspect_field(&keeper, "{{.State.Status}}"), "running");
     let marker = try_docker(&["exec", &keeper, "cat", "/keep/marker"]);
-    assert!(!marker.status.success(), "keep was emptied");
+    assert!(marker.is_err(), "keep was emptied");
     assert_eq!(
         inspect_field(&stack.container("cache"), "{{.State.Status}}"),
         "running"
@@ -458,13 +443,14 @@ fn normalised(mut services: Vec<DeclaredService>) -> Vec<DeclaredService> {
 async fn load_reads_profiles_env_interpolation_and_volumes() {
     let temp = TempProject::new();
     let wd = temp.0.to_string_lossy().into_owned();
-    let files = vec!["compose.yaml".to_string(), "override.yaml".to_string()];
-    let project = "stacktop-reset-load";
-    let cli = stack::cli();
+    let location = ProjectLocation {
+        name: "stacktop-reset-load".into(),
+        working_dir: wd.clone(),
+        files: vec!["compose.yaml".to_string(), "override.yaml".to_string()],
+    };
+    let cli = compose_cli();
     for (label, cli) in [("cli", Some(cli)), ("fallback", None)] {
-        let plain = load(project, &wd, &files, cli, &env_with(&[]))
-            .await
-            .expect(label);
+        let plain = load(&location, cli, &env_with(&[])).await.expect(label);
         let services = normalised(plain.services);
         assert_eq!(services.len(), 1, "{label}: worker needs its profile");
         let app = &services[0];
@@ -490,12 +476,7 @@ async fn load_reads_profiles_env_interpolation_and_volumes() {
         );
 
         let env = env_with(&[("COMPOSE_PROFILES", "extra"), ("IMG_TAG", "9")]);
-        let extra = normalised(
-            load(project, &wd, &files, cli, &env)
-                .await
-                .expect(label)
-                .services,
-        );
+        let extra = normalised(load(&location, cli, &env).await.expect(label).services);
         assert_eq!(extra.len(), 2, "{label}");
         let worker = &extra[1];
         assert_eq!(worker.name, "worker");
@@ -507,13 +488,10 @@ async fn load_reads_profiles_env_interpolation_and_volumes() {
             "{label}: environment wins over .env"
         );
     }
-    let broken = load(
-        project,
-        &wd,
-        &["missing.yaml".to_string()],
-        None,
-        &env_with(&[]),
-    )
-    .await;
+    let missing = ProjectLocation {
+        files: vec!["missing.yaml".to_string()],
+        ..location
+    };
+    let broken = load(&missing, None, &env_with(&[])).await;
     assert!(format!("{:#}", broken.expect_err("a missing file fails")).contains("missing.yaml"));
 }

@@ -5,28 +5,32 @@
 //! Tests run in parallel, so each one that stops or restarts a container
 //! makes its own throwaway container; the stack is only read.
 
-#[path = "common/docker.rs"]
-mod helpers;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use helpers::{
-    EngineProxy, IDLE_SCRIPT, Throwaway, docker_ok, inspect_field, project, require_stack,
-    stack_container, wait_for,
-};
-use stacktop::actions::{logs, spawn_action};
 use stacktop::collect::docker::{self as collector, DockerOptions};
-use stacktop::event::{ActionDone, ActionKind, DockerEvent, Event, LogEvent, LogSource};
-use stacktop::model::{Container, ContainerState, Health, LogLine, LogStream};
+use stacktop::engine::Engine;
+use stacktop::event::{DockerEvent, Event, LogEvent};
+use stacktop::jobs::{logs, spawn_verb};
+use stacktop::model::{
+    Container, ContainerState, Done, Health, Job, LogLine, LogSource, LogStream, Verb,
+};
+use support::docker::{
+    BUSYBOX, EngineProxy, IDLE_SCRIPT, Throwaway, docker, inspect_field, require_engine,
+};
+use support::events::wait_for;
+use support::stack::{SERVICES, container_id, http_port, project, require_stack};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-/// Starts the collector on the default endpoint; abort the handle to stop.
+/// Starts the collector on the default engine; abort the handle to stop.
 fn start_collector(interval: Duration) -> (mpsc::Receiver<Event>, JoinHandle<()>) {
     let (tx, rx) = mpsc::channel(1024);
-    let task = tokio::spawn(collector::run(tx, DockerOptions { interval }));
+    let options = DockerOptions { interval };
+    let task = tokio::spawn(collector::run(Engine::from_env(), tx, options));
     (rx, task)
 }
 
@@ -101,7 +105,7 @@ async fn collector_reports_every_stack_service() {
     }
     task.abort();
 
-    for service in helpers::STACK_SERVICES {
+    for service in SERVICES {
         assert!(
             !of_service(&list, service).is_empty(),
             "service {service} missing from {:?}",
@@ -124,9 +128,9 @@ async fn collector_reports_every_stack_service() {
     assert_eq!(ticker.state, ContainerState::Running);
     assert!(ticker.started_at.is_some());
     assert_eq!(ticker.finished_at, None);
-    assert_eq!(ticker.image, helpers::TEST_IMAGE);
+    assert_eq!(ticker.image, BUSYBOX);
     let healthy = of_service(&list, "healthy")[0];
-    let port = helpers::http_port();
+    let port = http_port();
     assert!(
         healthy
             .ports
@@ -140,7 +144,7 @@ async fn collector_reports_every_stack_service() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stats_cover_running_stack_containers() {
     require_stack();
-    let ticker = stack_container("ticker", 1);
+    let ticker = container_id("ticker", 1);
     let (mut rx, task) = start_collector(Duration::from_millis(500));
     let stats = wait_for(
         &mut rx,
@@ -189,14 +193,14 @@ async fn event_stream_reports_state_change_within_a_second() {
         Some(&ContainerState::Running)
     );
 
-    docker_ok(&["kill", &target.id]);
+    docker(&["kill", &target.id]);
     let stopped = changed_to(&mut rx, &target.id, |s| {
         matches!(s, ContainerState::Exited { .. })
     })
     .await;
-    docker_ok(&["start", &target.id]);
+    docker(&["start", &target.id]);
     let started = changed_to(&mut rx, &target.id, |s| *s == ContainerState::Running).await;
-    docker_ok(&["rm", "-f", &target.id]);
+    docker(&["rm", "-f", &target.id]);
     wait_for(&mut rx, Duration::from_secs(5), "removal", |e| match e {
         Event::Docker(DockerEvent::ContainerRemoved(id)) if *id == target.id => Some(()),
         _ => None,
@@ -215,29 +219,32 @@ fn started_at(id: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-async fn action_result(kind: ActionKind, id: &str, name: &str) -> ActionDone {
+async fn verb_result(verb: Verb, id: &str, name: &str) -> Done {
     let (tx, mut rx) = mpsc::channel(16);
-    spawn_action(kind, id.to_string(), name.to_string(), tx);
-    wait_for(
-        &mut rx,
-        Duration::from_secs(30),
-        "ActionDone",
-        |e| match e {
-            Event::ActionDone(done) => Some(done.clone()),
-            _ => None,
-        },
-    )
-    .await
+    spawn_verb(
+        Engine::from_env(),
+        verb,
+        id.to_string(),
+        name.to_string(),
+        tx,
+    );
+    support::events::done(&mut rx, Duration::from_secs(30)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_changes_started_at() {
     let target = Throwaway::run("restart", IDLE_SCRIPT);
     let before = started_at(&target.id);
-    let done = action_result(ActionKind::Restart, &target.id, &target.name).await;
-    assert_eq!(done.result, Ok(()));
-    assert_eq!(done.kind, ActionKind::Restart);
-    assert_eq!(done.container_name, target.name);
+    let done = verb_result(Verb::Restart, &target.id, &target.name).await;
+    assert_eq!(done.result, Ok(format!("{}: restart done", target.name)));
+    assert_eq!(
+        done.job,
+        Job::Container {
+            id: target.id.clone(),
+            name: target.name.clone(),
+            verb: Verb::Restart
+        }
+    );
     assert!(started_at(&target.id) > before, "StartedAt did not move");
     assert_eq!(inspect_field(&target.id, "{{.State.Running}}"), "true");
 }
@@ -245,19 +252,19 @@ async fn restart_changes_started_at() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_then_start_reports_both() {
     let target = Throwaway::run("stopstart", IDLE_SCRIPT);
-    let stop = action_result(ActionKind::Stop, &target.id, &target.name).await;
-    assert_eq!(stop.result, Ok(()));
+    let stop = verb_result(Verb::Stop, &target.id, &target.name).await;
+    assert!(stop.result.is_ok(), "{:?}", stop.result);
     assert_eq!(inspect_field(&target.id, "{{.State.Running}}"), "false");
-    let start = action_result(ActionKind::Start, &target.id, &target.name).await;
-    assert_eq!(start.result, Ok(()));
+    let start = verb_result(Verb::Start, &target.id, &target.name).await;
+    assert!(start.result.is_ok(), "{:?}", start.result);
     assert_eq!(inspect_field(&target.id, "{{.State.Running}}"), "true");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn action_failure_reports_engine_message() {
-    helpers::require_engine();
+    require_engine();
     let missing = "stacktop-no-such-container-0451";
-    let done = action_result(ActionKind::Restart, missing, missing).await;
+    let done = verb_result(Verb::Restart, missing, missing).await;
     let error = done
         .result
         .expect_err("restarting a missing container fails");
@@ -296,14 +303,14 @@ fn has_text(lines: &[LogLine], text: &str) -> Option<LogStream> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_line_printed_after_open_arrives_within_2s() {
     require_stack();
-    let ticker = stack_container("ticker", 1);
+    let ticker = container_id("ticker", 1);
     let (tx, mut rx) = mpsc::channel(64);
     let opened_at = Utc::now();
     let source = LogSource {
         container_id: ticker.clone(),
         label: "ticker".into(),
     };
-    let _handle = logs::open(7, vec![source], 5, tx);
+    let _handle = logs::open(&Engine::from_env(), 7, vec![source], 5, tx);
     // Let the stream open and the tail arrive.
     let mut seen = Vec::new();
     lines_until(&mut rx, 7, Duration::from_secs(5), "tail", &mut seen, |l| {
@@ -315,7 +322,7 @@ async fn log_line_printed_after_open_arrives_within_2s() {
     let warn = format!("{marker}-stderr");
     let script = format!("echo {marker} > /proc/1/fd/1; echo {warn} > /proc/1/fd/2");
     let printed = tokio::time::Instant::now();
-    docker_ok(&["exec", &ticker, "sh", "-c", &script]);
+    docker(&["exec", &ticker, "sh", "-c", &script]);
     lines_until(
         &mut rx,
         7,
@@ -355,7 +362,7 @@ async fn log_stream_follows_a_restart_without_repeating_lines() {
         container_id: target.id.clone(),
         label: "t".into(),
     };
-    let _handle = logs::open(1, vec![source], 1000, tx);
+    let _handle = logs::open(&Engine::from_env(), 1, vec![source], 1000, tx);
     let mut seen = Vec::new();
     lines_until(
         &mut rx,
@@ -368,7 +375,7 @@ async fn log_stream_follows_a_restart_without_repeating_lines() {
     .await;
 
     let before_restart = started_at(&target.id);
-    docker_ok(&["restart", "-t", "5", &target.id]);
+    docker(&["restart", "-t", "5", &target.id]);
     let restarted = started_at(&target.id);
     assert!(restarted > before_restart);
     lines_until(
@@ -418,8 +425,8 @@ async fn next_disconnect(
 
 async fn first_disconnect(endpoint: &str) -> (String, String, Duration) {
     let (tx, mut rx) = mpsc::channel(16);
-    let task = tokio::spawn(collector::run_on(
-        endpoint.to_string(),
+    let task = tokio::spawn(collector::run(
+        Engine::at(endpoint),
         tx,
         DockerOptions::default(),
     ));
@@ -447,11 +454,11 @@ async fn unreachable_engine_reports_disconnected() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_engine_is_reported_and_reconnected() {
-    helpers::require_engine();
+    require_engine();
     let mut proxy = EngineProxy::start("reconnect");
     let (tx, mut rx) = mpsc::channel(1024);
-    let task = tokio::spawn(collector::run_on(
-        proxy.endpoint.clone(),
+    let task = tokio::spawn(collector::run(
+        Engine::at(proxy.endpoint.clone()),
         tx,
         DockerOptions::default(),
     ));

@@ -2,24 +2,21 @@
 //! End to end: the database views of the release binary, in tmux, against
 //! the test stack's PostgreSQL and Redis, found with no configuration.
 
-mod common;
-#[path = "common/postgres.rs"]
-mod pg;
+mod support;
 
 use std::time::Duration;
 
-use common::{Tmux, project, require_engine, stacktop_bin};
-use pg::{app_session, backend_pid, unique};
+use support::docker::require_engine;
+use support::postgres::{app_session, backend_pid};
+use support::tmux::Stacktop;
+use support::unique;
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 
 /// Selects the service `name` with the filter, then opens its database view.
-fn open_database_view(tmux: &Tmux, name: &str) {
-    tmux.send_text(&format!("/{name}"));
-    tmux.expect_on_screen(&format!("/{name}"), SECS(5));
-    tmux.send_keys(&["Enter"]);
-    std::thread::sleep(Duration::from_millis(200));
-    tmux.send_text("d");
+fn open_database_view(app: &Stacktop, name: &str) {
+    app.select(name);
+    app.text("d");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,18 +48,17 @@ async fn postgres_view_shows_the_pool_a_group_and_its_blocked_session() {
     let update = format!("UPDATE {table} SET v = 1 WHERE id = 1");
     let blocked = tokio::spawn(async move { waiter.batch_execute(&update).await });
 
-    let command = format!("'{}' -p '{}'", stacktop_bin().display(), project());
-    let tmux = Tmux::start("e2e-pg", 140, 40, &command);
-    tmux.expect_on_screen("pg ", SECS(20));
-    open_database_view(&tmux, "postgres");
-    tmux.expect_on_screen("PostgreSQL 15", SECS(10));
-    tmux.expect_on_screen("pool-a", SECS(10));
+    let app = Stacktop::on_stack("e2e-pg", (140, 40));
+    app.expect("pg ", SECS(20));
+    open_database_view(&app, "postgres");
+    app.expect("PostgreSQL 15", SECS(10));
+    app.expect("pool-a", SECS(10));
     // Tab twice: the Blocked panel names the holder as the blocker.
-    tmux.send_keys(&["Tab", "Tab"]);
-    tmux.expect_on_screen(&holder_pid.to_string(), SECS(10));
-    let screen = tmux.capture();
+    app.keys(&["Tab", "Tab"]);
+    app.expect(&holder_pid.to_string(), SECS(10));
+    let screen = app.screen();
     assert!(!screen.contains("app-secret"), "password shown:\n{screen}");
-    tmux.send_text("q");
+    app.text("q");
 
     holder.batch_execute("ROLLBACK").await.unwrap();
     blocked.await.unwrap().unwrap();
@@ -76,14 +72,13 @@ async fn postgres_view_shows_the_pool_a_group_and_its_blocked_session() {
 #[test]
 fn redis_view_shows_memory_against_maxmemory() {
     require_engine();
-    let command = format!("'{}' -p '{}'", stacktop_bin().display(), project());
-    let tmux = Tmux::start("e2e-redis", 140, 40, &command);
-    tmux.expect_on_screen("redis ", SECS(20));
-    open_database_view(&tmux, "redis");
-    tmux.expect_on_screen("Redis 7", SECS(10));
-    tmux.expect_on_screen("/ 64.0M", SECS(10));
-    tmux.expect_on_screen("allkeys-lru", SECS(5));
-    let screen = tmux.capture();
+    let app = Stacktop::on_stack("e2e-redis", (140, 40));
+    app.expect("redis ", SECS(20));
+    open_database_view(&app, "redis");
+    app.expect("Redis 7", SECS(10));
+    app.expect("/ 64.0M", SECS(10));
+    app.expect("allkeys-lru", SECS(5));
+    let screen = app.screen();
     assert!(
         !screen.contains("redis-secret"),
         "password shown:\n{screen}"

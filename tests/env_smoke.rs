@@ -1,20 +1,24 @@
 //! Smoke test of the test environment itself: the stack that `scripts/test.sh`
 //! brings up is complete, and tmux can run and read a command.
 
-mod common;
+mod support;
 
-use common::{STACK_SERVICES, Tmux, container_name, health, require_engine, service_containers};
 use std::time::Duration;
+
+use support::docker::{health, require_engine};
+use support::stack::{SERVICES, container_name, project, service_containers};
+use support::tmux::Tmux;
+use support::wait_until;
 
 #[test]
 fn stack_has_every_service_and_two_workers() {
     require_engine();
-    for service in STACK_SERVICES {
+    for service in SERVICES {
         let containers = service_containers(service);
         assert!(
             !containers.is_empty(),
             "service `{service}` has no container in project `{}`",
-            common::project()
+            project()
         );
     }
     assert_eq!(
@@ -33,7 +37,7 @@ fn health_checks_reach_their_states() {
     require_engine();
     let healthy = container_name("healthy", 1);
     let unhealthy = container_name("unhealthy", 1);
-    let reached = common::wait_until(Duration::from_secs(30), Duration::from_millis(250), || {
+    let reached = wait_until(Duration::from_secs(30), Duration::from_millis(250), || {
         health(&healthy) == "healthy" && health(&unhealthy) == "unhealthy"
     });
     assert!(

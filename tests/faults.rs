@@ -10,27 +10,18 @@
 //! latency, detection and recovery times) are only meaningful on a machine
 //! that is not also starting three hundred containers for a neighbour.
 
-mod common;
-#[path = "faults/engine.rs"]
-mod engine;
-#[path = "faults/fixtures.rs"]
-mod fixtures;
-#[path = "common/postgres.rs"]
-mod pg;
-// Shared with the Redis tests, which use more of it than these.
-#[allow(dead_code)]
-#[path = "redis_integration/support.rs"]
-mod redis_support;
-#[path = "faults/screen.rs"]
-mod screen;
+mod support;
 
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use engine::PrivateEngine;
-use fixtures::{Fleet, RemoveOnDrop, run_args, run_logger, silent_listener};
-use screen::{Stacktop, containers_counted, rows_with, title_of_logs};
 use stacktop::model::ProbeStatus;
+use support::docker::{BUSYBOX, IDLE_SCRIPT, RemoveOnDrop, TICKER_SCRIPT, docker, require_engine};
+use support::engine::PrivateEngine;
+use support::fleet::{Fleet, run_args, run_logger};
+use support::ports::silent_listener;
+use support::tmux::{Stacktop, containers_counted, rows_with, title_of_logs};
+use support::{postgres as pg, redis as redis_support};
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 
@@ -55,12 +46,12 @@ fn ms(d: Duration) -> u128 {
 #[test]
 fn engine_outage_is_shown_and_everything_recovers() {
     let _serial = serial();
-    common::require_engine();
+    require_engine();
     let mut engine = PrivateEngine::start("outage");
-    engine.load_image(fixtures::IMAGE);
+    engine.load_image(BUSYBOX);
     // A fresh engine: plain names are free, and short enough to show whole.
     let (logger, idle) = ("logger".to_string(), "sleeper".to_string());
-    for (name, script) in [(&logger, fixtures::TICKER), (&idle, fixtures::IDLE)] {
+    for (name, script) in [(&logger, TICKER_SCRIPT), (&idle, IDLE_SCRIPT)] {
         engine.docker(&run_args(name, script));
     }
     let host = engine.host();
@@ -156,7 +147,7 @@ fn engine_outage_is_shown_and_everything_recovers() {
 #[test]
 fn container_recreated_with_same_name_while_logs_are_open() {
     let _serial = serial();
-    common::require_engine();
+    require_engine();
     // Short enough for the SERVICE column, unique on the shared engine.
     let name = format!("rc-{}", std::process::id());
     let _cleanup = RemoveOnDrop(name.clone());
@@ -171,7 +162,7 @@ fn container_recreated_with_same_name_while_logs_are_open() {
     app.text("l");
     app.wait_screen(&format!("{first} "), SECS(10));
 
-    common::docker(&["rm", "-f", &name]);
+    docker(&["rm", "-f", &name]);
     let removed = app.wait_screen("container removed", SECS(5));
     run_logger(&name, &second);
     let recreated = Instant::now();
@@ -198,7 +189,7 @@ fn is_reconnecting(status: &ProbeStatus) -> bool {
 #[test]
 fn database_servers_killed_and_restarted_reconnect() {
     let _serial = serial();
-    common::require_engine();
+    require_engine();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -213,11 +204,11 @@ fn database_servers_killed_and_restarted_reconnect() {
         probe
             .statuses_until(SECS(60), |s| *s == ProbeStatus::Live)
             .await;
-        common::docker(&["kill", "-s", "KILL", &postgres.id]);
+        docker(&["kill", "-s", "KILL", &postgres.id]);
         let killed = Instant::now();
         probe.statuses_until(SECS(15), is_reconnecting).await;
         let pg_lost = killed.elapsed();
-        common::docker(&["start", &postgres.id]);
+        docker(&["start", &postgres.id]);
         let started = Instant::now();
         probe
             .statuses_until(SECS(15), |s| *s == ProbeStatus::Live)
@@ -233,13 +224,13 @@ fn database_servers_killed_and_restarted_reconnect() {
         probe
             .status_where(SECS(15), "Live", |s| *s == ProbeStatus::Live)
             .await;
-        common::docker(&["kill", "-s", "KILL", &redis.id]);
+        docker(&["kill", "-s", "KILL", &redis.id]);
         let killed = Instant::now();
         probe
             .status_where(SECS(15), "Reconnecting", is_reconnecting)
             .await;
         let redis_lost = killed.elapsed();
-        common::docker(&["start", &redis.id]);
+        docker(&["start", &redis.id]);
         let started = Instant::now();
         probe
             .live_before_figures(SECS(15), "Live after the restart")
@@ -260,12 +251,12 @@ fn database_servers_killed_and_restarted_reconnect() {
     });
 }
 
-/// Opens the detail view of the row `name` and waits for `text` in it.
-fn detail_says(app: &Stacktop, name: &str, text: &str, timeout: Duration) -> Duration {
+/// Opens the database view of the row `name` and waits for `text` in it.
+fn database_view_says(app: &Stacktop, name: &str, text: &str, timeout: Duration) -> Duration {
     app.select(name);
     app.text("d");
     let found = app.wait_screen_for(&format!("{name}: {text}"), timeout, |s| {
-        s.contains("reconnecting") && s.contains(text)
+        s.contains("retrying") && s.contains(text)
     });
     app.escape(); // back to the list
     app.escape(); // clears the filter
@@ -275,7 +266,7 @@ fn detail_says(app: &Stacktop, name: &str, text: &str, timeout: Duration) -> Dur
 #[test]
 fn slow_target_stalls_only_its_own_panel() {
     let _serial = serial();
-    common::require_engine();
+    require_engine();
     let (pg_port, redis_port) = (silent_listener(), silent_listener());
     let env = [
         (
@@ -311,8 +302,8 @@ fn slow_target_stalls_only_its_own_panel() {
             .collect();
         rows.len() == 2 && rows.iter().all(|l| l.contains("retrying"))
     });
-    detail_says(&app, &pg_name, "no answer within", SECS(5));
-    detail_says(&app, &redis_name, "timed out", SECS(5));
+    database_view_says(&app, &pg_name, "no answer within", SECS(5));
+    database_view_says(&app, &redis_name, "timed out", SECS(5));
     let told = started.elapsed();
     assert!(told < SECS(20), "the timeouts were shown after {told:?}");
     let stats = app.stats_after_keys();
@@ -335,7 +326,7 @@ fn slow_target_stalls_only_its_own_panel() {
 fn three_hundred_containers_stay_responsive() {
     const COUNT: usize = 300;
     let _serial = serial();
-    common::require_engine();
+    require_engine();
     let begun = Instant::now();
     // Short names that show whole in the SERVICE column.
     let prefix = format!("f{}", std::process::id());

@@ -5,22 +5,22 @@
 //! Tests run in parallel threads: each uses its own application names and
 //! tables, and the restart test restarts a throwaway container of its own.
 
-mod common;
-#[path = "common/postgres.rs"]
-mod pg;
+mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use pg::{
-    Probe, Throwaway, action_done, app_session, app_url, backend_pid, counting_relay, pg_port,
-    pool, session, target, unique, url,
-};
-use stacktop::actions::pg::spawn_signal;
 use stacktop::collect::postgres;
-use stacktop::event::PgSignal;
-use stacktop::model::{ProbeStatus, TopStatements};
+use stacktop::jobs::pg::spawn_signal;
+use stacktop::model::{PgSignal, ProbeStatus, TopStatements};
+use support::docker::docker;
+use support::postgres::{
+    Probe, Throwaway, app_session, app_url, backend_pid, counting_relay, job_result, pool, session,
+    target, url, wait_until_active,
+};
+use support::stack::pg_port;
+use support::unique;
 use tokio::sync::mpsc;
 use tokio_postgres::NoTls;
 
@@ -300,7 +300,7 @@ async fn restart_shows_reconnecting_then_live_within_15s() {
 
     let restarted = Instant::now();
     let id = server.id.clone();
-    let restart = tokio::task::spawn_blocking(move || common::docker(&["restart", "-t", "5", &id]));
+    let restart = tokio::task::spawn_blocking(move || docker(&["restart", "-t", "5", &id]));
     let seen = probe
         .statuses_until(Duration::from_secs(15), |s| *s == ProbeStatus::Live)
         .await;
@@ -359,10 +359,11 @@ async fn cancel_and_terminate_backends() {
         let victim = Arc::clone(&victim);
         tokio::spawn(async move { victim.simple_query("SELECT pg_sleep(30)").await })
     };
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Cancel only once the query runs: a cancel before it starts hits nothing.
+    wait_until_active(pid, "pg_sleep").await;
     spawn_signal(target.clone(), pid, PgSignal::Cancel, tx.clone());
     assert_eq!(
-        action_done(&mut rx).await,
+        job_result(&mut rx).await,
         Ok(format!("cancelled query of backend {pid} on app_db"))
     );
     let cancelled = tokio::time::timeout(Duration::from_secs(5), sleeping).await;
@@ -378,7 +379,7 @@ async fn cancel_and_terminate_backends() {
 
     spawn_signal(target.clone(), pid, PgSignal::Terminate, tx.clone());
     assert_eq!(
-        action_done(&mut rx).await,
+        job_result(&mut rx).await,
         Ok(format!("terminated backend {pid} on app_db"))
     );
     let closing = async {
@@ -390,7 +391,7 @@ async fn cancel_and_terminate_backends() {
     assert!(closed.is_ok(), "the terminated session is closed");
 
     spawn_signal(target, pid, PgSignal::Cancel, tx);
-    let gone = action_done(&mut rx).await;
+    let gone = job_result(&mut rx).await;
     assert!(
         gone.as_ref()
             .is_err_and(|e| e.contains(&pid.to_string()) && e.contains("no such backend")),

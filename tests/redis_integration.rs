@@ -3,15 +3,14 @@
 //! same image for anything that changes the server (config, restarts,
 //! passwords). Nothing is skipped: a missing service fails with what to start.
 
-mod common;
-#[path = "redis_integration/support.rs"]
 mod support;
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use stacktop::model::ProbeStatus;
-use support::{Probe, Throwaway, connect, info_field, run, stack_url};
+use support::docker::docker;
+use support::ports::silent_listener;
+use support::redis::{Probe, Throwaway, connect, describe, info_field, run, stack_url};
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 const POLL: Duration = Duration::from_millis(500);
@@ -160,7 +159,7 @@ async fn restart_reconnects_and_reauthenticates() {
     probe.status_where(SECS(10), "Live", is_live).await;
     probe.snapshot_where(SECS(10), "a snapshot", |_| true).await;
 
-    common::docker(&["restart", "-t", "1", &server.id]);
+    docker(&["restart", "-t", "1", &server.id]);
     let restarted = Instant::now();
     probe
         .status_where(SECS(15), "Reconnecting", |s| {
@@ -213,7 +212,7 @@ async fn wrong_password_fails_without_a_retry_storm() {
         .expect("a number");
     let mut events = Vec::new();
     while let Some(event) = probe.next(SECS(10)).await {
-        events.push(support::describe(&event));
+        events.push(describe(&event));
     }
     let after: u64 = info_field(&mut conn, "stats", "total_connections_received")
         .await
@@ -232,15 +231,7 @@ async fn wrong_password_fails_without_a_retry_storm() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hung_server_times_out_cleanly() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    // Accepts and keeps every connection, never answering.
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
+    let port = silent_listener();
 
     let started = Instant::now();
     let mut probe = Probe::start(&format!("redis://:pw@127.0.0.1:{port}/0"), POLL);
@@ -288,7 +279,7 @@ async fn loading_server_shows_starting() {
     for probe in &mut probes {
         probe.status_where(SECS(10), "Live", is_live).await;
     }
-    common::docker(&["restart", "-t", "1", &server.id]);
+    docker(&["restart", "-t", "1", &server.id]);
     for probe in &mut probes {
         probe
             .status_where(SECS(10), "Starting", |s| *s == ProbeStatus::Starting)

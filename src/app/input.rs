@@ -2,10 +2,10 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 
-use super::{App, Level, LogView, Row, rows};
-use crate::event::{ActionKind, Command, LogSource};
-use crate::keymap::{self, Action, Context};
-use crate::model::Container;
+use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
+use crate::command::Command;
+use crate::keymap::{self, Action};
+use crate::model::{Container, LogSource, Verb};
 
 /// Lines a mouse-wheel step scrolls.
 const WHEEL_STEP: usize = 3;
@@ -15,41 +15,39 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        if self.filter_editing {
-            return self.on_filter_key(key);
-        }
-        if let Some(confirm) = self.confirm.take() {
-            return self.on_confirm_key(key, confirm);
-        }
-        let context = if self.logs.is_some() {
-            Context::Logs
-        } else if self.detail.is_some() {
-            Context::Detail
-        } else {
-            Context::List
-        };
-        let Some(action) = keymap::lookup(context, &key) else {
-            self.show_help = false;
-            return Vec::new();
-        };
-        if self.show_help && action != Action::Quit {
+        let action = keymap::lookup(self.view.context(), &key);
+        match self.overlay.take() {
+            Some(Overlay::Filter) => return self.on_filter_key(key),
+            Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
             // Any key closes the help; only quit goes through.
-            self.show_help = false;
-            return Vec::new();
+            Some(Overlay::Help) if action != Some(Action::Quit) => return Vec::new(),
+            _ => {}
         }
-        match context {
-            Context::Logs => self.on_log_action(action),
-            Context::Detail => self.on_detail_action(action),
-            _ => self.on_list_action(action),
+        let Some(action) = action else {
+            return Vec::new();
+        };
+        // Keys that mean the same in every view.
+        match action {
+            Action::Quit => return self.quit(),
+            Action::Help => {
+                self.overlay = Some(Overlay::Help);
+                return Vec::new();
+            }
+            _ => {}
+        }
+        match self.view {
+            View::List => self.on_list_action(action),
+            View::Logs(_) => self.on_log_action(action),
+            View::Database(_) => self.on_database_action(action),
         }
     }
 
     /// Only `y` runs the action asked about; any other key cancels it.
-    fn on_confirm_key(&mut self, key: KeyEvent, confirm: super::Confirm) -> Vec<Command> {
+    fn on_confirm_key(&mut self, key: KeyEvent, confirm: Confirm) -> Vec<Command> {
         if key.code == KeyCode::Char('y')
             && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
         {
-            return vec![confirm.command];
+            return vec![confirm.command()];
         }
         self.say(Level::Info, "cancelled: nothing was changed".to_string());
         Vec::new()
@@ -57,69 +55,83 @@ impl App {
 
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let mut editing = true;
         match key.code {
-            KeyCode::Char('c') if ctrl => return self.quit_commands(),
+            KeyCode::Char('c') if ctrl => return self.quit(),
             KeyCode::Char('u') if ctrl => self.filter.clear(),
             KeyCode::Char(c) if !ctrl => self.filter.push(c),
             KeyCode::Backspace => {
                 self.filter.pop();
             }
             KeyCode::Enter => {
-                self.filter_editing = false;
+                editing = false;
                 self.select_first_container();
             }
             KeyCode::Esc => {
-                self.filter_editing = false;
+                editing = false;
                 self.filter.clear();
             }
             KeyCode::Up => self.move_selection(-1),
             KeyCode::Down => self.move_selection(1),
             _ => {}
         }
+        if editing {
+            self.overlay = Some(Overlay::Filter);
+        }
         self.rebuild_rows();
         Vec::new()
     }
 
+    /// Whether the list filter is being typed.
+    pub fn filter_editing(&self) -> bool {
+        self.overlay == Some(Overlay::Filter)
+    }
+
+    /// The log view, when it is open.
+    pub fn log_view(&self) -> Option<&LogView> {
+        match &self.view {
+            View::Logs(view) => Some(view),
+            _ => None,
+        }
+    }
+
     fn on_list_action(&mut self, action: Action) -> Vec<Command> {
-        let page = crate::ui::layout::list_rows(self.size).max(1) as isize;
+        let page = self.viewport.list_rows.max(1) as isize;
         match action {
-            Action::Quit => return self.quit_commands(),
-            Action::Help => self.show_help = !self.show_help,
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
             Action::PageUp => self.move_selection(-page),
             Action::PageDown => self.move_selection(page),
             Action::Top => self.move_selection(isize::MIN / 2),
             Action::Bottom => self.move_selection(isize::MAX / 2),
-            Action::Filter => {
-                self.filter_editing = true;
-            }
+            Action::Filter => self.overlay = Some(Overlay::Filter),
             Action::Back => {
                 self.filter.clear();
                 self.rebuild_rows();
             }
             Action::ToggleAll => self.toggle_scope(),
             Action::Restart if !self.refused("restart") => {
-                return self.act_on_selection(ActionKind::Restart);
+                return self.act_on_selection(Verb::Restart);
             }
             Action::StopStart if !self.refused("stop and start") => return self.stop_or_start(),
             Action::BringUp if !self.refused("up") => return self.up_selection(),
             Action::Reset if !self.refused("reset") => return self.reset_selection(),
             Action::OpenLogs => return self.open_logs(),
-            Action::OpenDetail => self.open_detail(),
+            Action::OpenDatabase => self.open_database(),
             _ => {}
         }
         Vec::new()
     }
 
     fn on_log_action(&mut self, action: Action) -> Vec<Command> {
-        let page = crate::ui::layout::log_rows(self.size).max(1);
-        let Some(view) = self.logs.as_mut() else {
+        if action == Action::Back {
+            return self.close_view();
+        }
+        let page = self.viewport.log_rows.max(1);
+        let View::Logs(view) = &mut self.view else {
             return Vec::new();
         };
         match action {
-            Action::Quit => return self.quit_commands(),
-            Action::Help => self.show_help = !self.show_help,
             Action::Up => view.scroll_up(1),
             Action::Down => view.scroll_down(1),
             Action::PageUp => view.scroll_up(page),
@@ -128,11 +140,6 @@ impl App {
             Action::Bottom | Action::Follow => view.follow(),
             Action::Timestamps => view.timestamps = !view.timestamps,
             Action::Wrap => view.wrap = !view.wrap,
-            Action::Back => {
-                let session = view.session;
-                self.logs = None;
-                return vec![Command::CloseLogs { session }];
-            }
             _ => {}
         }
         Vec::new()
@@ -144,10 +151,13 @@ impl App {
             MouseEventKind::ScrollDown => false,
             _ => return Vec::new(),
         };
-        match self.logs.as_mut() {
-            Some(view) if up => view.scroll_up(WHEEL_STEP),
-            Some(view) => view.scroll_down(WHEEL_STEP),
-            None => self.move_selection(if up { -1 } else { 1 }),
+        match &mut self.view {
+            View::Logs(view) if up => view.scroll_up(WHEEL_STEP),
+            View::Logs(view) => view.scroll_down(WHEEL_STEP),
+            View::List => self.move_selection(if up { -1 } else { 1 }),
+            View::Database(_) => {
+                return self.on_database_action(if up { Action::Up } else { Action::Down });
+            }
         }
         Vec::new()
     }
@@ -166,7 +176,7 @@ impl App {
         let first = self
             .rows
             .iter()
-            .position(|r| matches!(r, Row::Container(_) | Row::Declared(..) | Row::Target(_)));
+            .position(|r| matches!(r, Row::Container(_) | Row::Declared { .. } | Row::Target(_)));
         if let Some(at) = first {
             self.selected = at;
             self.clamp_offset();
@@ -206,31 +216,31 @@ impl App {
         }
     }
 
-    fn act_on_selection(&mut self, kind: ActionKind) -> Vec<Command> {
+    fn act_on_selection(&mut self, verb: Verb) -> Vec<Command> {
         let targets: Vec<(String, String)> = self
             .selected_targets()
             .into_iter()
             .filter(|c| !self.pending.contains_key(&c.id))
             .map(|c| (c.id.clone(), c.name.clone()))
             .collect();
-        self.act(kind, targets)
+        self.act(verb, targets)
     }
 
-    fn act(&mut self, kind: ActionKind, targets: Vec<(String, String)>) -> Vec<Command> {
+    fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
         if targets.is_empty() {
-            self.say(Level::Info, format!("nothing to {}", kind.verb()));
+            self.say(Level::Info, format!("nothing to {}", verb.word()));
             return Vec::new();
         }
         let names: Vec<&str> = targets.iter().map(|(_, n)| n.as_str()).collect();
-        let text = format!("{} {}…", kind.progressive(), names.join(", "));
+        let text = format!("{} {}…", verb.progressive(), names.join(", "));
         self.say(Level::Info, text);
         targets
             .into_iter()
             .map(|(container_id, container_name)| {
-                self.pending.insert(container_id.clone(), kind);
+                self.pending.insert(container_id.clone(), verb);
                 self.outcomes.remove(&container_id);
                 Command::Act {
-                    kind,
+                    verb,
                     container_id,
                     container_name,
                 }
@@ -242,17 +252,13 @@ impl App {
     fn stop_or_start(&mut self) -> Vec<Command> {
         let targets = self.selected_targets();
         let any_running = targets.iter().any(|c| c.state.is_running());
-        let kind = if any_running {
-            ActionKind::Stop
-        } else {
-            ActionKind::Start
-        };
+        let verb = if any_running { Verb::Stop } else { Verb::Start };
         let chosen: Vec<(String, String)> = targets
             .into_iter()
             .filter(|c| c.state.is_running() == any_running && !self.pending.contains_key(&c.id))
             .map(|c| (c.id.clone(), c.name.clone()))
             .collect();
-        self.act(kind, chosen)
+        self.act(verb, chosen)
     }
 
     fn open_logs(&mut self) -> Vec<Command> {
@@ -275,7 +281,8 @@ impl App {
             .collect();
         let session = self.next_session();
         let capacity = self.settings.log_lines;
-        self.logs = Some(LogView::new(session, title, sources.clone(), capacity));
+        let view = LogView::new(session, title, sources.clone(), capacity);
+        self.view = View::Logs(Box::new(view));
         vec![Command::OpenLogs {
             session,
             sources,

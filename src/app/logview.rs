@@ -1,7 +1,6 @@
 //! State of the log view: a bounded window of lines and a scroll position.
 
-use crate::event::LogSource;
-use crate::model::{LogBuffer, LogLine};
+use crate::model::{LogBuffer, LogLine, LogSource};
 
 #[derive(Debug, Clone)]
 pub struct LogView {

@@ -4,22 +4,27 @@
 //! commands the runtime must run. Views read the state and nothing else.
 
 mod compose;
-mod detail;
+mod database;
 mod input;
 pub mod logview;
 pub mod probes;
 pub mod rows;
+mod view;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 
+use crate::command::Command;
 use crate::config::Settings;
-use crate::event::{ActionDone, ActionKind, Command, DockerEvent, Event, LogEvent};
-use crate::model::{ComposeProject, Container, HostSnapshot, Stats};
+pub use crate::event::Viewport;
+use crate::event::{DockerEvent, Event, LogEvent};
+use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
+pub use database::{DatabaseView, Panel};
 pub use logview::LogView;
-pub use probes::{Detail, Probe};
+pub use probes::Probe;
 pub use rows::Row;
+pub use view::{Confirm, Overlay, View};
 
 /// How long the result of an action stays on its row.
 const OUTCOME_SHOWN_FOR: Age = Age::seconds(5);
@@ -28,7 +33,7 @@ const STATUS_SHOWN_FOR: Age = Age::seconds(8);
 
 /// Connection to the Docker engine, as last reported by the collector.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Engine {
+pub enum EngineStatus {
     Connecting,
     Up { version: String },
     Down { error: String, retry_in_ms: u64 },
@@ -48,17 +53,18 @@ pub struct Status {
     pub until: DateTime<FixedOffset>,
 }
 
-/// A question asked before a destructive action; only `y` runs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirm {
-    pub question: String,
-    pub command: Command,
+/// The step a reset or up of a project is at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeStep {
+    /// The services (or the project) being reset or brought up.
+    pub label: String,
+    pub step: String,
 }
 
 /// The finished action shown on a container's row for a few seconds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    pub kind: ActionKind,
+    pub verb: Verb,
     pub ok: bool,
     pub until: DateTime<FixedOffset>,
 }
@@ -67,7 +73,7 @@ pub struct Outcome {
 pub struct App {
     pub settings: Settings,
     pub endpoint: String,
-    pub engine: Engine,
+    pub engine: EngineStatus,
     /// Every container the engine reported, in no particular order.
     pub containers: Vec<Container>,
     pub stats: HashMap<String, Stats>,
@@ -83,27 +89,23 @@ pub struct App {
     /// First row shown: kept so the list scrolls only when it must.
     pub offset: usize,
     pub filter: String,
-    pub filter_editing: bool,
-    pub pending: HashMap<String, ActionKind>,
+    /// Restarts, stops and starts under way, by container id.
+    pub pending: HashMap<String, Verb>,
     pub outcomes: HashMap<String, Outcome>,
     pub status: Option<Status>,
-    pub logs: Option<LogView>,
+    /// Tasks that stopped on a bug: shown until stacktop restarts.
+    pub failed_tasks: Vec<String>,
+    pub view: View,
+    pub overlay: Option<Overlay>,
     /// Database targets and what their probes report, by target id.
     pub probes: BTreeMap<String, Probe>,
-    /// The open database detail view.
-    pub detail: Option<Detail>,
-    /// A destructive action waiting for `y`.
-    pub confirm: Option<Confirm>,
     /// Compose projects whose declared services were read, by name.
     pub projects: BTreeMap<String, ComposeProject>,
     /// Projects already asked for, read or not.
     requested_projects: HashSet<String>,
-    /// Running reset or up per project: (label, current step).
-    pub compose_steps: HashMap<String, (String, String)>,
-    pub show_help: bool,
-    /// Terminal size, for page moves.
-    pub size: (u16, u16),
-    pub quit: bool,
+    /// The running reset or up of each project.
+    pub compose_steps: HashMap<String, ComposeStep>,
+    pub viewport: Viewport,
     next_session: u64,
 }
 
@@ -113,7 +115,7 @@ impl App {
             scope: settings.project.clone(),
             settings,
             endpoint,
-            engine: Engine::Connecting,
+            engine: EngineStatus::Connecting,
             containers: Vec::new(),
             stats: HashMap::new(),
             host: None,
@@ -123,20 +125,17 @@ impl App {
             selected: 0,
             offset: 0,
             filter: String::new(),
-            filter_editing: false,
             pending: HashMap::new(),
             outcomes: HashMap::new(),
             status: None,
-            logs: None,
+            failed_tasks: Vec::new(),
+            view: View::List,
+            overlay: None,
             probes: BTreeMap::new(),
-            detail: None,
-            confirm: None,
             projects: BTreeMap::new(),
             requested_projects: HashSet::new(),
             compose_steps: HashMap::new(),
-            show_help: false,
-            size: (80, 24),
-            quit: false,
+            viewport: Viewport::default(),
             next_session: 1,
         }
     }
@@ -146,8 +145,8 @@ impl App {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => self.on_mouse(mouse),
-            Event::Resize(w, h) => {
-                self.size = (w, h);
+            Event::Resize(viewport) => {
+                self.viewport = viewport;
                 self.clamp_offset();
                 Vec::new()
             }
@@ -155,7 +154,7 @@ impl App {
                 self.on_tick(now);
                 Vec::new()
             }
-            Event::Terminate => self.quit_commands(),
+            Event::Terminate => self.quit(),
             Event::Docker(event) => self.on_docker(event),
             Event::Host(snapshot) => {
                 self.host = Some(snapshot);
@@ -165,8 +164,8 @@ impl App {
                 self.on_log(event);
                 Vec::new()
             }
-            Event::ActionDone(done) => {
-                self.on_action_done(done);
+            Event::Done(done) => {
+                self.on_done(done);
                 Vec::new()
             }
             Event::Probe(event) => {
@@ -174,11 +173,9 @@ impl App {
                 Vec::new()
             }
             Event::Compose(event) => self.on_compose(event),
-            Event::ProbeActionDone(result) => {
-                match result {
-                    Ok(text) => self.say(Level::Info, text),
-                    Err(text) => self.say(Level::Error, text),
-                }
+            Event::TaskFailed { task, error } => {
+                self.failed_tasks
+                    .push(format!("{task} stopped on an internal error: {error}"));
                 Vec::new()
             }
         }
@@ -240,7 +237,7 @@ impl App {
     fn on_docker(&mut self, event: DockerEvent) -> Vec<Command> {
         match event {
             DockerEvent::Connected { version, endpoint } => {
-                self.engine = Engine::Up { version };
+                self.engine = EngineStatus::Up { version };
                 self.endpoint = endpoint;
             }
             DockerEvent::Disconnected {
@@ -249,7 +246,7 @@ impl App {
                 retry_in,
             } => {
                 self.endpoint = endpoint;
-                self.engine = Engine::Down {
+                self.engine = EngineStatus::Down {
                     error,
                     retry_in_ms: retry_in.as_millis() as u64,
                 };
@@ -291,12 +288,11 @@ impl App {
 
     pub(crate) fn rebuild_rows(&mut self) {
         let keep = self.selected_row().cloned();
-        let extra: Vec<(String, String)> = self
-            .unattached_probes()
-            .map(|p| (p.target.id.clone(), p.target.name.clone()))
-            .collect();
+        let targets: Vec<&crate::model::Target> =
+            self.unattached_probes().map(|p| &p.target).collect();
         let declared = self.not_created();
-        self.rows = rows::build(&self.containers, &declared, &extra, self.shown());
+        let rows = rows::build(&self.containers, &declared, &targets, self.shown());
+        self.rows = rows;
         if let Some(at) = keep.and_then(|k| self.rows.iter().position(|r| *r == k)) {
             self.selected = at;
         }
@@ -306,7 +302,7 @@ impl App {
 
     /// Keeps the selected row inside the visible part of the list.
     pub(crate) fn clamp_offset(&mut self) {
-        let visible = crate::ui::layout::list_rows(self.size).max(1);
+        let visible = self.viewport.list_rows.max(1);
         if self.selected < self.offset {
             self.offset = self.selected;
         } else if self.selected >= self.offset + visible {
@@ -317,7 +313,7 @@ impl App {
     }
 
     fn on_log(&mut self, event: LogEvent) {
-        let Some(view) = self.logs.as_mut() else {
+        let View::Logs(view) = &mut self.view else {
             return;
         };
         match event {
@@ -340,30 +336,25 @@ impl App {
         }
     }
 
-    fn on_action_done(&mut self, done: ActionDone) {
-        self.pending.remove(&done.container_id);
-        let ok = done.result.is_ok();
-        self.outcomes.insert(
-            done.container_id.clone(),
-            Outcome {
-                kind: done.kind,
-                ok,
-                until: self.now + OUTCOME_SHOWN_FOR,
-            },
-        );
+    fn on_done(&mut self, done: Done) {
+        match &done.job {
+            Job::Container { id, verb, .. } => {
+                self.pending.remove(id);
+                let outcome = Outcome {
+                    verb: *verb,
+                    ok: done.result.is_ok(),
+                    until: self.now + OUTCOME_SHOWN_FOR,
+                };
+                self.outcomes.insert(id.clone(), outcome);
+            }
+            Job::Compose { project, .. } => {
+                self.compose_steps.remove(project);
+            }
+            Job::Backend { .. } => {}
+        }
         match done.result {
-            Ok(()) => self.say(
-                Level::Info,
-                format!("{}: {} done", done.container_name, done.kind.verb()),
-            ),
-            Err(message) => self.say(
-                Level::Error,
-                format!(
-                    "{}: {} failed: {message}",
-                    done.container_name,
-                    done.kind.verb()
-                ),
-            ),
+            Ok(text) => self.say(Level::Info, text),
+            Err(text) => self.say(Level::Error, text),
         }
     }
 
@@ -381,17 +372,22 @@ impl App {
         session
     }
 
-    fn quit_commands(&mut self) -> Vec<Command> {
-        self.quit = true;
-        let mut commands = Vec::new();
-        self.confirm = None;
-        if let Some(view) = self.logs.take() {
-            commands.push(Command::CloseLogs {
-                session: view.session,
-            });
-        }
+    /// Leaves: closes the log streams, then asks the runtime to stop.
+    fn quit(&mut self) -> Vec<Command> {
+        self.overlay = None;
+        let mut commands = self.close_view();
         commands.push(Command::Quit);
         commands
+    }
+
+    /// Back to the list; a log view's streams are closed.
+    fn close_view(&mut self) -> Vec<Command> {
+        match std::mem::replace(&mut self.view, View::List) {
+            View::Logs(view) => vec![Command::CloseLogs {
+                session: view.session,
+            }],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -1,13 +1,13 @@
-//! Database targets in the app: discovery results, probe reports, and the
-//! detail view's selection.
+//! Database targets in the app: discovery results and probe reports.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
 use super::App;
+use crate::command::Command;
 use crate::discover;
-use crate::event::{Command, ProbeEvent};
+use crate::event::ProbeEvent;
 use crate::model::{PgSnapshot, ProbeStatus, RedisSnapshot, Target};
 
 /// Ops/s readings kept for the Redis sparkline (one per poll).
@@ -39,27 +39,6 @@ impl Probe {
     }
 }
 
-/// Panels of the PostgreSQL detail view, in Tab order.
-pub const PG_PANELS: [&str; 5] = [
-    "Pools",
-    "Statements",
-    "Blocked",
-    "Top statements",
-    "Databases",
-];
-/// Panels of the Redis detail view, in Tab order.
-pub const REDIS_PANELS: [&str; 3] = ["Keyspace", "Client pools", "Slowlog"];
-
-/// The open detail view of one target.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Detail {
-    pub target_id: String,
-    /// Index into PG_PANELS or REDIS_PANELS.
-    pub panel: usize,
-    /// Selected row in the focused panel.
-    pub row: usize,
-}
-
 impl App {
     /// Re-runs discovery after the container list changed; tells the
     /// runtime when the set of targets is not the same any more.
@@ -84,10 +63,10 @@ impl App {
             kept.insert(target.id.clone(), probe);
         }
         self.probes = kept;
-        if let Some(detail) = &self.detail
-            && !self.probes.contains_key(&detail.target_id)
+        if let Some(view) = self.database_view()
+            && !self.probes.contains_key(&view.target_id)
         {
-            self.detail = None;
+            self.view = super::View::List;
         }
         vec![Command::SetTargets(targets)]
     }
@@ -149,7 +128,8 @@ impl App {
         })
     }
 
-    pub fn detail_probe(&self) -> Option<&Probe> {
-        self.probes.get(&self.detail.as_ref()?.target_id)
+    /// The probe of the open database view.
+    pub fn database_probe(&self) -> Option<&Probe> {
+        self.probes.get(&self.database_view()?.target_id)
     }
 }

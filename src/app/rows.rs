@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Container;
+use crate::model::{Container, DeclaredService, Target};
 
 /// Name of the group of containers that belong to no Compose project.
 pub const NO_PROJECT: &str = "(no compose project)";
@@ -14,8 +14,8 @@ pub enum Row {
     Project(Option<String>),
     /// A container, by id.
     Container(String),
-    /// A declared service with no container: (project, service).
-    Declared(String, String),
+    /// A declared service with no container.
+    Declared { project: String, service: String },
     /// The header of targets that belong to no container.
     Databases,
     /// A database target with no container row, by target id.
@@ -76,6 +76,13 @@ pub fn members<'a>(
     members
 }
 
+/// A service a project's files declare and no container runs.
+#[derive(Debug, Clone, Copy)]
+pub struct NotCreated<'a> {
+    pub project: &'a str,
+    pub service: &'a DeclaredService,
+}
+
 /// A row of a project group with what it sorts by: name, replica number.
 type Member<'a> = (&'a str, Option<u32>, Row);
 
@@ -84,8 +91,8 @@ type Member<'a> = (&'a str, Option<u32>, Row);
 /// and replica number.
 pub fn build(
     containers: &[Container],
-    declared: &[(String, String)],
-    extra: &[(String, String)],
+    declared: &[NotCreated<'_>],
+    targets: &[&Target],
     shown: Shown<'_>,
 ) -> Vec<Row> {
     let mut groups: BTreeMap<(bool, Option<&str>), Vec<Member>> = BTreeMap::new();
@@ -97,15 +104,15 @@ pub fn build(
             .or_default()
             .push(member);
     }
-    for (project, service) in declared {
-        if shown.declared(project, service) {
-            let member = (
-                service.as_str(),
-                None,
-                Row::Declared(project.clone(), service.clone()),
-            );
+    for NotCreated { project, service } in declared {
+        if shown.declared(project, &service.name) {
+            let row = Row::Declared {
+                project: project.to_string(),
+                service: service.name.clone(),
+            };
+            let member = (service.name.as_str(), None, row);
             groups
-                .entry((false, Some(project)))
+                .entry((false, Some(*project)))
                 .or_default()
                 .push(member);
         }
@@ -116,10 +123,10 @@ pub fn build(
         rows.push(Row::Project(project.map(str::to_string)));
         rows.extend(members.into_iter().map(|(_, _, row)| row));
     }
-    let targets: Vec<Row> = extra
+    let targets: Vec<Row> = targets
         .iter()
-        .filter(|(_, name)| shown.matches(&[Some(name)]))
-        .map(|(id, _)| Row::Target(id.clone()))
+        .filter(|t| shown.matches(&[Some(&t.name)]))
+        .map(|t| Row::Target(t.id.clone()))
         .collect();
     if !targets.is_empty() {
         rows.push(Row::Databases);

@@ -4,8 +4,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
-use crate::event::LogSource;
-use crate::model::{ContainerState, Health, LogLine, StyledSpan};
+use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
 fn now() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
@@ -44,7 +43,12 @@ fn stack() -> Vec<Container> {
 
 fn app_with(containers: Vec<Container>) -> App {
     let mut app = App::new(Settings::default(), "unix:///test.sock".into(), now());
-    app.size = (120, 40);
+    app.viewport = Viewport {
+        width: 120,
+        height: 40,
+        list_rows: 36,
+        log_rows: 38,
+    };
     app.update(Event::Docker(DockerEvent::Containers(containers)));
     app
 }
@@ -109,11 +113,11 @@ fn arrows_and_vim_keys_move_within_bounds() {
 fn filter_narrows_as_typed_and_enter_selects_first_match() {
     let mut app = app_with(stack());
     app.update(ch('/'));
-    assert!(app.filter_editing);
+    assert!(app.filter_editing());
     type_text(&mut app, "work");
     assert_eq!(app.rows.len(), 3, "project header and two workers");
     app.update(key(KeyCode::Enter));
-    assert!(!app.filter_editing);
+    assert!(!app.filter_editing());
     assert_eq!(app.filter, "work");
     assert_eq!(app.selected_row(), Some(&Row::Container("w1".into())));
 }
@@ -144,7 +148,7 @@ fn escape_clears_the_filter() {
     app.update(ch('/'));
     type_text(&mut app, "zz");
     app.update(key(KeyCode::Esc));
-    assert!(!app.filter_editing);
+    assert!(!app.filter_editing());
     assert_eq!(app.rows.len(), 8);
 }
 
@@ -171,20 +175,22 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
     assert_eq!(
         commands,
         vec![Command::Act {
-            kind: ActionKind::Restart,
+            verb: Verb::Restart,
             container_id: "db".into(),
             container_name: "shop-db-1".into(),
         }]
     );
-    assert_eq!(app.pending.get("db"), Some(&ActionKind::Restart));
+    assert_eq!(app.pending.get("db"), Some(&Verb::Restart));
     assert!(
         app.update(ch('r')).is_empty(),
         "no second restart while pending"
     );
-    app.update(Event::ActionDone(ActionDone {
-        container_id: "db".into(),
-        container_name: "shop-db-1".into(),
-        kind: ActionKind::Restart,
+    app.update(Event::Done(Done {
+        job: Job::Container {
+            id: "db".into(),
+            name: "shop-db-1".into(),
+            verb: Verb::Restart,
+        },
         result: Err("No such container: db".into()),
     }));
     assert!(app.pending.is_empty());
@@ -199,11 +205,13 @@ fn outcomes_and_status_expire_on_ticks() {
     let mut app = app_with(stack());
     app.selected = 3;
     app.update(ch('r'));
-    app.update(Event::ActionDone(ActionDone {
-        container_id: "db".into(),
-        container_name: "shop-db-1".into(),
-        kind: ActionKind::Restart,
-        result: Ok(()),
+    app.update(Event::Done(Done {
+        job: Job::Container {
+            id: "db".into(),
+            name: "shop-db-1".into(),
+            verb: Verb::Restart,
+        },
+        result: Ok("shop-db-1: restart done".into()),
     }));
     assert!(app.outcomes.contains_key("db"));
     app.update(Event::Tick(now() + Age::seconds(10)));
@@ -235,7 +243,7 @@ fn s_stops_running_and_starts_stopped() {
     assert!(matches!(
         app.update(ch('s')).as_slice(),
         [Command::Act {
-            kind: ActionKind::Start,
+            verb: Verb::Start,
             ..
         }]
     ));
@@ -243,7 +251,7 @@ fn s_stops_running_and_starts_stopped() {
     assert!(matches!(
         app.update(ch('s')).as_slice(),
         [Command::Act {
-            kind: ActionKind::Stop,
+            verb: Verb::Stop,
             ..
         }]
     ));
@@ -266,7 +274,7 @@ fn logs_open_on_a_container_and_close_on_escape() {
     let mut app = app_with(stack());
     app.selected = 3;
     let commands = app.update(ch('l'));
-    let session = app.logs.as_ref().unwrap().session;
+    let session = app.log_view().unwrap().session;
     assert_eq!(
         commands,
         vec![Command::OpenLogs {
@@ -282,7 +290,7 @@ fn logs_open_on_a_container_and_close_on_escape() {
         app.update(key(KeyCode::Esc)),
         vec![Command::CloseLogs { session }]
     );
-    assert!(app.logs.is_none());
+    assert!(app.log_view().is_none());
 }
 
 #[test]
@@ -290,7 +298,7 @@ fn project_logs_merge_every_container_in_time_order() {
     let mut app = app_with(stack());
     app.selected = 2;
     app.update(key(KeyCode::Enter));
-    let view = app.logs.as_ref().unwrap();
+    let view = app.log_view().unwrap();
     let session = view.session;
     assert!(view.merged);
     assert_eq!(view.sources.len(), 3);
@@ -303,8 +311,7 @@ fn project_logs_merge_every_container_in_time_order() {
         lines: vec![line(20, "b", 1)],
     }));
     let texts: Vec<String> = app
-        .logs
-        .as_ref()
+        .log_view()
         .unwrap()
         .buffer
         .iter()
@@ -318,14 +325,14 @@ fn lines_from_a_closed_session_are_ignored() {
     let mut app = app_with(stack());
     app.selected = 3;
     app.update(ch('l'));
-    let old = app.logs.as_ref().unwrap().session;
+    let old = app.log_view().unwrap().session;
     app.update(key(KeyCode::Esc));
     app.update(ch('l'));
     app.update(Event::Log(LogEvent::Lines {
         session: old,
         lines: vec![line(1, "stale", 0)],
     }));
-    assert!(app.logs.as_ref().unwrap().buffer.is_empty());
+    assert!(app.log_view().unwrap().buffer.is_empty());
 }
 
 #[test]
@@ -333,23 +340,23 @@ fn scrolling_up_pauses_and_new_lines_keep_the_view_in_place() {
     let mut app = app_with(stack());
     app.selected = 3;
     app.update(ch('l'));
-    let session = app.logs.as_ref().unwrap().session;
+    let session = app.log_view().unwrap().session;
     let batch: Vec<LogLine> = (0..100).map(|i| line(i, "x", 0)).collect();
     app.update(Event::Log(LogEvent::Lines {
         session,
         lines: batch,
     }));
     app.update(key(KeyCode::Up));
-    let view = app.logs.as_ref().unwrap();
+    let view = app.log_view().unwrap();
     assert!(!view.follow);
     assert_eq!(view.scroll, 1);
     app.update(Event::Log(LogEvent::Lines {
         session,
         lines: vec![line(200, "new", 0), line(201, "new", 0)],
     }));
-    assert_eq!(app.logs.as_ref().unwrap().scroll, 3);
+    assert_eq!(app.log_view().unwrap().scroll, 3);
     app.update(ch('f'));
-    let view = app.logs.as_ref().unwrap();
+    let view = app.log_view().unwrap();
     assert!(view.follow);
     assert_eq!(view.scroll, 0);
 }
@@ -359,7 +366,7 @@ fn mouse_wheel_scrolls_logs_and_pauses() {
     let mut app = app_with(stack());
     app.selected = 3;
     app.update(ch('l'));
-    let session = app.logs.as_ref().unwrap().session;
+    let session = app.log_view().unwrap().session;
     let batch: Vec<LogLine> = (0..50).map(|i| line(i, "x", 0)).collect();
     app.update(Event::Log(LogEvent::Lines {
         session,
@@ -371,7 +378,7 @@ fn mouse_wheel_scrolls_logs_and_pauses() {
         row: 0,
         modifiers: KeyModifiers::NONE,
     }));
-    let view = app.logs.as_ref().unwrap();
+    let view = app.log_view().unwrap();
     assert_eq!(view.scroll, 3);
     assert!(!view.follow);
 }
@@ -386,7 +393,7 @@ fn log_window_is_bounded() {
     app.update(Event::Docker(DockerEvent::Containers(stack())));
     app.selected = 3;
     app.update(ch('l'));
-    let session = app.logs.as_ref().unwrap().session;
+    let session = app.log_view().unwrap().session;
     for chunk in 0..10 {
         let batch: Vec<LogLine> = (0..100).map(|i| line(chunk * 100 + i, "x", 0)).collect();
         app.update(Event::Log(LogEvent::Lines {
@@ -394,7 +401,7 @@ fn log_window_is_bounded() {
             lines: batch,
         }));
     }
-    let view = app.logs.as_ref().unwrap();
+    let view = app.log_view().unwrap();
     assert_eq!(view.buffer.len(), 100);
     assert_eq!(view.buffer.dropped(), 900);
     assert_eq!(view.received, 1000);
@@ -407,7 +414,7 @@ fn t_and_w_toggle_timestamps_and_wrapping() {
     app.update(ch('l'));
     app.update(ch('t'));
     app.update(ch('w'));
-    let view = app.logs.as_ref().unwrap();
+    let view = app.log_view().unwrap();
     assert!(view.timestamps);
     assert!(!view.wrap);
 }
@@ -416,9 +423,9 @@ fn t_and_w_toggle_timestamps_and_wrapping() {
 fn help_opens_with_question_mark_and_any_key_closes_it() {
     let mut app = app_with(stack());
     app.update(ch('?'));
-    assert!(app.show_help);
+    assert_eq!(app.overlay, Some(Overlay::Help));
     app.update(ch('j'));
-    assert!(!app.show_help);
+    assert_eq!(app.overlay, None);
     assert_eq!(app.selected, 0, "the closing key does nothing else");
 }
 
@@ -431,7 +438,6 @@ fn quit_keys_and_signals_quit() {
     ] {
         let mut app = app_with(stack());
         assert_eq!(app.update(event), vec![Command::Quit]);
-        assert!(app.quit);
     }
 }
 
@@ -440,7 +446,7 @@ fn quitting_from_the_log_view_closes_its_stream() {
     let mut app = app_with(stack());
     app.selected = 3;
     app.update(ch('l'));
-    let session = app.logs.as_ref().unwrap().session;
+    let session = app.log_view().unwrap().session;
     assert_eq!(
         app.update(ch('q')),
         vec![Command::CloseLogs { session }, Command::Quit]
@@ -455,7 +461,7 @@ fn engine_outage_is_reported_and_recovery_clears_it() {
         error: "connection refused".into(),
         retry_in: std::time::Duration::from_secs(2),
     }));
-    assert!(matches!(app.engine, Engine::Down { .. }));
+    assert!(matches!(app.engine, EngineStatus::Down { .. }));
     assert_eq!(app.containers.len(), 5, "last known list stays");
     app.update(ch('j'));
     assert_eq!(app.selected, 1, "keys keep working");
@@ -465,7 +471,7 @@ fn engine_outage_is_reported_and_recovery_clears_it() {
     }));
     assert_eq!(
         app.engine,
-        Engine::Up {
+        EngineStatus::Up {
             version: "28.2".into()
         }
     );
@@ -504,9 +510,9 @@ fn page_down_keeps_the_selection_visible() {
         .map(|i| container(&format!("c{i:03}"), Some("big"), &format!("svc{i:03}"), 1))
         .collect();
     let mut app = app_with(many);
-    app.size = (80, 24);
+    let visible = 20;
+    app.viewport.list_rows = visible;
     app.update(key(KeyCode::PageDown));
-    let visible = crate::ui::layout::list_rows(app.size);
     assert_eq!(app.selected, visible);
     assert!(app.selected >= app.offset && app.selected < app.offset + visible);
     app.update(ch('G'));
@@ -594,19 +600,19 @@ fn cancel_asks_first_and_only_y_sends_the_signal() {
         .position(|r| *r == Row::Container("pgc".into()))
         .unwrap();
     app.update(ch('d'));
-    assert_eq!(app.detail.as_ref().unwrap().target_id, id);
+    assert_eq!(app.database_view().unwrap().target_id, id);
     app.update(key(KeyCode::Tab));
     app.update(ch('c'));
-    assert!(app.confirm.is_some());
+    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
     assert!(app.update(ch('n')).is_empty(), "any other key cancels");
-    assert!(app.confirm.is_none());
+    assert_eq!(app.overlay, None);
     app.update(ch('K'));
     let commands = app.update(ch('y'));
     assert!(matches!(
         commands.as_slice(),
         [Command::SignalBackend {
             pid: 4321,
-            signal: crate::event::PgSignal::Terminate,
+            signal: PgSignal::Terminate,
             ..
         }]
     ));
@@ -667,19 +673,17 @@ fn select(app: &mut App, row: Row) {
 #[test]
 fn reset_plan_takes_own_volumes_and_spares_shared_ones() {
     let app = app_with(compose_stack());
-    let plan = app.plan_reset("shop", Some(vec!["db".into()])).unwrap();
+    let plan = app.plan_reset("shop", Some(&["db".into()])).unwrap();
     let names: Vec<&str> = plan.volumes.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names, vec!["shop_pgdata", &"a".repeat(64)]);
-    assert_eq!(
-        plan.containers,
-        vec![("db".to_string(), "shop-db-1".to_string())]
-    );
-    let cache = app.plan_reset("shop", Some(vec!["cache".into()])).unwrap();
+    assert_eq!(plan.containers.len(), 1);
+    assert_eq!(plan.containers[0].name, "shop-db-1");
+    let cache = app.plan_reset("shop", Some(&["cache".into()])).unwrap();
     assert!(cache.volumes.is_empty(), "backup also mounts shop_shared");
     let whole = app.plan_reset("shop", None).unwrap();
     assert!(whole.whole_project);
     assert_eq!(whole.volumes.len(), 3);
-    assert_eq!(whole.working_dir, "/src/shop");
+    assert_eq!(whole.location.working_dir, "/src/shop");
 }
 
 #[test]
@@ -695,18 +699,20 @@ fn reset_asks_with_every_volume_and_only_y_runs_it() {
     app.update(Event::Compose(crate::event::ComposeEvent::ResetPlanned(
         Box::new(sized),
     )));
-    let question = app.confirm.as_ref().unwrap().question.clone();
-    assert!(
-        question.contains("service db of project shop"),
-        "{question}"
-    );
-    assert!(question.contains("shop_pgdata  45.0M"), "{question}");
-    assert!(question.contains("(anonymous)"), "{question}");
+    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
+        panic!("expected a confirmation, got {:?}", app.overlay);
+    };
+    let Confirm::Reset(asked) = confirm.as_ref() else {
+        panic!("expected a reset confirmation, got {:?}", app.overlay);
+    };
+    assert_eq!(asked.services, ["db"]);
+    assert_eq!(asked.volumes.len(), 2, "every volume is listed");
+    assert_eq!(asked.volumes[0].size_bytes, Some(45 * 1024 * 1024));
     assert!(
         app.update(key(KeyCode::Enter)).is_empty(),
         "Enter is not yes"
     );
-    assert!(app.confirm.is_none());
+    assert_eq!(app.overlay, None);
     app.update(Event::Compose(crate::event::ComposeEvent::ResetPlanned(
         plan.clone(),
     )));
@@ -736,9 +742,11 @@ fn read_only_refuses_every_changing_key() {
 fn declared_services_without_containers_show_and_u_brings_them_up() {
     let mut app = app_with(compose_stack());
     let project = crate::model::ComposeProject {
-        name: "shop".into(),
-        working_dir: "/src/shop".into(),
-        files: vec!["/src/shop/compose.yaml".into()],
+        location: crate::model::ProjectLocation {
+            name: "shop".into(),
+            working_dir: "/src/shop".into(),
+            files: vec!["/src/shop/compose.yaml".into()],
+        },
         services: ["db", "cache", "backup", "mailer"]
             .iter()
             .map(|n| crate::model::DeclaredService {
@@ -751,7 +759,10 @@ fn declared_services_without_containers_show_and_u_brings_them_up() {
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
         Box::new(project),
     )));
-    let declared = Row::Declared("shop".into(), "mailer".into());
+    let declared = Row::Declared {
+        project: "shop".into(),
+        service: "mailer".into(),
+    };
     assert!(app.rows.contains(&declared));
     select(&mut app, declared);
     let commands = app.update(ch('u'));
@@ -778,12 +789,11 @@ fn each_project_is_loaded_once() {
 fn enter_in_the_filter_selects_a_declared_service_too() {
     let mut app = app_with(compose_stack());
     let project = crate::model::ComposeProject {
-        name: "shop".into(),
+        location: shop_location(),
         services: vec![crate::model::DeclaredService {
             name: "mailer".into(),
             ..Default::default()
         }],
-        ..Default::default()
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
         Box::new(project),
@@ -793,7 +803,10 @@ fn enter_in_the_filter_selects_a_declared_service_too() {
     app.update(key(KeyCode::Enter));
     assert_eq!(
         app.selected_row(),
-        Some(&Row::Declared("shop".into(), "mailer".into()))
+        Some(&Row::Declared {
+            project: "shop".into(),
+            service: "mailer".into(),
+        })
     );
 }
 
@@ -816,7 +829,7 @@ fn project_with_a_declared_service_in_the_middle() -> App {
         .collect();
     let mut app = app_with(containers);
     let project = crate::model::ComposeProject {
-        name: "shop".into(),
+        location: shop_location(),
         services: names
             .iter()
             .chain(&["worker"])
@@ -826,7 +839,6 @@ fn project_with_a_declared_service_in_the_middle() -> App {
                 ..Default::default()
             })
             .collect(),
-        ..Default::default()
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
         Box::new(project),
@@ -837,10 +849,10 @@ fn project_with_a_declared_service_in_the_middle() -> App {
 #[test]
 fn project_row_acts_on_containers_listed_after_a_declared_service() {
     let mut app = project_with_a_declared_service_in_the_middle();
-    assert!(
-        app.rows
-            .contains(&Row::Declared("shop".into(), "seeder".into()))
-    );
+    assert!(app.rows.contains(&Row::Declared {
+        project: "shop".into(),
+        service: "seeder".into(),
+    }));
     select(&mut app, Row::Project(Some("shop".into())));
     let commands = app.update(ch('r'));
     let restarted: Vec<&str> = commands
@@ -852,4 +864,11 @@ fn project_row_acts_on_containers_listed_after_a_declared_service() {
         .collect();
     assert_eq!(restarted.len(), 6, "{restarted:?}");
     assert!(restarted.contains(&"c4"), "user-service is restarted too");
+}
+
+fn shop_location() -> crate::model::ProjectLocation {
+    crate::model::ProjectLocation {
+        name: "shop".into(),
+        ..Default::default()
+    }
 }

@@ -4,16 +4,17 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::sync::mpsc::Sender;
-use tokio::task::JoinHandle;
+use tokio::task::AbortHandle;
 
 use crate::collect::{postgres, redis};
 use crate::event::Event;
 use crate::model::{Target, TargetKind};
+use crate::tasks::supervise;
 
 /// The running probes, by target id.
 pub struct Probes {
     interval: Duration,
-    running: HashMap<String, (Target, JoinHandle<()>)>,
+    running: HashMap<String, (Target, AbortHandle)>,
 }
 
 impl Probes {
@@ -54,9 +55,10 @@ impl Drop for Probes {
     }
 }
 
-fn spawn_probe(target: Target, interval: Duration, tx: Sender<Event>) -> JoinHandle<()> {
+fn spawn_probe(target: Target, interval: Duration, tx: Sender<Event>) -> AbortHandle {
+    let task = format!("probe of {}", target.name);
     match target.kind {
-        TargetKind::Postgres => tokio::spawn(postgres::run(target, interval, tx)),
-        TargetKind::Redis => tokio::spawn(redis::run(target, interval, tx)),
+        TargetKind::Postgres => supervise(task, tx.clone(), postgres::run(target, interval, tx)),
+        TargetKind::Redis => supervise(task, tx.clone(), redis::run(target, interval, tx)),
     }
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
-use crate::collect::docker::one_line;
+use crate::model::ProjectLocation;
+use crate::text::one_line;
 
 /// Which compose command line runs compose commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,14 +57,6 @@ fn detect() -> Option<ComposeCli> {
     }
 }
 
-/// Where and as what a compose command runs.
-#[derive(Debug, Clone, Copy)]
-pub struct ProjectArgs<'a> {
-    pub name: &'a str,
-    pub working_dir: &'a str,
-    pub files: &'a [String],
-}
-
 impl ComposeCli {
     pub fn program(self) -> &'static str {
         match self {
@@ -75,7 +68,7 @@ impl ComposeCli {
     /// `docker compose -p NAME --project-directory WD -f F... ARGS`, run in
     /// the working dir so relative file names resolve as they did for the
     /// user.
-    pub fn command(self, project: ProjectArgs<'_>, args: &[&str]) -> Command {
+    pub fn command(self, project: &ProjectLocation, args: &[&str]) -> Command {
         let mut cmd = match self {
             Self::V2 => {
                 let mut c = Command::new("docker");
@@ -84,12 +77,12 @@ impl ComposeCli {
             }
             Self::V1 => Command::new("docker-compose"),
         };
-        cmd.args(["-p", project.name]);
+        cmd.args(["-p", &project.name]);
         if !project.working_dir.is_empty() {
-            cmd.args(["--project-directory", project.working_dir]);
-            cmd.current_dir(project.working_dir);
+            cmd.args(["--project-directory", &project.working_dir]);
+            cmd.current_dir(&project.working_dir);
         }
-        for file in project.files {
+        for file in &project.files {
             cmd.args(["-f", file]);
         }
         cmd.args(args)
@@ -104,7 +97,7 @@ impl ComposeCli {
     /// went wrong (the CLI's last words on stderr).
     pub async fn run(
         self,
-        project: ProjectArgs<'_>,
+        project: &ProjectLocation,
         args: &[&str],
         env: Option<&HashMap<String, String>>,
     ) -> Result<String, String> {
@@ -149,13 +142,12 @@ mod tests {
 
     #[test]
     fn command_line_names_project_directory_and_files() {
-        let files = vec!["a.yaml".to_string(), "b.yaml".to_string()];
-        let project = ProjectArgs {
-            name: "shop",
-            working_dir: "/src/shop",
-            files: &files,
+        let project = ProjectLocation {
+            name: "shop".into(),
+            working_dir: "/src/shop".into(),
+            files: vec!["a.yaml".into(), "b.yaml".into()],
         };
-        let cmd = ComposeCli::V1.command(project, &["config"]);
+        let cmd = ComposeCli::V1.command(&project, &["config"]);
         let std = cmd.as_std();
         assert_eq!(std.get_program(), "docker-compose");
         let args: Vec<_> = std
@@ -176,7 +168,7 @@ mod tests {
                 "config"
             ]
         );
-        let v2 = ComposeCli::V2.command(project, &["up", "-d"]);
+        let v2 = ComposeCli::V2.command(&project, &["up", "-d"]);
         let args: Vec<_> = v2
             .as_std()
             .get_args()

@@ -8,7 +8,7 @@ mod cli;
 mod declared;
 pub mod fallback;
 mod interpolate;
-mod plan;
+mod local;
 mod yaml;
 
 use std::collections::HashMap;
@@ -17,37 +17,37 @@ use std::path::Path;
 use anyhow::Context;
 use tokio::sync::mpsc::Sender;
 
-use crate::collect::docker::one_line;
 use crate::event::{ComposeEvent, Event};
-use crate::model::ComposeProject;
+use crate::model::{ComposeProject, ProjectLocation};
+use crate::text::one_line;
 
-pub use cli::{ComposeCli, ProjectArgs, choose_compose_cli, find_compose_cli};
+pub use cli::{ComposeCli, choose_compose_cli, find_compose_cli};
 pub use declared::{is_active, profiles_from};
 pub use interpolate::interpolate;
-pub use plan::{plan_reset, plan_volumes};
+pub use local::{default_file, local_project, normalise_project, project_of_folder};
 
-/// File names compose looks for when a project names none.
-const DEFAULT_FILES: [&str; 4] = [
+/// File names compose looks for when a project names none, in its order.
+pub const DEFAULT_FILES: [&str; 4] = [
     "compose.yaml",
     "compose.yml",
-    "docker-compose.yml",
     "docker-compose.yaml",
+    "docker-compose.yml",
 ];
 
 /// Reads a project's declared services in a task of its own and reports
 /// `ComposeEvent::Loaded` or `LoadFailed`.
-pub fn spawn_load(name: String, working_dir: String, files: Vec<String>, tx: Sender<Event>) {
+pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
     tokio::spawn(async move {
         let cli = tokio::task::spawn_blocking(find_compose_cli)
             .await
             .unwrap_or(None);
         let env: HashMap<String, String> = std::env::vars().collect();
-        let event = match load(&name, &working_dir, &files, cli, &env).await {
+        let event = match load(&location, cli, &env).await {
             Ok(project) => ComposeEvent::Loaded(Box::new(project)),
             Err(error) => {
-                tracing::warn!(project = %name, error = %format!("{error:#}"), "loading compose project failed");
+                tracing::warn!(project = %location.name, error = %format!("{error:#}"), "loading compose project failed");
                 ComposeEvent::LoadFailed {
-                    project: name,
+                    project: location.name,
                     error: one_line(&format!("{error:#}")),
                 }
             }
@@ -60,20 +60,21 @@ pub fn spawn_load(name: String, working_dir: String, files: Vec<String>, tx: Sen
 /// of `env` (else of the project's `.env`). `env` is the whole environment
 /// the compose CLI runs with, or that interpolation reads without one.
 pub async fn load(
-    name: &str,
-    working_dir: &str,
-    files: &[String],
+    location: &ProjectLocation,
     cli: Option<ComposeCli>,
     env: &HashMap<String, String>,
 ) -> anyhow::Result<ComposeProject> {
-    let dir = Path::new(working_dir);
+    let dir = Path::new(&location.working_dir);
+    let files = &location.files;
     let env_with_dotenv = fallback::with_dotenv(dir, env)?;
     let profiles = profiles_from(env_with_dotenv.get("COMPOSE_PROFILES").map(String::as_str));
     let config = match cli {
-        Some(cli) => config_from_cli(cli, name, working_dir, files, env).await?,
+        Some(cli) => config_from_cli(cli, location, env).await?,
         None => {
             let files = if files.is_empty() {
-                default_file(dir)?
+                let file = default_file(dir)
+                    .with_context(|| format!("no compose file in {}", dir.display()))?;
+                vec![file.display().to_string()]
             } else {
                 files.to_vec()
             };
@@ -81,9 +82,7 @@ pub async fn load(
         }
     };
     Ok(ComposeProject {
-        name: name.to_string(),
-        working_dir: working_dir.to_string(),
-        files: files.to_vec(),
+        location: location.clone(),
         services: declared::services(&config, &profiles)?,
     })
 }
@@ -91,22 +90,15 @@ pub async fn load(
 /// `config` as the CLI prints it: JSON from v2, YAML from v1.
 async fn config_from_cli(
     cli: ComposeCli,
-    name: &str,
-    working_dir: &str,
-    files: &[String],
+    location: &ProjectLocation,
     env: &HashMap<String, String>,
 ) -> anyhow::Result<serde_json::Value> {
-    let project = ProjectArgs {
-        name,
-        working_dir,
-        files,
-    };
     let args: &[&str] = match cli {
         ComposeCli::V2 => &["config", "--format", "json"],
         ComposeCli::V1 => &["config"],
     };
     let text = cli
-        .run(project, args, Some(env))
+        .run(location, args, Some(env))
         .await
         .map_err(anyhow::Error::msg)?;
     let mut config = match cli {
@@ -129,12 +121,4 @@ fn unescape_dollars(value: &mut serde_json::Value) {
         Value::Object(map) => map.values_mut().for_each(unescape_dollars),
         _ => {}
     }
-}
-
-fn default_file(dir: &Path) -> anyhow::Result<Vec<String>> {
-    DEFAULT_FILES
-        .iter()
-        .find(|f| dir.join(f).is_file())
-        .map(|f| vec![f.to_string()])
-        .with_context(|| format!("no compose file in {}", dir.display()))
 }

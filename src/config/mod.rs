@@ -8,7 +8,8 @@ pub mod file;
 use anyhow::{Result, anyhow};
 use clap::Parser;
 
-use crate::model::{Target, TargetKind};
+use crate::compose;
+use crate::model::{ProjectLocation, Target, TargetKind};
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
 #[derive(Debug, Clone, Parser)]
@@ -44,7 +45,9 @@ pub struct Cli {
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Disable restart, stop, start, up and reset.
+    /// Refuse everything that changes the stack: restart, stop, start, up
+    /// and reset of services, and cancelling or terminating database
+    /// backends. Watching and logs still work.
     #[arg(long)]
     pub read_only: bool,
 
@@ -68,10 +71,10 @@ pub struct Settings {
     pub tail: usize,
     /// Database targets from the config file and the environment.
     pub targets: Vec<Target>,
-    /// Restart, stop, start, up and reset are refused.
+    /// Everything that changes the stack is refused (see `--read-only`).
     pub read_only: bool,
-    /// The compose project of the current folder: (name, folder, files).
-    pub local_compose: Option<(String, String, Vec<String>)>,
+    /// The compose project of the current folder.
+    pub local_compose: Option<ProjectLocation>,
 }
 
 impl Default for Settings {
@@ -117,7 +120,9 @@ impl Settings {
         let project = if cli.all {
             None
         } else {
-            cli.project.clone().or_else(|| project_of_folder(cwd))
+            cli.project
+                .clone()
+                .or_else(|| compose::project_of_folder(cwd))
         };
         Self {
             project,
@@ -126,61 +131,9 @@ impl Settings {
             tail: cli.tail as usize,
             targets: Vec::new(),
             read_only: cli.read_only,
-            local_compose: local_compose(cli, cwd),
+            local_compose: compose::local_project(cwd, &cli.files, cli.project.as_deref()),
         }
     }
-}
-
-/// The compose project of the current folder, from `-f` or a file here.
-fn local_compose(cli: &Cli, cwd: &Path) -> Option<(String, String, Vec<String>)> {
-    let files: Vec<PathBuf> = if cli.files.is_empty() {
-        COMPOSE_FILES
-            .iter()
-            .map(|n| cwd.join(n))
-            .find(|p| p.is_file())
-            .into_iter()
-            .collect()
-    } else {
-        cli.files.iter().map(|f| cwd.join(f)).collect()
-    };
-    let first = files.first()?;
-    let dir = first.parent().unwrap_or(cwd);
-    let name = cli.project.clone().or_else(|| project_of_folder(dir))?;
-    let files = files.iter().map(|f| f.display().to_string()).collect();
-    Some((name, dir.display().to_string(), files))
-}
-
-const COMPOSE_FILES: &[&str] = &[
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yaml",
-    "docker-compose.yml",
-];
-
-/// The Compose project a folder's compose file belongs to: its top-level
-/// `name:`, else the folder name normalised the way Compose does it.
-pub fn project_of_folder(dir: &Path) -> Option<String> {
-    let file = COMPOSE_FILES
-        .iter()
-        .map(|name| dir.join(name))
-        .find(|p| p.is_file())?;
-    let text = std::fs::read_to_string(file).ok()?;
-    let declared = text.lines().find_map(|line| {
-        let value = line.strip_prefix("name:")?.trim().trim_matches(['"', '\'']);
-        (!value.is_empty() && !value.contains('$')).then(|| value.to_string())
-    });
-    declared.or_else(|| normalise_project(dir.file_name()?.to_str()?))
-}
-
-/// Compose project names are lowercase letters, digits, `-` and `_`.
-fn normalise_project(name: &str) -> Option<String> {
-    let name: String = name
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    let name = name.trim_start_matches(['-', '_']).to_string();
-    (!name.is_empty()).then_some(name)
 }
 
 /// Parses `1s`, `500ms`, `2.5s`, `1m` or a bare number of seconds.
@@ -239,33 +192,6 @@ mod tests {
         assert_eq!(parse_interval("1m"), Ok(Duration::from_secs(60)));
         assert!(parse_interval("fast").is_err());
         assert!(parse_interval("0s").is_err());
-    }
-
-    #[test]
-    fn project_names_are_normalised() {
-        assert_eq!(normalise_project("My App"), Some("myapp".into()));
-        assert_eq!(normalise_project("_x-y"), Some("x-y".into()));
-        assert_eq!(normalise_project("???"), None);
-    }
-
-    #[test]
-    fn compose_file_name_wins_over_folder() {
-        let dir = std::env::temp_dir().join(format!("stacktop-cfg-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("compose.yaml"), "name: shop\nservices: {}\n").unwrap();
-        assert_eq!(project_of_folder(&dir), Some("shop".into()));
-        std::fs::write(dir.join("compose.yaml"), "services: {}\n").unwrap();
-        let folder = normalise_project(dir.file_name().unwrap().to_str().unwrap());
-        assert_eq!(project_of_folder(&dir), folder);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn folder_without_compose_file_has_no_project() {
-        let dir = std::env::temp_dir().join(format!("stacktop-none-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        assert_eq!(project_of_folder(&dir), None);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

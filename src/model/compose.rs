@@ -26,36 +26,26 @@ pub struct DeclaredService {
     pub replicas: u32,
 }
 
+/// Which compose project, and how compose is pointed at it: `-p NAME
+/// --project-directory WORKING_DIR -f FILE…`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectLocation {
+    pub name: String,
+    pub working_dir: String,
+    /// Compose files; empty means compose's default file of the folder.
+    pub files: Vec<String>,
+}
+
 /// A compose project: where its files are and what they declare.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComposeProject {
-    pub name: String,
-    pub working_dir: String,
-    pub files: Vec<String>,
+    pub location: ProjectLocation,
     /// Services active with the current profiles, in file order.
     pub services: Vec<DeclaredService>,
 }
 
-/// What a reset will remove before it recreates the service(s).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResetPlan {
-    pub project: String,
-    /// The services reset; all of the project's when `whole_project`.
-    pub services: Vec<String>,
-    pub whole_project: bool,
-    /// Containers stopped and removed: (id, name).
-    pub containers: Vec<(String, String)>,
-    /// Volumes removed: every one is listed in the confirmation.
-    pub volumes: Vec<VolumeToRemove>,
-    /// Compose files, working dir: how the service is recreated.
-    pub working_dir: String,
-    pub files: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VolumeToRemove {
-    pub name: String,
-    /// Size the engine reports, if it does.
-    pub size_bytes: Option<u64>,
-    pub anonymous: bool,
+impl ComposeProject {
+    pub fn name(&self) -> &str {
+        &self.location.name
+    }
 }

@@ -6,16 +6,20 @@
 
 pub mod compose;
 pub mod host;
+pub mod job;
 pub mod log;
 pub mod pg;
 pub mod redis;
+pub mod reset;
 pub mod service;
 pub mod target;
 
-pub use compose::{ComposeProject, DeclaredService, ResetPlan, VolumeMount, VolumeToRemove};
+pub use compose::{ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
 pub use host::HostSnapshot;
+pub use job::{Done, Job, LogSource, PgSignal, Verb};
 pub use log::{LogBuffer, LogLine, LogStream, SgrColor, SgrStyle, StyledSpan};
 pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};
 pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
+pub use reset::{ContainerRef, ResetPlan, VolumeToRemove, plan_reset};
 pub use service::{Container, ContainerSpec, ContainerState, Health, PortMapping, Stats};
 pub use target::{ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

@@ -1,18 +1,20 @@
-//! The confirmation popup of destructive actions.
+//! The confirmation popup of destructive actions. The app holds what the
+//! action touches; the question is written here from it.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use super::format;
 use crate::app::Confirm;
+use crate::model::{PgBackend, PgSignal, ResetPlan, Target, VolumeToRemove};
 use crate::theme::Theme;
 
 pub fn render(confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let mut lines: Vec<Line> = confirm
-        .question
-        .lines()
-        .map(|l| Line::styled(l.to_string(), theme.text))
+    let mut lines: Vec<Line> = question(confirm)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.text))
         .collect();
     lines.push(Line::from(vec![
         Span::styled("y", theme.key),
@@ -34,4 +36,109 @@ pub fn render(confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: false }),
         popup,
     );
+}
+
+/// The question, line by line.
+pub fn question(confirm: &Confirm) -> Vec<String> {
+    match confirm {
+        Confirm::Reset(plan) => reset_question(plan),
+        Confirm::Signal {
+            target,
+            backend,
+            signal,
+        } => vec![signal_question(target, backend, *signal)],
+    }
+}
+
+fn reset_question(plan: &ResetPlan) -> Vec<String> {
+    let what = if plan.whole_project {
+        format!("the whole project {}", plan.project())
+    } else {
+        format!(
+            "service {} of project {}",
+            plan.services.join(", "),
+            plan.project()
+        )
+    };
+    let mut lines = vec![format!("Reset {what}?")];
+    let names: Vec<&str> = plan.containers.iter().map(|c| c.name.as_str()).collect();
+    lines.push(format!("Stops and removes: {}", names.join(", ")));
+    if plan.volumes.is_empty() {
+        lines.push("No volume is deleted.".to_string());
+    } else {
+        lines.push("Deletes these volumes, and their data:".to_string());
+        lines.extend(plan.volumes.iter().map(|v| format!("  {}", volume_line(v))));
+    }
+    lines.push("Then creates and starts it again from its compose definition.".to_string());
+    lines
+}
+
+fn volume_line(v: &VolumeToRemove) -> String {
+    let name = if v.anonymous {
+        format!("{} (anonymous)", &v.name[..v.name.len().min(12)])
+    } else {
+        v.name.clone()
+    };
+    match v.size_bytes {
+        Some(size) => format!("{name}  {}", format::bytes(size)),
+        None => format!("{name}  (size unknown)"),
+    }
+}
+
+fn signal_question(target: &Target, backend: &PgBackend, signal: PgSignal) -> String {
+    let what = match signal {
+        PgSignal::Cancel => "Cancel the query of",
+        PgSignal::Terminate => "Terminate",
+    };
+    let application = if backend.application.is_empty() {
+        "no application"
+    } else {
+        &backend.application
+    };
+    format!(
+        "{what} backend {} ({application}, {}@{}) on {}?",
+        backend.pid, backend.user, backend.database, target.name
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ContainerRef, ProjectLocation};
+
+    #[test]
+    fn reset_question_names_the_service_and_every_volume_with_its_size() {
+        let plan = ResetPlan {
+            location: ProjectLocation {
+                name: "shop".into(),
+                ..Default::default()
+            },
+            services: vec!["db".into()],
+            whole_project: false,
+            containers: vec![ContainerRef {
+                id: "1".into(),
+                name: "shop-db-1".into(),
+            }],
+            volumes: vec![
+                VolumeToRemove {
+                    name: "shop_pgdata".into(),
+                    size_bytes: Some(45 * 1024 * 1024),
+                    anonymous: false,
+                },
+                VolumeToRemove {
+                    name: "a".repeat(64),
+                    size_bytes: None,
+                    anonymous: true,
+                },
+            ],
+        };
+        let text = question(&Confirm::Reset(plan)).join("\n");
+        assert!(text.contains("service db of project shop"), "{text}");
+        assert!(text.contains("Stops and removes: shop-db-1"), "{text}");
+        assert!(text.contains("shop_pgdata  45.0M"), "{text}");
+        assert!(
+            text.contains("aaaaaaaaaaaa (anonymous)  (size unknown)"),
+            "{text}"
+        );
+    }
 }

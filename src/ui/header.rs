@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format;
-use crate::app::{App, Engine};
+use crate::app::{App, EngineStatus};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -19,9 +19,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
     let engine = match &app.engine {
-        Engine::Up { version } => Span::styled(format!("Docker {version}"), theme.text),
-        Engine::Connecting => Span::styled("Docker: connecting", theme.warning),
-        Engine::Down { .. } => Span::styled("Docker: unreachable", theme.error),
+        EngineStatus::Up { version } => Span::styled(format!("Docker {version}"), theme.text),
+        EngineStatus::Connecting => Span::styled("Docker: connecting", theme.warning),
+        EngineStatus::Down { .. } => Span::styled("Docker: unreachable", theme.error),
     };
     let updated = match app.last_update {
         Some(t) => format!("updated {}", t.format("%H:%M:%S")),
@@ -117,9 +117,11 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
 /// The banner shown while the engine is not connected, if any.
 pub fn banner<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
     let text = match &app.engine {
-        Engine::Up { .. } => return None,
-        Engine::Connecting => format!(" connecting to the Docker engine at {}…", app.endpoint),
-        Engine::Down { error, retry_in_ms } => format!(
+        EngineStatus::Up { .. } => return None,
+        EngineStatus::Connecting => {
+            format!(" connecting to the Docker engine at {}…", app.endpoint)
+        }
+        EngineStatus::Down { error, retry_in_ms } => format!(
             " ✗ Docker engine unreachable at {}: {error} — retrying in {:.1}s{}",
             app.endpoint,
             *retry_in_ms as f64 / 1000.0,

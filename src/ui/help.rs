@@ -6,13 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::format;
-use crate::app::App;
 use crate::keymap::{BINDINGS, Context, key_label};
 use crate::theme::Theme;
 
-pub fn render(_app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(theme: &Theme, frame: &mut Frame, area: Rect) {
     let left = section_lines(&[Context::List, Context::Everywhere], theme);
-    let right = section_lines(&[Context::Logs, Context::Detail], theme);
+    let right = section_lines(&[Context::Logs, Context::Database], theme);
     let rows = left.len().max(right.len()) as u16;
     let height = (rows + 2).min(area.height);
     let width = 78.min(area.width);

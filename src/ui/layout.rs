@@ -1,6 +1,9 @@
-//! Screen areas, shared by rendering and by page-sized moves in `update`.
+//! Screen areas: how the views split the screen, and the rows that leaves
+//! for `update`'s page moves.
 
 use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::app::Viewport;
 
 /// Below this size the views do not fit; a notice is drawn instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -13,16 +16,16 @@ pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
-/// Container rows the list shows in a terminal of `size` (no banner).
-pub fn list_rows(size: (u16, u16)) -> usize {
-    // header, column titles, status line
-    size.1.saturating_sub(HEADER_HEIGHT + 2) as usize
-}
-
-/// Log lines the log view shows in a terminal of `size`.
-pub fn log_rows(size: (u16, u16)) -> usize {
-    // title line, status line
-    size.1.saturating_sub(2) as usize
+/// The rows each view has in a `width` x `height` terminal, for `update`.
+pub fn viewport(width: u16, height: u16) -> Viewport {
+    Viewport {
+        width,
+        height,
+        // header, column titles, status line (no banner)
+        list_rows: height.saturating_sub(HEADER_HEIGHT + 2) as usize,
+        // title line, status line
+        log_rows: height.saturating_sub(2) as usize,
+    }
 }
 
 /// Splits the overview into header, optional banner, list and status line.

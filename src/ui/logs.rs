@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthChar;
 use super::widgets::{key_hints, sgr_style, status_message};
 use super::{format, layout};
 use crate::app::{App, LogView};
+use crate::keymap::{Action, Context};
 use crate::model::{LogLine, LogStream};
 use crate::theme::Theme;
 
@@ -164,14 +165,6 @@ fn status_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
             theme.muted,
         ));
     }
-    let hints = [
-        ("↑/PgUp", "scroll"),
-        ("G/f", "follow"),
-        ("t", "timestamps"),
-        ("w", "wrap"),
-        ("Esc", "back"),
-        ("?", "help"),
-    ];
-    spans.extend(key_hints(&hints, theme));
+    spans.extend(key_hints(Context::Logs, |a| a != Action::Quit, theme));
     Line::from(spans)
 }

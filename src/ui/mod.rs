@@ -4,7 +4,7 @@
 //! drawn from a hand-built [`App`] in tests.
 
 mod confirm;
-mod detail;
+mod database;
 mod format;
 mod header;
 mod help;
@@ -20,12 +20,7 @@ use ratatui::Frame;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::App;
-
-/// Bytes as the views show them (`12.3M`), for messages built elsewhere.
-pub fn format_bytes(n: u64) -> String {
-    format::bytes(n)
-}
+use crate::app::{App, Overlay, View};
 use crate::theme::Theme;
 
 /// Draws the whole screen for `app`.
@@ -43,15 +38,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
         return;
     }
-    match (&app.logs, &app.detail) {
-        (Some(view), _) => logs::render(app, view, theme, frame, area),
-        (None, Some(detail)) => detail::render(app, detail, theme, frame, area),
-        (None, None) => overview::render(app, theme, frame, area),
+    match &app.view {
+        View::List => overview::render(app, theme, frame, area),
+        View::Logs(view) => logs::render(app, view, theme, frame, area),
+        View::Database(view) => database::render(app, view, theme, frame, area),
     }
-    if let Some(confirm) = &app.confirm {
-        confirm::render(confirm, theme, frame, area);
-    }
-    if app.show_help {
-        help::render(app, theme, frame, area);
+    match &app.overlay {
+        Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
+        Some(Overlay::Help) => help::render(theme, frame, area),
+        // Typed in the list's status line.
+        Some(Overlay::Filter) | None => {}
     }
 }

@@ -6,60 +6,89 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::table::Col;
 use super::widgets::{
     action_label, db_summary, health_label, key_hints, state_label, status_message,
 };
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, Row};
+use crate::keymap::Context;
 use crate::model::{Container, Health};
 use crate::theme::Theme;
 
-/// A list column: title, width in cells, right-aligned or not.
-struct Column {
-    title: &'static str,
-    width: usize,
-    right: bool,
+/// The columns of the service list. Each knows its title and alignment;
+/// `cell_of` is the one place that knows what goes in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// `!` on rows that need attention.
+    Mark,
+    Service,
+    State,
+    Health,
+    Cpu,
+    Mem,
+    Database,
+    Uptime,
+    Restarts,
+    Ports,
+    Image,
 }
 
-const fn col(title: &'static str, width: usize, right: bool) -> Column {
-    Column {
-        title,
-        width,
-        right,
+impl Column {
+    fn col(self, width: usize) -> Col {
+        let (title, right) = match self {
+            Self::Mark => ("", false),
+            Self::Service => ("SERVICE", false),
+            Self::State => ("STATE", false),
+            Self::Health => ("HEALTH", false),
+            Self::Cpu => ("CPU", true),
+            Self::Mem => ("MEM", true),
+            Self::Database => ("DATABASE", false),
+            Self::Uptime => ("UPTIME", true),
+            Self::Restarts => ("RST", true),
+            Self::Ports => ("PORTS", false),
+            Self::Image => ("IMAGE", false),
+        };
+        Col {
+            title,
+            width,
+            right,
+        }
     }
 }
 
 /// Columns in the order they give way on narrow screens: the last ones
 /// go first. The database summary only shows when a database is known.
-fn columns(width: usize, with_db: bool) -> Vec<Column> {
+fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
     let mut wanted = vec![
-        col("", 1, false),
-        col("SERVICE", 13, false),
-        col("STATE", 14, false),
-        col("HEALTH", 11, false),
-        col("CPU", 6, true),
-        col("MEM", 11, true),
+        (Column::Mark, 1),
+        (Column::Service, 13),
+        (Column::State, 14),
+        (Column::Health, 11),
+        (Column::Cpu, 6),
+        (Column::Mem, 11),
     ];
     if with_db {
-        wanted.push(col("DATABASE", 16, false));
+        wanted.push((Column::Database, 16));
     }
-    wanted.extend([col("UPTIME", 6, true), col("RST", 3, true)]);
+    wanted.extend([(Column::Uptime, 6), (Column::Restarts, 3)]);
     let mut used = 0;
-    let mut cols: Vec<Column> = wanted
+    let mut cols: Vec<(Column, Col)> = wanted
         .into_iter()
-        .take_while(|c| {
-            used += c.width + 1;
+        .take_while(|(_, w)| {
+            used += w + 1;
             used <= width + 1
         })
+        .map(|(c, w)| (c, c.col(w)))
         .collect();
     let spare = (width + 1).saturating_sub(used.min(width + 1));
     if spare >= 30 {
         let ports = (spare / 2).min(24);
-        cols.push(col("PORTS", ports - 1, false));
-        cols.push(col("IMAGE", spare - ports - 1, false));
+        cols.push((Column::Ports, Column::Ports.col(ports - 1)));
+        cols.push((Column::Image, Column::Image.col(spare - ports - 1)));
     } else if spare >= 12 {
-        cols.push(col("PORTS", spare - 1, false));
+        cols.push((Column::Ports, Column::Ports.col(spare - 1)));
     }
     cols
 }
@@ -96,7 +125,7 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 None => Line::raw(""),
             },
             Row::Databases => Line::styled(format!("▾ {DATABASES}"), theme.project),
-            Row::Declared(_, service) => declared_line(service, &cols, theme),
+            Row::Declared { service, .. } => declared_line(service, &cols, theme),
             Row::Target(id) => target_line(app, id, theme),
         };
         lines.push(if index == app.selected {
@@ -121,17 +150,9 @@ fn empty_text(app: &App) -> String {
     }
 }
 
-fn title_line<'a>(cols: &[Column], theme: &Theme) -> Line<'a> {
-    let text: Vec<String> = cols.iter().map(|c| cell(c, c.title)).collect();
+fn title_line<'a>(cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
+    let text: Vec<String> = cols.iter().map(|(_, c)| c.cell(c.title)).collect();
     Line::styled(text.join(" "), theme.header)
-}
-
-fn cell(column: &Column, text: &str) -> String {
-    if column.right {
-        format::fit_right(text, column.width)
-    } else {
-        format::fit(text, column.width)
-    }
 }
 
 fn project_line<'a>(app: &App, name: Option<&str>, theme: &Theme) -> Line<'a> {
@@ -160,34 +181,42 @@ fn project_line<'a>(app: &App, name: Option<&str>, theme: &Theme) -> Line<'a> {
     Line::from(spans)
 }
 
-fn container_line<'a>(app: &App, c: &Container, cols: &[Column], theme: &Theme) -> Line<'a> {
-    let troubled = c.state.is_bad() || c.health == Health::Unhealthy;
-    let row_style = if troubled { theme.error } else { theme.text };
-    let (state, state_style) = state_cell(app, c, theme);
-    let (health, health_style) = health_label(c.health, theme);
-    let stats = app.stats.get(&c.id).filter(|_| c.state.is_running());
+fn container_line<'a>(app: &App, c: &Container, cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
-    for column in cols {
-        let (text, style) = match column.title {
-            "" => (if troubled { "!" } else { " " }.into(), theme.error),
-            "SERVICE" => (format!("  {}", app.label(c)), row_style),
-            "STATE" => (state.clone(), state_style),
-            "HEALTH" => (health.into(), health_style),
-            "UPTIME" => (uptime(app, c), theme.text),
-            "RST" => (c.restart_count.to_string(), restart_style(c, theme)),
-            "CPU" => (cpu(stats), theme.text),
-            "MEM" => (stats.map_or("—".into(), |s| memory(app, s)), theme.text),
-            "DATABASE" => app
-                .probe_of_container(&c.id)
-                .map_or((String::new(), theme.muted), |p| db_summary(p, theme)),
-            "PORTS" => (ports(c), theme.muted),
-            _ => (c.image.clone(), theme.muted),
-        };
-        spans.push(Span::styled(cell(column, &text), style));
+    for (column, col) in cols {
+        let (text, style) = cell_of(*column, app, c, theme);
+        spans.push(Span::styled(col.cell(&text), style));
         spans.push(Span::raw(" "));
     }
     spans.pop();
     Line::from(spans)
+}
+
+/// What a column shows for container `c`, and in which style.
+fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, Style) {
+    let troubled = c.state.is_bad() || c.health == Health::Unhealthy;
+    let stats = app.stats.get(&c.id).filter(|_| c.state.is_running());
+    match column {
+        Column::Mark => (if troubled { "!" } else { " " }.into(), theme.error),
+        Column::Service => {
+            let style = if troubled { theme.error } else { theme.text };
+            (format!("  {}", app.label(c)), style)
+        }
+        Column::State => state_cell(app, c, theme),
+        Column::Health => {
+            let (text, style) = health_label(c.health, theme);
+            (text.into(), style)
+        }
+        Column::Uptime => (uptime(app, c), theme.text),
+        Column::Restarts => (c.restart_count.to_string(), restart_style(c, theme)),
+        Column::Cpu => (cpu(stats), theme.text),
+        Column::Mem => (stats.map_or("—".into(), |s| memory(app, s)), theme.text),
+        Column::Database => app
+            .probe_of_container(&c.id)
+            .map_or((String::new(), theme.muted), |p| db_summary(p, theme)),
+        Column::Ports => (ports(c), theme.muted),
+        Column::Image => (c.image.clone(), theme.muted),
+    }
 }
 
 fn cpu(stats: Option<&crate::model::Stats>) -> String {
@@ -195,15 +224,15 @@ fn cpu(stats: Option<&crate::model::Stats>) -> String {
 }
 
 /// A declared service that has no container yet.
-fn declared_line<'a>(service: &str, cols: &[Column], theme: &Theme) -> Line<'a> {
+fn declared_line<'a>(service: &str, cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
-    for column in cols.iter().take(3) {
-        let text = match column.title {
-            "SERVICE" => format!("  {service}"),
-            "STATE" => "◌ not created".to_string(),
+    for (column, col) in cols.iter().take(3) {
+        let text = match column {
+            Column::Service => format!("  {service}"),
+            Column::State => "◌ not created".to_string(),
             _ => String::new(),
         };
-        spans.push(Span::styled(cell(column, &text), theme.muted));
+        spans.push(Span::styled(col.cell(&text), theme.muted));
         spans.push(Span::raw(" "));
     }
     Line::from(spans)
@@ -225,16 +254,16 @@ fn target_line<'a>(app: &App, id: &str, theme: &Theme) -> Line<'a> {
 
 fn state_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     let resetting = c.project.as_ref().and_then(|p| app.compose_steps.get(p));
-    if let Some((label, _)) = resetting
-        && (c.service.as_ref() == Some(label) || c.project.as_ref() == Some(label))
+    if let Some(step) = resetting
+        && (c.service.as_ref() == Some(&step.label) || c.project.as_ref() == Some(&step.label))
     {
         return ("⟳ resetting…".to_string(), theme.warning);
     }
-    if let Some(kind) = app.pending.get(&c.id) {
-        return action_label(*kind, None, theme);
+    if let Some(verb) = app.pending.get(&c.id) {
+        return action_label(*verb, None, theme);
     }
     if let Some(outcome) = app.outcomes.get(&c.id) {
-        return action_label(outcome.kind, Some(outcome.ok), theme);
+        return action_label(outcome.verb, Some(outcome.ok), theme);
     }
     state_label(&c.state, theme)
 }
@@ -290,15 +319,13 @@ fn select<'a>(line: Line<'a>, width: usize, theme: &Theme) -> Line<'a> {
 }
 
 fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
-    if app.filter_editing {
+    if app.filter_editing() {
         return Line::from(vec![
             Span::styled(format!("/{}▏", app.filter), theme.filter),
             Span::styled("  Enter keep · Esc clear", theme.muted),
         ]);
     }
-    if let Some(line) = status_message(app, theme) {
-        return line;
-    }
+    // A kept filter stays in sight, even next to a message.
     let mut spans = Vec::new();
     if !app.filter.is_empty() {
         spans.push(Span::styled(
@@ -306,17 +333,9 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             theme.filter,
         ));
     }
-    let hints = [
-        ("?", "help"),
-        ("/", "filter"),
-        ("r", "restart"),
-        ("s", "stop/start"),
-        ("l", "logs"),
-        ("d", "database"),
-        ("X", "reset"),
-        ("a", "all"),
-        ("q", "quit"),
-    ];
-    spans.extend(key_hints(&hints, theme));
+    match status_message(app, theme) {
+        Some(line) => spans.extend(line.spans),
+        None => spans.extend(key_hints(Context::List, |_| true, theme)),
+    }
     Line::from(spans)
 }

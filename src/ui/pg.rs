@@ -8,20 +8,19 @@ use ratatui::widgets::Paragraph;
 use super::format;
 use super::table::{self, left, right};
 use super::widgets::load_style;
-use crate::app::Detail;
-use crate::app::probes::PG_PANELS;
+use crate::app::{DatabaseView, Panel};
 use crate::model::{PgSnapshot, TopStatements};
 use crate::theme::Theme;
 
-pub fn render(pg: &PgSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(pg: &PgSnapshot, view: &DatabaseView, theme: &Theme, frame: &mut Frame, area: Rect) {
     table::Body {
         summary: summary_lines(pg, theme, area.width),
-        panels: &PG_PANELS,
-        focused: detail.panel,
+        panels: Panel::of(crate::model::TargetKind::Postgres),
+        focused: view.panel,
         notes: &pg.notes,
     }
     .render(theme, frame, area, |frame, panel| {
-        render_panel(pg, detail, theme, frame, panel);
+        render_panel(pg, view, theme, frame, panel);
     });
 }
 
@@ -30,10 +29,13 @@ fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>
     let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
     let s = &pg.states;
     let bar_cells = table::gauge_cells(width);
-    let mut waiting = Span::styled(format!(" · waiting {}", s.waiting_on_lock), theme.text);
-    if s.waiting_on_lock > 0 {
-        waiting.style = theme.error;
-    }
+    // Sessions waiting on a lock come first after the gauge: on a narrow
+    // screen the plain counts are cut, never the red one.
+    let waiting_style = if s.waiting_on_lock > 0 {
+        theme.error
+    } else {
+        theme.text
+    };
     vec![
         Line::from(vec![
             Span::styled(format!(" PostgreSQL {}", pg.version), theme.text),
@@ -49,14 +51,14 @@ fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>
                 format!(" {used}/{}", pg.max_connections),
                 load_style(ratio, theme),
             ),
+            Span::styled(format!("  waiting {}", s.waiting_on_lock), waiting_style),
             Span::styled(
                 format!(
-                    "  active {} · idle {} · idle in tx {} · aborted {}",
+                    " · active {} · idle {} · idle in tx {} · aborted {}",
                     s.active, s.idle, s.idle_in_transaction, s.idle_in_transaction_aborted
                 ),
                 theme.text,
             ),
-            waiting,
         ]),
         Line::from(vec![
             Span::styled(" TPS ", theme.header),
@@ -69,10 +71,16 @@ fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>
     ]
 }
 
-fn render_panel(pg: &PgSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let selected = Some(detail.row);
-    match detail.panel {
-        0 => {
+fn render_panel(
+    pg: &PgSnapshot,
+    view: &DatabaseView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let selected = Some(view.row);
+    match view.panel {
+        Panel::Pools => {
             let cols = [
                 left("APPLICATION", 0),
                 left("USER", 8),
@@ -124,8 +132,11 @@ fn render_panel(pg: &PgSnapshot, detail: &Detail, theme: &Theme, frame: &mut Fra
                 theme,
             );
         }
-        1 | 2 => render_backends(pg, detail.panel == 2, selected, theme, frame, area),
-        3 => render_top(pg, selected, theme, frame, area),
+        Panel::Statements | Panel::Blocked => {
+            let blocked_only = view.panel == Panel::Blocked;
+            render_backends(pg, blocked_only, selected, theme, frame, area);
+        }
+        Panel::TopStatements => render_top(pg, selected, theme, frame, area),
         _ => {
             let cols = [
                 left("DATABASE", 0),

@@ -8,27 +8,26 @@ use ratatui::widgets::Paragraph;
 use super::format;
 use super::table::{self, left, right};
 use super::widgets::load_style;
-use crate::app::probes::REDIS_PANELS;
-use crate::app::{Detail, Probe};
+use crate::app::{DatabaseView, Panel, Probe};
 use crate::model::RedisSnapshot;
 use crate::theme::Theme;
 
 pub fn render(
     probe: &Probe,
     redis: &RedisSnapshot,
-    detail: &Detail,
+    view: &DatabaseView,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) {
     table::Body {
         summary: summary_lines(probe, redis, theme, area.width),
-        panels: &REDIS_PANELS,
-        focused: detail.panel,
+        panels: Panel::of(crate::model::TargetKind::Redis),
+        focused: view.panel,
         notes: &redis.notes,
     }
     .render(theme, frame, area, |frame, panel| {
-        render_panel(redis, detail, theme, frame, panel);
+        render_panel(redis, view, theme, frame, panel);
     });
 }
 
@@ -96,10 +95,16 @@ fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16
     ]
 }
 
-fn render_panel(r: &RedisSnapshot, detail: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let selected = Some(detail.row);
-    match detail.panel {
-        0 => {
+fn render_panel(
+    r: &RedisSnapshot,
+    view: &DatabaseView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let selected = Some(view.row);
+    match view.panel {
+        Panel::Keyspace => {
             let cols = [
                 left("DB", 6),
                 right("KEYS", 10),
@@ -128,7 +133,7 @@ fn render_panel(r: &RedisSnapshot, detail: &Detail, theme: &Theme, frame: &mut F
                 .collect();
             table::render(frame, area, &cols, &rows, selected, "no keys", theme);
         }
-        1 => {
+        Panel::ClientPools => {
             let Some(pools) = &r.client_pools else {
                 let text = " CLIENT LIST is off (see the note below)";
                 frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), area);

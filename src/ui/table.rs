@@ -8,13 +8,23 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format;
+use crate::app::Panel;
 use crate::theme::Theme;
 
-/// A column: title, width in cells (0 = what is left), right-aligned.
+/// A column of a table: title, width in cells (0 = what is left in a
+/// database panel), right-aligned or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Col {
     pub title: &'static str,
     pub width: usize,
     pub right: bool,
+}
+
+impl Col {
+    /// `text` fitted to the column's width and alignment.
+    pub fn cell(&self, text: &str) -> String {
+        cell(self, self.width, text)
+    }
 }
 
 pub const fn left(title: &'static str, width: usize) -> Col {
@@ -135,10 +145,11 @@ pub fn sparkline(values: impl Iterator<Item = f64> + Clone, cells: usize) -> Str
 }
 
 /// A tab bar naming `panels`, the focused one highlighted.
-pub fn tabs<'a>(panels: &[&str], focused: usize, theme: &Theme) -> Line<'a> {
+pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for (i, name) in panels.iter().enumerate() {
-        let style = if i == focused {
+    for panel in panels {
+        let name = panel.title();
+        let style = if *panel == focused {
             theme.selection
         } else {
             theme.muted
@@ -154,8 +165,8 @@ pub fn tabs<'a>(panels: &[&str], focused: usize, theme: &Theme) -> Line<'a> {
 /// panel (drawn by `panel`) and up to two notes at the bottom.
 pub struct Body<'a> {
     pub summary: Vec<Line<'a>>,
-    pub panels: &'a [&'a str],
-    pub focused: usize,
+    pub panels: &'a [Panel],
+    pub focused: Panel,
     pub notes: &'a [String],
 }
 

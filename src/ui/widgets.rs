@@ -5,8 +5,8 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, Level, Probe};
-use crate::event::ActionKind;
-use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, TargetKind};
+use crate::keymap::{self, Action, Context};
+use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, TargetKind, Verb};
 use crate::theme::Theme;
 
 /// The state cell: a symbol (readable without colour) and a word.
@@ -34,11 +34,22 @@ pub fn health_label(health: Health, theme: &Theme) -> (&'static str, Style) {
 }
 
 /// The state cell while an action runs, or just after it ended.
-pub fn action_label(kind: ActionKind, outcome: Option<bool>, theme: &Theme) -> (String, Style) {
+pub fn action_label(verb: Verb, outcome: Option<bool>, theme: &Theme) -> (String, Style) {
     match outcome {
-        None => (format!("⟳ {}…", kind.progressive()), theme.warning),
-        Some(true) => (format!("✓ {} ok", kind.verb()), theme.healthy),
-        Some(false) => (format!("✗ {} failed", kind.verb()), theme.error),
+        None => (format!("⟳ {}…", verb.progressive()), theme.warning),
+        Some(true) => (format!("✓ {} ok", verb.word()), theme.healthy),
+        Some(false) => (format!("✗ {} failed", verb.word()), theme.error),
+    }
+}
+
+/// A probe's state in one word, the same in the list and the database view.
+pub fn probe_state(status: &ProbeStatus, theme: &Theme) -> (&'static str, Style) {
+    match status {
+        ProbeStatus::Live => ("live", theme.healthy),
+        ProbeStatus::Connecting => ("connecting", theme.muted),
+        ProbeStatus::Starting => ("starting", theme.warning),
+        ProbeStatus::Reconnecting { .. } => ("retrying", theme.warning),
+        ProbeStatus::AuthFailed { .. } => ("auth error", theme.error),
     }
 }
 
@@ -88,14 +99,8 @@ pub fn db_summary(probe: &Probe, theme: &Theme) -> (String, Style) {
         TargetKind::Postgres => "pg",
         TargetKind::Redis => "redis",
     };
-    let trouble = match &probe.status {
-        ProbeStatus::Connecting => Some(("connecting…", theme.muted)),
-        ProbeStatus::Starting => Some(("starting", theme.warning)),
-        ProbeStatus::Reconnecting { .. } => Some(("retrying", theme.warning)),
-        ProbeStatus::AuthFailed { .. } => Some(("auth error", theme.error)),
-        ProbeStatus::Live => None,
-    };
-    if let Some((text, style)) = trouble {
+    if probe.status != ProbeStatus::Live {
+        let (text, style) = probe_state(&probe.status, theme);
         return (format!("{kind} {text}"), style);
     }
     if let Some(pg) = &probe.pg {
@@ -127,20 +132,30 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
     }
 }
 
-/// The status-bar message of the app, if one is showing.
+/// The status-bar message of the app, if one is showing; else a task that
+/// stopped on a bug, which stays until stacktop is restarted.
 pub fn status_message<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
-    let status = app.status.as_ref()?;
-    let style = match status.level {
-        Level::Info => theme.info,
-        Level::Error => theme.error,
-    };
-    Some(Line::styled(format!(" {}", status.text), style))
+    if let Some(status) = &app.status {
+        let style = match status.level {
+            Level::Info => theme.info,
+            Level::Error => theme.error,
+        };
+        return Some(Line::styled(format!(" {}", status.text), style));
+    }
+    let failed = app.failed_tasks.last()?;
+    let text = format!(" ✗ {failed}; restart stacktop (details in --log-file)");
+    Some(Line::styled(text, theme.error))
 }
 
-/// ` k what` pairs for a status bar.
-pub fn key_hints<'a>(hints: &[(&str, &str)], theme: &Theme) -> Vec<Span<'a>> {
-    hints
-        .iter()
+/// The footer's ` k what` pairs for `context`, from the key table; `shown`
+/// leaves out actions that do nothing in this view.
+pub fn key_hints<'a>(
+    context: Context,
+    shown: impl Fn(Action) -> bool,
+    theme: &Theme,
+) -> Vec<Span<'a>> {
+    keymap::hints(context, shown)
+        .into_iter()
         .flat_map(|(key, what)| {
             [
                 Span::styled(format!(" {key}"), theme.key),

@@ -151,7 +151,7 @@ impl Sampler {
     pub fn sample(&mut self) -> Option<Stats> {
         let cpu_ns = self.cpu_ns()?;
         let usage = self.usage.value()?;
-        if self.samples % EXTRAS_EVERY == 0 {
+        if self.samples.is_multiple_of(EXTRAS_EVERY) {
             self.extras = self.cgroup.memory_extras();
         }
         self.samples = self.samples.wrapping_add(1);

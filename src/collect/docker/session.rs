@@ -11,11 +11,11 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 use super::events::{Pending, Relevance, classify, container_events};
-use super::{
-    AbortOnDrop, DockerOptions, RESYNC_EVERY, connect_ready, convert, engine_error, is_not_found,
-};
+use super::{DockerOptions, RESYNC_EVERY};
+use crate::engine::{Engine, container_from_inspect, engine_error, is_not_found, summary_matches};
 use crate::event::{DockerEvent, Event};
 use crate::model::{Container, ContainerState};
+use crate::tasks::{AbortOnDrop, supervise};
 
 /// How many inspect requests are in flight at once.
 const CONCURRENT_INSPECTS: usize = 8;
@@ -36,12 +36,12 @@ impl From<anyhow::Error> for Stop {
 
 /// Runs one session; also tells whether it got as far as connecting.
 pub async fn follow(
-    endpoint: &str,
+    engine: &Engine,
     tx: &mpsc::Sender<Event>,
     opts: &DockerOptions,
 ) -> (Stop, bool) {
     let mut connected = false;
-    let stop = match follow_inner(endpoint, tx, opts, &mut connected).await {
+    let stop = match follow_inner(engine, tx, opts, &mut connected).await {
         Ok(never) => match never {},
         Err(stop) => stop,
     };
@@ -49,12 +49,12 @@ pub async fn follow(
 }
 
 async fn follow_inner(
-    endpoint: &str,
+    engine: &Engine,
     tx: &mpsc::Sender<Event>,
     opts: &DockerOptions,
     connected: &mut bool,
 ) -> Result<Infallible, Stop> {
-    let docker = connect_ready(endpoint).await?;
+    let docker = engine.client().await?;
     let version = docker
         .version()
         .await
@@ -67,7 +67,7 @@ async fn follow_inner(
     session
         .send(DockerEvent::Connected {
             version,
-            endpoint: endpoint.to_string(),
+            endpoint: engine.endpoint().to_string(),
         })
         .await?;
     // Events from a second before the list, so none falls in between;
@@ -77,14 +77,10 @@ async fn follow_inner(
     let (running_tx, running_rx) = watch::channel(session.running_ids());
     let source = super::stats::Source {
         docker: session.docker.clone(),
-        cgroups: super::stats::local_cgroups(endpoint),
+        cgroups: super::stats::local_cgroups(engine),
     };
-    let _stats = AbortOnDrop(tokio::spawn(super::stats::sample_loop(
-        source,
-        running_rx,
-        opts.interval,
-        tx.clone(),
-    )));
+    let sampler = super::stats::sample_loop(source, running_rx, opts.interval, tx.clone());
+    let _stats = AbortOnDrop(supervise("stats sampler", tx.clone(), sampler));
     let events = container_events(&session.docker, since);
     let mut events = std::pin::pin!(events);
     let mut resync = tokio::time::interval_at(Instant::now() + RESYNC_EVERY, RESYNC_EVERY);
@@ -199,7 +195,7 @@ impl Session {
                 continue;
             };
             match self.known.remove(&id) {
-                Some(known) if convert::summary_matches(&summary, &known) => {
+                Some(known) if summary_matches(&summary, &known) => {
                     next.insert(id, known);
                 }
                 _ => stale.push(id),
@@ -254,7 +250,7 @@ async fn inspect_many(
         .map(|id| async move {
             match docker.inspect_container(&id, None).await {
                 Ok(inspect) => {
-                    let container = convert::container_from_inspect(inspect).map(with_dotenv);
+                    let container = container_from_inspect(inspect).map(with_dotenv);
                     Ok((id, container))
                 }
                 Err(e) if is_not_found(&e) => Ok((id, None)),

@@ -14,10 +14,11 @@ use futures_util::StreamExt;
 use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 
-use super::AbortOnDrop;
 use super::cgroup::{Cgroup, Sampler};
+use crate::engine::Engine;
 use crate::event::{DockerEvent, Event};
 use crate::model::Stats;
+use crate::tasks::AbortOnDrop;
 
 /// Samples waiting to be read from the per-container streams.
 const SAMPLE_QUEUE: usize = 256;
@@ -90,10 +91,10 @@ pub struct Source {
     pub cgroups: Option<PathBuf>,
 }
 
-/// The cgroup root to read when `endpoint` is a local socket.
-pub fn local_cgroups(endpoint: &str) -> Option<PathBuf> {
+/// The cgroup root to read when the engine is on this host.
+pub fn local_cgroups(engine: &Engine) -> Option<PathBuf> {
     let root = Path::new("/sys/fs/cgroup");
-    (endpoint.starts_with("unix://") && root.is_dir()).then(|| root.to_path_buf())
+    (engine.is_local() && root.is_dir()).then(|| root.to_path_buf())
 }
 
 /// Follows the stats of the containers named in `running` and sends the
@@ -191,7 +192,7 @@ impl Follow<'_> {
                 None => {
                     let (docker, tx) = (self.source.docker.clone(), self.sample_tx.clone());
                     let task = tokio::spawn(follow_one(docker, id.clone(), tx));
-                    streams.insert(id.clone(), AbortOnDrop(task));
+                    streams.insert(id.clone(), AbortOnDrop::from(task));
                 }
             }
         }

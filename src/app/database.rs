@@ -1,0 +1,224 @@
+//! The database view of one target: its panels, the selected row, and the
+//! keys that act on a backend.
+
+use super::{App, Confirm, Level, Overlay, Row, View};
+use crate::command::Command;
+use crate::keymap::Action;
+use crate::model::{PgBackend, PgSignal, TargetKind, TopStatements};
+
+/// A panel of a database view. Which panels a kind of server has, in Tab
+/// order, is [`Panel::of`]: the one place that knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    /// PostgreSQL sessions grouped by application, user, client, database.
+    Pools,
+    /// PostgreSQL backends running a statement or idle in a transaction.
+    Statements,
+    /// PostgreSQL backends waiting on a lock, with who blocks them.
+    Blocked,
+    /// pg_stat_statements as rates.
+    TopStatements,
+    /// PostgreSQL databases with sizes and rates.
+    Databases,
+    /// Redis keys per db.
+    Keyspace,
+    /// Redis clients grouped by name, host and db.
+    ClientPools,
+    /// The Redis slowlog.
+    Slowlog,
+}
+
+const POSTGRES_PANELS: [Panel; 5] = [
+    Panel::Pools,
+    Panel::Statements,
+    Panel::Blocked,
+    Panel::TopStatements,
+    Panel::Databases,
+];
+const REDIS_PANELS: [Panel; 3] = [Panel::Keyspace, Panel::ClientPools, Panel::Slowlog];
+
+impl Panel {
+    /// The panels of a kind of server, in Tab order.
+    pub fn of(kind: TargetKind) -> &'static [Panel] {
+        match kind {
+            TargetKind::Postgres => &POSTGRES_PANELS,
+            TargetKind::Redis => &REDIS_PANELS,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Pools => "Pools",
+            Self::Statements => "Statements",
+            Self::Blocked => "Blocked",
+            Self::TopStatements => "Top statements",
+            Self::Databases => "Databases",
+            Self::Keyspace => "Keyspace",
+            Self::ClientPools => "Client pools",
+            Self::Slowlog => "Slowlog",
+        }
+    }
+
+    /// The panel `step` places after this one among `kind`'s, wrapping.
+    fn moved(self, kind: TargetKind, step: isize) -> Panel {
+        let panels = Panel::of(kind);
+        let at = panels.iter().position(|p| *p == self).unwrap_or(0) as isize;
+        let len = panels.len() as isize;
+        panels[(at + step).rem_euclid(len) as usize]
+    }
+}
+
+/// The open database view of one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseView {
+    pub target_id: String,
+    pub panel: Panel,
+    /// Selected row in the focused panel.
+    pub row: usize,
+}
+
+impl App {
+    /// `d`: opens the database view of the selected row's target.
+    pub(super) fn open_database(&mut self) {
+        let target = match self.selected_row() {
+            Some(Row::Target(id)) => self.probes.get(id),
+            Some(Row::Container(id)) => self.probe_of_container(id),
+            _ => None,
+        };
+        match target.map(|p| (p.target.id.clone(), p.target.kind)) {
+            Some((target_id, kind)) => {
+                self.view = View::Database(DatabaseView {
+                    target_id,
+                    panel: Panel::of(kind)[0],
+                    row: 0,
+                });
+            }
+            None => self.say(
+                Level::Info,
+                "no database here: d works on PostgreSQL and Redis rows".to_string(),
+            ),
+        }
+    }
+
+    pub(super) fn on_database_action(&mut self, action: Action) -> Vec<Command> {
+        match action {
+            Action::Back => self.view = View::List,
+            Action::CancelQuery if !self.refused("cancel") => self.ask_signal(PgSignal::Cancel),
+            Action::TerminateBackend if !self.refused("terminate") => {
+                self.ask_signal(PgSignal::Terminate);
+            }
+            _ => self.move_in_panels(action),
+        }
+        Vec::new()
+    }
+
+    /// Tab between panels, arrows between rows.
+    fn move_in_panels(&mut self, action: Action) {
+        let kind = self.database_probe().map(|p| p.target.kind);
+        let rows = self.panel_rows();
+        let (View::Database(view), Some(kind)) = (&mut self.view, kind) else {
+            return;
+        };
+        match action {
+            Action::NextPanel | Action::PrevPanel => {
+                let step = if action == Action::NextPanel { 1 } else { -1 };
+                view.panel = view.panel.moved(kind, step);
+                view.row = 0;
+            }
+            Action::Up => view.row = view.row.saturating_sub(1),
+            Action::Down => view.row = (view.row + 1).min(rows.saturating_sub(1)),
+            _ => {}
+        }
+    }
+
+    /// The database view, when it is open.
+    pub fn database_view(&self) -> Option<&DatabaseView> {
+        match &self.view {
+            View::Database(view) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// Rows of the focused panel, to bound the selection.
+    fn panel_rows(&self) -> usize {
+        let (Some(view), Some(probe)) = (self.database_view(), self.database_probe()) else {
+            return 0;
+        };
+        if let Some(pg) = &probe.pg {
+            return match view.panel {
+                Panel::Pools => pg.pools.len(),
+                Panel::Statements => pg.backends.len(),
+                Panel::Blocked => pg.blocked().count(),
+                Panel::TopStatements => match &pg.top_statements {
+                    TopStatements::Rows(rows) => rows.len(),
+                    _ => 0,
+                },
+                Panel::Databases => pg.databases.len(),
+                _ => 0,
+            };
+        }
+        if let Some(redis) = &probe.redis {
+            return match view.panel {
+                Panel::Keyspace => redis.keyspace.len(),
+                Panel::ClientPools => redis.client_pools.as_ref().map_or(0, Vec::len),
+                Panel::Slowlog => redis.slowlog.len(),
+                _ => 0,
+            };
+        }
+        0
+    }
+
+    /// The backend selected in the Statements or Blocked panel.
+    pub fn selected_backend(&self) -> Option<&PgBackend> {
+        let view = self.database_view()?;
+        let pg = self.database_probe()?.pg.as_ref()?;
+        match view.panel {
+            Panel::Statements => pg.backends.get(view.row),
+            Panel::Blocked => pg.blocked().nth(view.row),
+            _ => None,
+        }
+    }
+
+    fn ask_signal(&mut self, signal: PgSignal) {
+        let Some(probe) = self.database_probe() else {
+            return;
+        };
+        if probe.target.kind != TargetKind::Postgres {
+            self.say(
+                Level::Info,
+                "c and K work on PostgreSQL backends".to_string(),
+            );
+            return;
+        }
+        let target = probe.target.clone();
+        let Some(backend) = self.selected_backend().cloned() else {
+            self.say(
+                Level::Info,
+                "select a backend in the Statements or Blocked panel (Tab) first".to_string(),
+            );
+            return;
+        };
+        self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Signal {
+            target,
+            backend,
+            signal,
+        })));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_order_wraps_within_the_kind() {
+        let pg = TargetKind::Postgres;
+        assert_eq!(Panel::Databases.moved(pg, 1), Panel::Pools);
+        assert_eq!(Panel::Pools.moved(pg, -1), Panel::Databases);
+        assert_eq!(
+            Panel::Keyspace.moved(TargetKind::Redis, 1),
+            Panel::ClientPools
+        );
+        assert_eq!(Panel::Slowlog.moved(TargetKind::Redis, 1), Panel::Keyspace);
+    }
+}

@@ -1,0 +1,459 @@
+//! Conversion of bollard's types into our model, at the edge.
+
+use std::collections::HashMap;
+
+use bollard::models::{
+    ContainerConfig, ContainerInspectResponse, ContainerState as EngineState,
+    ContainerStateStatusEnum, ContainerSummary, HealthStatusEnum, MountPoint, PortMap,
+};
+use chrono::{DateTime, Utc};
+
+use crate::model::{Container, ContainerSpec, ContainerState, Health, PortMapping, VolumeMount};
+
+/// The labels compose puts on the containers it creates.
+pub const PROJECT_LABEL: &str = "com.docker.compose.project";
+pub const SERVICE_LABEL: &str = "com.docker.compose.service";
+pub const NUMBER_LABEL: &str = "com.docker.compose.container-number";
+
+/// Builds our container from an inspect answer; `None` without an id.
+pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Container> {
+    let id = inspect.id?;
+    let config = inspect.config.unwrap_or_default();
+    let labels = config.labels.clone().unwrap_or_default();
+    let mut spec = spec_from_config(&config, &labels);
+    spec.volumes = volumes_of(inspect.mounts.as_deref().unwrap_or_default());
+    let engine_state = inspect.state.unwrap_or_default();
+    let ports = inspect
+        .network_settings
+        .and_then(|n| n.ports)
+        .map(|p| ports_from_map(&p))
+        .unwrap_or_default();
+    Some(Container {
+        name: inspect
+            .name
+            .map(|n| n.trim_start_matches('/').to_string())
+            .unwrap_or_else(|| short_id(&id).to_string()),
+        id,
+        project: labels.get(PROJECT_LABEL).cloned(),
+        service: labels.get(SERVICE_LABEL).cloned(),
+        number: container_number(&labels),
+        image: config.image.or(inspect.image).unwrap_or_default(),
+        state: state_from_engine(&engine_state),
+        health: health_from_engine(&engine_state),
+        started_at: parse_engine_time(engine_state.started_at.as_deref()),
+        finished_at: parse_engine_time(engine_state.finished_at.as_deref()),
+        restart_count: inspect
+            .restart_count
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0),
+        ports,
+        tty: config.tty.unwrap_or(false),
+        spec,
+    })
+}
+
+/// The volumes among the container's mounts; an anonymous one has the
+/// 64-hex-digit name the engine generates.
+fn volumes_of(mounts: &[MountPoint]) -> Vec<VolumeMount> {
+    mounts
+        .iter()
+        .filter(|m| m.typ.as_deref() == Some("volume"))
+        .map(|m| {
+            let name = m.name.clone();
+            let anonymous = name
+                .as_deref()
+                .is_some_and(|n| n.len() == 64 && n.chars().all(|c| c.is_ascii_hexdigit()));
+            VolumeMount {
+                name,
+                target: m.destination.clone().unwrap_or_default(),
+                anonymous,
+            }
+        })
+        .collect()
+}
+
+const WORKING_DIR_LABEL: &str = "com.docker.compose.project.working_dir";
+const CONFIG_FILES_LABEL: &str = "com.docker.compose.project.config_files";
+
+/// What discovery needs: environment, command, exposed ports, compose files.
+fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) -> ContainerSpec {
+    let mut command = config.entrypoint.clone().unwrap_or_default();
+    command.extend(config.cmd.clone().unwrap_or_default());
+    let mut exposed_ports: Vec<u16> = config
+        .exposed_ports
+        .iter()
+        .flatten()
+        .map(|key| split_port_key(key).0)
+        .filter(|p| *p != 0)
+        .collect();
+    exposed_ports.sort_unstable();
+    exposed_ports.dedup();
+    ContainerSpec {
+        env: config.env.clone().unwrap_or_default(),
+        command,
+        exposed_ports,
+        compose_working_dir: labels.get(WORKING_DIR_LABEL).cloned(),
+        compose_files: labels
+            .get(CONFIG_FILES_LABEL)
+            .map(|files| files.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        dotenv_urls: Vec::new(),
+        volumes: Vec::new(),
+    }
+}
+
+fn short_id(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+fn container_number(labels: &HashMap<String, String>) -> Option<u32> {
+    labels.get(NUMBER_LABEL).and_then(|n| n.trim().parse().ok())
+}
+
+fn state_from_engine(state: &EngineState) -> ContainerState {
+    use ContainerStateStatusEnum as S;
+    match state.status {
+        Some(S::CREATED) => ContainerState::Created,
+        Some(S::RUNNING) => ContainerState::Running,
+        Some(S::RESTARTING) => ContainerState::Restarting,
+        Some(S::PAUSED) => ContainerState::Paused,
+        Some(S::EXITED) => ContainerState::Exited {
+            code: state.exit_code.unwrap_or(0),
+        },
+        Some(S::DEAD) => ContainerState::Dead,
+        Some(S::REMOVING) => ContainerState::Removing,
+        Some(other) => ContainerState::Unknown(other.to_string()),
+        None => ContainerState::Unknown(String::new()),
+    }
+}
+
+fn health_from_engine(state: &EngineState) -> Health {
+    match state.health.as_ref().and_then(|h| h.status) {
+        Some(HealthStatusEnum::HEALTHY) => Health::Healthy,
+        Some(HealthStatusEnum::UNHEALTHY) => Health::Unhealthy,
+        Some(HealthStatusEnum::STARTING) => Health::Starting,
+        _ => Health::None,
+    }
+}
+
+/// Parses an engine time; the zero time (`0001-01-01T00:00:00Z`) the engine
+/// uses for "never" becomes `None`.
+pub fn parse_engine_time(raw: Option<&str>) -> Option<DateTime<Utc>> {
+    let time = DateTime::parse_from_rfc3339(raw?).ok()?.with_timezone(&Utc);
+    (time.timestamp() > 0).then_some(time)
+}
+
+/// Published ports, sorted; exposed but unpublished ports are left out.
+fn ports_from_map(map: &PortMap) -> Vec<PortMapping> {
+    let mut ports: Vec<PortMapping> = map
+        .iter()
+        .filter_map(|(key, bindings)| Some((key, bindings.as_ref()?)))
+        .flat_map(|(key, bindings)| {
+            let (container_port, protocol) = split_port_key(key);
+            bindings.iter().filter_map(move |b| {
+                Some(PortMapping {
+                    host_ip: b.host_ip.clone().unwrap_or_default(),
+                    host_port: b.host_port.as_deref()?.parse().ok()?,
+                    container_port,
+                    protocol: protocol.to_string(),
+                })
+            })
+        })
+        .collect();
+    ports.sort_by(|a, b| {
+        (a.container_port, &a.protocol, &a.host_ip, a.host_port).cmp(&(
+            b.container_port,
+            &b.protocol,
+            &b.host_ip,
+            b.host_port,
+        ))
+    });
+    ports
+}
+
+/// Splits `8080/tcp` into its port and protocol.
+fn split_port_key(key: &str) -> (u16, &str) {
+    let (port, protocol) = key.split_once('/').unwrap_or((key, "tcp"));
+    (port.parse().unwrap_or(0), protocol)
+}
+
+/// The state name the engine uses in lists (`running`, `exited`...).
+pub fn state_name(state: &ContainerState) -> &str {
+    match state {
+        ContainerState::Created => "created",
+        ContainerState::Running => "running",
+        ContainerState::Restarting => "restarting",
+        ContainerState::Paused => "paused",
+        ContainerState::Exited { .. } => "exited",
+        ContainerState::Dead => "dead",
+        ContainerState::Removing => "removing",
+        ContainerState::Unknown(name) => name,
+    }
+}
+
+/// Whether a list entry still agrees with what we know of the container,
+/// so a resync can skip inspecting it.
+pub fn summary_matches(summary: &ContainerSummary, known: &Container) -> bool {
+    let state = summary.state.map(|s| s.to_string()).unwrap_or_default();
+    let health = summary
+        .status
+        .as_deref()
+        .map(health_from_status_text)
+        .unwrap_or_default();
+    state == state_name(&known.state) && health == known.health
+}
+
+/// Reads the health from a list entry's status text, such as
+/// `Up 3 minutes (healthy)` (older engines have no health field in lists).
+fn health_from_status_text(status: &str) -> Health {
+    if status.contains("(healthy)") {
+        Health::Healthy
+    } else if status.contains("(unhealthy)") {
+        Health::Unhealthy
+    } else if status.contains("(health: starting)") {
+        Health::Starting
+    } else {
+        Health::None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bollard::models::{
+        ContainerConfig, ContainerSummaryStateEnum, Health as EngineHealth, NetworkSettings,
+        PortBinding,
+    };
+
+    use super::*;
+
+    fn labels() -> HashMap<String, String> {
+        [
+            (PROJECT_LABEL, "shop"),
+            (SERVICE_LABEL, "web"),
+            (NUMBER_LABEL, "2"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    }
+
+    fn binding(ip: &str, port: &str) -> PortBinding {
+        PortBinding {
+            host_ip: Some(ip.to_string()),
+            host_port: Some(port.to_string()),
+        }
+    }
+
+    fn inspect_of(state: EngineState) -> ContainerInspectResponse {
+        let ports: PortMap = [
+            (
+                "8080/tcp".to_string(),
+                Some(vec![binding("127.0.0.1", "18080")]),
+            ),
+            ("9000/tcp".to_string(), None),
+            ("53/udp".to_string(), Some(vec![binding("0.0.0.0", "5353")])),
+        ]
+        .into_iter()
+        .collect();
+        ContainerInspectResponse {
+            id: Some("0123456789abcdef0123".to_string()),
+            name: Some("/shop-web-2".to_string()),
+            image: Some("sha256:feed".to_string()),
+            restart_count: Some(4),
+            state: Some(state),
+            config: Some(ContainerConfig {
+                image: Some("shop/web:latest".to_string()),
+                labels: Some(labels()),
+                tty: Some(true),
+                ..Default::default()
+            }),
+            network_settings: Some(NetworkSettings {
+                ports: Some(ports),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn running_healthy() -> EngineState {
+        EngineState {
+            status: Some(ContainerStateStatusEnum::RUNNING),
+            running: Some(true),
+            exit_code: Some(0),
+            started_at: Some("2024-05-01T10:00:00.123456789Z".to_string()),
+            finished_at: Some("0001-01-01T00:00:00Z".to_string()),
+            health: Some(EngineHealth {
+                status: Some(HealthStatusEnum::HEALTHY),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn inspect_converts_labels_state_times_and_ports() {
+        let c = container_from_inspect(inspect_of(running_healthy())).expect("has an id");
+        assert_eq!(c.id, "0123456789abcdef0123");
+        assert_eq!(c.name, "shop-web-2");
+        assert_eq!(c.project.as_deref(), Some("shop"));
+        assert_eq!(c.service.as_deref(), Some("web"));
+        assert_eq!(c.number, Some(2));
+        assert_eq!(c.image, "shop/web:latest");
+        assert_eq!(c.state, ContainerState::Running);
+        assert_eq!(c.health, Health::Healthy);
+        assert_eq!(
+            c.started_at.map(|t| t.to_rfc3339()),
+            Some("2024-05-01T10:00:00.123456789+00:00".to_string())
+        );
+        assert_eq!(c.finished_at, None, "zero time means never");
+        assert_eq!(c.restart_count, 4);
+        assert!(c.tty);
+        assert_eq!(
+            c.ports,
+            vec![
+                PortMapping {
+                    host_ip: "0.0.0.0".into(),
+                    host_port: 5353,
+                    container_port: 53,
+                    protocol: "udp".into(),
+                },
+                PortMapping {
+                    host_ip: "127.0.0.1".into(),
+                    host_port: 18080,
+                    container_port: 8080,
+                    protocol: "tcp".into(),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn spec_carries_env_command_exposed_ports_and_compose_files() {
+        let mut inspect = inspect_of(running_healthy());
+        let mut labels = labels();
+        labels.insert(WORKING_DIR_LABEL.into(), "/src/shop".into());
+        labels.insert(
+            CONFIG_FILES_LABEL.into(),
+            "/src/shop/compose.yaml,/src/shop/dev.yaml".into(),
+        );
+        inspect.config = Some(ContainerConfig {
+            labels: Some(labels),
+            env: Some(vec!["POSTGRES_PASSWORD=pw".into(), "PATH=/bin".into()]),
+            entrypoint: Some(vec!["docker-entrypoint.sh".into()]),
+            cmd: Some(vec!["postgres".into()]),
+            exposed_ports: Some(vec!["5432/tcp".into(), "5432/udp".into()]),
+            ..Default::default()
+        });
+        inspect.mounts = Some(vec![
+            MountPoint {
+                typ: Some("volume".into()),
+                name: Some("shop_pgdata".into()),
+                destination: Some("/var/lib/postgresql/data".into()),
+                ..Default::default()
+            },
+            MountPoint {
+                typ: Some("volume".into()),
+                name: Some("a".repeat(64)),
+                destination: Some("/cache".into()),
+                ..Default::default()
+            },
+            MountPoint {
+                typ: Some("bind".into()),
+                source: Some("/src".into()),
+                destination: Some("/app".into()),
+                ..Default::default()
+            },
+        ]);
+        let c = container_from_inspect(inspect).expect("has an id");
+        assert_eq!(c.spec.volumes.len(), 2, "bind mounts are left out");
+        assert!(!c.spec.volumes[0].anonymous);
+        assert!(c.spec.volumes[1].anonymous);
+        assert_eq!(c.spec.env_var("POSTGRES_PASSWORD"), Some("pw"));
+        assert_eq!(c.spec.env_var("MISSING"), None);
+        assert_eq!(c.spec.command, vec!["docker-entrypoint.sh", "postgres"]);
+        assert_eq!(c.spec.exposed_ports, vec![5432]);
+        assert_eq!(c.spec.compose_working_dir.as_deref(), Some("/src/shop"));
+        assert_eq!(c.spec.compose_files.len(), 2);
+    }
+
+    #[test]
+    fn exited_state_keeps_exit_code_and_finish_time() {
+        let state = EngineState {
+            status: Some(ContainerStateStatusEnum::EXITED),
+            exit_code: Some(3),
+            finished_at: Some("2024-05-01T10:00:02Z".to_string()),
+            ..Default::default()
+        };
+        let c = container_from_inspect(inspect_of(state)).expect("has an id");
+        assert_eq!(c.state, ContainerState::Exited { code: 3 });
+        assert_eq!(c.health, Health::None);
+        assert!(c.finished_at.is_some());
+        assert_eq!(c.started_at, None);
+    }
+
+    #[test]
+    fn bare_inspect_gives_defaults_and_short_name() {
+        let inspect = ContainerInspectResponse {
+            id: Some("abcdefabcdefabcdef".to_string()),
+            ..Default::default()
+        };
+        let c = container_from_inspect(inspect).expect("has an id");
+        assert_eq!(c.name, "abcdefabcdef");
+        assert_eq!(c.project, None);
+        assert_eq!(c.number, None);
+        assert_eq!(c.state, ContainerState::Unknown(String::new()));
+        assert!(c.ports.is_empty());
+        assert!(!c.tty);
+        assert!(container_from_inspect(ContainerInspectResponse::default()).is_none());
+    }
+
+    #[test]
+    fn other_states_map_one_to_one() {
+        let cases = [
+            (ContainerStateStatusEnum::CREATED, ContainerState::Created),
+            (
+                ContainerStateStatusEnum::RESTARTING,
+                ContainerState::Restarting,
+            ),
+            (ContainerStateStatusEnum::PAUSED, ContainerState::Paused),
+            (ContainerStateStatusEnum::DEAD, ContainerState::Dead),
+            (ContainerStateStatusEnum::REMOVING, ContainerState::Removing),
+            (
+                ContainerStateStatusEnum::STOPPING,
+                ContainerState::Unknown("stopping".into()),
+            ),
+        ];
+        for (status, want) in cases {
+            let state = EngineState {
+                status: Some(status),
+                ..Default::default()
+            };
+            assert_eq!(state_from_engine(&state), want);
+        }
+    }
+
+    #[test]
+    fn summary_matches_compares_state_and_health_text() {
+        let c = container_from_inspect(inspect_of(running_healthy())).expect("has an id");
+        let mut summary = ContainerSummary {
+            state: Some(ContainerSummaryStateEnum::RUNNING),
+            status: Some("Up 2 minutes (healthy)".to_string()),
+            ..Default::default()
+        };
+        assert!(summary_matches(&summary, &c));
+        summary.status = Some("Up 2 minutes (unhealthy)".to_string());
+        assert!(!summary_matches(&summary, &c));
+        summary.status = Some("Up 2 minutes (healthy)".to_string());
+        summary.state = Some(ContainerSummaryStateEnum::EXITED);
+        assert!(!summary_matches(&summary, &c));
+    }
+
+    #[test]
+    fn engine_time_parsing_rejects_garbage_and_zero() {
+        assert_eq!(parse_engine_time(None), None);
+        assert_eq!(parse_engine_time(Some("")), None);
+        assert_eq!(parse_engine_time(Some("not a time")), None);
+        assert_eq!(parse_engine_time(Some("0001-01-01T00:00:00Z")), None);
+        assert!(parse_engine_time(Some("2024-05-01T10:00:00+02:00")).is_some());
+    }
+}

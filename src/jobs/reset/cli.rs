@@ -1,0 +1,65 @@
+//! Reset and up through the compose CLI, with the project's own files,
+//! name and working dir. Volumes go through the Engine API, one by one, so
+//! only the plan's are removed.
+
+use bollard::Docker;
+
+use super::Steps;
+use super::check::check_plan;
+use super::volumes::remove_volumes;
+use crate::compose::ComposeCli;
+use crate::model::{ComposeProject, ResetPlan};
+
+pub(super) async fn reset(
+    docker: &Docker,
+    cli: ComposeCli,
+    plan: &ResetPlan,
+    steps: &mut Steps<'_>,
+) -> Result<String, String> {
+    let project = &plan.location;
+    steps.begin("check the plan").await;
+    check_plan(docker, plan).await?;
+
+    let services: Vec<&str> = plan.services.iter().map(String::as_str).collect();
+    if plan.whole_project {
+        // Not `down -v`: that would remove every volume of the project, the
+        // ones the plan does not list too. The plan's go one by one below.
+        steps.begin("down").await;
+        cli.run(project, &["down"], None).await?;
+    } else {
+        steps
+            .begin(format!("stop and remove {}", services.join(", ")))
+            .await;
+        let mut args = vec!["rm", "-s", "-f", "-v"];
+        args.extend(&services);
+        cli.run(project, &args, None).await?;
+    }
+    // `rm -v` removed the anonymous ones already: those count as removed.
+    let removed = remove_volumes(docker, plan, steps).await?;
+
+    let mut args = vec!["up", "-d"];
+    if !plan.whole_project {
+        args.push("--no-deps");
+        args.extend(&services);
+    }
+    steps.begin(args.join(" ")).await;
+    cli.run(project, &args, None).await?;
+    Ok(summary(plan.containers.len(), removed))
+}
+
+pub(super) fn summary(containers: usize, volumes: usize) -> String {
+    format!("{containers} containers recreated, {volumes} volumes removed")
+}
+
+pub(super) async fn up(
+    cli: ComposeCli,
+    project: &ComposeProject,
+    service: Option<&str>,
+    steps: &mut Steps<'_>,
+) -> Result<String, String> {
+    let mut up = vec!["up", "-d"];
+    up.extend(service);
+    steps.begin(up.join(" ")).await;
+    cli.run(&project.location, &up, None).await?;
+    Ok(format!("started with {}", cli.program()))
+}

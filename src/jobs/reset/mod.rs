@@ -1,0 +1,184 @@
+//! Reset and up: recreate services from their compose definition.
+//!
+//! A reset removes exactly the containers and volumes its plan lists (the
+//! user confirmed that list), then recreates what it removed: through the
+//! compose CLI when there is one ([`cli`]), else from the containers'
+//! inspected configuration through the Engine API ([`api`]). Every step is
+//! reported before it runs; the first failing step ends the reset.
+
+mod api;
+mod check;
+mod cli;
+mod recipe;
+mod volumes;
+
+use bollard::Docker;
+use tokio::sync::mpsc::Sender;
+
+use crate::compose::{ComposeCli, find_compose_cli};
+use crate::engine::Engine;
+use crate::event::{ComposeEvent, Event};
+use crate::model::{ComposeProject, Job, ResetPlan};
+use crate::tasks::spawn_job;
+
+pub use volumes::fill_sizes;
+
+/// Sizes the plan's volumes and reports `ComposeEvent::ResetPlanned`. When
+/// the engine gives no size, the volume is still listed, size unknown.
+pub fn spawn_plan(engine: Engine, plan: ResetPlan, tx: Sender<Event>) {
+    tokio::spawn(async move {
+        let mut plan = plan;
+        match engine.client().await {
+            Ok(docker) => fill_sizes(&engine, &docker, &mut plan).await,
+            Err(error) => tracing::warn!(%error, "no volume sizes for the reset plan"),
+        }
+        let _ = tx
+            .send(Event::Compose(ComposeEvent::ResetPlanned(Box::new(plan))))
+            .await;
+    });
+}
+
+/// Runs a confirmed reset, reporting each step, with the compose CLI found
+/// on this machine (if any).
+pub fn spawn_reset(engine: Engine, plan: ResetPlan, tx: Sender<Event>) {
+    let job = Job::Compose {
+        project: plan.project().to_string(),
+        label: reset_label(&plan),
+    };
+    spawn_job(job, tx.clone(), async move {
+        let cli = find_cli().await;
+        run_reset(&engine, &plan, cli, &tx).await
+    });
+}
+
+/// Brings up a declared service (or the whole project), reporting like a
+/// reset.
+pub fn spawn_up(
+    engine: Engine,
+    project: ComposeProject,
+    service: Option<String>,
+    tx: Sender<Event>,
+) {
+    let job = Job::Compose {
+        project: project.name().to_string(),
+        label: up_label(&project, service.as_deref()),
+    };
+    spawn_job(job, tx.clone(), async move {
+        let cli = find_cli().await;
+        run_up(&engine, &project, service.as_deref(), cli, &tx).await
+    });
+}
+
+async fn find_cli() -> Option<ComposeCli> {
+    tokio::task::spawn_blocking(find_compose_cli)
+        .await
+        .unwrap_or(None)
+}
+
+/// Reports the steps of one reset or up, and remembers the one running, so
+/// a failure names it.
+pub(crate) struct Steps<'a> {
+    project: String,
+    label: String,
+    current: String,
+    tx: &'a Sender<Event>,
+}
+
+impl<'a> Steps<'a> {
+    fn new(project: &str, label: String, tx: &'a Sender<Event>) -> Self {
+        Self {
+            project: project.to_string(),
+            label,
+            current: String::new(),
+            tx,
+        }
+    }
+
+    /// Tells the app that `step` starts now.
+    pub(crate) async fn begin(&mut self, step: impl Into<String>) {
+        self.current = step.into();
+        tracing::info!(project = %self.project, label = %self.label, step = %self.current, "compose step");
+        let _ = self
+            .tx
+            .send(Event::Compose(ComposeEvent::Progress {
+                project: self.project.clone(),
+                label: self.label.clone(),
+                step: self.current.clone(),
+            }))
+            .await;
+    }
+
+    /// The job's final line: `what` is "reset" or "up"; `outcome` the
+    /// summary or the failing step's error.
+    fn finish(self, what: &str, outcome: Result<String, String>) -> Result<String, String> {
+        match outcome {
+            Ok(summary) => Ok(format!("{what} of {} done: {summary}", self.label)),
+            Err(error) => Err(format!(
+                "{what} of {} failed at step '{}': {error}",
+                self.label, self.current
+            )),
+        }
+    }
+}
+
+/// What a reset of `plan` is called in messages: its services, or the
+/// project for a whole-project reset.
+pub fn reset_label(plan: &ResetPlan) -> String {
+    if plan.whole_project || plan.services.is_empty() {
+        plan.project().to_string()
+    } else {
+        plan.services.join(", ")
+    }
+}
+
+/// What an up of `service` (or of the whole project) is called.
+fn up_label(project: &ComposeProject, service: Option<&str>) -> String {
+    service.map_or_else(|| project.name().to_string(), str::to_string)
+}
+
+/// Runs a confirmed reset with `cli` (or the Engine API when `None`),
+/// reporting each step as `Progress` on `tx`; returns the final line.
+pub async fn run_reset(
+    engine: &Engine,
+    plan: &ResetPlan,
+    cli: Option<ComposeCli>,
+    tx: &Sender<Event>,
+) -> Result<String, String> {
+    let mut steps = Steps::new(plan.project(), reset_label(plan), tx);
+    steps.begin("connect to the engine").await;
+    let outcome = match connect(engine).await {
+        Ok(docker) => match cli {
+            Some(cli) => cli::reset(&docker, cli, plan, &mut steps).await,
+            None => api::reset(&docker, plan, &mut steps).await,
+        },
+        Err(error) => Err(error),
+    };
+    steps.finish("reset", outcome)
+}
+
+/// Brings up `service` (or every service) of `project` with `cli`; without
+/// one, starts the existing containers through the Engine API.
+pub async fn run_up(
+    engine: &Engine,
+    project: &ComposeProject,
+    service: Option<&str>,
+    cli: Option<ComposeCli>,
+    tx: &Sender<Event>,
+) -> Result<String, String> {
+    let mut steps = Steps::new(project.name(), up_label(project, service), tx);
+    let outcome = match cli {
+        Some(cli) => cli::up(cli, project, service, &mut steps).await,
+        None => {
+            steps.begin("connect to the engine").await;
+            match connect(engine).await {
+                Ok(docker) => api::up(&docker, project.name(), service, &mut steps).await,
+                Err(error) => Err(error),
+            }
+        }
+    };
+    steps.finish("up", outcome)
+}
+
+async fn connect(engine: &Engine) -> Result<Docker, String> {
+    engine.client_with_timeout(api::API_TIMEOUT).await
+}

@@ -1,0 +1,126 @@
+//! Spawning the app's tasks so that none can fail unseen.
+//!
+//! A task that panics is a bug, but the screen must not go on showing
+//! figures nobody updates, nor a row "restarting…" for ever. Every task is
+//! spawned here: a panic in a job ends it with an error like any failure,
+//! and a panic in a collector or stream becomes [`Event::TaskFailed`].
+//! (The panic hook in `tui` logs the message and keeps it off the screen.)
+
+use std::future::Future;
+
+use tokio::sync::mpsc::Sender;
+use tokio::task::{AbortHandle, JoinError, JoinHandle};
+
+use crate::event::Event;
+use crate::model::{Done, Job};
+
+/// Aborts a task when dropped, so a task's helpers end with it.
+#[derive(Debug)]
+pub struct AbortOnDrop(pub AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl From<JoinHandle<()>> for AbortOnDrop {
+    fn from(task: JoinHandle<()>) -> Self {
+        Self(task.abort_handle())
+    }
+}
+
+/// Runs a long-lived task (a collector, a stream); if it panics, tells
+/// the app which task stopped. Aborting it through the handle is silent.
+pub fn supervise<F>(task: impl Into<String>, tx: Sender<Event>, work: F) -> AbortHandle
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let name = task.into();
+    let running = tokio::spawn(work);
+    let handle = running.abort_handle();
+    tokio::spawn(async move {
+        if let Err(error) = running.await
+            && error.is_panic()
+        {
+            let error = panic_text(error);
+            tracing::error!(task = %name, %error, "task stopped on a panic");
+            let _ = tx.send(Event::TaskFailed { task: name, error }).await;
+        }
+    });
+    handle
+}
+
+/// Runs a job to its end and reports [`Event::Done`], a panic included.
+pub fn spawn_job<F>(job: Job, tx: Sender<Event>, work: F)
+where
+    F: Future<Output = Result<String, String>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let result = match tokio::spawn(work).await {
+            Ok(result) => result,
+            Err(error) => Err(format!(
+                "stopped on an internal error: {}",
+                panic_text(error)
+            )),
+        };
+        if let Err(error) = &result {
+            tracing::warn!(?job, %error, "job failed");
+        }
+        // Nobody to tell when the app is gone.
+        let _ = tx.send(Event::Done(Done { job, result })).await;
+    });
+}
+
+/// The message a task panicked with, as text.
+fn panic_text(error: JoinError) -> String {
+    if !error.is_panic() {
+        return "cancelled".to_string();
+    }
+    let payload = error.into_panic();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc;
+
+    #[tokio::test]
+    async fn a_panicking_job_still_reports_done_with_the_message() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let job = Job::Compose {
+            project: "shop".into(),
+            label: "db".into(),
+        };
+        spawn_job(job.clone(), tx, async { panic!("boom") });
+        match rx.recv().await {
+            Some(Event::Done(done)) => {
+                assert_eq!(done.job, job);
+                let error = done.result.unwrap_err();
+                assert!(error.contains("boom"), "{error}");
+            }
+            other => panic!("expected Done, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_task_is_reported_and_an_aborted_one_is_not() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let quiet = supervise("sleeper", tx.clone(), std::future::pending());
+        quiet.abort();
+        supervise("docker collector", tx, async { panic!("bad state") });
+        match rx.recv().await {
+            Some(Event::TaskFailed { task, error }) => {
+                assert_eq!(task, "docker collector");
+                assert_eq!(error, "bad state");
+            }
+            other => panic!("expected TaskFailed, got {other:?}"),
+        }
+        assert!(rx.recv().await.is_none(), "the abort is not reported");
+    }
+}

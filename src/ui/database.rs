@@ -1,0 +1,100 @@
+//! The database view: a title line, then the PostgreSQL or Redis panels,
+//! or why there are no figures.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::widgets::{key_hints, probe_state, status_message};
+use super::{pg, redis};
+use crate::app::{App, DatabaseView, Probe};
+use crate::keymap::{Action, Context};
+use crate::model::{ProbeStatus, TargetKind};
+use crate::theme::Theme;
+
+pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(probe) = app.probes.get(&view.target_id) else {
+        return;
+    };
+    let [title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(title_line(probe, theme)), title);
+    match (&probe.pg, &probe.redis) {
+        (Some(snapshot), _) => pg::render(snapshot, view, theme, frame, body),
+        (_, Some(snapshot)) => redis::render(probe, snapshot, view, theme, frame, body),
+        _ => frame.render_widget(
+            Paragraph::new(waiting_lines(probe, theme)).wrap(Wrap { trim: false }),
+            body,
+        ),
+    }
+    frame.render_widget(Paragraph::new(status_line(app, probe, theme)), status);
+}
+
+fn title_line<'a>(probe: &Probe, theme: &Theme) -> Line<'a> {
+    let kind = match probe.target.kind {
+        TargetKind::Postgres => " PostgreSQL ",
+        TargetKind::Redis => " Redis ",
+    };
+    let (state, style) = probe_state(&probe.status, theme);
+    Line::from(vec![
+        Span::styled(kind, theme.title),
+        Span::styled(probe.target.name.clone(), theme.project),
+        Span::styled(" │ ", theme.border),
+        Span::styled(probe.target.display_url(), theme.muted),
+        Span::styled(" │ ", theme.border),
+        Span::styled(state, style),
+    ])
+}
+
+/// What the view says while it has no live figures.
+fn waiting_lines<'a>(probe: &Probe, theme: &Theme) -> Vec<Line<'a>> {
+    let (text, style) = match &probe.status {
+        ProbeStatus::Connecting | ProbeStatus::Live => ("connecting…".to_string(), theme.muted),
+        ProbeStatus::Starting => (
+            "the server is starting up; figures follow when it accepts queries".to_string(),
+            theme.warning,
+        ),
+        ProbeStatus::Reconnecting { error, retry_in_ms } => (
+            format!(
+                "reconnecting: {error} (retry in {:.1}s); no figures are shown until the server answers",
+                *retry_in_ms as f64 / 1000.0
+            ),
+            theme.warning,
+        ),
+        ProbeStatus::AuthFailed { error } => (
+            format!(
+                "authentication failed: {error}. Fix the credentials (stacktop.toml or the container's environment); retried once a minute."
+            ),
+            theme.error,
+        ),
+    };
+    vec![Line::raw(""), Line::styled(format!(" {text}"), style)]
+}
+
+fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme) -> Line<'a> {
+    if let Some(line) = status_message(app, theme) {
+        return line;
+    }
+    let mut spans = Vec::new();
+    let poll = probe
+        .pg
+        .as_ref()
+        .map(|s| s.poll_ms)
+        .or(probe.redis.as_ref().map(|s| s.poll_ms));
+    if let Some(ms) = poll {
+        spans.push(Span::styled(format!(" poll {ms:.1} ms │"), theme.muted));
+    }
+    let postgres = probe.target.kind == TargetKind::Postgres;
+    let shown = |action| match action {
+        Action::CancelQuery | Action::TerminateBackend => postgres,
+        Action::Help | Action::Quit => false,
+        _ => true,
+    };
+    spans.extend(key_hints(Context::Database, shown, theme));
+    Line::from(spans)
+}

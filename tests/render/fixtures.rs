@@ -1,0 +1,419 @@
+//! The state every view is drawn from: a stack of containers with stats,
+//! a PostgreSQL and a Redis probe, fixed in time; and drawing helpers.
+
+pub use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+pub use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+pub use ratatui::Terminal;
+pub use ratatui::backend::TestBackend;
+pub use ratatui::style::Color;
+
+pub use stacktop::app::App;
+pub use stacktop::config::Settings;
+pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent};
+pub use stacktop::model::{
+    ClientPool, ComposeProject, Container, ContainerRef, ContainerState, DeclaredService, Done,
+    Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream, PgBackend, PgDatabase, PgPool,
+    PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectLocation, RedisSnapshot, ResetPlan,
+    SgrColor, SgrStyle, SlowEntry, StateCounts, Stats, StyledSpan, TopStatements, Verb,
+    VolumeToRemove,
+};
+pub use stacktop::theme::Theme;
+pub use stacktop::ui;
+
+pub const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
+
+pub fn now() -> DateTime<FixedOffset> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+        .unwrap()
+        .fixed_offset()
+}
+
+pub fn at(h: u32, m: u32, s: u32) -> Option<DateTime<Utc>> {
+    Some(Utc.with_ymd_and_hms(2026, 11, 25, h, m, s).unwrap())
+}
+
+pub fn container(id: &str, service: &str, number: u32) -> Container {
+    Container {
+        id: id.into(),
+        name: format!("stacktop-test-{service}-{number}"),
+        project: Some("stacktop-test".into()),
+        service: Some(service.into()),
+        number: Some(number),
+        image: "stacktop-test/busybox:latest".into(),
+        state: ContainerState::Running,
+        health: Health::None,
+        started_at: at(10, 30, 0),
+        finished_at: None,
+        restart_count: 0,
+        ports: Vec::new(),
+        tty: false,
+        spec: Default::default(),
+    }
+}
+
+pub fn stack() -> Vec<Container> {
+    let mut healthy = container("healthy", "healthy", 1);
+    healthy.health = Health::Healthy;
+    healthy.ports = vec![PortMapping {
+        host_ip: "127.0.0.1".into(),
+        host_port: 18080,
+        container_port: 8080,
+        protocol: "tcp".into(),
+    }];
+    let mut unhealthy = container("unhealthy", "unhealthy", 1);
+    unhealthy.health = Health::Unhealthy;
+    let mut crash = container("crashloop", "crashloop", 1);
+    crash.state = ContainerState::Exited { code: 3 };
+    crash.restart_count = 7;
+    let mut restarting = container("flaky", "flaky", 1);
+    restarting.state = ContainerState::Restarting;
+    restarting.restart_count = 2;
+    let mut starting = container("db", "db", 1);
+    starting.health = Health::Starting;
+    starting.started_at = at(11, 59, 50);
+    starting.image = "postgres:16-alpine".into();
+    starting.ports = vec![port(5433, 5432)];
+    starting.spec.env = vec![
+        "POSTGRES_USER=app".into(),
+        "POSTGRES_PASSWORD=secret".into(),
+    ];
+    let mut cache = container("cache", "cache", 1);
+    cache.image = "redis:7-alpine".into();
+    cache.ports = vec![port(16379, 6379)];
+    cache.spec.command = vec!["redis-server".into(), "--requirepass".into(), "pw".into()];
+    let mut done = container("migrate", "migrate", 1);
+    done.state = ContainerState::Exited { code: 0 };
+    let mut loose = container("loose", "", 1);
+    loose.name = "adminer".into();
+    loose.project = None;
+    loose.service = None;
+    loose.number = None;
+    loose.image = "adminer:4".into();
+    loose.started_at = at(2, 0, 0);
+    vec![
+        cache,
+        container("ticker", "ticker", 1),
+        healthy,
+        unhealthy,
+        crash,
+        restarting,
+        starting,
+        done,
+        container("worker1", "worker", 1),
+        container("worker2", "worker", 2),
+        loose,
+    ]
+}
+
+pub fn port(host: u16, inner: u16) -> PortMapping {
+    PortMapping {
+        host_ip: "127.0.0.1".into(),
+        host_port: host,
+        container_port: inner,
+        protocol: "tcp".into(),
+    }
+}
+
+pub fn stats() -> Vec<(String, Stats)> {
+    let mb = 1024 * 1024;
+    vec![
+        (
+            "ticker".into(),
+            Stats {
+                cpu_percent: 0.4,
+                mem_used: 2 * mb,
+                mem_limit: 0,
+            },
+        ),
+        (
+            "healthy".into(),
+            Stats {
+                cpu_percent: 1.25,
+                mem_used: 3 * mb,
+                mem_limit: 512 * mb,
+            },
+        ),
+        (
+            "unhealthy".into(),
+            Stats {
+                cpu_percent: 0.0,
+                mem_used: 900 * 1024,
+                mem_limit: 0,
+            },
+        ),
+        (
+            "db".into(),
+            Stats {
+                cpu_percent: 112.5,
+                mem_used: 180 * mb,
+                mem_limit: 2048 * mb,
+            },
+        ),
+        (
+            "worker1".into(),
+            Stats {
+                cpu_percent: 0.1,
+                mem_used: mb,
+                mem_limit: 0,
+            },
+        ),
+        (
+            "worker2".into(),
+            Stats {
+                cpu_percent: 0.1,
+                mem_used: mb,
+                mem_limit: 0,
+            },
+        ),
+    ]
+}
+
+pub const PG: &str = "pg:stacktop-test/db";
+pub const REDIS: &str = "redis:stacktop-test/cache";
+
+pub fn pg_snapshot() -> PgSnapshot {
+    let states = |active, idle, tx, waiting| StateCounts {
+        active,
+        idle,
+        idle_in_transaction: tx,
+        waiting_on_lock: waiting,
+        ..StateCounts::default()
+    };
+    let backend = |pid, secs: f64, state: &str, query: &str, blocked_by: Vec<i32>| PgBackend {
+        pid,
+        duration_secs: secs,
+        state: state.into(),
+        wait_event: (!blocked_by.is_empty()).then(|| "Lock:transactionid".to_string()),
+        database: "app_db".into(),
+        user: "app".into(),
+        application: "pool-a".into(),
+        query: Some(query.into()),
+        blocked_by,
+    };
+    PgSnapshot {
+        version: "15.10".into(),
+        uptime_secs: 3.0 * 3600.0 + 720.0,
+        max_connections: 100,
+        states: states(2, 9, 1, 1),
+        databases: vec![
+            PgDatabase {
+                name: "app_db".into(),
+                connections: 11,
+                size_bytes: Some(9_000_000),
+                xact_per_sec: Some(12.5),
+                rows_per_sec: Some(430.0),
+                cache_hit_ratio: Some(0.992),
+            },
+            PgDatabase {
+                name: "plain_db".into(),
+                connections: 1,
+                size_bytes: Some(7_500_000),
+                ..PgDatabase::default()
+            },
+        ],
+        pools: vec![
+            PgPool {
+                application: "pool-a".into(),
+                user: "app".into(),
+                client: "172.18.0.1".into(),
+                database: "app_db".into(),
+                states: states(1, 3, 1, 1),
+                oldest_connection_secs: 340.0,
+                longest_idle_in_transaction_secs: Some(42.0),
+            },
+            PgPool {
+                application: "api".into(),
+                user: "app".into(),
+                client: "172.18.0.5".into(),
+                database: "app_db".into(),
+                states: states(1, 6, 0, 0),
+                oldest_connection_secs: 3600.0,
+                longest_idle_in_transaction_secs: None,
+            },
+        ],
+        backends: vec![
+            backend(
+                4242,
+                42.0,
+                "idle in transaction",
+                "SELECT * FROM orders WHERE id = 1 FOR UPDATE",
+                vec![],
+            ),
+            backend(
+                4243,
+                12.5,
+                "active",
+                "UPDATE orders SET state = 'paid' WHERE id = 1",
+                vec![4242],
+            ),
+            backend(
+                4250,
+                0.3,
+                "active",
+                "SELECT count(*) FROM line_items",
+                vec![],
+            ),
+        ],
+        top_statements: TopStatements::Rows(vec![PgStatement {
+            query: "SELECT * FROM users WHERE id = $1".into(),
+            calls_per_sec: 120.0,
+            mean_ms: 0.42,
+            total_ms: 50.0,
+        }]),
+        xact_per_sec: Some(13.0),
+        rows_per_sec: Some(450.0),
+        cache_hit_ratio: Some(0.991),
+        notes: vec![],
+        poll_ms: 4.2,
+    }
+}
+
+pub fn redis_snapshot() -> RedisSnapshot {
+    RedisSnapshot {
+        version: "7.0.15".into(),
+        uptime_secs: 7200,
+        role: "master".into(),
+        used_memory: 3_250_000,
+        maxmemory: 64 * 1024 * 1024,
+        used_memory_rss: 8_400_000,
+        used_memory_peak: 4_100_000,
+        fragmentation_ratio: 2.58,
+        eviction_policy: "allkeys-lru".into(),
+        ops_per_sec: 90.0,
+        hit_ratio: Some(0.921),
+        evicted_per_sec: Some(0.0),
+        expired_per_sec: Some(0.2),
+        connected_clients: 5,
+        blocked_clients: 0,
+        keyspace: vec![
+            KeyspaceDb {
+                db: 0,
+                keys: 1200,
+                expires: 300,
+                avg_ttl_ms: 55_000,
+            },
+            KeyspaceDb {
+                db: 5,
+                keys: 10,
+                expires: 0,
+                avg_ttl_ms: 0,
+            },
+        ],
+        client_pools: Some(vec![ClientPool {
+            name: "pool-r".into(),
+            host: "172.18.0.1".into(),
+            db: 0,
+            count: 3,
+            max_idle_secs: 12,
+            last_command: "get".into(),
+        }]),
+        slowlog: vec![SlowEntry {
+            id: 7,
+            at: 1_795_000_000,
+            duration_us: 15_300,
+            command: "KEYS *".into(),
+        }],
+        notes: vec![],
+        poll_ms: 1.1,
+    }
+}
+
+pub fn overview_app(size: (u16, u16)) -> App {
+    let mut app = App::new(
+        Settings::default(),
+        "unix:///var/run/docker.sock".into(),
+        now(),
+    );
+    app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
+    app.update(Event::Docker(DockerEvent::Connected {
+        version: "28.2.2".into(),
+        endpoint: "unix:///var/run/docker.sock".into(),
+    }));
+    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.update(Event::Docker(DockerEvent::Stats(stats())));
+    app.update(Event::Probe(ProbeEvent::Postgres {
+        target_id: PG.into(),
+        snapshot: Box::new(pg_snapshot()),
+    }));
+    for ops in [10.0, 40.0, 25.0, 80.0, 120.0, 60.0, 90.0] {
+        app.update(Event::Probe(ProbeEvent::Redis {
+            target_id: REDIS.into(),
+            snapshot: Box::new(RedisSnapshot {
+                ops_per_sec: ops,
+                ..redis_snapshot()
+            }),
+        }));
+    }
+    app.update(Event::Host(HostSnapshot {
+        cpu_percent: 12.5,
+        mem_used: 3_400_000_000,
+        mem_total: 25_000_000_000,
+        load: [0.42, 0.3, 0.25],
+    }));
+    app
+}
+
+pub fn press(app: &mut App, code: KeyCode) {
+    app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+pub fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
+    let (w, h) = (app.viewport.width, app.viewport.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::render(app, theme, f)).unwrap();
+    terminal
+}
+
+/// Checks a drawn screen against its snapshot: one folder for the whole
+/// render test, each file named by view and size.
+pub fn assert_screen(name: &str, terminal: &Terminal<TestBackend>) {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!(name, terminal.backend());
+    });
+}
+
+pub fn snapshot(name: &str, build: impl Fn((u16, u16)) -> App) {
+    let theme = Theme::default();
+    for size in SIZES {
+        let app = build(size);
+        let terminal = draw(&app, &theme);
+        assert_screen(&format!("{name}_{}x{}", size.0, size.1), &terminal);
+    }
+}
+
+pub fn row_of_label(app: &App, label: &str) -> usize {
+    app.rows
+        .iter()
+        .position(|r| match r {
+            stacktop::app::Row::Container(id) => app.label(app.container(id).unwrap()) == label,
+            _ => false,
+        })
+        .unwrap()
+}
+
+pub fn database_app(size: (u16, u16), label: &str) -> App {
+    let mut app = overview_app(size);
+    app.selected = row_of_label(&app, label);
+    press(&mut app, KeyCode::Char('d'));
+    assert!(app.database_view().is_some());
+    app
+}
+
+/// Finds the first cell whose row text contains `needle`; returns its row.
+pub fn row_of(terminal: &Terminal<TestBackend>, needle: &str) -> u16 {
+    let height = terminal.backend().buffer().area.height;
+    (0..height)
+        .find(|y| row_text(terminal, *y).contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not on screen"))
+}
+
+/// The text of row `y` of the screen.
+pub fn row_text(terminal: &Terminal<TestBackend>, y: u16) -> String {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.width)
+        .map(|x| buffer[(x, y)].symbol().to_string())
+        .collect()
+}

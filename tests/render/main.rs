@@ -1,0 +1,8 @@
+#![allow(clippy::unwrap_used)]
+//! Snapshot tests of every view at 120x40 and 80x24, from fixed state,
+//! plus checks of cell styles that text snapshots cannot see.
+
+mod database;
+mod fixtures;
+mod logs;
+mod overview;

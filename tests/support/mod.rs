@@ -1,0 +1,54 @@
+//! Everything the integration and end-to-end tests share, in one tree.
+//!
+//! Use from a test file with `mod support;`. The tests expect the stack of
+//! `tests/stack/compose.yaml` to be up, as `scripts/test.sh` arranges; a
+//! missing engine, image or service fails a test with what to start, never
+//! skips it.
+//!
+//! - [`docker`]: the docker CLI, throwaway containers, an engine proxy.
+//! - [`stack`]: the test stack: its project, services, ports.
+//! - [`project`]: a throwaway compose project of `tests/stack/reset.yaml`.
+//! - [`engine`]: a private Docker engine in its own network namespace.
+//! - [`fleet`]: many fixture containers at once.
+//! - [`postgres`], [`redis`]: sessions, probes and throwaway servers.
+//! - [`tmux`]: stacktop in a tmux pane, and reading its screen.
+//! - [`ports`]: free ports on the loopback.
+//! - [`events`]: waiting on the app's event channel.
+#![allow(dead_code)]
+
+pub mod docker;
+pub mod engine;
+pub mod events;
+pub mod fleet;
+pub mod ports;
+pub mod postgres;
+pub mod project;
+pub mod redis;
+pub mod stack;
+pub mod tmux;
+
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Calls `check` every `poll` until it returns true or `timeout` has passed.
+/// Returns whether it succeeded.
+pub fn wait_until(timeout: Duration, poll: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if check() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(poll);
+    }
+}
+
+/// A suffix no other test run uses: the pid and the clock's nanoseconds.
+pub fn unique() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{}_{nanos}", std::process::id())
+}
