@@ -77,8 +77,11 @@ ensure_packages() {
     if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
         missing+=(docker.io)
     fi
-    if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
-        missing+=(docker-compose)
+    # Compose v1: the tests read every compose folder with it too.
+    command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+    # mmdebstrap fetches the compose v2 plugin (see ensure_compose_v2).
+    if [ ! -x "$COMPOSE_V2_DIR/cli-plugins/docker-compose" ]; then
+        command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
     fi
     deb_installed busybox-static || missing+=(busybox-static)
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
@@ -94,6 +97,35 @@ ensure_packages() {
     as_root apt-get update -q >&2 || die "apt-get update failed"
     as_root apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
         die "apt-get install ${missing[*]} failed"
+}
+
+# Compose v2 as a docker CLI plugin, in a folder of the build's own. This
+# Debian release ships only v1; the next one ships v2, whose plugin is one
+# static binary, taken out of a throwaway root filesystem without installing
+# anything on the host. Point DOCKER_CONFIG at the folder to use it.
+COMPOSE_V2_DIR="$TARGET_DIR/compose-v2"
+ensure_compose_v2() {
+    local plugin="$COMPOSE_V2_DIR/cli-plugins/docker-compose"
+    if [ -x "$plugin" ] && DOCKER_CONFIG="$COMPOSE_V2_DIR" docker compose version >/dev/null 2>&1; then
+        info "compose v2 plugin present ($(DOCKER_CONFIG="$COMPOSE_V2_DIR" docker compose version --short))"
+        return
+    fi
+    local mirror scratch start
+    mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+    [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+    [ -n "$mirror" ] || die "no Debian mirror in the apt sources to fetch compose v2 from"
+    scratch=$(mktemp -d)
+    start=$(now)
+    info "fetching the compose v2 plugin from Debian trixie"
+    mmdebstrap --quiet --variant=essential --include=docker-compose trixie - "$mirror" </dev/null |
+        tar -x -C "$scratch" ./usr/libexec/docker/cli-plugins/docker-compose ||
+        die "could not fetch the compose v2 plugin"
+    mkdir -p "$COMPOSE_V2_DIR/cli-plugins"
+    mv "$scratch/usr/libexec/docker/cli-plugins/docker-compose" "$plugin"
+    rm -rf "$scratch"
+    DOCKER_CONFIG="$COMPOSE_V2_DIR" docker compose version >/dev/null ||
+        die "the fetched compose v2 plugin does not run"
+    info "compose v2 plugin ready after $(elapsed_since "$start") s"
 }
 
 # Makes sure a Docker engine answers. Reuses a running one; otherwise starts

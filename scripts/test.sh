@@ -3,7 +3,8 @@
 #
 #   scripts/test.sh [extra args for cargo test...]
 #
-# 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux, postgresql)
+# 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux,
+#    postgresql, mmdebstrap), and takes the compose v2 plugin from Debian trixie
 # 2. makes sure a Docker engine answers (starts dockerd if needed, and leaves it running)
 # 3. builds the fixture images (only when missing or changed)
 # 4. builds the release binary and the tests
@@ -18,6 +19,7 @@
 #   STACKTOP_TEST_PG_PORT       127.0.0.1 port of the `postgres` service (default 15432)
 #   STACKTOP_TEST_COMPOSE_FILE  absolute path of tests/stack/compose.yaml
 #   STACKTOP_BIN                absolute path of the release binary (for end-to-end tests)
+#   STACKTOP_TEST_COMPOSE_V2    DOCKER_CONFIG folder holding the compose v2 plugin
 #
 # Use another project name and port while the default stack is in use:
 #   STACKTOP_TEST_PROJECT=stacktop-mine STACKTOP_TEST_HTTP_PORT=18181 \
@@ -127,6 +129,13 @@ wait_for_postgres() {
 step "Checking packages"
 ensure_packages
 ensure_redis_packages
+
+step "Checking compose v2"
+ensure_compose_v2
+# Every compose command of the run, the tests' and stacktop's, uses v2; the
+# tests that need v1 or no CLI choose so themselves.
+export DOCKER_CONFIG="$COMPOSE_V2_DIR"
+export STACKTOP_TEST_COMPOSE_V2="$COMPOSE_V2_DIR"
 
 step "Checking the Docker engine"
 ensure_engine

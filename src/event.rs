@@ -9,8 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    ComposeProject, Container, Done, HostSnapshot, LogLine, PgSnapshot, ProbeStatus, RedisSnapshot,
-    ResetPlan, Stats,
+    CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, PgSnapshot, ProbeStatus,
+    RedisSnapshot, ResetPlan, Stats,
 };
 
 #[derive(Debug)]
@@ -41,9 +41,14 @@ pub enum Event {
 /// What compose loading and compose jobs report on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ComposeEvent {
-    /// A project's declared services were read.
-    Loaded(Box<ComposeProject>),
-    /// A project's files could not be read; carries the project name.
+    /// A project's declared services were read; `cli_failure` when the
+    /// compose CLI refused the files and stacktop's reader read them.
+    Loaded {
+        project: Box<ComposeProject>,
+        cli_failure: Option<CliFailure>,
+    },
+    /// A project's files could not be read: the whole message, which may
+    /// run over several lines.
     LoadFailed { project: String, error: String },
     /// The volumes of a reset were sized: ask the user now.
     ResetPlanned(Box<ResetPlan>),

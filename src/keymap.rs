@@ -31,6 +31,7 @@ pub enum Action {
     Timestamps,
     Wrap,
     Help,
+    Messages,
     Quit,
 }
 
@@ -91,6 +92,7 @@ pub struct Binding {
 #[rustfmt::skip] // one binding per line reads as a table
 pub const BINDINGS: &[Binding] = &[
     bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help", "help"),
+    bind(Context::Everywhere, Action::Messages, &[ch('m')], "messages, whole", ""),
     bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit", "quit"),
     bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
     bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),

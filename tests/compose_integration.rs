@@ -255,11 +255,15 @@ async fn never_started_service_is_loaded_as_declared_and_up_starts_it() {
     let stack = Stack::up("up", &["keeper"]);
     let location = stack.location();
     for cli in [Some(stack.cli), None] {
-        let plain = load(&location, cli, &env_with(&[])).await.expect("load");
+        let plain = load(&location, cli, &env_with(&[]))
+            .await
+            .expect("load")
+            .project;
         assert_eq!(names(&plain), ["cache", "db", "keeper"], "{cli:?}");
         let extra = load(&location, cli, &env_with(&[("COMPOSE_PROFILES", "extra")]))
             .await
-            .expect("load with a profile");
+            .expect("load with a profile")
+            .project;
         assert_eq!(names(&extra), ["cache", "db", "extra", "keeper"], "{cli:?}");
         let db = plain
             .services
@@ -271,7 +275,8 @@ async fn never_started_service_is_loaded_as_declared_and_up_starts_it() {
 
     let project = load(&location, Some(stack.cli), &env_with(&[]))
         .await
-        .expect("load");
+        .expect("load")
+        .project;
     let engine = Engine::from_env();
     let (tx, rx) = mpsc::channel(64);
     // Declared, never created: the CLI creates and starts it.
@@ -447,10 +452,14 @@ async fn load_reads_profiles_env_interpolation_and_volumes() {
         name: "stacktop-reset-load".into(),
         working_dir: wd.clone(),
         files: vec!["compose.yaml".to_string(), "override.yaml".to_string()],
+        ..ProjectLocation::default()
     };
     let cli = compose_cli();
     for (label, cli) in [("cli", Some(cli)), ("fallback", None)] {
-        let plain = load(&location, cli, &env_with(&[])).await.expect(label);
+        let plain = load(&location, cli, &env_with(&[]))
+            .await
+            .expect(label)
+            .project;
         let services = normalised(plain.services);
         assert_eq!(services.len(), 1, "{label}: worker needs its profile");
         let app = &services[0];
@@ -476,7 +485,13 @@ async fn load_reads_profiles_env_interpolation_and_volumes() {
         );
 
         let env = env_with(&[("COMPOSE_PROFILES", "extra"), ("IMG_TAG", "9")]);
-        let extra = normalised(load(&location, cli, &env).await.expect(label).services);
+        let extra = normalised(
+            load(&location, cli, &env)
+                .await
+                .expect(label)
+                .project
+                .services,
+        );
         assert_eq!(extra.len(), 2, "{label}");
         let worker = &extra[1];
         assert_eq!(worker.name, "worker");

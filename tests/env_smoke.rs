@@ -48,15 +48,20 @@ fn health_checks_reach_their_states() {
     );
 }
 
+/// What the end-to-end tests rely on: a pane runs a command, its output
+/// can be read, and the shell around it reports the command's exit status.
+/// (tmux 3.3 itself sometimes loses a dead pane's last output or exit
+/// status, so the tests never ask tmux for them.)
 #[test]
-fn tmux_runs_a_command_and_reports_its_exit_status() {
-    let tmux = Tmux::start("env-smoke", 120, 40, "echo hello; exit 7");
-    assert!(
-        tmux.wait_for_text("hello", Duration::from_secs(5)),
-        "pane was:\n{}",
-        tmux.capture_history()
+fn tmux_runs_a_command_and_shows_its_exit_status() {
+    let tmux = Tmux::start(
+        "env-smoke",
+        120,
+        40,
+        "sh -c 'echo hello; exit 7'; echo exit=$?; sleep 30",
     );
-    assert_eq!(tmux.wait_for_exit(Duration::from_secs(5)), Some(7));
-    assert!(tmux.pane_dead());
+    tmux.expect_on_screen("hello", Duration::from_secs(5));
+    tmux.expect_on_screen("exit=7", Duration::from_secs(5));
+    assert!(!tmux.pane_dead());
     assert_eq!(tmux.size(), (120, 40));
 }

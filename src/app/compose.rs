@@ -4,7 +4,7 @@ use super::rows::NotCreated;
 use super::{App, ComposeStep, Confirm, Level, Overlay, Row};
 use crate::command::Command;
 use crate::event::ComposeEvent;
-use crate::model::{Container, ProjectLocation, ResetPlan, plan_reset};
+use crate::model::{Container, DeclaredService, ProjectLocation, ResetPlan, plan_reset};
 
 impl App {
     /// Asks for the declared services of every project not read yet: those
@@ -20,6 +20,8 @@ impl App {
                     name: project.clone(),
                     working_dir: dir.clone(),
                     files: c.spec.compose_files.clone(),
+                    env_files: c.spec.compose_env_files.clone(),
+                    profiles: Vec::new(),
                 });
             }
         }
@@ -32,15 +34,24 @@ impl App {
 
     pub(super) fn on_compose(&mut self, event: ComposeEvent) -> Vec<Command> {
         match event {
-            ComposeEvent::Loaded(project) => {
+            ComposeEvent::Loaded {
+                project,
+                cli_failure,
+            } => {
+                if let Some(failure) = cli_failure {
+                    let text = format!(
+                        "{} could not read project {}'s files; stacktop's reader read them",
+                        failure.program,
+                        project.name()
+                    );
+                    self.say_more(Level::Info, text, Some(failure.error));
+                }
                 self.projects.insert(project.name().to_string(), *project);
                 self.rebuild_rows();
             }
             ComposeEvent::LoadFailed { project, error } => {
-                self.say(
-                    Level::Error,
-                    format!("reading compose project {project}: {error}"),
-                );
+                let text = format!("reading compose project {project} failed");
+                self.say_more(Level::Error, text, Some(error));
             }
             ComposeEvent::ResetPlanned(plan) => {
                 self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Reset(*plan))));
@@ -132,6 +143,15 @@ impl App {
     ) -> Result<ResetPlan, String> {
         let loaded = self.projects.get(project).map(|p| &p.location);
         plan_reset(&self.containers, project, services, loaded)
+    }
+
+    /// How `service` of `project` is declared, once its files were read.
+    pub fn declared_service(&self, project: &str, service: &str) -> Option<&DeclaredService> {
+        self.projects
+            .get(project)?
+            .services
+            .iter()
+            .find(|s| s.name == service)
     }
 
     /// Declared services of loaded projects that have no container.

@@ -19,8 +19,10 @@ impl App {
         match self.overlay.take() {
             Some(Overlay::Filter) => return self.on_filter_key(key),
             Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
-            // Any key closes the help; only quit goes through.
-            Some(Overlay::Help) if action != Some(Action::Quit) => return Vec::new(),
+            // Any key closes the help or the messages; only quit goes through.
+            Some(Overlay::Help | Overlay::Messages) if action != Some(Action::Quit) => {
+                return Vec::new();
+            }
             _ => {}
         }
         let Some(action) = action else {
@@ -31,6 +33,10 @@ impl App {
             Action::Quit => return self.quit(),
             Action::Help => {
                 self.overlay = Some(Overlay::Help);
+                return Vec::new();
+            }
+            Action::Messages => {
+                self.overlay = Some(Overlay::Messages);
                 return Vec::new();
             }
             _ => {}

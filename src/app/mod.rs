@@ -7,6 +7,7 @@ mod compose;
 mod database;
 mod input;
 pub mod logview;
+mod messages;
 pub mod probes;
 pub mod rows;
 mod view;
@@ -22,14 +23,13 @@ use crate::event::{DockerEvent, Event, LogEvent};
 use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use logview::LogView;
+pub use messages::{HISTORY, History, Level, Message, Status};
 pub use probes::Probe;
 pub use rows::Row;
 pub use view::{Confirm, Overlay, View};
 
 /// How long the result of an action stays on its row.
 const OUTCOME_SHOWN_FOR: Age = Age::seconds(5);
-/// How long a status-line message stays.
-const STATUS_SHOWN_FOR: Age = Age::seconds(8);
 
 /// Connection to the Docker engine, as last reported by the collector.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,20 +37,6 @@ pub enum EngineStatus {
     Connecting,
     Up { version: String },
     Down { error: String, retry_in_ms: u64 },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Error,
-}
-
-/// A one-line message in the status bar.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Status {
-    pub text: String,
-    pub level: Level,
-    pub until: DateTime<FixedOffset>,
 }
 
 /// The step a reset or up of a project is at.
@@ -93,6 +79,8 @@ pub struct App {
     pub pending: HashMap<String, Verb>,
     pub outcomes: HashMap<String, Outcome>,
     pub status: Option<Status>,
+    /// What was said, newest first (the `m` overlay).
+    pub messages: History,
     /// Tasks that stopped on a bug: shown until stacktop restarts.
     pub failed_tasks: Vec<String>,
     pub view: View,
@@ -128,6 +116,7 @@ impl App {
             pending: HashMap::new(),
             outcomes: HashMap::new(),
             status: None,
+            messages: History::new(),
             failed_tasks: Vec::new(),
             view: View::List,
             overlay: None,
@@ -222,9 +211,7 @@ impl App {
     fn on_tick(&mut self, now: DateTime<FixedOffset>) {
         self.now = now;
         self.outcomes.retain(|_, o| o.until > now);
-        if self.status.as_ref().is_some_and(|s| s.until <= now) {
-            self.status = None;
-        }
+        self.expire_status(now);
     }
 
     /// Commands to run once at start: probes of configured targets.
@@ -356,14 +343,6 @@ impl App {
             Ok(text) => self.say(Level::Info, text),
             Err(text) => self.say(Level::Error, text),
         }
-    }
-
-    pub(crate) fn say(&mut self, level: Level, text: String) {
-        self.status = Some(Status {
-            text,
-            level,
-            until: self.now + STATUS_SHOWN_FOR,
-        });
     }
 
     pub(crate) fn next_session(&mut self) -> u64 {

@@ -746,6 +746,7 @@ fn declared_services_without_containers_show_and_u_brings_them_up() {
             name: "shop".into(),
             working_dir: "/src/shop".into(),
             files: vec!["/src/shop/compose.yaml".into()],
+            ..Default::default()
         },
         services: ["db", "cache", "backup", "mailer"]
             .iter()
@@ -756,9 +757,10 @@ fn declared_services_without_containers_show_and_u_brings_them_up() {
             })
             .collect(),
     };
-    app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
-        Box::new(project),
-    )));
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        project: Box::new(project),
+        cli_failure: None,
+    }));
     let declared = Row::Declared {
         project: "shop".into(),
         service: "mailer".into(),
@@ -795,9 +797,10 @@ fn enter_in_the_filter_selects_a_declared_service_too() {
             ..Default::default()
         }],
     };
-    app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
-        Box::new(project),
-    )));
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        project: Box::new(project),
+        cli_failure: None,
+    }));
     app.update(ch('/'));
     type_text(&mut app, "mailer");
     app.update(key(KeyCode::Enter));
@@ -840,9 +843,10 @@ fn project_with_a_declared_service_in_the_middle() -> App {
             })
             .collect(),
     };
-    app.update(Event::Compose(crate::event::ComposeEvent::Loaded(
-        Box::new(project),
-    )));
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        project: Box::new(project),
+        cli_failure: None,
+    }));
     app
 }
 
@@ -871,4 +875,52 @@ fn shop_location() -> crate::model::ProjectLocation {
         name: "shop".into(),
         ..Default::default()
     }
+}
+
+#[test]
+fn an_error_stays_three_seconds_and_every_message_is_kept() {
+    let mut app = app_with(stack());
+    app.say(Level::Error, "restart of db failed".into());
+    app.say(Level::Info, "showing all projects".into());
+    assert_eq!(app.status.as_ref().unwrap().level, Level::Error);
+    app.update(Event::Tick(now() + Age::seconds(4)));
+    app.say(Level::Info, "later news".into());
+    assert_eq!(app.status.as_ref().unwrap().text, "later news");
+    let texts: Vec<&str> = app.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["later news", "showing all projects", "restart of db failed"]
+    );
+    for i in 0..60 {
+        app.say(Level::Info, format!("message {i}"));
+    }
+    assert_eq!(app.messages.len(), super::HISTORY);
+}
+
+#[test]
+fn a_cli_that_cannot_read_the_files_is_said_with_its_whole_message() {
+    let mut app = app_with(compose_stack());
+    let project = crate::model::ComposeProject {
+        location: shop_location(),
+        services: vec![],
+    };
+    let failure = crate::model::CliFailure {
+        program: "docker-compose".into(),
+        error:
+            "ERROR: The Compose file './compose.yaml' is invalid because:\n'name' does not match"
+                .into(),
+    };
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        project: Box::new(project),
+        cli_failure: Some(failure),
+    }));
+    let status = app.status.clone().unwrap();
+    assert!(status.text.contains("stacktop's reader"), "{}", status.text);
+    assert!(status.has_detail);
+    let detail = app.messages[0].detail.clone().unwrap();
+    assert!(detail.contains("'name' does not match"), "{detail}");
+    app.update(ch('m'));
+    assert_eq!(app.overlay, Some(Overlay::Messages));
+    app.update(ch('x'));
+    assert_eq!(app.overlay, None);
 }

@@ -34,6 +34,8 @@ impl View {
 pub enum Overlay {
     /// The key help; any key closes it.
     Help,
+    /// What stacktop said, newest first, whole; any key closes it.
+    Messages,
     /// The list filter is being typed.
     Filter,
     /// A destructive action waiting for `y`.

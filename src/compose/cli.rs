@@ -8,7 +8,6 @@ use std::time::Duration;
 use tokio::process::Command;
 
 use crate::model::ProjectLocation;
-use crate::text::one_line;
 
 /// Which compose command line runs compose commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +84,17 @@ impl ComposeCli {
         for file in &project.files {
             cmd.args(["-f", file]);
         }
+        // v1 takes one env file: the last, which wins anyway.
+        let env_files = match self {
+            Self::V2 => &project.env_files[..],
+            Self::V1 => &project.env_files[project.env_files.len().saturating_sub(1)..],
+        };
+        for file in env_files {
+            cmd.args(["--env-file", file]);
+        }
+        for profile in &project.profiles {
+            cmd.args(["--profile", profile]);
+        }
         cmd.args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -93,8 +103,9 @@ impl ComposeCli {
         cmd
     }
 
-    /// Runs a compose command; `Ok` holds stdout, `Err` one line of what
-    /// went wrong (the CLI's last words on stderr).
+    /// Runs a compose command; `Ok` holds stdout, `Err` what went wrong:
+    /// the command, then the CLI's whole stderr (its error comes last,
+    /// after progress lines).
     pub async fn run(
         self,
         project: &ProjectLocation,
@@ -123,17 +134,9 @@ impl ComposeCli {
         Err(format!(
             "`{shown}` failed ({}): {}",
             output.status,
-            last_lines(&stderr)
+            stderr.trim()
         ))
     }
-}
-
-/// The last few non-empty lines of a CLI's stderr, as one line: the error
-/// is at the end, after progress lines.
-fn last_lines(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let tail = &lines[lines.len().saturating_sub(3)..];
-    one_line(&tail.join(" "))
 }
 
 #[cfg(test)]
@@ -146,6 +149,8 @@ mod tests {
             name: "shop".into(),
             working_dir: "/src/shop".into(),
             files: vec!["a.yaml".into(), "b.yaml".into()],
+            env_files: vec!["one.env".into(), "two.env".into()],
+            profiles: vec!["debug".into()],
         };
         let cmd = ComposeCli::V1.command(&project, &["config"]);
         let std = cmd.as_std();
@@ -165,6 +170,10 @@ mod tests {
                 "a.yaml",
                 "-f",
                 "b.yaml",
+                "--env-file",
+                "two.env",
+                "--profile",
+                "debug",
                 "config"
             ]
         );
@@ -182,14 +191,5 @@ mod tests {
     fn choice_none_means_no_cli() {
         assert_eq!(choose_compose_cli(Some("none")), None);
         assert_eq!(choose_compose_cli(Some("v1")), Some(ComposeCli::V1));
-    }
-
-    #[test]
-    fn last_lines_keep_the_error() {
-        let text = "Creating a ... done\n\nStarting b\nERROR: no such service: x\n";
-        assert_eq!(
-            last_lines(text),
-            "Creating a ... done Starting b ERROR: no such service: x"
-        );
     }
 }

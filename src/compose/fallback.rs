@@ -1,20 +1,20 @@
-//! Reading compose files without a compose CLI: `.env` and environment
-//! interpolation, then the merge of several `-f` files.
+//! Reading compose files without a compose CLI: interpolation, `extends`,
+//! then the merge of several `-f` files.
 //!
 //! Merge rules (a subset of the compose specification, enough for what the
 //! dashboard reads): mappings merge key by key, later files win for scalars
 //! and lists; a service's `volumes` merge by target path.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde_json::Value;
 
-use super::{interpolate, yaml};
+use super::{extends, interpolate, yaml};
 
 /// The merged configuration of `files` (relative to `working_dir`), with
-/// variables taken from `env`, which already holds the `.env` values.
+/// variables taken from `env` (the process environment over the env files).
 pub fn read_config(
     working_dir: &Path,
     files: &[String],
@@ -23,35 +23,27 @@ pub fn read_config(
     let mut merged = Value::Object(serde_json::Map::new());
     for file in files {
         let path = working_dir.join(file);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let mut value =
-            yaml::parse(&text).with_context(|| format!("parsing {}", path.display()))?;
-        interpolate::interpolate_value(&mut value, env)
-            .with_context(|| format!("interpolating {}", path.display()))?;
+        let mut value = read_file(&path, env)?;
+        extends::apply(&mut value, &path, env)?;
         merge(&mut merged, value, 0, false);
     }
     Ok(merged)
 }
 
-/// `base_env` with the `.env` file of `working_dir` under it: variables
-/// already set win, as with compose.
-pub fn with_dotenv(
-    working_dir: &Path,
-    base_env: &HashMap<String, String>,
-) -> anyhow::Result<HashMap<String, String>> {
-    let mut env = base_env.clone();
-    let path = working_dir.join(".env");
-    if !path.exists() {
-        return Ok(env);
-    }
-    let entries =
-        dotenvy::from_path_iter(&path).with_context(|| format!("reading {}", path.display()))?;
-    for entry in entries {
-        let (key, value) = entry.with_context(|| format!("parsing {}", path.display()))?;
-        env.entry(key).or_insert(value);
-    }
-    Ok(env)
+/// One compose file, parsed and interpolated; errors name the file (and
+/// the line and column when the YAML is broken).
+pub(super) fn read_file(path: &PathBuf, env: &HashMap<String, String>) -> anyhow::Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut value = yaml::parse(&text).map_err(|e| anyhow::anyhow!("{}:{e:#}", path.display()))?;
+    interpolate::interpolate_value(&mut value, env)
+        .with_context(|| format!("interpolating {}", path.display()))?;
+    Ok(value)
+}
+
+/// Merges a service body `over` into `base`, as a later file does.
+pub(super) fn merge_service(base: &mut Value, over: Value) {
+    merge(base, over, 2, true);
 }
 
 /// Merges `over` into `base`. `depth` 2 under `services` is a service body,

@@ -28,6 +28,14 @@ pub fn interpolate_value(value: &mut Value, vars: &HashMap<String, String>) -> a
 
 /// One string with its variables replaced.
 pub fn interpolate(text: &str, vars: &HashMap<String, String>) -> anyhow::Result<String> {
+    interpolate_with(text, &|name| vars.get(name).cloned())
+}
+
+/// One string with its variables replaced, each looked up with `lookup`.
+pub fn interpolate_with(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -38,7 +46,7 @@ pub fn interpolate(text: &str, vars: &HashMap<String, String>) -> anyhow::Result
             rest = tail;
         } else if let Some(inner) = after.strip_prefix('{') {
             let end = closing_brace(inner).ok_or_else(|| anyhow!("unclosed `${{` in {text:?}"))?;
-            out.push_str(&braced(&inner[..end], vars)?);
+            out.push_str(&braced(&inner[..end], lookup)?);
             rest = &inner[end + 1..];
         } else {
             let len = name_len(after);
@@ -46,7 +54,7 @@ pub fn interpolate(text: &str, vars: &HashMap<String, String>) -> anyhow::Result
                 // A lone `$` before something that is no name stays as is.
                 out.push('$');
             } else {
-                out.push_str(vars.get(&after[..len]).map_or("", String::as_str));
+                out.push_str(&lookup(&after[..len]).unwrap_or_default());
             }
             rest = &after[len..];
         }
@@ -82,16 +90,16 @@ fn name_len(text: &str) -> usize {
 }
 
 /// The value of `${...}` with the braces taken off.
-fn braced(expr: &str, vars: &HashMap<String, String>) -> anyhow::Result<String> {
+fn braced(expr: &str, lookup: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<String> {
     let len = name_len(expr);
     if len == 0 {
         bail!("invalid interpolation `${{{expr}}}`");
     }
     let (name, modifier) = expr.split_at(len);
-    let value = vars.get(name);
+    let value = lookup(name);
     let set = value.is_some();
-    let non_empty = value.is_some_and(|v| !v.is_empty());
-    let own = || value.cloned().unwrap_or_default();
+    let non_empty = value.as_ref().is_some_and(|v| !v.is_empty());
+    let own = || value.clone().unwrap_or_default();
     let (op, arg) = match modifier.as_bytes() {
         [] => return Ok(own()),
         [b':', op, ..] => ((true, *op), &modifier[2..]),
@@ -100,12 +108,12 @@ fn braced(expr: &str, vars: &HashMap<String, String>) -> anyhow::Result<String> 
     let present = if op.0 { non_empty } else { set };
     match op.1 {
         b'-' if present => Ok(own()),
-        b'-' => interpolate(arg, vars),
-        b'+' if present => interpolate(arg, vars),
+        b'-' => interpolate_with(arg, lookup),
+        b'+' if present => interpolate_with(arg, lookup),
         b'+' => Ok(String::new()),
         b'?' if present => Ok(own()),
         b'?' => {
-            let message = interpolate(arg, vars)?;
+            let message = interpolate_with(arg, lookup)?;
             bail!("required variable {name} is missing a value: {message}")
         }
         _ => bail!("invalid interpolation `${{{expr}}}`"),

@@ -1,38 +1,37 @@
-//! Reading compose projects: declared services, profiles, volumes.
+//! Reading compose projects as Compose reads them: which project a folder
+//! means ([`resolve`]), its environment ([`dotenv`]), and its declared
+//! services, profiles and volumes.
 //!
-//! With a compose CLI on the machine its own `config` output is read, so
-//! profiles, `.env` and interpolation are exactly what compose does; without
-//! one the files are read and merged here ([`fallback`]).
+//! With a compose CLI on the machine its own `config` output is read. When
+//! the CLI refuses the files (compose v1 does not know newer syntax) or
+//! there is none, stacktop reads and merges them itself ([`fallback`]); a
+//! project is only unreadable when both fail.
 
 mod cli;
 mod declared;
+pub mod dotenv;
+mod extends;
 pub mod fallback;
 mod interpolate;
-mod local;
+mod resolve;
 mod yaml;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use tokio::sync::mpsc::Sender;
 
 use crate::event::{ComposeEvent, Event};
-use crate::model::{ComposeProject, ProjectLocation};
-use crate::text::one_line;
+use crate::model::{CliFailure, ComposeProject, ProjectLocation};
 
 pub use cli::{ComposeCli, choose_compose_cli, find_compose_cli};
 pub use declared::{is_active, profiles_from};
 pub use interpolate::interpolate;
-pub use local::{default_file, local_project, normalise_project, project_of_folder};
-
-/// File names compose looks for when a project names none, in its order.
-pub const DEFAULT_FILES: [&str; 4] = [
-    "compose.yaml",
-    "compose.yml",
-    "docker-compose.yaml",
-    "docker-compose.yml",
-];
+pub use resolve::{
+    DEFAULT_FILES, OVERRIDE_FILES, ProjectOptions, Resolved, default_files, normalise_project,
+    resolve,
+};
 
 /// Reads a project's declared services in a task of its own and reports
 /// `ComposeEvent::Loaded` or `LoadFailed`.
@@ -43,12 +42,21 @@ pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
             .unwrap_or(None);
         let env: HashMap<String, String> = std::env::vars().collect();
         let event = match load(&location, cli, &env).await {
-            Ok(project) => ComposeEvent::Loaded(Box::new(project)),
+            Ok(loaded) => {
+                if let Some(failure) = &loaded.cli_failure {
+                    tracing::warn!(project = %location.name, cli = %failure.program, error = %failure.error, "the compose CLI could not read the project; stacktop's reader did");
+                }
+                ComposeEvent::Loaded {
+                    project: Box::new(loaded.project),
+                    cli_failure: loaded.cli_failure,
+                }
+            }
             Err(error) => {
-                tracing::warn!(project = %location.name, error = %format!("{error:#}"), "loading compose project failed");
+                let error = format!("{error:#}");
+                tracing::warn!(project = %location.name, %error, "loading compose project failed");
                 ComposeEvent::LoadFailed {
                     project: location.name,
-                    error: one_line(&format!("{error:#}")),
+                    error,
                 }
             }
         };
@@ -56,49 +64,103 @@ pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
     });
 }
 
-/// The declared services of a project, active with the `COMPOSE_PROFILES`
-/// of `env` (else of the project's `.env`). `env` is the whole environment
-/// the compose CLI runs with, or that interpolation reads without one.
+/// A project read, and the CLI's complaint when its own reader was used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub project: ComposeProject,
+    pub cli_failure: Option<CliFailure>,
+}
+
+/// The declared services of a project, with `os` as the process
+/// environment: the compose CLI's view when `cli` reads the files, else
+/// stacktop's own, which follows the same rules.
 pub async fn load(
     location: &ProjectLocation,
     cli: Option<ComposeCli>,
-    env: &HashMap<String, String>,
-) -> anyhow::Result<ComposeProject> {
-    let dir = Path::new(&location.working_dir);
-    let files = &location.files;
-    let env_with_dotenv = fallback::with_dotenv(dir, env)?;
-    let profiles = profiles_from(env_with_dotenv.get("COMPOSE_PROFILES").map(String::as_str));
-    let config = match cli {
-        Some(cli) => config_from_cli(cli, location, env).await?,
-        None => {
-            let files = if files.is_empty() {
-                let file = default_file(dir)
-                    .with_context(|| format!("no compose file in {}", dir.display()))?;
-                vec![file.display().to_string()]
-            } else {
-                files.to_vec()
-            };
-            fallback::read_config(dir, &files, &env_with_dotenv)?
-        }
+    os: &HashMap<String, String>,
+) -> anyhow::Result<Loaded> {
+    let env = environment(location, os)?;
+    let profiles = active_profiles(location, &env);
+    let files = files_of(location)?;
+    let own = || fallback::read_config(Path::new(&location.working_dir), &files, &env);
+    let (config, cli_failure) = match cli {
+        None => (own()?, None),
+        Some(cli) => match config_from_cli(cli, location, os, &profiles).await {
+            Ok(config) => (config, None),
+            Err(cli_error) => match own() {
+                Ok(config) => {
+                    let failure = CliFailure {
+                        program: cli.program().to_string(),
+                        error: format!("{cli_error:#}"),
+                    };
+                    (config, Some(failure))
+                }
+                Err(own_error) => anyhow::bail!(
+                    "{} failed: {cli_error:#}\nstacktop's reader failed too: {own_error:#}",
+                    cli.program()
+                ),
+            },
+        },
     };
-    Ok(ComposeProject {
-        location: location.clone(),
-        services: declared::services(&config, &profiles)?,
+    Ok(Loaded {
+        project: ComposeProject {
+            location: location.clone(),
+            services: declared::services(&config, &profiles)?,
+        },
+        cli_failure,
     })
+}
+
+/// The process environment over the project's env files.
+pub fn environment(
+    location: &ProjectLocation,
+    os: &HashMap<String, String>,
+) -> anyhow::Result<HashMap<String, String>> {
+    let files: Vec<PathBuf> = if location.env_files.is_empty() {
+        let default = Path::new(&location.working_dir).join(".env");
+        default.is_file().then_some(default).into_iter().collect()
+    } else {
+        location.env_files.iter().map(PathBuf::from).collect()
+    };
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    dotenv::environment(os, &refs)
+}
+
+/// The profiles asked for, else those of `COMPOSE_PROFILES`.
+pub fn active_profiles(location: &ProjectLocation, env: &HashMap<String, String>) -> Vec<String> {
+    if location.profiles.is_empty() {
+        profiles_from(env.get("COMPOSE_PROFILES").map(String::as_str))
+    } else {
+        location.profiles.clone()
+    }
+}
+
+/// The project's files, or its folder's default files when it names none.
+fn files_of(location: &ProjectLocation) -> anyhow::Result<Vec<String>> {
+    if !location.files.is_empty() {
+        return Ok(location.files.clone());
+    }
+    let dir = Path::new(&location.working_dir);
+    let files =
+        default_files(dir).with_context(|| format!("no compose file in {}", dir.display()))?;
+    Ok(files.iter().map(|f| f.display().to_string()).collect())
 }
 
 /// `config` as the CLI prints it: JSON from v2, YAML from v1.
 async fn config_from_cli(
     cli: ComposeCli,
     location: &ProjectLocation,
-    env: &HashMap<String, String>,
+    os: &HashMap<String, String>,
+    profiles: &[String],
 ) -> anyhow::Result<serde_json::Value> {
     let args: &[&str] = match cli {
         ComposeCli::V2 => &["config", "--format", "json"],
         ComposeCli::V1 => &["config"],
     };
+    let mut env = os.clone();
+    env.insert("COMPOSE_PROFILES".to_string(), profiles.join(","));
     let text = cli
-        .run(location, args, Some(env))
+        .run(location, args, Some(&env))
         .await
         .map_err(anyhow::Error::msg)?;
     let mut config = match cli {

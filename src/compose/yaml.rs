@@ -1,42 +1,65 @@
 //! YAML documents as JSON values, so the compose CLI's JSON (v2), its YAML
 //! (v1) and files read by hand all end up in one shape.
+//!
+//! The parser is libyaml's (through serde_yaml_ng), the family go-yaml and
+//! so Compose come from: it takes what real compose files hold, such as a
+//! flow sequence spread over lines with comments whose closing bracket sits
+//! at its key's indentation, which stricter YAML 1.2 readers refuse.
 
-use anyhow::{Context, bail};
-use serde_json::{Map, Number, Value};
-use yaml_rust2::{Yaml, YamlLoader};
+use anyhow::anyhow;
+use serde_json::{Map, Value};
+use serde_yaml_ng::Value as Yaml;
 
-/// The first document of `text`; anchors are resolved and merge keys
-/// (`<<: *base`) applied. An empty text is an empty mapping.
+/// The first document of `text`, with anchors resolved and merge keys
+/// (`<<: *base`, `<<: [*a, *b]`) applied; keys written in a mapping win
+/// over merged ones. An empty text is an empty mapping. Errors carry the
+/// line and column: `3:7: did not find expected key`.
 pub fn parse(text: &str) -> anyhow::Result<Value> {
-    let docs = YamlLoader::load_from_str(text).context("invalid YAML")?;
-    match docs.into_iter().next() {
-        Some(doc) => to_json(doc),
-        None => Ok(Value::Object(Map::new())),
+    let yaml: Yaml = serde_yaml_ng::from_str(text).map_err(|e| positioned(&e))?;
+    to_json(yaml)
+}
+
+fn positioned(error: &serde_yaml_ng::Error) -> anyhow::Error {
+    let message = error.to_string();
+    // The message may end with " at line L column C": say it up front.
+    let plain = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    match error.location() {
+        Some(at) => anyhow!("{}:{}: {plain}", at.line(), at.column()),
+        None => anyhow!("{plain}"),
     }
 }
 
 fn to_json(yaml: Yaml) -> anyhow::Result<Value> {
     Ok(match yaml {
+        Yaml::Null => Value::Object(Map::new()),
+        document => node(document)?,
+    })
+}
+
+fn node(yaml: Yaml) -> anyhow::Result<Value> {
+    Ok(match yaml {
         Yaml::Null => Value::Null,
-        Yaml::Boolean(b) => Value::Bool(b),
-        Yaml::Integer(i) => Value::Number(i.into()),
-        Yaml::Real(text) => match text.parse::<f64>().ok().and_then(Number::from_f64) {
-            Some(n) => Value::Number(n),
-            None => Value::String(text),
-        },
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => serde_json::to_value(&n).unwrap_or(Value::String(n.to_string())),
         Yaml::String(s) => Value::String(s),
-        Yaml::Array(items) => {
-            Value::Array(items.into_iter().map(to_json).collect::<Result<_, _>>()?)
+        Yaml::Sequence(items) => {
+            Value::Array(items.into_iter().map(node).collect::<Result<_, _>>()?)
         }
-        Yaml::Hash(hash) => {
+        Yaml::Mapping(mapping) => {
             let mut map = Map::new();
             let mut merged: Vec<Map<String, Value>> = Vec::new();
-            for (key, value) in hash {
+            for (key, value) in mapping {
                 if matches!(&key, Yaml::String(k) if k == "<<") {
-                    merged.extend(merge_sources(to_json(value)?)?);
+                    // Converted first, so a merged mapping's own merges
+                    // (an anchor built on another) are applied too.
+                    merged.extend(merge_sources(node(value)?)?);
                     continue;
                 }
-                map.insert(key_string(key)?, to_json(value)?);
+                map.insert(key_string(key)?, node(value)?);
             }
             // Keys written in the mapping win over merged ones; among the
             // merged mappings the first listed wins.
@@ -47,8 +70,7 @@ fn to_json(yaml: Yaml) -> anyhow::Result<Value> {
             }
             Value::Object(map)
         }
-        Yaml::Alias(_) => bail!("unresolved YAML alias"),
-        Yaml::BadValue => bail!("invalid YAML value"),
+        Yaml::Tagged(tagged) => node(tagged.value)?,
     })
 }
 
@@ -59,20 +81,22 @@ fn merge_sources(value: Value) -> anyhow::Result<Vec<Map<String, Value>>> {
             .into_iter()
             .map(|item| match item {
                 Value::Object(map) => Ok(map),
-                _ => bail!("a merge key (<<) takes mappings only"),
+                _ => Err(anyhow!("a merge key (<<) takes mappings only")),
             })
             .collect(),
-        _ => bail!("a merge key (<<) takes a mapping or a list of mappings"),
+        _ => Err(anyhow!(
+            "a merge key (<<) takes a mapping or a list of mappings"
+        )),
     }
 }
 
 fn key_string(key: Yaml) -> anyhow::Result<String> {
     Ok(match key {
-        Yaml::String(s) | Yaml::Real(s) => s,
-        Yaml::Integer(i) => i.to_string(),
-        Yaml::Boolean(b) => b.to_string(),
+        Yaml::String(s) => s,
+        Yaml::Number(n) => n.to_string(),
+        Yaml::Bool(b) => b.to_string(),
         Yaml::Null => "null".to_string(),
-        other => bail!("unsupported mapping key {other:?}"),
+        other => return Err(anyhow!("unsupported mapping key {other:?}")),
     })
 }
 
@@ -92,12 +116,58 @@ mod tests {
     }
 
     #[test]
-    fn empty_text_is_an_empty_mapping() {
-        assert_eq!(parse("").unwrap(), json!({}));
+    fn anchors_on_their_own_line_and_merge_lists() {
+        let text = "x-a:\n  &a\n  A: '1'\nx-b: &b\n  B: 2\nenv:\n  <<: [*a, *b]\n  C: yes\n";
+        let value = parse(text).unwrap();
+        assert_eq!(value["env"], json!({"A": "1", "B": 2, "C": "yes"}));
     }
 
     #[test]
-    fn bad_yaml_is_an_error() {
-        assert!(parse("a: [").is_err());
+    fn a_flow_sequence_over_lines_with_comments_closing_at_its_key() {
+        let text = "services:\n  app:\n    command: [\n      \"run\",\n      # the port\n      \"--port\", \"8080\",\n    # done\n    ]\n    image: x\n";
+        let value = parse(text).unwrap();
+        assert_eq!(
+            value["services"]["app"]["command"],
+            json!(["run", "--port", "8080"])
+        );
+    }
+
+    #[test]
+    fn an_anchor_built_on_another_is_merged_whole() {
+        let text = "x-base: &base\n  image: busybox\nx-worker: &worker\n  <<: *base\n  command: [sleep]\nservices:\n  w:\n    <<: *worker\n";
+        let value = parse(text).unwrap();
+        assert_eq!(
+            value["services"]["w"],
+            json!({"command": ["sleep"], "image": "busybox"})
+        );
+    }
+
+    #[test]
+    fn block_scalars_keep_their_lines() {
+        let text = "a: |\n  one\n    two\nb: >-\n  x\n  y\n";
+        let value = parse(text).unwrap();
+        assert_eq!(value["a"], json!("one\n  two\n"));
+        assert_eq!(value["b"], json!("x y"));
+    }
+
+    #[test]
+    fn port_pairs_and_leading_zeros_stay_text() {
+        let value = parse("ports: [8080:80]\nmode: 0755\n").unwrap();
+        assert_eq!(value["ports"], json!(["8080:80"]));
+        assert_eq!(value["mode"], json!("0755"));
+    }
+
+    #[test]
+    fn empty_text_is_an_empty_mapping() {
+        assert_eq!(parse("").unwrap(), json!({}));
+        assert_eq!(parse("# only a comment\n").unwrap(), json!({}));
+    }
+
+    #[test]
+    fn bad_yaml_says_where() {
+        let err = parse("a: [\n").unwrap_err().to_string();
+        assert!(err.starts_with("2:1:") || err.starts_with("1:"), "{err}");
+        let err = parse("a:\n  b: 1\n c: 2\n").unwrap_err().to_string();
+        assert!(err.starts_with("3:"), "{err}");
     }
 }

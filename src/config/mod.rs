@@ -1,14 +1,15 @@
 //! Command-line options and the settings derived from them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub mod file;
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
-use crate::compose;
+use crate::compose::{self, ProjectOptions};
 use crate::model::{ProjectLocation, Target, TargetKind};
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
@@ -40,10 +41,26 @@ pub struct Cli {
     #[arg(long, default_value_t = 500)]
     pub tail: u32,
 
-    /// Compose file(s) of the project here (default: compose.yaml,
-    /// compose.yml, docker-compose.yaml or docker-compose.yml).
+    /// Compose file(s) of the project here, as `docker compose -f` (default:
+    /// COMPOSE_FILE, else compose.yaml and the like here or in a parent
+    /// folder, with its override file).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+
+    /// Env file(s) of the project here, as `docker compose --env-file`
+    /// (default: the project folder's .env).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+
+    /// Profile(s) to enable, as `docker compose --profile` (default:
+    /// COMPOSE_PROFILES).
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// The project folder, as `docker compose --project-directory`
+    /// (default: the first compose file's folder).
+    #[arg(long = "project-directory", value_name = "DIR")]
+    pub project_directory: Option<PathBuf>,
 
     /// Refuse everything that changes the stack: restart, stop, start, up
     /// and reset of services, and cancelling or terminating database
@@ -94,7 +111,8 @@ impl Default for Settings {
 impl Settings {
     /// Settings from the options, the config file and the environment.
     pub fn load(cli: &Cli, cwd: &Path) -> Result<Self> {
-        let mut settings = Self::from_cli(cli, cwd);
+        let os: HashMap<String, String> = std::env::vars().collect();
+        let mut settings = Self::from_cli(cli, cwd, &os)?;
         let paths = match &cli.config {
             Some(path) if !path.is_file() => {
                 return Err(anyhow!("config file {} not found", path.display()));
@@ -116,23 +134,33 @@ impl Settings {
         Ok(settings)
     }
 
-    pub fn from_cli(cli: &Cli, cwd: &Path) -> Self {
-        let project = if cli.all {
-            None
-        } else {
-            cli.project
-                .clone()
-                .or_else(|| compose::project_of_folder(cwd))
+    /// Settings from the options alone; `os` is the process environment,
+    /// which decides the project here as it does for compose.
+    pub fn from_cli(cli: &Cli, cwd: &Path, os: &HashMap<String, String>) -> Result<Self> {
+        let options = ProjectOptions {
+            name: cli.project.clone(),
+            files: cli.files.clone(),
+            env_files: cli.env_files.clone(),
+            profiles: cli.profiles.clone(),
+            project_directory: cli.project_directory.clone(),
         };
-        Self {
+        let local = compose::resolve(&options, cwd, os)
+            .context("finding the compose project of this folder")?
+            .map(|resolved| resolved.location);
+        let project = match (&local, cli.all) {
+            (_, true) => None,
+            (Some(location), false) => Some(location.name.clone()),
+            (None, false) => cli.project.clone(),
+        };
+        Ok(Self {
             project,
             interval: cli.interval,
             log_lines: cli.log_lines as usize,
             tail: cli.tail as usize,
             targets: Vec::new(),
             read_only: cli.read_only,
-            local_compose: compose::local_project(cwd, &cli.files, cli.project.as_deref()),
-        }
+            local_compose: local,
+        })
     }
 }
 

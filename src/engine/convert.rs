@@ -74,6 +74,22 @@ fn volumes_of(mounts: &[MountPoint]) -> Vec<VolumeMount> {
 
 const WORKING_DIR_LABEL: &str = "com.docker.compose.project.working_dir";
 const CONFIG_FILES_LABEL: &str = "com.docker.compose.project.config_files";
+/// Set by compose v2: the env files the project was started with.
+const ENV_FILES_LABEL: &str = "com.docker.compose.project.environment_file";
+
+/// A label holding a comma-separated list of paths.
+fn paths_of(labels: &HashMap<String, String>, label: &str) -> Vec<String> {
+    labels
+        .get(label)
+        .map(|files| {
+            files
+                .split(',')
+                .filter(|f| !f.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// What discovery needs: environment, command, exposed ports, compose files.
 fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) -> ContainerSpec {
@@ -93,10 +109,8 @@ fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) 
         command,
         exposed_ports,
         compose_working_dir: labels.get(WORKING_DIR_LABEL).cloned(),
-        compose_files: labels
-            .get(CONFIG_FILES_LABEL)
-            .map(|files| files.split(',').map(str::to_string).collect())
-            .unwrap_or_default(),
+        compose_files: paths_of(labels, CONFIG_FILES_LABEL),
+        compose_env_files: paths_of(labels, ENV_FILES_LABEL),
         dotenv_urls: Vec::new(),
         volumes: Vec::new(),
     }

@@ -27,13 +27,17 @@ pub struct DeclaredService {
 }
 
 /// Which compose project, and how compose is pointed at it: `-p NAME
-/// --project-directory WORKING_DIR -f FILE…`.
+/// --project-directory WORKING_DIR -f FILE… --env-file FILE… --profile P…`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProjectLocation {
     pub name: String,
     pub working_dir: String,
     /// Compose files; empty means compose's default file of the folder.
     pub files: Vec<String>,
+    /// Env files; empty means the working dir's `.env`.
+    pub env_files: Vec<String>,
+    /// Profiles asked for; empty means `COMPOSE_PROFILES`.
+    pub profiles: Vec<String>,
 }
 
 /// A compose project: where its files are and what they declare.
@@ -48,4 +52,12 @@ impl ComposeProject {
     pub fn name(&self) -> &str {
         &self.location.name
     }
+}
+
+/// The compose CLI refused a project's files that stacktop's own reader
+/// read: which CLI, and its whole message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliFailure {
+    pub program: String,
+    pub error: String,
 }

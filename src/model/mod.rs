@@ -14,7 +14,7 @@ pub mod reset;
 pub mod service;
 pub mod target;
 
-pub use compose::{ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
+pub use compose::{CliFailure, ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
 pub use host::HostSnapshot;
 pub use job::{Done, Job, LogSource, PgSignal, Verb};
 pub use log::{LogBuffer, LogLine, LogStream, SgrColor, SgrStyle, StyledSpan};

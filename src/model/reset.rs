@@ -135,6 +135,8 @@ fn location_from_labels(project: &str, members: &[&Container]) -> Option<Project
             name: project.to_string(),
             working_dir: dir,
             files: c.spec.compose_files.clone(),
+            env_files: c.spec.compose_env_files.clone(),
+            profiles: Vec::new(),
         })
     })
 }
@@ -239,7 +241,7 @@ mod tests {
         let loaded = ProjectLocation {
             name: "shop".into(),
             working_dir: "/elsewhere".into(),
-            files: vec![],
+            ..Default::default()
         };
         let plan = plan_reset(&containers, "shop", None, Some(&loaded)).unwrap();
         assert_eq!(plan.location, loaded, "what was read wins over labels");

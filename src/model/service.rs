@@ -87,6 +87,8 @@ pub struct ContainerSpec {
     pub compose_working_dir: Option<String>,
     /// `com.docker.compose.project.config_files`, split on commas.
     pub compose_files: Vec<String>,
+    /// `com.docker.compose.project.environment_file` (compose v2), split.
+    pub compose_env_files: Vec<String>,
     /// URL-valued variables of the compose project's `.env` file.
     pub dotenv_urls: Vec<(String, String)>,
     /// Volumes the container mounts (bind mounts are not listed).

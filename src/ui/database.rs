@@ -32,7 +32,8 @@ pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, 
             body,
         ),
     }
-    frame.render_widget(Paragraph::new(status_line(app, probe, theme)), status);
+    let line = status_line(app, probe, theme, status.width as usize);
+    frame.render_widget(Paragraph::new(line), status);
 }
 
 fn title_line<'a>(probe: &Probe, theme: &Theme) -> Line<'a> {
@@ -76,8 +77,8 @@ fn waiting_lines<'a>(probe: &Probe, theme: &Theme) -> Vec<Line<'a>> {
     vec![Line::raw(""), Line::styled(format!(" {text}"), style)]
 }
 
-fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme) -> Line<'a> {
-    if let Some(line) = status_message(app, theme) {
+fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme, width: usize) -> Line<'a> {
+    if let Some(line) = status_message(app, theme, width) {
         return line;
     }
     let mut spans = Vec::new();

@@ -19,7 +19,8 @@ pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area:
     frame.render_widget(Paragraph::new(title_line(view, theme)), title);
     let lines = visible_lines(view, theme, body.width as usize, body.height as usize);
     frame.render_widget(Paragraph::new(lines), body);
-    frame.render_widget(Paragraph::new(status_line(app, view, theme)), status);
+    let line = status_line(app, view, theme, status.width as usize);
+    frame.render_widget(Paragraph::new(line), status);
 }
 
 fn title_line<'a>(view: &LogView, theme: &Theme) -> Line<'a> {
@@ -154,8 +155,8 @@ fn wrap(line: Line<'_>, width: usize) -> Vec<Line<'_>> {
     rows.into_iter().map(Line::from).collect()
 }
 
-fn status_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
-    if let Some(line) = status_message(app, theme) {
+fn status_line<'a>(app: &App, view: &LogView, theme: &Theme, width: usize) -> Line<'a> {
+    if let Some(line) = status_message(app, theme, width) {
         return line;
     }
     let mut spans = Vec::new();

@@ -10,6 +10,7 @@ mod header;
 mod help;
 pub mod layout;
 mod logs;
+mod messages;
 mod overview;
 mod pg;
 mod redis;
@@ -46,6 +47,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     match &app.overlay {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
         Some(Overlay::Help) => help::render(theme, frame, area),
+        Some(Overlay::Messages) => messages::render(app, theme, frame, area),
         // Typed in the list's status line.
         Some(Overlay::Filter) | None => {}
     }

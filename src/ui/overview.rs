@@ -101,7 +101,8 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(line), banner_area);
     }
     render_list(app, theme, frame, list);
-    frame.render_widget(Paragraph::new(status_line(app, theme)), status);
+    let line = status_line(app, theme, status.width as usize);
+    frame.render_widget(Paragraph::new(line), status);
 }
 
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -125,7 +126,9 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
                 None => Line::raw(""),
             },
             Row::Databases => Line::styled(format!("▾ {DATABASES}"), theme.project),
-            Row::Declared { service, .. } => declared_line(service, &cols, theme),
+            Row::Declared { project, service } => {
+                declared_line(app, project, service, &cols, theme)
+            }
             Row::Target(id) => target_line(app, id, theme),
         };
         lines.push(if index == app.selected {
@@ -223,18 +226,34 @@ fn cpu(stats: Option<&crate::model::Stats>) -> String {
     stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
 }
 
-/// A declared service that has no container yet.
-fn declared_line<'a>(service: &str, cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
+/// A declared service that has no container yet: its image, and the
+/// profiles that enable it.
+fn declared_line<'a>(
+    app: &App,
+    project: &str,
+    service: &str,
+    cols: &[(Column, Col)],
+    theme: &Theme,
+) -> Line<'a> {
+    let declared = app.declared_service(project, service);
+    let profiles = declared
+        .filter(|d| !d.profiles.is_empty())
+        .map(|d| format!("⚑ {}", d.profiles.join(",")))
+        .unwrap_or_default();
+    let image = declared.and_then(|d| d.image.clone()).unwrap_or_default();
     let mut spans = Vec::new();
-    for (column, col) in cols.iter().take(3) {
+    for (column, col) in cols {
         let text = match column {
             Column::Service => format!("  {service}"),
             Column::State => "◌ not created".to_string(),
+            Column::Health => profiles.clone(),
+            Column::Image => image.clone(),
             _ => String::new(),
         };
         spans.push(Span::styled(col.cell(&text), theme.muted));
         spans.push(Span::raw(" "));
     }
+    spans.pop();
     Line::from(spans)
 }
 
@@ -318,7 +337,7 @@ fn select<'a>(line: Line<'a>, width: usize, theme: &Theme) -> Line<'a> {
     Line::styled(format::fit(&text, width), theme.selection)
 }
 
-fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     if app.filter_editing() {
         return Line::from(vec![
             Span::styled(format!("/{}▏", app.filter), theme.filter),
@@ -333,7 +352,8 @@ fn status_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
             theme.filter,
         ));
     }
-    match status_message(app, theme) {
+    let room = width.saturating_sub(spans.iter().map(|s| s.width()).sum());
+    match status_message(app, theme, room) {
         Some(line) => spans.extend(line.spans),
         None => spans.extend(key_hints(Context::List, |_| true, theme)),
     }

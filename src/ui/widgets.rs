@@ -133,18 +133,38 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
 }
 
 /// The status-bar message of the app, if one is showing; else a task that
-/// stopped on a bug, which stays until stacktop is restarted.
-pub fn status_message<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
+/// stopped on a bug, which stays until stacktop is restarted. It fits in
+/// `width` cells: what is cut, or told at more length, is in the messages
+/// (`m`), and the line says so.
+pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if let Some(status) = &app.status {
         let style = match status.level {
             Level::Info => theme.info,
             Level::Error => theme.error,
         };
-        return Some(Line::styled(format!(" {}", status.text), style));
+        let text = fitted(&status.text, width, status.has_detail);
+        return Some(Line::styled(text, style));
     }
     let failed = app.failed_tasks.last()?;
-    let text = format!(" ✗ {failed}; restart stacktop (details in --log-file)");
-    Some(Line::styled(text, theme.error))
+    let text = format!("✗ {failed}; restart stacktop (details in --log-file)");
+    Some(Line::styled(fitted(&text, width, false), theme.error))
+}
+
+/// ` text` on one line in `width` cells; when it was cut (`…`) or has more
+/// behind it, it ends by saying where the rest is: ` m: more`.
+fn fitted(text: &str, width: usize, more: bool) -> String {
+    const MORE: &str = " m: more";
+    let text = crate::text::one_line(text);
+    let whole = super::format::width(&text);
+    if whole < width && !more {
+        return format!(" {text}");
+    }
+    if whole + 3 + MORE.len() <= width {
+        return format!(" {text} ·{MORE}");
+    }
+    let room = width.saturating_sub(1 + MORE.len());
+    let cut = super::format::fit(&text, room);
+    format!(" {}{MORE}", cut.trim_end())
 }
 
 /// The footer's ` k what` pairs for `context`, from the key table; `shown`

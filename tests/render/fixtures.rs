@@ -11,11 +11,11 @@ pub use stacktop::app::App;
 pub use stacktop::config::Settings;
 pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent};
 pub use stacktop::model::{
-    ClientPool, ComposeProject, Container, ContainerRef, ContainerState, DeclaredService, Done,
-    Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream, PgBackend, PgDatabase, PgPool,
-    PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectLocation, RedisSnapshot, ResetPlan,
-    SgrColor, SgrStyle, SlowEntry, StateCounts, Stats, StyledSpan, TopStatements, Verb,
-    VolumeToRemove,
+    CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
+    DeclaredService, Done, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream, PgBackend,
+    PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectLocation,
+    RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, StateCounts, Stats, StyledSpan,
+    TopStatements, Verb, VolumeToRemove,
 };
 pub use stacktop::theme::Theme;
 pub use stacktop::ui;

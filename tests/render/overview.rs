@@ -182,12 +182,20 @@ fn with_declared(size: (u16, u16)) -> App {
             .map(|n| DeclaredService {
                 name: n.to_string(),
                 image: Some(format!("shop/{n}:1")),
+                profiles: if *n == "seeder" {
+                    vec!["tools".into(), "debug".into()]
+                } else {
+                    Vec::new()
+                },
                 replicas: 1,
                 ..Default::default()
             })
             .collect(),
     };
-    app.update(Event::Compose(ComposeEvent::Loaded(Box::new(project))));
+    app.update(Event::Compose(ComposeEvent::Loaded {
+        project: Box::new(project),
+        cli_failure: None,
+    }));
     app
 }
 
@@ -232,6 +240,49 @@ fn reset_confirmation_lists_containers_and_volumes_with_sizes() {
             ],
         };
         app.update(Event::Compose(ComposeEvent::ResetPlanned(Box::new(plan))));
+        app
+    });
+}
+
+/// A project stacktop read itself after compose v1 refused its files.
+fn after_a_cli_failure(size: (u16, u16)) -> App {
+    let mut app = overview_app(size);
+    let project = ComposeProject {
+        location: ProjectLocation {
+            name: "stacktop-test".into(),
+            ..Default::default()
+        },
+        services: Vec::new(),
+    };
+    let failure = CliFailure {
+        program: "docker-compose".into(),
+        error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'\n\nYou might be seeing this error because you're using the wrong Compose file version.".into(),
+    };
+    app.update(Event::Compose(ComposeEvent::Loaded {
+        project: Box::new(project),
+        cli_failure: Some(failure),
+    }));
+    app
+}
+
+#[test]
+fn a_long_message_is_cut_with_a_pointer_to_the_messages() {
+    snapshot("overview_cli_failure", after_a_cli_failure);
+    let app = after_a_cli_failure((80, 24));
+    let screen = draw(&app, &Theme::default());
+    let status = row_text(&screen, 23);
+    assert!(status.trim_end().ends_with("… m: more"), "{status}");
+}
+
+#[test]
+fn the_messages_overlay_shows_everything_whole() {
+    snapshot("messages", |size| {
+        let mut app = after_a_cli_failure(size);
+        app.update(Event::Compose(ComposeEvent::LoadFailed {
+            project: "shop".into(),
+            error: "docker compose failed: `docker compose config --format json` failed (exit status: 15): yaml: line 7: did not find expected key\nstacktop's reader failed too: /src/shop/compose.yaml:7:3: did not find expected key".into(),
+        }));
+        press(&mut app, KeyCode::Char('m'));
         app
     });
 }

@@ -6,6 +6,7 @@
 //! skips it.
 //!
 //! - [`docker`]: the docker CLI, throwaway containers, an engine proxy.
+//! - [`compose_cli`]: picking compose v2, only v1, or none.
 //! - [`stack`]: the test stack: its project, services, ports.
 //! - [`project`]: a throwaway compose project of `tests/stack/reset.yaml`.
 //! - [`engine`]: a private Docker engine in its own network namespace.
@@ -16,6 +17,7 @@
 //! - [`events`]: waiting on the app's event channel.
 #![allow(dead_code)]
 
+pub mod compose_cli;
 pub mod docker;
 pub mod engine;
 pub mod events;

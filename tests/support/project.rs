@@ -82,6 +82,7 @@ impl Stack {
             name: self.project.clone(),
             working_dir: self.dir.to_string_lossy().into_owned(),
             files: vec![self.file.to_string_lossy().into_owned()],
+            ..ProjectLocation::default()
         }
     }
 

@@ -5,7 +5,7 @@
 //! the end-to-end tests drive.
 
 use std::cell::Cell;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -37,8 +37,8 @@ fn run(cmd: &str, args: &[&str]) -> Output {
 /// A detached tmux session running one command in its own tmux server, for
 /// end-to-end tests of the terminal UI. The server is killed on drop.
 ///
-/// Panes stay after their command exits (`remain-on-exit`), so the exit
-/// status can be read with [`Tmux::exit_status`].
+/// Panes stay after their command exits (`remain-on-exit`), so what the
+/// command printed last can still be read.
 pub struct Tmux {
     socket: String,
     /// The server's socket file: `kill-server` leaves it behind, so Drop removes it.
@@ -223,28 +223,6 @@ impl Tmux {
     pub fn pane_dead(&self) -> bool {
         self.format("#{pane_dead}") == "1"
     }
-
-    /// The command's exit status once it has exited, `None` while it runs.
-    pub fn exit_status(&self) -> Option<i32> {
-        let s = self.format("#{pane_dead} #{pane_dead_status}");
-        let (dead, status) = s.split_once(' ').unwrap_or((s.as_str(), ""));
-        // tmux can mark a pane dead a moment before it records the status.
-        if dead != "1" || status.is_empty() {
-            return None;
-        }
-        // A command killed by a signal has no status; report it as -1.
-        Some(status.parse().unwrap_or(-1))
-    }
-
-    /// Waits for the command to exit and returns its exit status.
-    pub fn wait_for_exit(&self, timeout: Duration) -> Option<i32> {
-        let mut status = None;
-        wait_until(timeout, Duration::from_millis(100), || {
-            status = self.exit_status();
-            status.is_some()
-        });
-        status
-    }
 }
 
 impl Drop for Tmux {
@@ -281,13 +259,36 @@ pub struct Stacktop {
 impl Stacktop {
     /// Runs `stacktop ARGS` in a `width`x`height` pane with `env` set.
     pub fn start(session: &str, size: (u16, u16), args: &str, env: &[(&str, String)]) -> Self {
+        Self::launch(session, size, None, args, env)
+    }
+
+    /// Like [`Stacktop::start`], in the folder `dir`, as a user who `cd`s
+    /// into a project and runs stacktop there.
+    pub fn start_in(
+        session: &str,
+        size: (u16, u16),
+        dir: &Path,
+        args: &str,
+        env: &[(&str, String)],
+    ) -> Self {
+        Self::launch(session, size, Some(dir), args, env)
+    }
+
+    fn launch(
+        session: &str,
+        size: (u16, u16),
+        dir: Option<&Path>,
+        args: &str,
+        env: &[(&str, String)],
+    ) -> Self {
         let stats_file =
             std::env::temp_dir().join(format!("stacktop-stats-{session}-{}", std::process::id()));
         let _ = std::fs::remove_file(&stats_file);
         let mut vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
         vars.push(format!("STACKTOP_STATS_FILE='{}'", stats_file.display()));
+        let cd = dir.map_or(String::new(), |d| format!("cd '{}' && ", d.display()));
         let command = format!(
-            "env {} '{}' {args}; s=$?; m=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '); echo \"stacktop-exit=$s modes: $m.\"; sleep 60",
+            "{cd}env {} '{}' {args}; s=$?; m=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '); echo \"stacktop-exit=$s modes: $m.\"; sleep 60",
             vars.join(" "),
             stacktop_bin().display()
         );

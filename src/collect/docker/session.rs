@@ -229,16 +229,24 @@ fn with_dotenv(mut container: Container) -> Container {
     container
 }
 
-/// `KEY=value` pairs of a `.env` file whose value is a URL; none when the
-/// file is missing or unreadable (a project need not have one).
+/// `KEY=value` pairs of a `.env` file whose value is a URL, read as
+/// Compose reads it; none when the file is missing or Compose would refuse
+/// it (a project need not have one).
 pub fn dotenv_urls(path: &std::path::Path) -> Vec<(String, String)> {
-    let Ok(entries) = dotenvy::from_path_iter(path) else {
+    if !path.is_file() {
         return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|(_, value)| value.contains("://"))
-        .collect()
+    }
+    let os = |name: &str| std::env::var(name).ok();
+    match crate::compose::dotenv::read(path, &os) {
+        Ok(entries) => entries
+            .into_iter()
+            .filter(|(_, value)| value.contains("://"))
+            .collect(),
+        Err(error) => {
+            tracing::debug!(%error, "no database URLs from the project's .env");
+            Vec::new()
+        }
+    }
 }
 
 /// Inspects containers concurrently; `None` for those gone meanwhile.

@@ -60,6 +60,15 @@ pub(super) async fn up(
     let mut up = vec!["up", "-d"];
     up.extend(service);
     steps.begin(up.join(" ")).await;
-    cli.run(&project.location, &up, None).await?;
+    // A service's own profiles go along, so it starts whatever the
+    // environment's COMPOSE_PROFILES says.
+    let mut location = project.location.clone();
+    let declared = service.and_then(|name| project.services.iter().find(|s| s.name == name));
+    for profile in declared.iter().flat_map(|s| &s.profiles) {
+        if !location.profiles.contains(profile) {
+            location.profiles.push(profile.clone());
+        }
+    }
+    cli.run(&location, &up, None).await?;
     Ok(format!("started with {}", cli.program()))
 }

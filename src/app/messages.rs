@@ -1,0 +1,83 @@
+//! What stacktop says: the status line, and the history behind it (`m`),
+//! so a message that went by, or was too long for the line, can be read
+//! whole.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration as Age, FixedOffset};
+
+use super::App;
+
+/// Messages kept for the history overlay.
+pub const HISTORY: usize = 50;
+/// How long a message stays in the status line.
+const SHOWN_FOR: Age = Age::seconds(8);
+/// An error is not replaced by an info message before it was shown this long.
+const ERROR_AT_LEAST: Age = Age::seconds(3);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+/// One thing stacktop said, with the whole story when there is more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub at: DateTime<FixedOffset>,
+    pub level: Level,
+    pub text: String,
+    /// More than fits a line: a CLI's whole output, say.
+    pub detail: Option<String>,
+}
+
+/// The message in the status line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+    /// When it was said.
+    pub since: DateTime<FixedOffset>,
+    pub until: DateTime<FixedOffset>,
+    /// The history holds more than the line shows.
+    pub has_detail: bool,
+}
+
+impl App {
+    pub(crate) fn say(&mut self, level: Level, text: String) {
+        self.say_more(level, text, None);
+    }
+
+    /// Says `text`, with `detail` kept in the history.
+    pub(crate) fn say_more(&mut self, level: Level, text: String, detail: Option<String>) {
+        let keep_error = self.status.as_ref().is_some_and(|s| {
+            s.level == Level::Error && level == Level::Info && self.now < s.since + ERROR_AT_LEAST
+        });
+        if !keep_error {
+            self.status = Some(Status {
+                text: text.clone(),
+                level,
+                since: self.now,
+                until: self.now + SHOWN_FOR,
+                has_detail: detail.is_some(),
+            });
+        }
+        self.messages.push_front(Message {
+            at: self.now,
+            level,
+            text,
+            detail,
+        });
+        self.messages.truncate(HISTORY);
+    }
+
+    /// Clears the status line once its time is up.
+    pub(super) fn expire_status(&mut self, now: DateTime<FixedOffset>) {
+        if self.status.as_ref().is_some_and(|s| s.until <= now) {
+            self.status = None;
+        }
+    }
+}
+
+/// The history, newest first.
+pub type History = VecDeque<Message>;

@@ -1,0 +1,207 @@
+//! Resolution over temporary folders, with the answers `docker compose`
+//! v2 gives for the same folders (the integration tests ask it directly).
+
+use super::*;
+
+/// A temporary folder tree, removed on drop.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("stacktop-resolve-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Tree(dir)
+    }
+
+    fn file(&self, path: &str, text: &str) -> &Self {
+        let path = self.0.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    fn path(&self, sub: &str) -> PathBuf {
+        self.0.join(sub)
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const SERVICE: &str = "services:\n  a:\n    image: x\n";
+
+fn resolved(options: &ProjectOptions, cwd: &Path, os: &[(&str, &str)]) -> Resolved {
+    let os = os
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    resolve(options, cwd, &os).unwrap().expect("a project")
+}
+
+fn names(location: &ProjectLocation) -> Vec<String> {
+    location
+        .files
+        .iter()
+        .map(|f| {
+            Path::new(f)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_folder_name_is_made_valid() {
+    let tree = Tree::new("fold");
+    tree.file("My_App.Dir/compose.yaml", SERVICE);
+    let r = resolved(&ProjectOptions::default(), &tree.path("My_App.Dir"), &[]);
+    assert_eq!(r.location.name, "my_appdir");
+    assert_eq!(names(&r.location), ["compose.yaml"]);
+}
+
+#[test]
+fn the_default_override_is_merged_and_parents_are_searched() {
+    let tree = Tree::new("override");
+    tree.file("shop/docker-compose.yml", SERVICE)
+        .file("shop/docker-compose.override.yml", SERVICE)
+        .file("shop/compose.override.yaml", SERVICE)
+        .file("shop/src/deep/readme", "");
+    let r = resolved(&ProjectOptions::default(), &tree.path("shop/src/deep"), &[]);
+    assert_eq!(r.location.name, "shop");
+    assert_eq!(
+        names(&r.location),
+        ["docker-compose.yml", "compose.override.yaml"]
+    );
+    assert_eq!(
+        r.location.working_dir,
+        tree.path("shop").display().to_string()
+    );
+}
+
+#[test]
+fn the_name_comes_from_p_then_env_then_dotenv_then_the_file() {
+    let tree = Tree::new("name");
+    tree.file(
+        "app/compose.yaml",
+        "name: \"from-${WHERE:-file}\"\nservices: {}\n",
+    );
+    let dir = tree.path("app");
+    let none = ProjectOptions::default();
+    assert_eq!(resolved(&none, &dir, &[]).location.name, "from-file");
+    assert_eq!(
+        resolved(&none, &dir, &[("WHERE", "env")]).location.name,
+        "from-env"
+    );
+    tree.file("app/.env", "COMPOSE_PROJECT_NAME=dotenv-name\n");
+    assert_eq!(resolved(&none, &dir, &[]).location.name, "dotenv-name");
+    let shell = [("COMPOSE_PROJECT_NAME", "shell-name")];
+    assert_eq!(resolved(&none, &dir, &shell).location.name, "shell-name");
+    let p = ProjectOptions {
+        name: Some("given".into()),
+        ..ProjectOptions::default()
+    };
+    assert_eq!(resolved(&p, &dir, &shell).location.name, "given");
+}
+
+#[test]
+fn an_explicit_name_that_is_not_valid_is_an_error() {
+    let tree = Tree::new("badname");
+    tree.file("x/compose.yaml", SERVICE)
+        .file("x/.env", "COMPOSE_PROJECT_NAME=Foo\n");
+    let err = resolve(&ProjectOptions::default(), &tree.path("x"), &HashMap::new())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"Foo\"") && err.contains("COMPOSE_PROJECT_NAME"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compose_file_lists_files_with_its_separator() {
+    let tree = Tree::new("cfile");
+    tree.file("p/a.yaml", SERVICE)
+        .file("p/b.yaml", SERVICE)
+        .file("p/compose.yaml", SERVICE)
+        .file("p/.env", "COMPOSE_FILE=a.yaml:b.yaml\n");
+    let dir = tree.path("p");
+    let r = resolved(&ProjectOptions::default(), &dir, &[]);
+    assert_eq!(names(&r.location), ["a.yaml", "b.yaml"]);
+    let shell = [
+        ("COMPOSE_FILE", "b.yaml;a.yaml"),
+        ("COMPOSE_PATH_SEPARATOR", ";"),
+    ];
+    let r = resolved(&ProjectOptions::default(), &dir, &shell);
+    assert_eq!(names(&r.location), ["b.yaml", "a.yaml"]);
+    let f = ProjectOptions {
+        files: vec!["compose.yaml".into()],
+        ..ProjectOptions::default()
+    };
+    assert_eq!(names(&resolved(&f, &dir, &[]).location), ["compose.yaml"]);
+}
+
+#[test]
+fn the_project_folders_dotenv_is_read_not_the_starting_folders() {
+    let tree = Tree::new("dotenv");
+    tree.file("top/compose.yaml", SERVICE)
+        .file("top/.env", "COMPOSE_PROJECT_NAME=top-name\n")
+        .file("top/sub/.env", "COMPOSE_PROJECT_NAME=sub-name\n");
+    let r = resolved(&ProjectOptions::default(), &tree.path("top/sub"), &[]);
+    assert_eq!(r.location.name, "top-name");
+}
+
+#[test]
+fn env_files_replace_the_dotenv() {
+    let tree = Tree::new("envfile");
+    tree.file("p/compose.yaml", SERVICE)
+        .file("p/.env", "COMPOSE_PROJECT_NAME=dotenv\n")
+        .file(
+            "p/dev.env",
+            "COMPOSE_PROJECT_NAME=dev\nCOMPOSE_PROFILES=debug\n",
+        );
+    let options = ProjectOptions {
+        env_files: vec!["dev.env".into()],
+        ..ProjectOptions::default()
+    };
+    let r = resolved(&options, &tree.path("p"), &[]);
+    assert_eq!(r.location.name, "dev");
+    assert_eq!(r.env["COMPOSE_PROFILES"], "debug");
+    assert_eq!(r.location.env_files.len(), 1);
+}
+
+#[test]
+fn no_compose_file_means_no_project_and_a_stray_dotenv_is_no_error() {
+    let tree = Tree::new("none");
+    tree.file("empty/.env", "not valid at all\n");
+    let found = resolve(
+        &ProjectOptions::default(),
+        &tree.path("empty"),
+        &HashMap::new(),
+    );
+    assert!(matches!(found, Ok(None)), "{found:?}");
+}
+
+#[test]
+fn a_missing_named_file_is_an_error_naming_it() {
+    let tree = Tree::new("missing");
+    let options = ProjectOptions {
+        files: vec!["nope.yaml".into()],
+        ..ProjectOptions::default()
+    };
+    let err = resolve(&options, &tree.0, &HashMap::new()).unwrap_err();
+    assert!(err.to_string().contains("nope.yaml"), "{err}");
+}
+
+#[test]
+fn folder_names_are_normalised() {
+    assert_eq!(normalise_project("My App"), Some("myapp".into()));
+    assert_eq!(normalise_project("_x-y"), Some("x-y".into()));
+    assert_eq!(normalise_project("???"), None);
+}
