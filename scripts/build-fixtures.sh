@@ -231,7 +231,77 @@ build_redis() {
 }
 # ---- end of the Redis fixture ----------------------------------------------
 
+# ---- RabbitMQ fixture (stacktop-test/rabbitmq:3) -----------------------------
+# Debian's rabbitmq-server with its management plugin, in a minimal Debian
+# root filesystem built by mmdebstrap from the machine's own apt sources and
+# turned into an image by `docker import`. (The merged-usr hook keeps perl
+# and usrmerge out: about 50 MB less.)
+RABBITMQ_IMAGE="stacktop-test/rabbitmq:3"
+
+build_rabbitmq() {
+    local recipe_dir="$STACK_DIR/images/rabbitmq" hash
+    hash=$(
+        {
+            sha256sum <"$recipe_dir/rabbitmq.conf"
+            declare -f build_rabbitmq | sha256sum
+        } | sha256sum | cut -c1-16
+    )
+    up_to_date "$RABBITMQ_IMAGE" "$hash" && return
+    command -v mmdebstrap >/dev/null 2>&1 || die "mmdebstrap is missing (scripts/test.sh installs it)"
+    local start status=0
+    start=$(now)
+    mmdebstrap --quiet --variant=minbase --include=rabbitmq-server \
+        --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+        --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+        --dpkgopt='path-exclude=/usr/share/locale/*' \
+        --customize-hook='chroot "$1" rabbitmq-plugins enable --offline rabbitmq_management' \
+        --customize-hook="upload $recipe_dir/rabbitmq.conf /etc/rabbitmq/rabbitmq.conf" \
+        bookworm - /etc/apt/sources.list.d/debian.sources </dev/null |
+        docker import --change 'USER rabbitmq' --change 'WORKDIR /var/lib/rabbitmq' \
+            --change 'ENV HOME=/var/lib/rabbitmq' --change 'ENV RABBITMQ_LOGS=-' \
+            --change 'EXPOSE 5672 15672' \
+            --change "LABEL org.stacktop.recipe-hash=$hash" \
+            --change 'CMD ["/usr/lib/rabbitmq/bin/rabbitmq-server"]' - "$RABBITMQ_IMAGE" \
+            >/dev/null || status=$?
+    [ "$status" -eq 0 ] || die "building $RABBITMQ_IMAGE failed (exit $status)"
+    info "built $RABBITMQ_IMAGE in $(elapsed_since "$start") s"
+}
+
+# ---- Prometheus fixture (stacktop-test/prometheus:2) -------------------------
+# The machine's Debian prometheus package, unpacked (not installed) here,
+# its binary and libraries on an empty base.
+PROMETHEUS_IMAGE="stacktop-test/prometheus:2"
+
+build_prometheus() {
+    local recipe_dir="$STACK_DIR/images/prometheus" hash
+    hash=$(
+        {
+            (cd "$recipe_dir" && sha256sum Dockerfile prometheus.yml passwd group)
+            declare -f build_prometheus | sha256sum
+        } | sha256sum | cut -c1-16
+    )
+    up_to_date "$PROMETHEUS_IMAGE" "$hash" && return
+    local work context file
+    work=$(mktemp -d)
+    (cd "$work" && apt-get download prometheus >/dev/null 2>&1) ||
+        die "apt-get download prometheus failed"
+    dpkg-deb -x "$work"/prometheus_*.deb "$work/unpacked"
+    context=$(mktemp -d)
+    cp "$recipe_dir"/{Dockerfile,prometheus.yml,passwd,group} "$context/"
+    mkdir -p "$context/rootfs/usr/bin" "$context/rootfs/prometheus"
+    chmod 777 "$context/rootfs/prometheus"
+    cp "$work/unpacked/usr/bin/prometheus" "$context/rootfs/usr/bin/"
+    for file in $(ldd "$work/unpacked/usr/bin/prometheus" 2>/dev/null |
+        awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+        cp -L --parents "$file" "$context/rootfs/"
+    done
+    rm -rf "$work"
+    build_image "$PROMETHEUS_IMAGE" "$hash" "$context"
+}
+
 step "Building fixture images"
 build_busybox
 build_redis
 build_postgres
+build_rabbitmq
+build_prometheus

@@ -1,25 +1,18 @@
-//! Finding the databases of a stack with no configuration.
+//! Finding the targets of a stack with no configuration.
 //!
-//! A container is a PostgreSQL target when its image looks like one or it
-//! exposes 5432, a Redis target likewise with 6379. stacktop connects
-//! through the port published on the host's loopback, with credentials from
-//! the container's environment or command, or from the compose project's
-//! `.env` URLs. Pure functions: the collector already read what they need.
+//! A container is a target of a kind (see `TargetKind::info`) when its
+//! image looks like one or it exposes the kind's port: PostgreSQL 5432,
+//! Redis 6379, RabbitMQ's management API 15672, Elasticsearch or
+//! OpenSearch 9200. stacktop connects through the port published on the
+//! host's loopback, with credentials from the container's environment or
+//! command, or from the compose project's `.env` URLs. Pure functions: the
+//! collector already read what they need.
+
+pub mod health;
 
 use url::Url;
 
 use crate::model::{Container, PortMapping, Target, TargetKind, TargetOrigin};
-
-const POSTGRES_IMAGES: &[&str] = &[
-    "postgres",
-    "postgis",
-    "timescale",
-    "pgvector",
-    "supabase/postgres",
-];
-const REDIS_IMAGES: &[&str] = &["redis", "valkey", "keydb", "dragonfly"];
-const POSTGRES_PORT: u16 = 5432;
-const REDIS_PORT: u16 = 6379;
 
 /// Every target found in `containers` (running ones only: a stopped
 /// container has no published port to reach).
@@ -31,32 +24,36 @@ pub fn discover(containers: &[Container]) -> Vec<Target> {
         .collect()
 }
 
-/// The kind of database `c` runs, if any.
+/// The kind of target `c` runs, if any: by image first, then by port.
 pub fn kind_of(c: &Container) -> Option<TargetKind> {
-    let image = c.image.to_lowercase();
-    let image_name = image.rsplit_once(':').map_or(image.as_str(), |(n, _)| n);
+    let image = image_name(c);
     let exposes = |port| {
         c.spec.exposed_ports.contains(&port) || c.ports.iter().any(|p| p.container_port == port)
     };
-    if POSTGRES_IMAGES.iter().any(|n| image_name.contains(n)) || exposes(POSTGRES_PORT) {
-        Some(TargetKind::Postgres)
-    } else if REDIS_IMAGES.iter().any(|n| image_name.contains(n)) || exposes(REDIS_PORT) {
-        Some(TargetKind::Redis)
-    } else {
-        None
+    let by_image = TargetKind::ALL
+        .into_iter()
+        .find(|k| k.info().images.iter().any(|n| image.contains(n)));
+    by_image.or_else(|| TargetKind::ALL.into_iter().find(|k| exposes(k.info().port)))
+}
+
+/// The image's name, lower case, without its tag.
+pub fn image_name(c: &Container) -> String {
+    let image = c.image.to_lowercase();
+    match image.rsplit_once(':') {
+        // A registry port (`host:5000/x`) is no tag.
+        Some((name, tag)) if !tag.contains('/') => name.to_string(),
+        _ => image,
     }
 }
 
 fn target_of(c: &Container) -> Option<Target> {
     let kind = kind_of(c)?;
-    let port = match kind {
-        TargetKind::Postgres => POSTGRES_PORT,
-        TargetKind::Redis => REDIS_PORT,
-    };
-    let host_port = published_on_loopback(&c.ports, port)?;
+    let host_port = published_on_loopback(&c.ports, kind.info().port)?;
     let url = match kind {
         TargetKind::Postgres => postgres_url(c, host_port),
         TargetKind::Redis => redis_url(c, host_port),
+        TargetKind::RabbitMq => rabbit_url(c, host_port),
+        TargetKind::Search => search_url(c, host_port),
     };
     let name = c.service.clone().unwrap_or_else(|| c.name.clone());
     Some(Target {
@@ -71,10 +68,7 @@ fn target_of(c: &Container) -> Option<Target> {
 
 /// `pg:project/service`: stable across restarts of the container.
 pub fn target_id(kind: TargetKind, project: &Option<String>, name: &str) -> String {
-    let prefix = match kind {
-        TargetKind::Postgres => "pg",
-        TargetKind::Redis => "redis",
-    };
+    let prefix = kind.info().short;
     match project {
         Some(p) => format!("{prefix}:{p}/{name}"),
         None => format!("{prefix}:{name}"),
@@ -83,7 +77,7 @@ pub fn target_id(kind: TargetKind, project: &Option<String>, name: &str) -> Stri
 
 /// The host port that `container_port` is published on, reachable on
 /// loopback (bound to 127.0.0.1, ::1 or all addresses).
-fn published_on_loopback(ports: &[PortMapping], container_port: u16) -> Option<u16> {
+pub fn published_on_loopback(ports: &[PortMapping], container_port: u16) -> Option<u16> {
     ports
         .iter()
         .filter(|p| p.container_port == container_port && p.protocol == "tcp")
@@ -124,6 +118,27 @@ fn redis_url(c: &Container, host_port: u16) -> String {
     }
     let mut url = base_url("redis", host_port);
     let _ = url.set_password(password.as_deref());
+    url.to_string()
+}
+
+/// The management API, as `RABBITMQ_DEFAULT_USER` / `_PASS` say (else
+/// RabbitMQ's own guest).
+fn rabbit_url(c: &Container, host_port: u16) -> String {
+    let env = |k| c.spec.env_var(k).filter(|v| !v.is_empty());
+    let mut url = base_url("http", host_port);
+    let _ = url.set_username(env("RABBITMQ_DEFAULT_USER").unwrap_or("guest"));
+    let _ = url.set_password(Some(env("RABBITMQ_DEFAULT_PASS").unwrap_or("guest")));
+    url.to_string()
+}
+
+/// The search cluster's API; as `elastic` with `ELASTIC_PASSWORD` when
+/// security is on.
+fn search_url(c: &Container, host_port: u16) -> String {
+    let mut url = base_url("http", host_port);
+    if let Some(password) = c.spec.env_var("ELASTIC_PASSWORD").filter(|v| !v.is_empty()) {
+        let _ = url.set_username("elastic");
+        let _ = url.set_password(Some(password));
+    }
     url.to_string()
 }
 

@@ -9,8 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, PgSnapshot, ProbeStatus,
-    RedisSnapshot, ResetPlan, Stats,
+    CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, ProbeStatus, ResetPlan,
+    Snapshot, Stats,
 };
 
 #[derive(Debug)]
@@ -60,20 +60,16 @@ pub enum ComposeEvent {
     },
 }
 
-/// What a database probe reports, by target id.
+/// What a target's probe reports, by target id.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProbeEvent {
     Status {
         target_id: String,
         status: ProbeStatus,
     },
-    Postgres {
+    Snapshot {
         target_id: String,
-        snapshot: Box<PgSnapshot>,
-    },
-    Redis {
-        target_id: String,
-        snapshot: Box<RedisSnapshot>,
+        snapshot: Box<Snapshot>,
     },
 }
 

@@ -4,7 +4,7 @@
 use super::{App, Confirm, Level, Overlay, Row, View};
 use crate::command::Command;
 use crate::keymap::Action;
-use crate::model::{PgBackend, PgSignal, TargetKind, TopStatements};
+use crate::model::{PgBackend, PgSignal, Snapshot, TargetKind, TopStatements};
 
 /// A panel of a database view. Which panels a kind of server has, in Tab
 /// order, is [`Panel::of`]: the one place that knows.
@@ -26,6 +26,14 @@ pub enum Panel {
     ClientPools,
     /// The Redis slowlog.
     Slowlog,
+    /// RabbitMQ queues, deepest first.
+    Queues,
+    /// RabbitMQ connections grouped by client: the bus's connection pools.
+    Clients,
+    /// Search indices, largest first.
+    Indices,
+    /// Search cluster nodes.
+    Nodes,
 }
 
 const POSTGRES_PANELS: [Panel; 5] = [
@@ -36,6 +44,8 @@ const POSTGRES_PANELS: [Panel; 5] = [
     Panel::Databases,
 ];
 const REDIS_PANELS: [Panel; 3] = [Panel::Keyspace, Panel::ClientPools, Panel::Slowlog];
+const RABBIT_PANELS: [Panel; 2] = [Panel::Queues, Panel::Clients];
+const SEARCH_PANELS: [Panel; 2] = [Panel::Indices, Panel::Nodes];
 
 impl Panel {
     /// The panels of a kind of server, in Tab order.
@@ -43,6 +53,8 @@ impl Panel {
         match kind {
             TargetKind::Postgres => &POSTGRES_PANELS,
             TargetKind::Redis => &REDIS_PANELS,
+            TargetKind::RabbitMq => &RABBIT_PANELS,
+            TargetKind::Search => &SEARCH_PANELS,
         }
     }
 
@@ -56,6 +68,10 @@ impl Panel {
             Self::Keyspace => "Keyspace",
             Self::ClientPools => "Client pools",
             Self::Slowlog => "Slowlog",
+            Self::Queues => "Queues",
+            Self::Clients => "Clients",
+            Self::Indices => "Indices",
+            Self::Nodes => "Nodes",
         }
     }
 
@@ -95,7 +111,8 @@ impl App {
             }
             None => self.say(
                 Level::Info,
-                "no database here: d works on PostgreSQL and Redis rows".to_string(),
+                "nothing to look into here: d works on PostgreSQL, Redis, RabbitMQ and search rows"
+                    .to_string(),
             ),
         }
     }
@@ -141,37 +158,38 @@ impl App {
 
     /// Rows of the focused panel, to bound the selection.
     fn panel_rows(&self) -> usize {
-        let (Some(view), Some(probe)) = (self.database_view(), self.database_probe()) else {
+        let (Some(view), Some(snapshot)) = (
+            self.database_view(),
+            self.database_probe().and_then(|p| p.snapshot.as_ref()),
+        ) else {
             return 0;
         };
-        if let Some(pg) = &probe.pg {
-            return match view.panel {
-                Panel::Pools => pg.pools.len(),
-                Panel::Statements => pg.backends.len(),
-                Panel::Blocked => pg.blocked().count(),
-                Panel::TopStatements => match &pg.top_statements {
-                    TopStatements::Rows(rows) => rows.len(),
-                    _ => 0,
-                },
-                Panel::Databases => pg.databases.len(),
+        match (view.panel, snapshot) {
+            (Panel::Pools, Snapshot::Postgres(pg)) => pg.pools.len(),
+            (Panel::Statements, Snapshot::Postgres(pg)) => pg.backends.len(),
+            (Panel::Blocked, Snapshot::Postgres(pg)) => pg.blocked().count(),
+            (Panel::TopStatements, Snapshot::Postgres(pg)) => match &pg.top_statements {
+                TopStatements::Rows(rows) => rows.len(),
                 _ => 0,
-            };
+            },
+            (Panel::Databases, Snapshot::Postgres(pg)) => pg.databases.len(),
+            (Panel::Keyspace, Snapshot::Redis(redis)) => redis.keyspace.len(),
+            (Panel::ClientPools, Snapshot::Redis(redis)) => {
+                redis.client_pools.as_ref().map_or(0, Vec::len)
+            }
+            (Panel::Slowlog, Snapshot::Redis(redis)) => redis.slowlog.len(),
+            (Panel::Queues, Snapshot::RabbitMq(rabbit)) => rabbit.queues.len(),
+            (Panel::Clients, Snapshot::RabbitMq(rabbit)) => rabbit.clients.len(),
+            (Panel::Indices, Snapshot::Search(search)) => search.indices.len(),
+            (Panel::Nodes, Snapshot::Search(search)) => search.nodes.len(),
+            _ => 0,
         }
-        if let Some(redis) = &probe.redis {
-            return match view.panel {
-                Panel::Keyspace => redis.keyspace.len(),
-                Panel::ClientPools => redis.client_pools.as_ref().map_or(0, Vec::len),
-                Panel::Slowlog => redis.slowlog.len(),
-                _ => 0,
-            };
-        }
-        0
     }
 
     /// The backend selected in the Statements or Blocked panel.
     pub fn selected_backend(&self) -> Option<&PgBackend> {
         let view = self.database_view()?;
-        let pg = self.database_probe()?.pg.as_ref()?;
+        let pg = self.database_probe()?.pg()?;
         match view.panel {
             Panel::Statements => pg.backends.get(view.row),
             Panel::Blocked => pg.blocked().nth(view.row),

@@ -1,4 +1,4 @@
-//! Database targets in the app: discovery results and probe reports.
+//! Targets in the app: discovery results and probe reports.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -8,10 +8,12 @@ use super::App;
 use crate::command::Command;
 use crate::discover;
 use crate::event::ProbeEvent;
-use crate::model::{PgSnapshot, ProbeStatus, RedisSnapshot, Target};
+use crate::model::{
+    PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
+};
 
-/// Ops/s readings kept for the Redis sparkline (one per poll).
-pub const OPS_HISTORY: usize = 120;
+/// Readings of a kind's headline rate kept for its sparkline (one a poll).
+pub const RATE_HISTORY: usize = 120;
 
 /// What the app knows of one target.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,9 +22,9 @@ pub struct Probe {
     pub status: ProbeStatus,
     /// Latest figures, only while the probe is live: a probe that lost its
     /// server shows no stale figures as live.
-    pub pg: Option<PgSnapshot>,
-    pub redis: Option<RedisSnapshot>,
-    pub ops_history: VecDeque<f64>,
+    pub snapshot: Option<Snapshot>,
+    /// The headline rate of each poll (Redis ops/s…), oldest first.
+    pub history: VecDeque<f64>,
     pub updated: Option<DateTime<FixedOffset>>,
 }
 
@@ -31,11 +33,26 @@ impl Probe {
         Self {
             target,
             status: ProbeStatus::Connecting,
-            pg: None,
-            redis: None,
-            ops_history: VecDeque::new(),
+            snapshot: None,
+            history: VecDeque::new(),
             updated: None,
         }
+    }
+
+    pub fn pg(&self) -> Option<&PgSnapshot> {
+        self.snapshot.as_ref()?.postgres()
+    }
+
+    pub fn redis(&self) -> Option<&RedisSnapshot> {
+        self.snapshot.as_ref()?.redis()
+    }
+
+    pub fn rabbit(&self) -> Option<&RabbitSnapshot> {
+        self.snapshot.as_ref()?.rabbit()
+    }
+
+    pub fn search(&self) -> Option<&SearchSnapshot> {
+        self.snapshot.as_ref()?.search()
     }
 }
 
@@ -77,33 +94,24 @@ impl App {
             ProbeEvent::Status { target_id, status } => {
                 if let Some(probe) = self.probes.get_mut(&target_id) {
                     if status != ProbeStatus::Live {
-                        probe.pg = None;
-                        probe.redis = None;
+                        probe.snapshot = None;
                     }
                     probe.status = status;
                 }
             }
-            ProbeEvent::Postgres {
+            ProbeEvent::Snapshot {
                 target_id,
                 snapshot,
             } => {
                 if let Some(probe) = self.probes.get_mut(&target_id) {
                     probe.status = ProbeStatus::Live;
-                    probe.pg = Some(*snapshot);
-                    probe.updated = Some(now);
-                }
-            }
-            ProbeEvent::Redis {
-                target_id,
-                snapshot,
-            } => {
-                if let Some(probe) = self.probes.get_mut(&target_id) {
-                    probe.status = ProbeStatus::Live;
-                    probe.ops_history.push_back(snapshot.ops_per_sec);
-                    while probe.ops_history.len() > OPS_HISTORY {
-                        probe.ops_history.pop_front();
+                    if let Some(rate) = snapshot.headline_rate() {
+                        probe.history.push_back(rate);
+                        while probe.history.len() > RATE_HISTORY {
+                            probe.history.pop_front();
+                        }
                     }
-                    probe.redis = Some(*snapshot);
+                    probe.snapshot = Some(*snapshot);
                     probe.updated = Some(now);
                 }
             }

@@ -571,11 +571,11 @@ fn discovered_databases_are_sent_to_the_probes_once() {
 fn a_lost_probe_shows_no_stale_figures() {
     let (mut app, _) = app_with_pg();
     let id = "pg:shop/auth_db".to_string();
-    app.update(Event::Probe(crate::event::ProbeEvent::Postgres {
+    app.update(Event::Probe(crate::event::ProbeEvent::Snapshot {
         target_id: id.clone(),
-        snapshot: Box::new(pg_with_backend(7)),
+        snapshot: Box::new(crate::model::Snapshot::Postgres(pg_with_backend(7))),
     }));
-    assert!(app.probes[&id].pg.is_some());
+    assert!(app.probes[&id].pg().is_some());
     app.update(Event::Probe(crate::event::ProbeEvent::Status {
         target_id: id.clone(),
         status: crate::model::ProbeStatus::Reconnecting {
@@ -583,16 +583,16 @@ fn a_lost_probe_shows_no_stale_figures() {
             retry_in_ms: 500,
         },
     }));
-    assert!(app.probes[&id].pg.is_none());
+    assert!(app.probes[&id].pg().is_none());
 }
 
 #[test]
 fn cancel_asks_first_and_only_y_sends_the_signal() {
     let (mut app, _) = app_with_pg();
     let id = "pg:shop/auth_db".to_string();
-    app.update(Event::Probe(crate::event::ProbeEvent::Postgres {
+    app.update(Event::Probe(crate::event::ProbeEvent::Snapshot {
         target_id: id.clone(),
-        snapshot: Box::new(pg_with_backend(4321)),
+        snapshot: Box::new(crate::model::Snapshot::Postgres(pg_with_backend(4321))),
     }));
     app.selected = app
         .rows

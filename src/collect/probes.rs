@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 use tokio::task::AbortHandle;
 
-use crate::collect::{postgres, redis};
+use crate::collect::{postgres, rabbit, redis, search};
 use crate::event::Event;
 use crate::model::{Target, TargetKind};
 use crate::tasks::supervise;
@@ -60,5 +60,7 @@ fn spawn_probe(target: Target, interval: Duration, tx: Sender<Event>) -> AbortHa
     match target.kind {
         TargetKind::Postgres => supervise(task, tx.clone(), postgres::run(target, interval, tx)),
         TargetKind::Redis => supervise(task, tx.clone(), redis::run(target, interval, tx)),
+        TargetKind::RabbitMq => supervise(task, tx.clone(), rabbit::run(target, interval, tx)),
+        TargetKind::Search => supervise(task, tx.clone(), search::run(target, interval, tx)),
     }
 }

@@ -9,6 +9,10 @@
 //! [[redis]]
 //! name = "cache"
 //! url = "redis://:secret@127.0.0.1:6379/0"
+//!
+//! [[rabbitmq]]
+//! name = "bus"
+//! url = "http://guest:guest@127.0.0.1:15672"
 //! ```
 //!
 //! Every mistake names the file, line and column and what was expected.
@@ -33,6 +37,22 @@ struct FileConfig {
     postgres: Vec<TargetEntry>,
     #[serde(default)]
     redis: Vec<TargetEntry>,
+    #[serde(default)]
+    rabbitmq: Vec<TargetEntry>,
+    #[serde(default)]
+    search: Vec<TargetEntry>,
+}
+
+impl FileConfig {
+    /// The entries of `kind`'s table (`[[postgres]]`…).
+    fn entries(&self, kind: TargetKind) -> &[TargetEntry] {
+        match kind {
+            TargetKind::Postgres => &self.postgres,
+            TargetKind::Redis => &self.redis,
+            TargetKind::RabbitMq => &self.rabbitmq,
+            TargetKind::Search => &self.search,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,11 +99,8 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
 
 fn targets_of(file: &FileConfig, text: &str, name: &str) -> Result<Vec<Target>> {
     let mut targets = Vec::new();
-    for (kind, entries) in [
-        (TargetKind::Postgres, &file.postgres),
-        (TargetKind::Redis, &file.redis),
-    ] {
-        for entry in entries {
+    for kind in TargetKind::ALL {
+        for entry in file.entries(kind) {
             check_url(kind, entry.url.get_ref()).map_err(|why| {
                 let (line, column) = line_column(text, entry.url.span().start);
                 anyhow!("{name}:{line}:{column}: {why}")
@@ -120,16 +137,8 @@ pub fn env_target(kind: TargetKind, var: &str, value: &str) -> Result<Target> {
 
 /// A URL of the right scheme with a host; the error says what is expected.
 fn check_url(kind: TargetKind, text: &str) -> Result<(), String> {
-    let (schemes, example) = match kind {
-        TargetKind::Postgres => (
-            &["postgres", "postgresql"][..],
-            "postgres://user:password@127.0.0.1:5432/db",
-        ),
-        TargetKind::Redis => (
-            &["redis", "rediss"][..],
-            "redis://:password@127.0.0.1:6379/0",
-        ),
-    };
+    let info = kind.info();
+    let (schemes, example) = (info.schemes, info.example);
     let masked = crate::model::mask_url(text);
     let url = url::Url::parse(text)
         .map_err(|e| format!("bad URL `{masked}` ({e}); expected a URL like {example}"))?;

@@ -123,10 +123,8 @@ impl Settings {
         let from_file = file::load(&paths)?;
         settings.targets = from_file.targets;
         settings.read_only |= from_file.read_only;
-        for (kind, var) in [
-            (TargetKind::Postgres, "STACKTOP_POSTGRES_URL"),
-            (TargetKind::Redis, "STACKTOP_REDIS_URL"),
-        ] {
+        for kind in TargetKind::ALL {
+            let var = kind.info().env_var;
             if let Ok(value) = std::env::var(var) {
                 settings.targets.push(file::env_target(kind, var, &value)?);
             }

@@ -74,6 +74,8 @@ fn volumes_of(mounts: &[MountPoint]) -> Vec<VolumeMount> {
 
 const WORKING_DIR_LABEL: &str = "com.docker.compose.project.working_dir";
 const CONFIG_FILES_LABEL: &str = "com.docker.compose.project.config_files";
+/// A service's own health check for stacktop: a URL or a path.
+const HEALTH_LABEL: &str = "stacktop.health";
 /// Set by compose v2: the env files the project was started with.
 const ENV_FILES_LABEL: &str = "com.docker.compose.project.environment_file";
 
@@ -111,6 +113,7 @@ fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) 
         compose_working_dir: labels.get(WORKING_DIR_LABEL).cloned(),
         compose_files: paths_of(labels, CONFIG_FILES_LABEL),
         compose_env_files: paths_of(labels, ENV_FILES_LABEL),
+        health_label: labels.get(HEALTH_LABEL).cloned(),
         dotenv_urls: Vec::new(),
         volumes: Vec::new(),
     }

@@ -5,21 +5,29 @@
 //! be built from a hand-made state in tests.
 
 pub mod compose;
+pub mod health;
 pub mod host;
 pub mod job;
 pub mod log;
 pub mod pg;
+pub mod rabbit;
 pub mod redis;
 pub mod reset;
+pub mod search;
 pub mod service;
+pub mod snapshot;
 pub mod target;
 
 pub use compose::{CliFailure, ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
+pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};
 pub use host::HostSnapshot;
 pub use job::{Done, Job, LogSource, PgSignal, Verb};
 pub use log::{LogBuffer, LogLine, LogStream, SgrColor, SgrStyle, StyledSpan};
 pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};
+pub use rabbit::{ClientGroup, Gauge, Queue, RabbitSnapshot};
 pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
 pub use reset::{ContainerRef, ResetPlan, VolumeToRemove, plan_reset};
+pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
 pub use service::{Container, ContainerSpec, ContainerState, Health, PortMapping, Stats};
-pub use target::{ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};
+pub use snapshot::Snapshot;
+pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

@@ -91,6 +91,8 @@ pub struct ContainerSpec {
     pub compose_env_files: Vec<String>,
     /// URL-valued variables of the compose project's `.env` file.
     pub dotenv_urls: Vec<(String, String)>,
+    /// The `stacktop.health` label: a URL, or a path on the published port.
+    pub health_label: Option<String>,
     /// Volumes the container mounts (bind mounts are not listed).
     pub volumes: Vec<crate::model::VolumeMount>,
 }

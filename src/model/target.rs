@@ -1,10 +1,101 @@
-//! Database targets: what stacktop probes, and how each probe is doing.
+//! Targets: the servers of a stack that stacktop probes with a view of
+//! their own (databases, queues, search engines), and how each probe is
+//! doing.
 
 /// The kind of server a target is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TargetKind {
     Postgres,
     Redis,
+    RabbitMq,
+    Search,
+}
+
+/// What stacktop knows of one kind of server: how a container is
+/// recognised and reached, what it is called, how it is configured. The
+/// collector of a kind is chosen in `collect::probes`, its panels in
+/// `app::Panel::of` and its view in `ui::database`: a new kind is a row
+/// here plus those three places, which the compiler points out.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// What the views call it.
+    pub title: &'static str,
+    /// Prefix of target ids and of the list's summary.
+    pub short: &'static str,
+    /// Parts of image names that mean this kind.
+    pub images: &'static [&'static str],
+    /// The container port stacktop talks to.
+    pub port: u16,
+    /// URL schemes a configured target of this kind may use.
+    pub schemes: &'static [&'static str],
+    /// A URL to show in errors.
+    pub example: &'static str,
+    /// Its table in the config file (`[[postgres]]`) and its variable.
+    pub config_key: &'static str,
+    pub env_var: &'static str,
+}
+
+const KINDS: [KindInfo; 4] = [
+    KindInfo {
+        title: "PostgreSQL",
+        short: "pg",
+        images: &[
+            "postgres",
+            "postgis",
+            "timescale",
+            "pgvector",
+            "supabase/postgres",
+        ],
+        port: 5432,
+        schemes: &["postgres", "postgresql"],
+        example: "postgres://user:password@127.0.0.1:5432/db",
+        config_key: "postgres",
+        env_var: "STACKTOP_POSTGRES_URL",
+    },
+    KindInfo {
+        title: "Redis",
+        short: "redis",
+        images: &["redis", "valkey", "keydb", "dragonfly"],
+        port: 6379,
+        schemes: &["redis", "rediss"],
+        example: "redis://:password@127.0.0.1:6379/0",
+        config_key: "redis",
+        env_var: "STACKTOP_REDIS_URL",
+    },
+    KindInfo {
+        title: "RabbitMQ",
+        short: "rabbit",
+        images: &["rabbitmq"],
+        port: 15672,
+        schemes: &["http", "https"],
+        example: "http://guest:guest@127.0.0.1:15672",
+        config_key: "rabbitmq",
+        env_var: "STACKTOP_RABBITMQ_URL",
+    },
+    KindInfo {
+        title: "Search",
+        short: "es",
+        images: &["elasticsearch", "opensearch"],
+        port: 9200,
+        schemes: &["http", "https"],
+        example: "http://elastic:password@127.0.0.1:9200",
+        config_key: "search",
+        env_var: "STACKTOP_SEARCH_URL",
+    },
+];
+
+impl TargetKind {
+    /// Every kind, in the order they are recognised.
+    pub const ALL: [TargetKind; 4] = [
+        TargetKind::Postgres,
+        TargetKind::Redis,
+        TargetKind::RabbitMq,
+        TargetKind::Search,
+    ];
+
+    pub fn info(self) -> &'static KindInfo {
+        &KINDS[self as usize]
+    }
 }
 
 /// Where a target came from.
@@ -12,16 +103,16 @@ pub enum TargetKind {
 pub enum TargetOrigin {
     /// Found from a container's image, ports and environment.
     Discovered,
-    /// A `[[postgres]]` or `[[redis]]` entry of the config file.
+    /// A `[[postgres]]`, `[[redis]]`… entry of the config file.
     Config,
-    /// `STACKTOP_POSTGRES_URL` or `STACKTOP_REDIS_URL`.
+    /// `STACKTOP_POSTGRES_URL`, `STACKTOP_REDIS_URL`…
     Environment,
 }
 
 /// A server to probe.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Target {
-    /// Stable key: `pg:NAME` or `redis:NAME`.
+    /// Stable key: `pg:NAME`, `redis:NAME`… (the kind's short name).
     pub id: String,
     pub kind: TargetKind,
     /// What the user sees: the service or config name.
@@ -114,6 +205,15 @@ mod tests {
             "postgres://app@h/db?password=***&sslmode=disable"
         );
         assert_eq!(mask_url("redis://localhost"), "redis://localhost");
+    }
+
+    #[test]
+    fn every_kind_has_its_row() {
+        for kind in TargetKind::ALL {
+            let info = kind.info();
+            assert!(!info.images.is_empty() && info.port > 0, "{kind:?}");
+        }
+        assert_eq!(TargetKind::RabbitMq.info().title, "RabbitMQ");
     }
 
     #[test]

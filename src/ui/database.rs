@@ -1,5 +1,5 @@
-//! The database view: a title line, then the PostgreSQL or Redis panels,
-//! or why there are no figures.
+//! The database view of a target: a title line, then the panels of its
+//! kind (PostgreSQL, Redis, RabbitMQ, search), or why there are no figures.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::widgets::{key_hints, probe_state, status_message};
-use super::{pg, redis};
+use super::{pg, rabbit, redis, search};
 use crate::app::{App, DatabaseView, Probe};
 use crate::keymap::{Action, Context};
-use crate::model::{ProbeStatus, TargetKind};
+use crate::model::{ProbeStatus, Snapshot, TargetKind};
 use crate::theme::Theme;
 
 pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -24,10 +24,12 @@ pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, 
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(title_line(probe, theme)), title);
-    match (&probe.pg, &probe.redis) {
-        (Some(snapshot), _) => pg::render(snapshot, view, theme, frame, body),
-        (_, Some(snapshot)) => redis::render(probe, snapshot, view, theme, frame, body),
-        _ => frame.render_widget(
+    match &probe.snapshot {
+        Some(Snapshot::Postgres(pg)) => pg::render(pg, view, theme, frame, body),
+        Some(Snapshot::Redis(r)) => redis::render(probe, r, view, theme, frame, body),
+        Some(Snapshot::RabbitMq(r)) => rabbit::render(probe, r, view, theme, frame, body),
+        Some(Snapshot::Search(s)) => search::render(s, view, theme, frame, body),
+        None => frame.render_widget(
             Paragraph::new(waiting_lines(probe, theme)).wrap(Wrap { trim: false }),
             body,
         ),
@@ -37,10 +39,7 @@ pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, 
 }
 
 fn title_line<'a>(probe: &Probe, theme: &Theme) -> Line<'a> {
-    let kind = match probe.target.kind {
-        TargetKind::Postgres => " PostgreSQL ",
-        TargetKind::Redis => " Redis ",
-    };
+    let kind = format!(" {} ", probe.target.kind.info().title);
     let (state, style) = probe_state(&probe.status, theme);
     Line::from(vec![
         Span::styled(kind, theme.title),
@@ -82,17 +81,13 @@ fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme, width: usize) -> Lin
         return line;
     }
     let mut spans = Vec::new();
-    let poll = probe
-        .pg
-        .as_ref()
-        .map(|s| s.poll_ms)
-        .or(probe.redis.as_ref().map(|s| s.poll_ms));
-    if let Some(ms) = poll {
+    if let Some(ms) = probe.snapshot.as_ref().map(Snapshot::poll_ms) {
         spans.push(Span::styled(format!(" poll {ms:.1} ms │"), theme.muted));
     }
-    let postgres = probe.target.kind == TargetKind::Postgres;
+    let kind = probe.target.kind;
     let shown = |action| match action {
-        Action::CancelQuery | Action::TerminateBackend => postgres,
+        Action::CancelQuery | Action::TerminateBackend => kind == TargetKind::Postgres,
+        Action::PurgeQueue => kind == TargetKind::RabbitMq,
         Action::Help | Action::Quit => false,
         _ => true,
     };

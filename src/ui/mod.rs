@@ -13,7 +13,9 @@ mod logs;
 mod messages;
 mod overview;
 mod pg;
+mod rabbit;
 mod redis;
+mod search;
 mod table;
 mod widgets;
 

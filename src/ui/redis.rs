@@ -71,7 +71,7 @@ fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16
         Line::from(vec![
             Span::styled(format!(" Ops/s {:>7.0} ", r.ops_per_sec), theme.header),
             Span::styled(
-                table::sparkline(probe.ops_history.iter().copied(), spark_cells),
+                table::sparkline(probe.history.iter().copied(), spark_cells),
                 theme.gauge,
             ),
         ]),

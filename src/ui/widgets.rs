@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::{App, Level, Probe};
 use crate::keymap::{self, Action, Context};
-use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, TargetKind, Verb};
+use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, Snapshot, Verb};
 use crate::theme::Theme;
 
 /// The state cell: a symbol (readable without colour) and a word.
@@ -95,30 +95,40 @@ fn sgr_color(color: SgrColor) -> Color {
 /// The database column: `pg 12/100 conn`, `redis 3.1M/64M`, or the probe's
 /// trouble.
 pub fn db_summary(probe: &Probe, theme: &Theme) -> (String, Style) {
-    let kind = match probe.target.kind {
-        TargetKind::Postgres => "pg",
-        TargetKind::Redis => "redis",
-    };
+    let kind = probe.target.kind.info().short;
     if probe.status != ProbeStatus::Live {
         let (text, style) = probe_state(&probe.status, theme);
         return (format!("{kind} {text}"), style);
     }
-    if let Some(pg) = &probe.pg {
-        let used = pg.in_use();
-        let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
-        let style = load_style(ratio, theme);
-        return (format!("pg {used}/{} conn", pg.max_connections), style);
-    }
-    if let Some(redis) = &probe.redis {
-        let used = super::format::bytes_short(redis.used_memory);
-        if redis.maxmemory == 0 {
-            return (format!("redis {used}"), theme.text);
+    match &probe.snapshot {
+        Some(Snapshot::Postgres(pg)) => {
+            let used = pg.in_use();
+            let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
+            let style = load_style(ratio, theme);
+            (format!("pg {used}/{} conn", pg.max_connections), style)
         }
-        let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
-        let max = super::format::bytes_short(redis.maxmemory);
-        return (format!("redis {used}/{max}"), load_style(ratio, theme));
+        Some(Snapshot::Redis(redis)) => {
+            let used = super::format::bytes_short(redis.used_memory);
+            if redis.maxmemory == 0 {
+                return (format!("redis {used}"), theme.text);
+            }
+            let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
+            let max = super::format::bytes_short(redis.maxmemory);
+            (format!("redis {used}/{max}"), load_style(ratio, theme))
+        }
+        Some(Snapshot::RabbitMq(rabbit)) => {
+            let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
+            (format!("rabbit {depth} msg"), theme.text)
+        }
+        Some(Snapshot::Search(search)) => {
+            let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
+            (
+                format!("es {} idx {docs} docs", search.indices.len()),
+                theme.text,
+            )
+        }
+        None => (format!("{kind} …"), theme.muted),
     }
-    (format!("{kind} …"), theme.muted)
 }
 
 /// Text style of a fill ratio: warning from 80 %, error from 95 %.

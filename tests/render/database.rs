@@ -43,9 +43,9 @@ fn postgres_hint_without_pg_stat_statements() {
         };
         snapshot.notes =
             vec!["not a member of pg_monitor: queries of other users are hidden".into()];
-        app.update(Event::Probe(ProbeEvent::Postgres {
+        app.update(Event::Probe(ProbeEvent::Snapshot {
             target_id: PG.into(),
-            snapshot: Box::new(snapshot),
+            snapshot: Box::new(Snapshot::Postgres(snapshot)),
         }));
         app.selected = row_of_label(&app, "db");
         press(&mut app, KeyCode::Char('d'));

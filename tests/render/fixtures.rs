@@ -14,8 +14,8 @@ pub use stacktop::model::{
     CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
     DeclaredService, Done, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream, PgBackend,
     PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectLocation,
-    RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, StateCounts, Stats, StyledSpan,
-    TopStatements, Verb, VolumeToRemove,
+    RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot, StateCounts, Stats,
+    StyledSpan, TopStatements, Verb, VolumeToRemove,
 };
 pub use stacktop::theme::Theme;
 pub use stacktop::ui;
@@ -331,17 +331,17 @@ pub fn overview_app(size: (u16, u16)) -> App {
     }));
     app.update(Event::Docker(DockerEvent::Containers(stack())));
     app.update(Event::Docker(DockerEvent::Stats(stats())));
-    app.update(Event::Probe(ProbeEvent::Postgres {
+    app.update(Event::Probe(ProbeEvent::Snapshot {
         target_id: PG.into(),
-        snapshot: Box::new(pg_snapshot()),
+        snapshot: Box::new(Snapshot::Postgres(pg_snapshot())),
     }));
     for ops in [10.0, 40.0, 25.0, 80.0, 120.0, 60.0, 90.0] {
-        app.update(Event::Probe(ProbeEvent::Redis {
+        app.update(Event::Probe(ProbeEvent::Snapshot {
             target_id: REDIS.into(),
-            snapshot: Box::new(RedisSnapshot {
+            snapshot: Box::new(Snapshot::Redis(RedisSnapshot {
                 ops_per_sec: ops,
                 ..redis_snapshot()
-            }),
+            })),
         }));
     }
     app.update(Event::Host(HostSnapshot {

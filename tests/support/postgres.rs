@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use stacktop::collect::postgres;
 use stacktop::event::{Event, ProbeEvent};
-use stacktop::model::{PgPool, PgSnapshot, ProbeStatus, Target, TargetKind, TargetOrigin};
+use stacktop::model::{
+    PgPool, PgSnapshot, ProbeStatus, Snapshot, Target, TargetKind, TargetOrigin,
+};
 use stacktop::tasks::AbortOnDrop;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc::{self, Receiver};
@@ -119,11 +121,13 @@ impl Probe {
         let deadline = Instant::now() + timeout;
         let mut last = None;
         while let Some(event) = self.next(deadline).await {
-            if let ProbeEvent::Postgres { snapshot, .. } = event {
-                if ok(&snapshot) {
-                    return *snapshot;
+            if let ProbeEvent::Snapshot { snapshot, .. } = event
+                && let Snapshot::Postgres(pg) = *snapshot
+            {
+                if ok(&pg) {
+                    return pg;
                 }
-                last = Some(snapshot);
+                last = Some(pg);
             }
         }
         panic!("no matching snapshot within {timeout:?}; the last was {last:#?}");

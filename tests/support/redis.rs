@@ -6,7 +6,7 @@ use std::time::Duration;
 use redis::aio::MultiplexedConnection;
 use stacktop::collect::redis as probe;
 use stacktop::event::{Event, ProbeEvent};
-use stacktop::model::{ProbeStatus, RedisSnapshot, Target, TargetKind, TargetOrigin};
+use stacktop::model::{ProbeStatus, RedisSnapshot, Snapshot, Target, TargetKind, TargetOrigin};
 use stacktop::tasks::AbortOnDrop;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -188,7 +188,10 @@ impl Probe {
         check: impl Fn(&RedisSnapshot) -> bool,
     ) -> RedisSnapshot {
         self.until(timeout, what, |e| match e {
-            ProbeEvent::Redis { snapshot, .. } if check(snapshot) => Some((**snapshot).clone()),
+            ProbeEvent::Snapshot { snapshot, .. } => match snapshot.as_ref() {
+                Snapshot::Redis(redis) if check(redis) => Some(redis.clone()),
+                _ => None,
+            },
             _ => None,
         })
         .await
@@ -216,7 +219,7 @@ impl Probe {
         let live = self
             .until(timeout, what, |e| match e {
                 ProbeEvent::Status { status, .. } if *status == ProbeStatus::Live => Some(true),
-                ProbeEvent::Redis { .. } => Some(false),
+                ProbeEvent::Snapshot { .. } => Some(false),
                 _ => None,
             })
             .await;
@@ -228,10 +231,12 @@ impl Probe {
 pub fn describe(event: &ProbeEvent) -> String {
     match event {
         ProbeEvent::Status { status, .. } => format!("status {status:?}"),
-        ProbeEvent::Redis { snapshot, .. } => format!(
-            "snapshot (keyspace {:?}, hit ratio {:?})",
-            snapshot.keyspace, snapshot.hit_ratio
-        ),
-        ProbeEvent::Postgres { .. } => "a Postgres snapshot".into(),
+        ProbeEvent::Snapshot { snapshot, .. } => match snapshot.redis() {
+            Some(redis) => format!(
+                "snapshot (keyspace {:?}, hit ratio {:?})",
+                redis.keyspace, redis.hit_ratio
+            ),
+            None => format!("a {:?} snapshot", snapshot.kind()),
+        },
     }
 }

@@ -24,7 +24,7 @@ pub use queries::MARK;
 
 use crate::backoff::Backoff;
 use crate::event::{Event, ProbeEvent};
-use crate::model::{PgSnapshot, ProbeStatus, Target};
+use crate::model::{PgSnapshot, ProbeStatus, Snapshot, Target};
 use poll::Poller;
 
 /// Longest a poll (all its queries) may take before the connection is
@@ -163,9 +163,9 @@ impl Reporter {
     }
 
     async fn snapshot(&self, snapshot: PgSnapshot) -> bool {
-        let event = ProbeEvent::Postgres {
+        let event = ProbeEvent::Snapshot {
             target_id: self.target_id.clone(),
-            snapshot: Box::new(snapshot),
+            snapshot: Box::new(Snapshot::Postgres(snapshot)),
         };
         self.tx.send(Event::Probe(event)).await.is_ok()
     }

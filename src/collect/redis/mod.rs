@@ -1,7 +1,7 @@
 //! The Redis probe: one connection per target, polled every interval.
 //!
 //! Reports `ProbeEvent::Status` on each change of state and a
-//! `ProbeEvent::Redis` snapshot after each poll; no figures while the
+//! `ProbeEvent::Snapshot` after each poll; no figures while the
 //! connection is down.
 
 mod clients;
@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
 use crate::event::{Event, ProbeEvent};
-use crate::model::{ProbeStatus, Target};
+use crate::model::{ProbeStatus, Snapshot, Target};
 
 use crate::backoff::Backoff;
 use failure::{AUTH_RETRY, Failure, Kind};
@@ -92,9 +92,9 @@ impl Probe {
                 Err(f) => return Some(f),
             };
             self.set_status(ProbeStatus::Live).await;
-            let event = ProbeEvent::Redis {
+            let event = ProbeEvent::Snapshot {
                 target_id: self.target.id.clone(),
-                snapshot: Box::new(snapshot),
+                snapshot: Box::new(Snapshot::Redis(snapshot)),
             };
             self.tx.send(Event::Probe(event)).await.ok()?;
         }

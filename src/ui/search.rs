@@ -1,0 +1,127 @@
+//! Elasticsearch and OpenSearch panels: cluster health, indices, nodes.
+//! Read-only.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::format;
+use super::table::{self, left, right};
+use crate::app::{DatabaseView, Panel};
+use crate::model::{ClusterHealth, SearchSnapshot, TargetKind};
+use crate::theme::Theme;
+
+pub fn render(
+    search: &SearchSnapshot,
+    view: &DatabaseView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    table::Body {
+        summary: summary_lines(search, theme),
+        panels: Panel::of(TargetKind::Search),
+        focused: view.panel,
+        notes: &search.notes,
+    }
+    .render(theme, frame, area, |frame, panel| match view.panel {
+        Panel::Nodes => nodes(search, view.row, theme, frame, panel),
+        _ => indices(search, view.row, theme, frame, panel),
+    });
+}
+
+/// The style of a health colour: green reads healthy, yellow a warning.
+pub fn health_style(health: ClusterHealth, theme: &Theme) -> Style {
+    match health {
+        ClusterHealth::Green => theme.healthy,
+        ClusterHealth::Yellow => theme.warning,
+        ClusterHealth::Red => theme.error,
+        ClusterHealth::Unknown => theme.muted,
+    }
+}
+
+fn summary_lines<'a>(s: &SearchSnapshot, theme: &Theme) -> Vec<Line<'a>> {
+    let docs: u64 = s.indices.iter().map(|i| i.docs).sum();
+    let size: u64 = s.indices.iter().map(|i| i.size_bytes).sum();
+    vec![
+        Line::from(vec![
+            Span::styled(format!(" {}", s.product), theme.text),
+            Span::styled(format!("  cluster {}", s.cluster), theme.muted),
+        ]),
+        Line::from(vec![
+            Span::styled(" Health ", theme.header),
+            Span::styled(s.health.word(), health_style(s.health, theme)),
+            Span::styled(
+                format!(
+                    "  {} nodes · {} indices · {docs} docs · {} · unassigned shards {}",
+                    s.nodes.len(),
+                    s.indices.len(),
+                    format::bytes(size),
+                    s.unassigned_shards
+                ),
+                theme.text,
+            ),
+        ]),
+    ]
+}
+
+fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let cols = [
+        left("INDEX", 0),
+        left("HEALTH", 7),
+        right("DOCS", 10),
+        right("SIZE", 8),
+        right("PRI", 4),
+        right("REP", 4),
+    ];
+    let rows: Vec<table::Row> = s
+        .indices
+        .iter()
+        .map(|i| {
+            (
+                vec![
+                    i.name.clone(),
+                    i.health.word().to_string(),
+                    i.docs.to_string(),
+                    format::bytes(i.size_bytes),
+                    i.primaries.to_string(),
+                    i.replicas.to_string(),
+                ],
+                match i.health {
+                    ClusterHealth::Green => theme.text,
+                    other => health_style(other, theme),
+                },
+            )
+        })
+        .collect();
+    table::render(frame, area, &cols, &rows, Some(row), "no indices", theme);
+}
+
+fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let cols = [
+        left("NODE", 0),
+        left("ROLES", 12),
+        right("HEAP", 6),
+        right("CPU", 5),
+        right("LOAD 1M", 8),
+    ];
+    let percent = |v: Option<u32>| v.map_or("—".to_string(), |p| format!("{p}%"));
+    let rows: Vec<table::Row> = s
+        .nodes
+        .iter()
+        .map(|n| {
+            (
+                vec![
+                    n.name.clone(),
+                    n.roles.clone(),
+                    percent(n.heap_percent),
+                    percent(n.cpu_percent),
+                    n.load_1m.map_or("—".to_string(), |l| format!("{l:.2}")),
+                ],
+                theme.text,
+            )
+        })
+        .collect();
+    table::render(frame, area, &cols, &rows, Some(row), "no nodes", theme);
+}
