@@ -37,6 +37,7 @@ fn containers(n: usize) -> Vec<Container> {
             } else {
                 Health::None
             },
+            unhealthy_since: None,
             started_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single(),
             finished_at: None,
             restart_count: (i % 3) as u64,

@@ -17,6 +17,11 @@
 #   STACKTOP_TEST_HTTP_PORT     127.0.0.1 port of the `healthy` service (default 18080)
 #   STACKTOP_TEST_REDIS_PORT    127.0.0.1 port of the `redis` service (default 16379)
 #   STACKTOP_TEST_PG_PORT       127.0.0.1 port of the `postgres` service (default 15432)
+#   STACKTOP_TEST_API_PORT      127.0.0.1 port of `api` (default 18082)
+#   STACKTOP_TEST_FAILING_PORT  127.0.0.1 port of `failing-api` (default 18083)
+#   STACKTOP_TEST_RABBIT_PORT   127.0.0.1 port of RabbitMQ's management API (default 18672)
+#   STACKTOP_TEST_AMQP_PORT     127.0.0.1 port of RabbitMQ's AMQP (default 18673)
+#   STACKTOP_TEST_PROMETHEUS_PORT 127.0.0.1 port of Prometheus (default 19090)
 #   STACKTOP_TEST_COMPOSE_FILE  absolute path of tests/stack/compose.yaml
 #   STACKTOP_BIN                absolute path of the release binary (for end-to-end tests)
 #   STACKTOP_TEST_COMPOSE_V2    DOCKER_CONFIG folder holding the compose v2 plugin
@@ -108,6 +113,50 @@ wait_for_redis() {
     die "redis did not answer PING on 127.0.0.1:$STACKTOP_TEST_REDIS_PORT within ${HEALTH_TIMEOUT_SECS} s (last reply: $reply)"
 }
 # ---- end of Redis -----------------------------------------------------------
+
+# ---- HTTP services: the apps, RabbitMQ's management API, Prometheus ---------
+export STACKTOP_TEST_API_PORT="${STACKTOP_TEST_API_PORT:-18082}"
+export STACKTOP_TEST_FAILING_PORT="${STACKTOP_TEST_FAILING_PORT:-18083}"
+export STACKTOP_TEST_RABBIT_PORT="${STACKTOP_TEST_RABBIT_PORT:-18672}"
+export STACKTOP_TEST_AMQP_PORT="${STACKTOP_TEST_AMQP_PORT:-18673}"
+export STACKTOP_TEST_PROMETHEUS_PORT="${STACKTOP_TEST_PROMETHEUS_PORT:-19090}"
+
+# The status code of GET http://127.0.0.1:PORT/PATH (optionally as USER:PASS),
+# with bash's /dev/tcp only: nothing to install. 000 when nothing answers.
+http_status() {
+    local port="$1" path="$2" credentials="${3:-}" auth="" line
+    [ -n "$credentials" ] && auth="Authorization: Basic $(printf '%s' "$credentials" | base64 -w0)"$'\r\n'
+    exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || { echo 000; return; }
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" "$auth" >&3
+    read -r -t 5 line <&3 || line=""
+    exec 3<&-
+    line=${line#HTTP/* }
+    echo "${line:0:3}"
+}
+
+# Waits until GET on a published port answers `want`.
+wait_for_http() {
+    local what="$1" port="$2" path="$3" want="$4" credentials="${5:-}" start got=""
+    start=$(now)
+    local deadline=$((SECONDS + HEALTH_TIMEOUT_SECS))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        got=$(http_status "$port" "$path" "$credentials")
+        if [ "$got" = "$want" ]; then
+            info "$what answers $want on 127.0.0.1:$port$path after $(elapsed_since "$start") s"
+            return
+        fi
+        sleep 0.3
+    done
+    die "$what did not answer $want on 127.0.0.1:$port$path within ${HEALTH_TIMEOUT_SECS} s (last: $got)"
+}
+
+wait_for_http_services() {
+    wait_for_http api "$STACKTOP_TEST_API_PORT" /health 200
+    wait_for_http failing-api "$STACKTOP_TEST_FAILING_PORT" /cgi-bin/health 503
+    wait_for_http prometheus "$STACKTOP_TEST_PROMETHEUS_PORT" /-/ready 200
+    wait_for_http rabbitmq "$STACKTOP_TEST_RABBIT_PORT" /api/overview 200 app:rabbit-secret
+}
+# ---- end of HTTP services ---------------------------------------------------
 # ---- PostgreSQL: wait until the server accepts connections -----------------
 # The host's pg_isready (the postgresql package, also used to build the image)
 # asks through the published port, so the port mapping is checked too.
@@ -169,6 +218,7 @@ info "stack created in $(elapsed_since "$up_start") s"
 wait_for_health "$STACKTOP_TEST_PROJECT"
 wait_for_redis
 wait_for_postgres
+wait_for_http_services
 
 step "Running cargo test --all-targets $*"
 info "STACKTOP_TEST_PROJECT=$STACKTOP_TEST_PROJECT STACKTOP_BIN=$STACKTOP_BIN"

@@ -1,6 +1,8 @@
 //! Work `App::update` asks the runtime to do; never done inside `update`.
 
-use crate::model::{ComposeProject, LogSource, PgSignal, ProjectLocation, ResetPlan, Target, Verb};
+use crate::model::{
+    ComposeProject, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target, Verb,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -31,6 +33,8 @@ pub enum Command {
     },
     /// The database targets to probe now; probes of others stop.
     SetTargets(Vec<Target>),
+    /// The health checks to run now; others stop.
+    SetChecks(Vec<HealthCheck>),
     SignalBackend {
         target: Target,
         pid: i32,

@@ -9,8 +9,8 @@ use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
-    CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, ProbeStatus, ResetPlan,
-    Snapshot, Stats,
+    CheckResult, CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, ProbeStatus,
+    ResetPlan, Snapshot, Stats,
 };
 
 #[derive(Debug)]
@@ -30,6 +30,11 @@ pub enum Event {
     Compose(ComposeEvent),
     /// A job (restart, reset, backend signal…) ended.
     Done(Done),
+    /// A health check's result, when it changed (or got stale).
+    Health {
+        check_id: String,
+        result: CheckResult,
+    },
     /// A collector or stream task stopped on a bug (a panic): it is not
     /// running any more, and the screen must say so.
     TaskFailed {

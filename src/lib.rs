@@ -13,6 +13,7 @@ pub mod discover;
 pub mod engine;
 pub mod event;
 pub mod frame_stats;
+pub mod headless;
 pub mod jobs;
 pub mod keymap;
 pub mod logtext;

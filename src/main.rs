@@ -6,8 +6,8 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use stacktop::config::{Cli, Settings};
-use stacktop::runtime;
 use stacktop::theme::Theme;
+use stacktop::{headless, runtime};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -21,6 +21,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(command) = cli.command {
+        return headless::run(settings, command);
+    }
     match start(settings, theme) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

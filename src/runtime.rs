@@ -16,6 +16,7 @@ use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::{Instant, sleep_until};
 
 use crate::app::App;
+use crate::collect::health::Checks;
 use crate::collect::probes::Probes;
 use crate::collect::{docker, host};
 use crate::command::Command;
@@ -51,6 +52,7 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
         engine,
         logs: HashMap::new(),
         probes: Probes::new(settings.interval),
+        checks: Checks::new(settings.health.interval, settings.health.timeout),
     };
     let result = event_loop(&mut tui, &mut app, &theme, rx, tx, running).await;
     drop(tui);
@@ -146,12 +148,13 @@ fn is_suspend(event: &Event) -> bool {
             && k.kind != KeyEventKind::Release)
 }
 
-/// What the loop owns besides the app: the engine, open log streams and
-/// the probes.
+/// What the loop owns besides the app: the engine, open log streams, the
+/// probes and the health checks.
 struct Running {
     engine: Engine,
     logs: HashMap<u64, LogsHandle>,
     probes: Probes,
+    checks: Checks,
 }
 
 impl Running {
@@ -179,6 +182,7 @@ impl Running {
                 }
             }
             Command::SetTargets(targets) => self.probes.set(targets, &tx),
+            Command::SetChecks(checks) => self.checks.set(checks, &tx),
             Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
             Command::PlanReset(plan) => jobs::reset::spawn_plan(engine, *plan, tx),
             Command::Reset(plan) => jobs::reset::spawn_reset(engine, *plan, tx),

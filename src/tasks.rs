@@ -6,6 +6,7 @@
 //! and a panic in a collector or stream becomes [`Event::TaskFailed`].
 //! (The panic hook in `tui` logs the message and keeps it off the screen.)
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use tokio::sync::mpsc::Sender;
@@ -27,6 +28,50 @@ impl Drop for AbortOnDrop {
 impl From<JoinHandle<()>> for AbortOnDrop {
     fn from(task: JoinHandle<()>) -> Self {
         Self(task.abort_handle())
+    }
+}
+
+/// Long-running tasks kept one per key (a probe per target, a check per
+/// service): started for new items, stopped for those that went, and
+/// restarted for those that changed. All stop on drop.
+pub struct TaskSet<T> {
+    running: HashMap<String, (T, AbortHandle)>,
+}
+
+impl<T> Default for TaskSet<T> {
+    fn default() -> Self {
+        Self {
+            running: HashMap::new(),
+        }
+    }
+}
+
+impl<T: PartialEq> TaskSet<T> {
+    /// Makes the running tasks those of `wanted`, by key; `start` starts
+    /// one for a new or changed item.
+    pub fn set(&mut self, wanted: Vec<(String, T)>, mut start: impl FnMut(&T) -> AbortHandle) {
+        let mut wanted: HashMap<String, T> = wanted.into_iter().collect();
+        self.running.retain(|key, (item, task)| {
+            let keep = wanted.get(key) == Some(item);
+            if keep {
+                wanted.remove(key);
+            } else {
+                task.abort();
+            }
+            keep
+        });
+        for (key, item) in wanted {
+            let task = start(&item);
+            self.running.insert(key, (item, task));
+        }
+    }
+}
+
+impl<T> Drop for TaskSet<T> {
+    fn drop(&mut self) {
+        for (_, task) in self.running.values() {
+            task.abort();
+        }
     }
 }
 
@@ -122,5 +167,25 @@ mod tests {
             other => panic!("expected TaskFailed, got {other:?}"),
         }
         assert!(rx.recv().await.is_none(), "the abort is not reported");
+    }
+
+    #[tokio::test]
+    async fn task_set_restarts_only_what_changed() {
+        let mut set = TaskSet::default();
+        let mut started = Vec::new();
+        let mut start = |item: &&str| {
+            started.push(item.to_string());
+            tokio::spawn(std::future::pending::<()>()).abort_handle()
+        };
+        set.set(vec![("a".into(), "1"), ("b".into(), "1")], &mut start);
+        let first_b = set.running["b"].1.clone();
+        set.set(vec![("a".into(), "2"), ("b".into(), "1")], &mut start);
+        tokio::task::yield_now().await;
+        assert!(!first_b.is_finished(), "b did not change: kept running");
+        set.set(vec![("a".into(), "2")], &mut start);
+        tokio::task::yield_now().await;
+        assert!(first_b.is_finished(), "b went: stopped");
+        started.sort();
+        assert_eq!(started, ["1", "1", "2"]);
     }
 }

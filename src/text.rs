@@ -1,7 +1,128 @@
-//! Small text helpers shared by collectors and jobs.
+//! Text helpers shared by the views, the headless commands, collectors
+//! and jobs: sizes, durations, fitting to width, one-line messages.
+
+use chrono::Duration;
+use unicode_width::UnicodeWidthChar;
 
 /// Joins the lines of a message into one and trims the ends: errors from
 /// the engine and the compose CLI end on one status line.
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bytes in binary units, three significant figures: `512B`, `12.3M`, `1.50G`.
+pub fn bytes(n: u64) -> String {
+    let (value, unit) = scale(n);
+    match unit {
+        "B" => format!("{n}B"),
+        _ if value >= 100.0 => format!("{value:.0}{unit}"),
+        _ if value >= 10.0 => format!("{value:.1}{unit}"),
+        _ => format!("{value:.2}{unit}"),
+    }
+}
+
+/// `n` bytes as a value below 1024 and its binary unit.
+fn scale(n: u64) -> (f64, &'static str) {
+    const UNITS: [&str; 5] = ["B", "K", "M", "G", "T"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    (value, UNITS[unit])
+}
+
+/// Bytes in binary units, at most two significant figures: `3.1M`, `64M`.
+pub fn bytes_short(n: u64) -> String {
+    let (value, unit) = scale(n);
+    if value < 10.0 && unit != "B" {
+        format!("{value:.1}{unit}")
+    } else {
+        format!("{value:.0}{unit}")
+    }
+}
+
+/// A short age: `42s`, `5m03s`, `3h12m`, `4d07h`.
+pub fn age(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
+        3600..86400 => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d{:02}h", s / 86400, s % 86400 / 3600),
+    }
+}
+
+/// Display width of `text` in terminal cells.
+pub fn width(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// `text` cut or padded to exactly `cells` cells; a cut ends with `…`.
+pub fn fit(text: &str, cells: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total = width(text);
+    let budget = if total > cells {
+        cells.saturating_sub(1)
+    } else {
+        cells
+    };
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if total > cells && cells > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', cells.saturating_sub(used)));
+    out
+}
+
+/// `text` right-aligned in `cells` cells (cut like [`fit`] when too long).
+pub fn fit_right(text: &str, cells: usize) -> String {
+    let w = width(text);
+    if w >= cells {
+        return fit(text, cells);
+    }
+    format!("{}{text}", " ".repeat(cells - w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_use_binary_units() {
+        assert_eq!(bytes(512), "512B");
+        assert_eq!(bytes(1536), "1.50K");
+        assert_eq!(bytes(12_900_000), "12.3M");
+        assert_eq!(bytes(300 * 1024 * 1024), "300M");
+        assert_eq!(bytes_short(3_250_000), "3.1M");
+        assert_eq!(bytes_short(64 * 1024 * 1024), "64M");
+        assert_eq!(bytes_short(900), "900B");
+    }
+
+    #[test]
+    fn ages_are_short() {
+        assert_eq!(age(Duration::seconds(42)), "42s");
+        assert_eq!(age(Duration::seconds(303)), "5m03s");
+        assert_eq!(age(Duration::seconds(3 * 3600 + 720)), "3h12m");
+        assert_eq!(age(Duration::seconds(4 * 86400 + 7 * 3600)), "4d07h");
+    }
+
+    #[test]
+    fn fit_cuts_by_cells_not_bytes() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("日本語テキスト", 5), "日本…");
+        assert_eq!(width(&fit("日本語", 4)), 4);
+        assert_eq!(fit_right("7", 3), "  7");
+    }
 }

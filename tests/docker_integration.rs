@@ -79,7 +79,7 @@ fn health_of(list: &HashMap<String, Container>, service: &str) -> Option<Health>
 
 fn crashloop_seen(list: &HashMap<String, Container>) -> bool {
     of_service(list, "crashloop").first().is_some_and(|c| {
-        c.state == ContainerState::Restarting
+        matches!(c.state, ContainerState::Restarting { .. })
             || c.state == (ContainerState::Exited { code: 3 })
             || c.restart_count > 0
     })

@@ -5,6 +5,7 @@
 
 mod compose;
 mod database;
+mod health;
 mod input;
 pub mod logview;
 mod messages;
@@ -22,6 +23,7 @@ pub use crate::event::Viewport;
 use crate::event::{DockerEvent, Event, LogEvent};
 use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
+pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
 pub use logview::LogView;
 pub use messages::{HISTORY, History, Level, Message, Status};
 pub use probes::Probe;
@@ -87,6 +89,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// Database targets and what their probes report, by target id.
     pub probes: BTreeMap<String, Probe>,
+    /// HTTP health checks and their latest results, by check id.
+    pub checks: BTreeMap<String, CheckState>,
     /// Compose projects whose declared services were read, by name.
     pub projects: BTreeMap<String, ComposeProject>,
     /// Projects already asked for, read or not.
@@ -121,6 +125,7 @@ impl App {
             view: View::List,
             overlay: None,
             probes: BTreeMap::new(),
+            checks: BTreeMap::new(),
             projects: BTreeMap::new(),
             requested_projects: HashSet::new(),
             compose_steps: HashMap::new(),
@@ -162,6 +167,10 @@ impl App {
                 Vec::new()
             }
             Event::Compose(event) => self.on_compose(event),
+            Event::Health { check_id, result } => {
+                self.on_health(check_id, result);
+                Vec::new()
+            }
             Event::TaskFailed { task, error } => {
                 self.failed_tasks
                     .push(format!("{task} stopped on an internal error: {error}"));
@@ -268,6 +277,7 @@ impl App {
     fn touched(&mut self) -> Vec<Command> {
         self.last_update = Some(self.now);
         let mut commands = self.refresh_targets();
+        commands.extend(self.refresh_checks());
         commands.extend(self.load_new_projects());
         self.rebuild_rows();
         commands

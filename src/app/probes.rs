@@ -11,6 +11,7 @@ use crate::event::ProbeEvent;
 use crate::model::{
     PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
 };
+use crate::text::bytes_short;
 
 /// Readings of a kind's headline rate kept for its sparkline (one a poll).
 pub const RATE_HISTORY: usize = 120;
@@ -36,6 +37,43 @@ impl Probe {
             snapshot: None,
             history: VecDeque::new(),
             updated: None,
+        }
+    }
+
+    /// The list's one-line summary (`pg 12/100 conn`, `redis 3.1M/64M`, or
+    /// the probe's state) and, when it measures a fill, how full (0..=1).
+    pub fn summary(&self) -> (String, Option<f64>) {
+        let kind = self.target.kind.info().short;
+        if self.status != ProbeStatus::Live {
+            return (format!("{kind} {}", self.status.word()), None);
+        }
+        match &self.snapshot {
+            Some(Snapshot::Postgres(pg)) => {
+                let used = pg.in_use();
+                let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
+                (
+                    format!("pg {used}/{} conn", pg.max_connections),
+                    Some(ratio),
+                )
+            }
+            Some(Snapshot::Redis(redis)) => {
+                let used = bytes_short(redis.used_memory);
+                if redis.maxmemory == 0 {
+                    return (format!("redis {used}"), None);
+                }
+                let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
+                let max = bytes_short(redis.maxmemory);
+                (format!("redis {used}/{max}"), Some(ratio))
+            }
+            Some(Snapshot::RabbitMq(rabbit)) => {
+                let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
+                (format!("rabbit {depth} msg"), Some(rabbit.memory.ratio()))
+            }
+            Some(Snapshot::Search(search)) => {
+                let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
+                (format!("es {} idx {docs} docs", search.indices.len()), None)
+            }
+            None => (format!("{kind} …"), None),
         }
     }
 

@@ -22,6 +22,7 @@ fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Con
         image: "busybox".into(),
         state: ContainerState::Running,
         health: Health::None,
+        unhealthy_since: None,
         started_at: Some(Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap()),
         finished_at: None,
         restart_count: 0,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod docker;
+pub mod health;
 pub mod host;
 pub mod http;
 pub mod postgres;

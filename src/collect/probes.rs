@@ -1,6 +1,5 @@
 //! Keeps one probe task running per database target.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::sync::mpsc::Sender;
@@ -9,49 +8,29 @@ use tokio::task::AbortHandle;
 use crate::collect::{postgres, rabbit, redis, search};
 use crate::event::Event;
 use crate::model::{Target, TargetKind};
-use crate::tasks::supervise;
+use crate::tasks::{TaskSet, supervise};
 
 /// The running probes, by target id.
 pub struct Probes {
     interval: Duration,
-    running: HashMap<String, (Target, AbortHandle)>,
+    tasks: TaskSet<Target>,
 }
 
 impl Probes {
     pub fn new(interval: Duration) -> Self {
         Self {
             interval,
-            running: HashMap::new(),
+            tasks: TaskSet::default(),
         }
     }
 
     /// Starts probes for new targets, stops those of targets that went,
     /// and restarts those whose target changed (a new port or password).
     pub fn set(&mut self, targets: Vec<Target>, tx: &Sender<Event>) {
-        let wanted: HashMap<String, Target> =
-            targets.into_iter().map(|t| (t.id.clone(), t)).collect();
-        self.running.retain(|id, (target, task)| {
-            let keep = wanted.get(id) == Some(target);
-            if !keep {
-                task.abort();
-            }
-            keep
+        let wanted = targets.into_iter().map(|t| (t.id.clone(), t)).collect();
+        self.tasks.set(wanted, |target| {
+            spawn_probe(target.clone(), self.interval, tx.clone())
         });
-        for (id, target) in wanted {
-            if self.running.contains_key(&id) {
-                continue;
-            }
-            let task = spawn_probe(target.clone(), self.interval, tx.clone());
-            self.running.insert(id, (target, task));
-        }
-    }
-}
-
-impl Drop for Probes {
-    fn drop(&mut self) {
-        for (_, task) in self.running.values() {
-            task.abort();
-        }
     }
 }
 

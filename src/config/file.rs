@@ -23,6 +23,7 @@ use anyhow::{Context, Result, anyhow};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::health::{HealthSection, HealthSettings};
 use super::{line_column, toml_error};
 use crate::discover::target_id;
 use crate::model::{Target, TargetKind, TargetOrigin};
@@ -41,6 +42,7 @@ struct FileConfig {
     rabbitmq: Vec<TargetEntry>,
     #[serde(default)]
     search: Vec<TargetEntry>,
+    health: Option<HealthSection>,
 }
 
 impl FileConfig {
@@ -76,6 +78,7 @@ pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
 pub struct FileSettings {
     pub read_only: bool,
     pub targets: Vec<Target>,
+    pub health: HealthSettings,
 }
 
 /// Settings of the first config file found (defaults when there is none).
@@ -91,9 +94,14 @@ pub fn load(paths: &[PathBuf]) -> Result<FileSettings> {
 /// Parses a config file's text; `name` is how errors call the file.
 pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
     let file: FileConfig = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+    let health = match &file.health {
+        Some(section) => section.settings(text, name)?,
+        None => HealthSettings::default(),
+    };
     Ok(FileSettings {
         read_only: file.read_only,
         targets: targets_of(&file, text, name)?,
+        health,
     })
 }
 
@@ -198,6 +206,27 @@ mod tests {
     fn missing_file_means_no_targets() {
         let none = load(&[PathBuf::from("/nonexistent/stacktop.toml")]).unwrap();
         assert_eq!(none, FileSettings::default());
+    }
+
+    #[test]
+    fn the_health_section_is_read_and_bad_durations_are_placed() {
+        let text = "[health]\nguess = false\ninterval = \"10s\"\n\n[[health.check]]\nservice = \"api\"\nurl = \"/ready\"\n";
+        let health = parse(text, "c.toml").unwrap().health;
+        assert!(!health.rules.guess);
+        assert_eq!(health.interval, std::time::Duration::from_secs(10));
+        assert_eq!(health.timeout, std::time::Duration::from_secs(2));
+        assert_eq!(health.rules.declared[0].url, "/ready");
+        let err = parse("[health]\ntimeout = \"soon\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:2:11:"), "{err}");
+        let err = parse("[health]\ngues = true\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("c.toml:2:1:") && err.contains("gues"),
+            "{err}"
+        );
     }
 
     #[test]

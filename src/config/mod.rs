@@ -5,24 +5,30 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub mod file;
+pub mod health;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use crate::compose::{self, ProjectOptions};
 use crate::model::{ProjectLocation, Target, TargetKind};
+use health::HealthSettings;
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "stacktop", version, about)]
 pub struct Cli {
+    /// Without a command, the dashboard.
+    #[command(subcommand)]
+    pub command: Option<crate::headless::Headless>,
+
     /// Show only this Compose project (default: the project of a compose
     /// file in the current folder, else every container).
-    #[arg(short = 'p', long = "project")]
+    #[arg(global = true, short = 'p', long = "project")]
     pub project: Option<String>,
 
     /// Show every container, even from a folder holding a compose file.
-    #[arg(short = 'a', long = "all", conflicts_with = "project")]
+    #[arg(global = true, short = 'a', long = "all", conflicts_with = "project")]
     pub all: bool,
 
     /// How often CPU and memory refresh, e.g. 1s, 500ms, 2.5s.
@@ -44,37 +50,37 @@ pub struct Cli {
     /// Compose file(s) of the project here, as `docker compose -f` (default:
     /// COMPOSE_FILE, else compose.yaml and the like here or in a parent
     /// folder, with its override file).
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    #[arg(global = true, short = 'f', long = "file", value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
     /// Env file(s) of the project here, as `docker compose --env-file`
     /// (default: the project folder's .env).
-    #[arg(long = "env-file", value_name = "FILE")]
+    #[arg(global = true, long = "env-file", value_name = "FILE")]
     pub env_files: Vec<PathBuf>,
 
     /// Profile(s) to enable, as `docker compose --profile` (default:
     /// COMPOSE_PROFILES).
-    #[arg(long = "profile", value_name = "NAME")]
+    #[arg(global = true, long = "profile", value_name = "NAME")]
     pub profiles: Vec<String>,
 
     /// The project folder, as `docker compose --project-directory`
     /// (default: the first compose file's folder).
-    #[arg(long = "project-directory", value_name = "DIR")]
+    #[arg(global = true, long = "project-directory", value_name = "DIR")]
     pub project_directory: Option<PathBuf>,
 
     /// Refuse everything that changes the stack: restart, stop, start, up
     /// and reset of services, and cancelling or terminating database
     /// backends. Watching and logs still work.
-    #[arg(long)]
+    #[arg(global = true, long)]
     pub read_only: bool,
 
     /// Config file (default: stacktop.toml here, else the user's
     /// stacktop/config.toml).
-    #[arg(long, value_name = "FILE")]
+    #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Write stacktop's own diagnostics to this file (never to the screen).
-    #[arg(long, value_name = "FILE", env = "STACKTOP_LOG")]
+    #[arg(global = true, long, value_name = "FILE", env = "STACKTOP_LOG")]
     pub log_file: Option<PathBuf>,
 }
 
@@ -92,6 +98,8 @@ pub struct Settings {
     pub read_only: bool,
     /// The compose project of the current folder.
     pub local_compose: Option<ProjectLocation>,
+    /// HTTP health checks: which, how often, how long to wait.
+    pub health: HealthSettings,
 }
 
 impl Default for Settings {
@@ -104,6 +112,7 @@ impl Default for Settings {
             targets: Vec::new(),
             read_only: false,
             local_compose: None,
+            health: HealthSettings::default(),
         }
     }
 }
@@ -122,6 +131,7 @@ impl Settings {
         };
         let from_file = file::load(&paths)?;
         settings.targets = from_file.targets;
+        settings.health = from_file.health;
         settings.read_only |= from_file.read_only;
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
@@ -158,6 +168,7 @@ impl Settings {
             targets: Vec::new(),
             read_only: cli.read_only,
             local_compose: local,
+            health: HealthSettings::default(),
         })
     }
 }

@@ -183,6 +183,7 @@ mod tests {
             image: image.into(),
             state: ContainerState::Running,
             health: Health::None,
+            unhealthy_since: None,
             started_at: None,
             finished_at: None,
             restart_count: 0,

@@ -11,6 +11,7 @@ fn container(service: &str, image: &str, published: Option<(u16, u16)>, env: &[&
         image: image.into(),
         state: ContainerState::Running,
         health: Health::None,
+        unhealthy_since: None,
         started_at: None,
         finished_at: None,
         restart_count: 0,

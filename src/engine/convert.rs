@@ -40,6 +40,7 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
         image: config.image.or(inspect.image).unwrap_or_default(),
         state: state_from_engine(&engine_state),
         health: health_from_engine(&engine_state),
+        unhealthy_since: unhealthy_since(&engine_state),
         started_at: parse_engine_time(engine_state.started_at.as_deref()),
         finished_at: parse_engine_time(engine_state.finished_at.as_deref()),
         restart_count: inspect
@@ -132,7 +133,9 @@ fn state_from_engine(state: &EngineState) -> ContainerState {
     match state.status {
         Some(S::CREATED) => ContainerState::Created,
         Some(S::RUNNING) => ContainerState::Running,
-        Some(S::RESTARTING) => ContainerState::Restarting,
+        Some(S::RESTARTING) => ContainerState::Restarting {
+            exit_code: state.exit_code.unwrap_or(0),
+        },
         Some(S::PAUSED) => ContainerState::Paused,
         Some(S::EXITED) => ContainerState::Exited {
             code: state.exit_code.unwrap_or(0),
@@ -155,6 +158,23 @@ fn health_from_engine(state: &EngineState) -> Health {
 
 /// Parses an engine time; the zero time (`0001-01-01T00:00:00Z`) the engine
 /// uses for "never" becomes `None`.
+/// When the trailing run of failed checks in the engine's health log
+/// began, for an unhealthy container (the log keeps the last five).
+fn unhealthy_since(state: &EngineState) -> Option<DateTime<Utc>> {
+    let health = state.health.as_ref()?;
+    if health.status != Some(HealthStatusEnum::UNHEALTHY) {
+        return None;
+    }
+    health
+        .log
+        .as_deref()?
+        .iter()
+        .rev()
+        .take_while(|result| result.exit_code != Some(0))
+        .filter_map(|result| parse_engine_time(result.start.as_deref()))
+        .min()
+}
+
 pub fn parse_engine_time(raw: Option<&str>) -> Option<DateTime<Utc>> {
     let time = DateTime::parse_from_rfc3339(raw?).ok()?.with_timezone(&Utc);
     (time.timestamp() > 0).then_some(time)
@@ -194,20 +214,6 @@ fn split_port_key(key: &str) -> (u16, &str) {
     (port.parse().unwrap_or(0), protocol)
 }
 
-/// The state name the engine uses in lists (`running`, `exited`...).
-pub fn state_name(state: &ContainerState) -> &str {
-    match state {
-        ContainerState::Created => "created",
-        ContainerState::Running => "running",
-        ContainerState::Restarting => "restarting",
-        ContainerState::Paused => "paused",
-        ContainerState::Exited { .. } => "exited",
-        ContainerState::Dead => "dead",
-        ContainerState::Removing => "removing",
-        ContainerState::Unknown(name) => name,
-    }
-}
-
 /// Whether a list entry still agrees with what we know of the container,
 /// so a resync can skip inspecting it.
 pub fn summary_matches(summary: &ContainerSummary, known: &Container) -> bool {
@@ -217,7 +223,7 @@ pub fn summary_matches(summary: &ContainerSummary, known: &Container) -> bool {
         .as_deref()
         .map(health_from_status_text)
         .unwrap_or_default();
-    state == state_name(&known.state) && health == known.health
+    state == known.state.name() && health == known.health
 }
 
 /// Reads the health from a list entry's status text, such as
@@ -305,6 +311,30 @@ mod tests {
             }),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn unhealthy_since_is_the_start_of_the_trailing_failures() {
+        let check = |minute: u32, exit_code: i64| bollard::models::HealthcheckResult {
+            start: Some(format!("2024-05-01T10:{minute:02}:00Z")),
+            exit_code: Some(exit_code),
+            ..Default::default()
+        };
+        let mut state = running_healthy();
+        let log = vec![check(1, 1), check(2, 0), check(3, 1), check(4, 1)];
+        state.health = Some(EngineHealth {
+            status: Some(HealthStatusEnum::UNHEALTHY),
+            log: Some(log.clone()),
+            ..Default::default()
+        });
+        let since = unhealthy_since(&state).map(|t| t.to_rfc3339());
+        assert_eq!(since.as_deref(), Some("2024-05-01T10:03:00+00:00"));
+        state.health = Some(EngineHealth {
+            status: Some(HealthStatusEnum::HEALTHY),
+            log: Some(log),
+            ..Default::default()
+        });
+        assert_eq!(unhealthy_since(&state), None, "only while unhealthy");
     }
 
     #[test]
@@ -430,7 +460,7 @@ mod tests {
             (ContainerStateStatusEnum::CREATED, ContainerState::Created),
             (
                 ContainerStateStatusEnum::RESTARTING,
-                ContainerState::Restarting,
+                ContainerState::Restarting { exit_code: 0 },
             ),
             (ContainerStateStatusEnum::PAUSED, ContainerState::Paused),
             (ContainerStateStatusEnum::DEAD, ContainerState::Dead),

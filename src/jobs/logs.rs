@@ -336,7 +336,7 @@ fn ended_reason(container: Option<&Container>) -> String {
     match container.map(|c| &c.state) {
         None => REMOVED.to_string(),
         Some(ContainerState::Exited { code }) => format!("container exited with code {code}"),
-        Some(ContainerState::Running | ContainerState::Restarting) => {
+        Some(ContainerState::Running | ContainerState::Restarting { .. }) => {
             "container restarted".to_string()
         }
         Some(_) => "container stopped".to_string(),
@@ -358,6 +358,7 @@ mod tests {
             image: String::new(),
             state: ContainerState::Exited { code: 3 },
             health: Default::default(),
+            unhealthy_since: None,
             started_at: None,
             finished_at: None,
             restart_count: 0,
@@ -369,7 +370,7 @@ mod tests {
             ended_reason(Some(&container)),
             "container exited with code 3"
         );
-        container.state = ContainerState::Restarting;
+        container.state = ContainerState::Restarting { exit_code: 3 };
         assert_eq!(ended_reason(Some(&container)), "container restarted");
         container.state = ContainerState::Paused;
         assert_eq!(ended_reason(Some(&container)), "container stopped");

@@ -156,6 +156,7 @@ mod tests {
             image: "busybox".to_string(),
             state: ContainerState::Running,
             health: Health::None,
+            unhealthy_since: None,
             started_at: None,
             finished_at: None,
             restart_count: 0,

@@ -7,9 +7,14 @@ use chrono::{DateTime, Utc};
 pub enum ContainerState {
     Created,
     Running,
-    Restarting,
+    /// Between two runs; carries the exit code of the last one.
+    Restarting {
+        exit_code: i64,
+    },
     Paused,
-    Exited { code: i64 },
+    Exited {
+        code: i64,
+    },
     Dead,
     Removing,
     Unknown(String),
@@ -17,14 +22,51 @@ pub enum ContainerState {
 
 impl ContainerState {
     pub fn is_running(&self) -> bool {
-        matches!(self, Self::Running | Self::Restarting | Self::Paused)
+        matches!(self, Self::Running | Self::Restarting { .. } | Self::Paused)
+    }
+
+    /// The engine's name of the state: `running`, `exited`.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Created => "created",
+            Self::Running => "running",
+            Self::Restarting { .. } => "restarting",
+            Self::Paused => "paused",
+            Self::Exited { .. } => "exited",
+            Self::Dead => "dead",
+            Self::Removing => "removing",
+            Self::Unknown(name) => name,
+        }
+    }
+
+    /// The exit code of the last run, when it ended.
+    pub fn exit_code(&self) -> Option<i64> {
+        match self {
+            Self::Exited { code } => Some(*code),
+            Self::Restarting { exit_code } => Some(*exit_code),
+            _ => None,
+        }
+    }
+
+    /// The state in words, no symbol: `running`, `exited (3)`.
+    pub fn words(&self) -> String {
+        match self {
+            Self::Created => "created".into(),
+            Self::Running => "running".into(),
+            Self::Restarting { exit_code } => format!("restarting (exit {exit_code})"),
+            Self::Paused => "paused".into(),
+            Self::Exited { code } => format!("exited ({code})"),
+            Self::Dead => "dead".into(),
+            Self::Removing => "removing".into(),
+            Self::Unknown(state) => state.clone(),
+        }
     }
 
     /// A state that should catch the eye: a crash or a crash loop.
     pub fn is_bad(&self) -> bool {
         match self {
             Self::Exited { code } => *code != 0,
-            Self::Restarting | Self::Dead => true,
+            Self::Restarting { .. } | Self::Dead => true,
             _ => false,
         }
     }
@@ -64,6 +106,9 @@ pub struct Container {
     pub image: String,
     pub state: ContainerState,
     pub health: Health,
+    /// When the current run of failed health checks began, as far as the
+    /// engine's log goes back; set only while unhealthy.
+    pub unhealthy_since: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub restart_count: u64,

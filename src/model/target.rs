@@ -186,6 +186,20 @@ pub enum ProbeStatus {
     AuthFailed { error: String },
 }
 
+impl ProbeStatus {
+    /// The state in one word, the same in the list, the database view and
+    /// the headless commands.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Self::Live => "live",
+            Self::Connecting => "connecting",
+            Self::Starting => "starting",
+            Self::Reconnecting { .. } => "retrying",
+            Self::AuthFailed { .. } => "auth error",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

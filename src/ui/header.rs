@@ -95,7 +95,7 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let running = listed.iter().filter(|c| c.state.is_running()).count();
     let unhealthy = listed
         .iter()
-        .filter(|c| c.health == crate::model::Health::Unhealthy)
+        .filter(|c| app.health_of(c).level == crate::app::HealthLevel::Bad)
         .count();
     let failing = listed.iter().filter(|c| c.state.is_bad()).count();
     let mut spans = vec![Span::styled(

@@ -7,14 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::table::Col;
-use super::widgets::{
-    action_label, db_summary, health_label, key_hints, state_label, status_message,
-};
+use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, Row};
+use crate::app::{self, App, HealthLevel, Row};
 use crate::keymap::Context;
-use crate::model::{Container, Health};
+use crate::model::Container;
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
@@ -65,7 +63,7 @@ fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
         (Column::Mark, 1),
         (Column::Service, 13),
         (Column::State, 14),
-        (Column::Health, 11),
+        (Column::Health, 15),
         (Column::Cpu, 6),
         (Column::Mem, 11),
     ];
@@ -83,7 +81,7 @@ fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
         .map(|(c, w)| (c, c.col(w)))
         .collect();
     let spare = (width + 1).saturating_sub(used.min(width + 1));
-    if spare >= 30 {
+    if spare >= 24 {
         let ports = (spare / 2).min(24);
         cols.push((Column::Ports, Column::Ports.col(ports - 1)));
         cols.push((Column::Image, Column::Image.col(spare - ports - 1)));
@@ -161,10 +159,7 @@ fn title_line<'a>(cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
 fn project_line<'a>(app: &App, name: Option<&str>, theme: &Theme) -> Line<'a> {
     let containers = app.members(name);
     let running = containers.iter().filter(|c| c.state.is_running()).count();
-    let troubled = containers
-        .iter()
-        .filter(|c| c.state.is_bad() || c.health == Health::Unhealthy)
-        .count();
+    let troubled = containers.iter().filter(|c| app.needs_attention(c)).count();
     let mut spans = vec![
         Span::styled(format!("▾ {}", name.unwrap_or(NO_PROJECT)), theme.project),
         Span::styled(
@@ -197,7 +192,7 @@ fn container_line<'a>(app: &App, c: &Container, cols: &[(Column, Col)], theme: &
 
 /// What a column shows for container `c`, and in which style.
 fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, Style) {
-    let troubled = c.state.is_bad() || c.health == Health::Unhealthy;
+    let troubled = app.needs_attention(c);
     let stats = app.stats.get(&c.id).filter(|_| c.state.is_running());
     match column {
         Column::Mark => (if troubled { "!" } else { " " }.into(), theme.error),
@@ -206,10 +201,7 @@ fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, 
             (format!("  {}", app.label(c)), style)
         }
         Column::State => state_cell(app, c, theme),
-        Column::Health => {
-            let (text, style) = health_label(c.health, theme);
-            (text.into(), style)
-        }
+        Column::Health => health_cell(app, c, theme),
         Column::Uptime => (uptime(app, c), theme.text),
         Column::Restarts => (c.restart_count.to_string(), restart_style(c, theme)),
         Column::Cpu => (cpu(stats), theme.text),
@@ -220,6 +212,19 @@ fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, 
         Column::Ports => (ports(c), theme.muted),
         Column::Image => (c.image.clone(), theme.muted),
     }
+}
+
+/// Docker's health check, the HTTP check, a broker's alarms or a
+/// cluster's colour: the worst of them.
+fn health_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
+    let summary = app.health_of(c);
+    let style = match summary.level {
+        HealthLevel::None => theme.muted,
+        HealthLevel::Good => theme.healthy,
+        HealthLevel::Warn => theme.warning,
+        HealthLevel::Bad => theme.error,
+    };
+    (summary.text(), style)
 }
 
 fn cpu(stats: Option<&crate::model::Stats>) -> String {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::{App, Level, Probe};
 use crate::keymap::{self, Action, Context};
-use crate::model::{ContainerState, Health, ProbeStatus, SgrColor, SgrStyle, Snapshot, Verb};
+use crate::model::{ContainerState, ProbeStatus, SgrColor, SgrStyle, Verb};
 use crate::theme::Theme;
 
 /// The state cell: a symbol (readable without colour) and a word.
@@ -15,21 +15,12 @@ pub fn state_label(state: &ContainerState, theme: &Theme) -> (String, Style) {
         ContainerState::Running => ("● running".into(), theme.healthy),
         ContainerState::Exited { code: 0 } => ("○ exited (0)".into(), theme.muted),
         ContainerState::Exited { code } => (format!("✗ exited ({code})"), theme.error),
-        ContainerState::Restarting => ("↻ restarting".into(), theme.error),
+        ContainerState::Restarting { .. } => ("↻ restarting".into(), theme.error),
         ContainerState::Paused => ("‖ paused".into(), theme.warning),
         ContainerState::Created => ("◌ created".into(), theme.muted),
         ContainerState::Dead => ("✗ dead".into(), theme.error),
         ContainerState::Removing => ("✗ removing".into(), theme.warning),
         ContainerState::Unknown(s) => (format!("? {s}"), theme.warning),
-    }
-}
-
-pub fn health_label(health: Health, theme: &Theme) -> (&'static str, Style) {
-    match health {
-        Health::Healthy => ("✓ healthy", theme.healthy),
-        Health::Unhealthy => ("✗ unhealthy", theme.error),
-        Health::Starting => ("… starting", theme.warning),
-        Health::None => ("—", theme.muted),
     }
 }
 
@@ -42,15 +33,15 @@ pub fn action_label(verb: Verb, outcome: Option<bool>, theme: &Theme) -> (String
     }
 }
 
-/// A probe's state in one word, the same in the list and the database view.
+/// A probe's state in one word, the same everywhere, and its colour.
 pub fn probe_state(status: &ProbeStatus, theme: &Theme) -> (&'static str, Style) {
-    match status {
-        ProbeStatus::Live => ("live", theme.healthy),
-        ProbeStatus::Connecting => ("connecting", theme.muted),
-        ProbeStatus::Starting => ("starting", theme.warning),
-        ProbeStatus::Reconnecting { .. } => ("retrying", theme.warning),
-        ProbeStatus::AuthFailed { .. } => ("auth error", theme.error),
-    }
+    let style = match status {
+        ProbeStatus::Live => theme.healthy,
+        ProbeStatus::Connecting => theme.muted,
+        ProbeStatus::Starting | ProbeStatus::Reconnecting { .. } => theme.warning,
+        ProbeStatus::AuthFailed { .. } => theme.error,
+    };
+    (status.word(), style)
 }
 
 /// The ratatui style of a sanitised SGR style.
@@ -93,42 +84,15 @@ fn sgr_color(color: SgrColor) -> Color {
 }
 
 /// The database column: `pg 12/100 conn`, `redis 3.1M/64M`, or the probe's
-/// trouble.
+/// trouble, coloured by how full it is.
 pub fn db_summary(probe: &Probe, theme: &Theme) -> (String, Style) {
-    let kind = probe.target.kind.info().short;
-    if probe.status != ProbeStatus::Live {
-        let (text, style) = probe_state(&probe.status, theme);
-        return (format!("{kind} {text}"), style);
-    }
-    match &probe.snapshot {
-        Some(Snapshot::Postgres(pg)) => {
-            let used = pg.in_use();
-            let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
-            let style = load_style(ratio, theme);
-            (format!("pg {used}/{} conn", pg.max_connections), style)
-        }
-        Some(Snapshot::Redis(redis)) => {
-            let used = super::format::bytes_short(redis.used_memory);
-            if redis.maxmemory == 0 {
-                return (format!("redis {used}"), theme.text);
-            }
-            let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
-            let max = super::format::bytes_short(redis.maxmemory);
-            (format!("redis {used}/{max}"), load_style(ratio, theme))
-        }
-        Some(Snapshot::RabbitMq(rabbit)) => {
-            let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
-            (format!("rabbit {depth} msg"), theme.text)
-        }
-        Some(Snapshot::Search(search)) => {
-            let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
-            (
-                format!("es {} idx {docs} docs", search.indices.len()),
-                theme.text,
-            )
-        }
-        None => (format!("{kind} …"), theme.muted),
-    }
+    let (text, fill) = probe.summary();
+    let style = match fill {
+        Some(ratio) => load_style(ratio, theme),
+        None if probe.status == ProbeStatus::Live => theme.text,
+        None => probe_state(&probe.status, theme).1,
+    };
+    (text, style)
 }
 
 /// Text style of a fill ratio: warning from 80 %, error from 95 %.

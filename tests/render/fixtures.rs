@@ -42,6 +42,7 @@ pub fn container(id: &str, service: &str, number: u32) -> Container {
         image: "stacktop-test/busybox:latest".into(),
         state: ContainerState::Running,
         health: Health::None,
+        unhealthy_since: None,
         started_at: at(10, 30, 0),
         finished_at: None,
         restart_count: 0,
@@ -66,7 +67,7 @@ pub fn stack() -> Vec<Container> {
     crash.state = ContainerState::Exited { code: 3 };
     crash.restart_count = 7;
     let mut restarting = container("flaky", "flaky", 1);
-    restarting.state = ContainerState::Restarting;
+    restarting.state = ContainerState::Restarting { exit_code: 2 };
     restarting.restart_count = 2;
     let mut starting = container("db", "db", 1);
     starting.health = Health::Starting;

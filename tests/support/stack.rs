@@ -4,7 +4,9 @@
 //! Environment read here (all set by `scripts/test.sh`):
 //! - `STACKTOP_TEST_PROJECT`: compose project of the test stack (default `stacktop-test`)
 //! - `STACKTOP_TEST_COMPOSE_FILE`: the compose file (default: the one in this repository)
-//! - `STACKTOP_TEST_HTTP_PORT`, `STACKTOP_TEST_PG_PORT`, `STACKTOP_TEST_REDIS_PORT`
+//! - `STACKTOP_TEST_HTTP_PORT`, `STACKTOP_TEST_PG_PORT`, `STACKTOP_TEST_REDIS_PORT`,
+//!   `STACKTOP_TEST_API_PORT`, `STACKTOP_TEST_FAILING_PORT`, `STACKTOP_TEST_RABBIT_PORT`,
+//!   `STACKTOP_TEST_AMQP_PORT`, `STACKTOP_TEST_PROMETHEUS_PORT`
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,7 +15,7 @@ use super::docker::{docker, require_engine, try_docker};
 
 /// Every service the test stack starts by default (`flood` is only for the
 /// benchmark's profile).
-pub const SERVICES: [&str; 7] = [
+pub const SERVICES: [&str; 11] = [
     "ticker",
     "healthy",
     "unhealthy",
@@ -21,7 +23,14 @@ pub const SERVICES: [&str; 7] = [
     "worker",
     "redis",
     "postgres",
+    "api",
+    "failing-api",
+    "rabbitmq",
+    "prometheus",
 ];
+
+/// The user and password of the stack's RabbitMQ.
+pub const RABBIT_USER: (&str, &str) = ("app", "rabbit-secret");
 
 /// The password of the stack's Redis.
 pub const REDIS_PASSWORD: &str = "redis-secret";
@@ -63,6 +72,31 @@ pub fn pg_port() -> u16 {
 /// Host port of the stack's `redis` service.
 pub fn redis_port() -> u16 {
     port("STACKTOP_TEST_REDIS_PORT", 16379)
+}
+
+/// Host port of `api` (its `/health` answers 200).
+pub fn api_port() -> u16 {
+    port("STACKTOP_TEST_API_PORT", 18082)
+}
+
+/// Host port of `failing-api` (its declared check answers 503).
+pub fn failing_port() -> u16 {
+    port("STACKTOP_TEST_FAILING_PORT", 18083)
+}
+
+/// Host port of RabbitMQ's management API.
+pub fn rabbit_port() -> u16 {
+    port("STACKTOP_TEST_RABBIT_PORT", 18672)
+}
+
+/// Host port of RabbitMQ's AMQP listener.
+pub fn amqp_port() -> u16 {
+    port("STACKTOP_TEST_AMQP_PORT", 18673)
+}
+
+/// Host port of Prometheus.
+pub fn prometheus_port() -> u16 {
+    port("STACKTOP_TEST_PROMETHEUS_PORT", 19090)
 }
 
 /// Runs compose (`docker compose` v2 when present, else `docker-compose`

@@ -1,0 +1,326 @@
+//! `stacktop status`, `check` and `wait`: what the screen shows, for
+//! scripts and CI, from the same collectors and state without a screen.
+//!
+//! Exit codes: 0 when all is well, 1 when a service has a problem (or the
+//! wait timed out), 2 on a usage or connection error. Nothing printed
+//! carries an escape sequence unless stdout is a terminal.
+
+mod figures;
+pub mod json;
+mod observe;
+mod report;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Subcommand;
+use tokio::time::Instant;
+
+use crate::app::HealthSummary;
+use crate::config::{Settings, parse_interval};
+use crate::model::ContainerState;
+use crate::text::fit;
+use observe::Observer;
+use report::ServiceReport;
+
+/// Longest wait for everything to answer once (probes time out sooner).
+const SETTLE: Duration = Duration::from_secs(6);
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Headless {
+    /// Print one snapshot of the stack (what the screen shows) and exit.
+    Status {
+        /// JSON, in the documented `stacktop.status/1` shape.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Exit 0 when every service named (default: every service listed)
+    /// runs and is healthy with each probe answering; else 1, one line per
+    /// problem.
+    Check {
+        /// Services to check (by name, container name or project/name).
+        services: Vec<String>,
+    },
+    /// Wait until the services named (default: every service listed) run
+    /// and are healthy, like `docker compose up --wait`; 1 on timeout.
+    Wait {
+        /// How long to wait at most, e.g. 60s, 2m.
+        #[arg(long, default_value = "60s", value_parser = parse_interval)]
+        timeout: Duration,
+        services: Vec<String>,
+    },
+}
+
+/// Runs a headless command to its exit code.
+pub fn run(settings: Settings, command: Headless) -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    let result = match runtime {
+        Ok(runtime) => {
+            let result = runtime.block_on(execute(settings, command));
+            runtime.shutdown_timeout(Duration::from_millis(100));
+            result
+        }
+        Err(e) => Err(format!("starting the async runtime: {e}")),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("stacktop: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn execute(settings: Settings, command: Headless) -> Result<u8, String> {
+    let wants_cpu = matches!(command, Headless::Status { .. });
+    let mut observer = Observer::start(settings, wants_cpu);
+    match command {
+        Headless::Status { json } => {
+            settle(&mut observer, true).await?;
+            print_status(&observer, json)
+        }
+        Headless::Check { services } => {
+            settle(&mut observer, false).await?;
+            // A service not created is known from its compose file only.
+            if !named_all(&observer, &services) {
+                settle(&mut observer, true).await?;
+            }
+            check(&observer, &services)
+        }
+        Headless::Wait { timeout, services } => wait(&mut observer, timeout, &services).await,
+    }
+}
+
+/// Takes events until everything has answered once (the compose
+/// projects too, when `compose`).
+async fn settle(observer: &mut Observer, compose: bool) -> Result<(), String> {
+    observer.until(Instant::now() + SETTLE, compose).await?;
+    observer.tick();
+    if !observer.listed() {
+        return Err(format!(
+            "the Docker engine at {} did not answer within {} s",
+            observer.app.endpoint,
+            SETTLE.as_secs()
+        ));
+    }
+    Ok(())
+}
+
+fn print_status(observer: &Observer, as_json: bool) -> Result<u8, String> {
+    let services = report::services(&observer.app);
+    let mut out = std::io::stdout().lock();
+    let written = if as_json {
+        let document = json::status(&observer.app, &services);
+        serde_json::to_writer_pretty(&mut out, &document)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        write_table(&mut out, &services)
+    };
+    match written {
+        // A reader that stopped early (`| head`) is no error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(format!("writing the status: {e}")),
+        Ok(()) => Ok(0),
+    }
+}
+
+/// The status as a plain table, grouped by project.
+fn write_table(out: &mut impl Write, services: &[ServiceReport<'_>]) -> std::io::Result<()> {
+    let columns = [24, 22, 22, 4, 7, 10];
+    let titles = ["SERVICE", "STATE", "HEALTH", "RST", "CPU", "MEM"];
+    let mut header: Vec<String> = titles.iter().zip(columns).map(|(t, w)| fit(t, w)).collect();
+    header.push("DATABASE".into());
+    writeln!(out, "{}", header.join(" ").trim_end())?;
+    let mut group = None;
+    for s in services {
+        if group != Some(s.group()) {
+            group = Some(s.group());
+            writeln!(out, "{}", s.group())?;
+        }
+        let cells = [
+            format!("  {}", s.name),
+            s.container
+                .map_or_else(|| "not created".to_string(), |c| c.state.words()),
+            s.health
+                .as_ref()
+                .map_or("—".to_string(), HealthSummary::text),
+            s.container
+                .map_or(String::new(), |c| c.restart_count.to_string()),
+            s.stats
+                .map_or("—".to_string(), |st| format!("{:.1}%", st.cpu_percent)),
+            s.stats
+                .map_or("—".to_string(), |st| crate::text::bytes(st.mem_used)),
+        ];
+        let mut line: Vec<String> = cells.iter().zip(columns).map(|(c, w)| fit(c, w)).collect();
+        line.push(s.probe.map_or(String::new(), |p| p.summary().0));
+        writeln!(out, "{}", line.join(" ").trim_end())?;
+    }
+    Ok(())
+}
+
+/// Whether every name matches a service already listed.
+fn named_all(observer: &Observer, names: &[String]) -> bool {
+    let services = report::services(&observer.app);
+    names.iter().all(|n| services.iter().any(|s| s.is_named(n)))
+}
+
+/// Which services a command looks at when none are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unnamed {
+    /// `check`: those with a container or a probe. A one-shot container
+    /// that exited 0 (a migration, a seed) is done, not failing.
+    Present,
+    /// `wait`: the same, and the declared services not created yet.
+    Declared,
+}
+
+/// The services asked for: those named, or by default (see `Unnamed`). A
+/// name that matches nothing is a usage error.
+fn wanted<'a>(
+    services: Vec<ServiceReport<'a>>,
+    names: &[String],
+    default: Unnamed,
+) -> Result<Vec<ServiceReport<'a>>, String> {
+    if names.is_empty() {
+        let finished = |s: &ServiceReport<'_>| {
+            s.container
+                .is_some_and(|c| c.state == ContainerState::Exited { code: 0 })
+        };
+        return Ok(services
+            .into_iter()
+            .filter(|s| s.container.is_some() || s.probe.is_some() || default == Unnamed::Declared)
+            .filter(|s| !finished(s))
+            .collect());
+    }
+    for name in names {
+        if !services.iter().any(|s| s.is_named(name)) {
+            let known: Vec<String> = services.iter().map(ServiceReport::full_name).collect();
+            return Err(format!(
+                "no service named {name:?}; known: {}",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(services
+        .into_iter()
+        .filter(|s| names.iter().any(|n| s.is_named(n)))
+        .collect())
+}
+
+/// One line a problem: `user-service: unhealthy (docker health check failing)`.
+fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
+    services
+        .iter()
+        .flat_map(|s| {
+            let name = s.full_name();
+            s.problems()
+                .into_iter()
+                .map(move |p| format!("{name}: {p}"))
+        })
+        .collect()
+}
+
+fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
+    let services = wanted(report::services(&observer.app), names, Unnamed::Present)?;
+    let problems = problem_lines(&services);
+    if problems.is_empty() {
+        println!("all {} services run and are healthy", services.len());
+        return Ok(0);
+    }
+    for line in &problems {
+        println!("{line}");
+    }
+    Ok(1)
+}
+
+async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> Result<u8, String> {
+    let started = Instant::now();
+    let deadline = started + timeout;
+    let terminal = std::io::stdout().is_terminal();
+    let mut shown = String::new();
+    loop {
+        let more = observer.next(deadline).await?;
+        observer.tick();
+        let over = !more && Instant::now() >= deadline;
+        if !observer.listed() {
+            if over {
+                return Err(format!(
+                    "the Docker engine at {} did not answer within {} s",
+                    observer.app.endpoint,
+                    timeout.as_secs()
+                ));
+            }
+            continue;
+        }
+        // Before everything answered once, a service may look unready
+        // only because its check has not run yet.
+        if !observer.settled(true) && !over {
+            continue;
+        }
+        let services = wanted(report::services(&observer.app), names, Unnamed::Declared)?;
+        let problems = problem_lines(&services);
+        if problems.is_empty() {
+            progress(&mut shown, terminal, "");
+            let took = started.elapsed().as_secs_f64();
+            println!(
+                "all {} services run and are healthy ({took:.1} s)",
+                services.len()
+            );
+            return Ok(0);
+        }
+        if over {
+            progress(&mut shown, terminal, "");
+            println!("timed out after {} s:", timeout.as_secs());
+            for line in &problems {
+                println!("{line}");
+            }
+            return Ok(1);
+        }
+        progress(&mut shown, terminal, &waiting_line(&services));
+    }
+}
+
+/// `waiting: 3 of 5 ready; not yet: api, worker`.
+fn waiting_line(services: &[ServiceReport<'_>]) -> String {
+    let pending: Vec<&str> = services
+        .iter()
+        .filter(|s| !s.problems().is_empty())
+        .map(|s| s.name.as_str())
+        .collect();
+    format!(
+        "waiting: {} of {} ready; not yet: {}",
+        services.len() - pending.len(),
+        services.len(),
+        pending.join(", ")
+    )
+}
+
+/// Shows the progress line: rewritten in place on a terminal, else a new
+/// line each time it changes. An empty `line` clears it.
+fn progress(shown: &mut String, terminal: bool, line: &str) {
+    if line == shown.as_str() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = if terminal {
+        // Back to the line's start, the line cut to the width, then
+        // "erase to the end of the line".
+        let width = crossterm::terminal::size().map_or(80, |(w, _)| usize::from(w));
+        write!(
+            out,
+            "\r{}\x1b[K",
+            fit(line, width.saturating_sub(1)).trim_end()
+        )
+    } else if line.is_empty() {
+        Ok(())
+    } else {
+        writeln!(out, "{line}")
+    };
+    let _ = out.flush();
+    *shown = line.to_string();
+}

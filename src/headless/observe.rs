@@ -1,0 +1,150 @@
+//! The dashboard's collectors and state without a screen: the same Docker
+//! collector, probes, health checks and compose reading feed the same
+//! `App`, which the headless commands then read.
+
+use std::time::Duration;
+
+use chrono::Local;
+use tokio::sync::mpsc::{self, Receiver, Sender};
+use tokio::time::Instant;
+
+use crate::app::App;
+use crate::collect::docker::{self, DockerOptions};
+use crate::collect::health::Checks;
+use crate::collect::probes::Probes;
+use crate::command::Command;
+use crate::config::Settings;
+use crate::engine::Engine;
+use crate::event::{ComposeEvent, DockerEvent, Event};
+use crate::model::ProbeStatus;
+use crate::tasks::{AbortOnDrop, supervise};
+
+/// How often stats are sampled: two samples give CPU use, so soon.
+const STATS_EVERY: Duration = Duration::from_millis(250);
+
+/// A running set of collectors and the state they fill.
+pub struct Observer {
+    pub app: App,
+    rx: Receiver<Event>,
+    tx: Sender<Event>,
+    probes: Probes,
+    checks: Checks,
+    _docker: AbortOnDrop,
+    listed: bool,
+    /// CPU use takes two samples; only `status` shows it.
+    wants_cpu: bool,
+    stats_samples: u32,
+    loads_pending: usize,
+}
+
+impl Observer {
+    pub fn start(settings: Settings, wants_cpu: bool) -> Self {
+        let engine = Engine::from_env();
+        let (tx, rx) = mpsc::channel(256);
+        let options = DockerOptions {
+            interval: STATS_EVERY,
+        };
+        let collector = docker::run(engine.clone(), tx.clone(), options);
+        let docker = AbortOnDrop(supervise("the Docker collector", tx.clone(), collector));
+        let now = Local::now().fixed_offset();
+        let mut observer = Self {
+            probes: Probes::new(settings.interval),
+            checks: Checks::new(settings.health.interval, settings.health.timeout),
+            app: App::new(settings, engine.endpoint().to_string(), now),
+            rx,
+            tx,
+            _docker: docker,
+            listed: false,
+            wants_cpu,
+            stats_samples: 0,
+            loads_pending: 0,
+        };
+        for command in observer.app.start() {
+            observer.run(command);
+        }
+        observer
+    }
+
+    /// Takes in events until everything answered (see `settled`) or until
+    /// `deadline`; an error when the engine cannot be reached before it
+    /// listed anything.
+    pub async fn until(&mut self, deadline: Instant, compose: bool) -> Result<(), String> {
+        while !self.settled(compose) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(event)) => self.absorb(event)?,
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes in the next event, or waits until `deadline` for one.
+    pub async fn next(&mut self, deadline: Instant) -> Result<bool, String> {
+        match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+            Ok(Some(event)) => self.absorb(event).map(|()| true),
+            _ => Ok(false),
+        }
+    }
+
+    fn absorb(&mut self, event: Event) -> Result<(), String> {
+        match &event {
+            Event::Docker(DockerEvent::Disconnected {
+                endpoint, error, ..
+            }) if !self.listed => {
+                return Err(format!(
+                    "cannot reach the Docker engine at {endpoint}: {error}"
+                ));
+            }
+            Event::Docker(DockerEvent::Containers(_)) => self.listed = true,
+            Event::Docker(DockerEvent::Stats(_)) => self.stats_samples += 1,
+            Event::Compose(ComposeEvent::Loaded { .. } | ComposeEvent::LoadFailed { .. }) => {
+                self.loads_pending = self.loads_pending.saturating_sub(1);
+            }
+            _ => {}
+        }
+        for command in self.app.update(event) {
+            self.run(command);
+        }
+        Ok(())
+    }
+
+    /// Everything has answered once: the list, every probe and check, and
+    /// (when CPU use is wanted) two samples. Reading the compose projects
+    /// (which lists services not created) is waited for when `compose`.
+    pub fn settled(&self, compose: bool) -> bool {
+        let probes = self
+            .app
+            .probes
+            .values()
+            .all(|p| p.status != ProbeStatus::Connecting);
+        let checks = self.app.checks.values().all(|c| c.result.is_some());
+        let stats = !self.wants_cpu || self.stats_samples >= 2;
+        let loaded = !compose || self.loads_pending == 0;
+        self.listed && stats && probes && checks && loaded
+    }
+
+    /// Brings the app's clock to now, before its state is read.
+    pub fn tick(&mut self) {
+        let now = Local::now().fixed_offset();
+        for command in self.app.update(Event::Tick(now)) {
+            self.run(command);
+        }
+    }
+
+    pub fn listed(&self) -> bool {
+        self.listed
+    }
+
+    /// The collectors a headless command needs; actions are not run.
+    fn run(&mut self, command: Command) {
+        match command {
+            Command::SetTargets(targets) => self.probes.set(targets, &self.tx),
+            Command::SetChecks(checks) => self.checks.set(checks, &self.tx),
+            Command::LoadProject(location) => {
+                self.loads_pending += 1;
+                crate::compose::spawn_load(location, self.tx.clone());
+            }
+            _ => {}
+        }
+    }
+}
