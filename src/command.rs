@@ -40,5 +40,11 @@ pub enum Command {
         pid: i32,
         signal: PgSignal,
     },
+    /// Empty a RabbitMQ queue of its ready messages.
+    PurgeQueue {
+        target: Target,
+        vhost: String,
+        queue: String,
+    },
     Quit,
 }

@@ -194,6 +194,11 @@ impl Running {
                 pid,
                 signal,
             } => jobs::pg::spawn_signal(target, pid, signal, tx),
+            Command::PurgeQueue {
+                target,
+                vhost,
+                queue,
+            } => jobs::rabbit::spawn_purge(target, vhost, queue, tx),
             Command::Quit => return true,
         }
         false

@@ -43,6 +43,21 @@ pub fn bytes_short(n: u64) -> String {
     }
 }
 
+/// A count in at most five cells: `950`, `12.5k`, `130k`, `4.2M`.
+pub fn count_short(n: u64) -> String {
+    let (value, unit) = match n {
+        0..1_000 => return n.to_string(),
+        1_000..1_000_000 => (n as f64 / 1e3, "k"),
+        1_000_000..1_000_000_000 => (n as f64 / 1e6, "M"),
+        _ => (n as f64 / 1e9, "G"),
+    };
+    if value < 100.0 {
+        format!("{:.1}{unit}", (value * 10.0).floor() / 10.0)
+    } else {
+        format!("{value:.0}{unit}")
+    }
+}
+
 /// A short age: `42s`, `5m03s`, `3h12m`, `4d07h`.
 pub fn age(d: Duration) -> String {
     let s = d.num_seconds().max(0);
@@ -107,6 +122,14 @@ mod tests {
         assert_eq!(bytes_short(3_250_000), "3.1M");
         assert_eq!(bytes_short(64 * 1024 * 1024), "64M");
         assert_eq!(bytes_short(900), "900B");
+    }
+
+    #[test]
+    fn counts_are_short() {
+        assert_eq!(count_short(950), "950");
+        assert_eq!(count_short(1265), "1.2k");
+        assert_eq!(count_short(129_512), "130k");
+        assert_eq!(count_short(4_200_000), "4.2M");
     }
 
     #[test]

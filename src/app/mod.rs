@@ -347,7 +347,7 @@ impl App {
             Job::Compose { project, .. } => {
                 self.compose_steps.remove(project);
             }
-            Job::Backend { .. } => {}
+            Job::Backend { .. } | Job::Purge { .. } => {}
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
@@ -396,5 +396,7 @@ pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> 
     Some((now.with_timezone(&Utc) - started).max(Age::zero()))
 }
 
+#[cfg(test)]
+mod health_tests;
 #[cfg(test)]
 mod tests;

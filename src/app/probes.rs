@@ -11,7 +11,7 @@ use crate::event::ProbeEvent;
 use crate::model::{
     PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
 };
-use crate::text::bytes_short;
+use crate::text::{bytes_short, count_short};
 
 /// Readings of a kind's headline rate kept for its sparkline (one a poll).
 pub const RATE_HISTORY: usize = 120;
@@ -67,11 +67,13 @@ impl Probe {
             }
             Some(Snapshot::RabbitMq(rabbit)) => {
                 let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
+                let depth = count_short(depth);
                 (format!("rabbit {depth} msg"), Some(rabbit.memory.ratio()))
             }
             Some(Snapshot::Search(search)) => {
                 let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
-                (format!("es {} idx {docs} docs", search.indices.len()), None)
+                let docs = count_short(docs);
+                (format!("es {docs} docs"), None)
             }
             None => (format!("{kind} …"), None),
         }

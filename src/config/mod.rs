@@ -69,8 +69,8 @@ pub struct Cli {
     pub project_directory: Option<PathBuf>,
 
     /// Refuse everything that changes the stack: restart, stop, start, up
-    /// and reset of services, and cancelling or terminating database
-    /// backends. Watching and logs still work.
+    /// and reset of services, cancelling or terminating database backends,
+    /// and purging queues. Watching and logs still work.
     #[arg(global = true, long)]
     pub read_only: bool,
 

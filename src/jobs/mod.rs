@@ -4,6 +4,7 @@
 
 pub mod logs;
 pub mod pg;
+pub mod rabbit;
 pub mod reset;
 
 use tokio::sync::mpsc::Sender;

@@ -66,6 +66,8 @@ pub enum Job {
     Compose { project: String, label: String },
     /// A signal sent to a PostgreSQL backend.
     Backend { target: String, pid: i32 },
+    /// A RabbitMQ queue emptied.
+    Purge { target: String, queue: String },
 }
 
 /// How a job ended: a line for the status bar either way.

@@ -4,5 +4,6 @@
 
 mod database;
 mod fixtures;
+mod health;
 mod logs;
 mod overview;
