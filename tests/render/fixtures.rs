@@ -319,7 +319,8 @@ pub fn redis_snapshot() -> RedisSnapshot {
     }
 }
 
-pub fn overview_app(size: (u16, u16)) -> App {
+/// An app of `size`, connected to an engine that listed `containers`.
+pub fn connected_app(size: (u16, u16), containers: Vec<Container>) -> App {
     let mut app = App::new(
         Settings::default(),
         "unix:///var/run/docker.sock".into(),
@@ -330,7 +331,12 @@ pub fn overview_app(size: (u16, u16)) -> App {
         version: "28.2.2".into(),
         endpoint: "unix:///var/run/docker.sock".into(),
     }));
-    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.update(Event::Docker(DockerEvent::Containers(containers)));
+    app
+}
+
+pub fn overview_app(size: (u16, u16)) -> App {
+    let mut app = connected_app(size, stack());
     app.update(Event::Docker(DockerEvent::Stats(stats())));
     app.update(Event::Probe(ProbeEvent::Snapshot {
         target_id: PG.into(),
