@@ -22,16 +22,6 @@ fn service(id: &str, image: &str, published: (u16, u16)) -> Container {
 /// A shop stack whose health comes from Docker, HTTP checks, a broker and
 /// a search cluster.
 fn health_app(size: (u16, u16)) -> App {
-    let mut app = App::new(
-        Settings::default(),
-        "unix:///var/run/docker.sock".into(),
-        now(),
-    );
-    app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
-    app.update(Event::Docker(DockerEvent::Connected {
-        version: "28.2.2".into(),
-        endpoint: "unix:///var/run/docker.sock".into(),
-    }));
     let mut worker = service("worker", "shop/worker:dev", (9001, 9001));
     worker.health = Health::Healthy;
     worker.ports.clear();
@@ -46,7 +36,7 @@ fn health_app(size: (u16, u16)) -> App {
         service("search", "elasticsearch:8.13.0", (9200, 9200)),
         worker,
     ];
-    app.update(Event::Docker(DockerEvent::Containers(containers)));
+    let mut app = connected_app(size, containers);
     for (check, verdict, text) in [
         ("shop/api", Verdict::Healthy, "http 200 12ms"),
         ("shop/payments", Verdict::Failing, "http 503"),
