@@ -227,6 +227,10 @@ fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
 
 fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
     let services = wanted(report::services(&observer.app), names, Unnamed::Present)?;
+    if services.is_empty() {
+        println!("no service to check");
+        return Ok(0);
+    }
     let problems = problem_lines(&services);
     if problems.is_empty() {
         println!("all {} services run and are healthy", services.len());

@@ -12,6 +12,8 @@
 //! - [`engine`]: a private Docker engine in its own network namespace.
 //! - [`fleet`]: many fixture containers at once.
 //! - [`postgres`], [`redis`]: sessions, probes and throwaway servers.
+//! - [`rabbit`]: the stack's RabbitMQ: its target, AMQP publishing and consuming.
+//! - [`probe`]: any probe run as the app runs it, and its events.
 //! - [`tmux`]: stacktop in a tmux pane, and reading its screen.
 //! - [`ports`]: free ports on the loopback.
 //! - [`events`]: waiting on the app's event channel.
@@ -24,7 +26,9 @@ pub mod events;
 pub mod fleet;
 pub mod ports;
 pub mod postgres;
+pub mod probe;
 pub mod project;
+pub mod rabbit;
 pub mod redis;
 pub mod stack;
 pub mod tmux;
