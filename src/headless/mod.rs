@@ -247,6 +247,7 @@ async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> R
     let deadline = started + timeout;
     let terminal = std::io::stdout().is_terminal();
     let mut shown = String::new();
+    observer.read_projects();
     loop {
         let more = observer.next(deadline).await?;
         observer.tick();
