@@ -127,8 +127,27 @@ pub fn uptime<'a>(secs: u64, theme: &Theme) -> Span<'a> {
 }
 
 /// A sparkline of `values` scaled to their maximum, newest on the right.
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// How a level moved over the last `cells` readings, from its lowest to its
+/// highest: a queue filling up or draining. A level that did not move is a
+/// flat line: low when empty, mid-height otherwise.
+pub fn trend(values: impl Iterator<Item = f64>, cells: usize) -> String {
+    let all: Vec<f64> = values.collect();
+    let recent = &all[all.len().saturating_sub(cells)..];
+    let low = recent.iter().cloned().fold(f64::INFINITY, f64::min);
+    let high = recent.iter().cloned().fold(0.0_f64, f64::max);
+    recent
+        .iter()
+        .map(|v| match high - low {
+            span if span > 0.0 => BARS[(((v - low) / span) * 7.0).round() as usize],
+            _ if high > 0.0 => BARS[3],
+            _ => BARS[0],
+        })
+        .collect()
+}
+
 pub fn sparkline(values: impl Iterator<Item = f64> + Clone, cells: usize) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let all: Vec<f64> = values.collect();
     let recent = &all[all.len().saturating_sub(cells)..];
     let max = recent.iter().cloned().fold(0.0_f64, f64::max);

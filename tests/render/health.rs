@@ -52,13 +52,19 @@ fn health_app(size: (u16, u16)) -> App {
             },
         });
     }
-    for rate in [0.0, 12.0, 30.0, 18.0, 42.0, 25.0] {
+    for (rate, orders) in [
+        (0.0, 300),
+        (12.0, 520),
+        (30.0, 810),
+        (18.0, 990),
+        (42.0, 1240),
+    ] {
+        let mut snapshot = rabbit_snapshot();
+        snapshot.publish_rate = rate;
+        snapshot.queues[0].ready = orders;
         app.update(Event::Probe(ProbeEvent::Snapshot {
             target_id: RABBIT.into(),
-            snapshot: Box::new(Snapshot::RabbitMq(RabbitSnapshot {
-                publish_rate: rate,
-                ..rabbit_snapshot()
-            })),
+            snapshot: Box::new(Snapshot::RabbitMq(snapshot)),
         }));
     }
     app.update(Event::Probe(ProbeEvent::Snapshot {
