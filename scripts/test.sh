@@ -126,12 +126,16 @@ export STACKTOP_TEST_PROMETHEUS_PORT="${STACKTOP_TEST_PROMETHEUS_PORT:-19090}"
 http_status() {
     local port="$1" path="$2" credentials="${3:-}" auth="" line
     [ -n "$credentials" ] && auth="Authorization: Basic $(printf '%s' "$credentials" | base64 -w0)"$'\r\n'
+    # Called as $(…), a subshell: a server closing early (a port published
+    # before the service listens) must be an answer of 000, not a SIGPIPE.
+    trap '' PIPE
     exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || { echo 000; return; }
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" "$auth" >&3
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" "$auth" >&3 2>/dev/null ||
+        { echo 000; return; }
     read -r -t 5 line <&3 || line=""
     exec 3<&-
     line=${line#HTTP/* }
-    echo "${line:0:3}"
+    echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
 }
 
 # Waits until GET on a published port answers `want`.
