@@ -1,5 +1,6 @@
 //! Work `App::update` asks the runtime to do; never done inside `update`.
 
+use crate::app::Prefs;
 use crate::model::{
     ComposeProject, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target, Verb,
 };
@@ -46,5 +47,12 @@ pub enum Command {
         vhost: String,
         queue: String,
     },
+    /// Remember the list's order and folds in the state file.
+    SavePrefs(Prefs),
+    /// A service changed for the worse: ring the bell or send a desktop
+    /// notification, as the config says.
+    Alert(String),
+    /// Set the pane title (`stacktop: 2 problems`).
+    SetTitle(String),
     Quit,
 }

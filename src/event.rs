@@ -41,6 +41,8 @@ pub enum Event {
         task: String,
         error: String,
     },
+    /// The state file could not be written: the error.
+    PrefsNotSaved(String),
 }
 
 /// What compose loading and compose jobs report on the way.
@@ -133,6 +135,8 @@ pub struct Viewport {
     pub list_rows: usize,
     /// Rows of log lines in the log view.
     pub log_rows: usize,
+    /// Lines of the key help that do not fit: how far it can scroll.
+    pub help_overflow: usize,
 }
 
 impl Default for Viewport {
@@ -143,6 +147,7 @@ impl Default for Viewport {
             height: 0,
             list_rows: 1,
             log_rows: 1,
+            help_overflow: 0,
         }
     }
 }

@@ -33,6 +33,10 @@ pub enum Action {
     Wrap,
     Help,
     Messages,
+    Timeline,
+    Sort,
+    Fold,
+    FoldAll,
     Quit,
 }
 
@@ -94,6 +98,7 @@ pub struct Binding {
 pub const BINDINGS: &[Binding] = &[
     bind(Context::Everywhere, Action::Help, &[ch('?')], "show or hide this help", "help"),
     bind(Context::Everywhere, Action::Messages, &[ch('m')], "messages, whole", ""),
+    bind(Context::Everywhere, Action::Timeline, &[ch('e')], "state changes, timeline", ""),
     bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit", "quit"),
     bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
     bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
@@ -110,6 +115,9 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::List, Action::BringUp, &[ch('u')], "up: create and start", ""),
     bind(Context::List, Action::Reset, &[ch('X')], "reset: empty volumes, asks", "reset"),
     bind(Context::List, Action::ToggleAll, &[ch('a')], "one project / all projects", "all"),
+    bind(Context::List, Action::Sort, &[ch('o')], "sort: problems, name, CPU…", ""),
+    bind(Context::List, Action::Fold, &[ch(' ')], "fold or unfold the project", ""),
+    bind(Context::List, Action::FoldAll, &[ch('Z')], "fold all / unfold all", ""),
     bind(Context::Database, Action::PrevPanel, &[key(KeyCode::BackTab)], "previous panel", ""),
     bind(Context::Database, Action::NextPanel, &[key(KeyCode::Tab)], "next panel", "panel"),
     bind(Context::Database, Action::Up, &[key(KeyCode::Up), ch('k')], "select up", "select"),

@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod logtext;
 pub mod model;
 pub mod runtime;
+pub mod state_file;
 pub mod tasks;
 pub mod text;
 pub mod theme;

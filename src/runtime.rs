@@ -21,10 +21,12 @@ use crate::collect::probes::Probes;
 use crate::collect::{docker, host};
 use crate::command::Command;
 use crate::config::Settings;
+use crate::config::notify::NotifySettings;
 use crate::engine::Engine;
 use crate::event::Event;
 use crate::frame_stats::FrameStats;
 use crate::jobs::{self, logs::LogsHandle};
+use crate::state_file;
 use crate::tasks::supervise;
 use crate::theme::Theme;
 use crate::tui::Tui;
@@ -46,6 +48,7 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let mut app = App::new(settings.clone(), engine.endpoint().to_string(), now);
     let size = tui.terminal.size().context("reading the terminal size")?;
     app.viewport = ui::layout::viewport(size.width, size.height);
+    restore_prefs(&mut app, settings.state_file.as_deref());
     debug_panic(&mut tui, &app, &theme)?;
     spawn_sources(&engine, &tx, &settings);
     let running = Running {
@@ -53,10 +56,27 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
         logs: HashMap::new(),
         probes: Probes::new(settings.interval),
         checks: Checks::new(settings.health.interval, settings.health.timeout),
+        prefs: state_file::Writer::new(settings.state_file.clone()),
+        notify: settings.notify,
     };
     let result = event_loop(&mut tui, &mut app, &theme, rx, tx, running).await;
     drop(tui);
     result
+}
+
+/// What the state file remembers from the last run; a file that cannot be
+/// read is said on screen, and the defaults are used.
+fn restore_prefs(app: &mut App, path: Option<&std::path::Path>) {
+    let Some(path) = path else {
+        return;
+    };
+    match state_file::load(path) {
+        Ok(prefs) => app.restore(prefs),
+        Err(e) => app.say(
+            crate::app::Level::Error,
+            format!("state file ignored: {e:#}"),
+        ),
+    }
 }
 
 /// `STACKTOP_DEBUG_PANIC`: panics once the first frame is drawn, so tests
@@ -97,7 +117,7 @@ async fn event_loop(
 ) -> Result<()> {
     let mut quit = false;
     for command in app.start() {
-        quit |= running.run(command, &tx);
+        quit |= running.run(command, &tx, tui);
     }
     let mut dirty = true;
     let mut next_frame = Instant::now();
@@ -128,7 +148,7 @@ async fn event_loop(
                 tui.suspend()?;
             } else {
                 for command in app.update(event) {
-                    quit |= running.run(command, &tx);
+                    quit |= running.run(command, &tx, tui);
                 }
             }
             handled += 1;
@@ -149,17 +169,21 @@ fn is_suspend(event: &Event) -> bool {
 }
 
 /// What the loop owns besides the app: the engine, open log streams, the
-/// probes and the health checks.
+/// probes, the health checks, the state file's writer and which alerts
+/// the config turns on.
 struct Running {
     engine: Engine,
     logs: HashMap<u64, LogsHandle>,
     probes: Probes,
     checks: Checks,
+    prefs: state_file::Writer,
+    notify: NotifySettings,
 }
 
 impl Running {
-    /// Starts what `command` asks for; true when it asks to quit.
-    fn run(&mut self, command: Command, tx: &Sender<Event>) -> bool {
+    /// Starts what `command` asks for; true when it asks to quit. Bells,
+    /// notifications and titles go to the terminal here, and only here.
+    fn run(&mut self, command: Command, tx: &Sender<Event>, tui: &mut Tui) -> bool {
         let engine = self.engine.clone();
         let tx = tx.clone();
         match command {
@@ -199,6 +223,22 @@ impl Running {
                 vhost,
                 queue,
             } => jobs::rabbit::spawn_purge(target, vhost, queue, tx),
+            Command::SavePrefs(prefs) => self.prefs.save(prefs, &tx),
+            Command::Alert(text) => {
+                let mut told = Ok(());
+                if self.notify.bell {
+                    told = tui.bell();
+                }
+                told = told.and_then(|()| tui.notify(self.notify.desktop, &text));
+                if let Err(e) = told {
+                    tracing::warn!(error = %format!("{e:#}"), "alert not sent");
+                }
+            }
+            Command::SetTitle(title) => {
+                if let Err(e) = tui.set_title(&title) {
+                    tracing::warn!(error = %format!("{e:#}"), "title not set");
+                }
+            }
             Command::Quit => return true,
         }
         false

@@ -15,11 +15,15 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+use crate::config::notify::Desktop;
+
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// The terminal in raw mode on the alternate screen; restored on drop.
 pub struct Tui {
     pub terminal: Term,
+    /// The title the terminal had was saved before stacktop set its own.
+    title_saved: bool,
 }
 
 impl Tui {
@@ -28,7 +32,44 @@ impl Tui {
         setup().context("setting up the terminal")?;
         let terminal =
             Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
-        Ok(Self { terminal })
+        Ok(Self {
+            terminal,
+            title_saved: false,
+        })
+    }
+
+    /// Rings the terminal's bell (tmux flags the window).
+    pub fn bell(&mut self) -> Result<()> {
+        write_raw("\x07").context("ringing the bell")
+    }
+
+    /// Asks the terminal for a desktop notification saying `text`.
+    pub fn notify(&mut self, desktop: Desktop, text: &str) -> Result<()> {
+        let sequence = match desktop {
+            Desktop::Off => return Ok(()),
+            Desktop::Osc9 => format!("\x1b]9;{}\x1b\\", plain(text)),
+            Desktop::Osc777 => format!(
+                "\x1b]777;notify;stacktop;{}\x1b\\",
+                plain(text).replace(';', ",")
+            ),
+        };
+        let inside_tmux = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+        let sequence = if inside_tmux {
+            through_tmux(&sequence)
+        } else {
+            sequence
+        };
+        write_raw(&sequence).context("sending a desktop notification")
+    }
+
+    /// Sets the window or pane title (tmux keeps it as `pane_title`); the
+    /// terminal's own title is saved first and put back on the way out.
+    pub fn set_title(&mut self, text: &str) -> Result<()> {
+        if !self.title_saved {
+            write_raw("\x1b[22;0t").context("saving the title")?;
+            self.title_saved = true;
+        }
+        write_raw(&format!("\x1b]2;{}\x1b\\", plain(text))).context("setting the title")
     }
 
     /// Ctrl-Z: give the terminal back, stop the process, take it again on `fg`.
@@ -50,8 +91,29 @@ impl Tui {
 
 impl Drop for Tui {
     fn drop(&mut self) {
+        if self.title_saved {
+            let _ = write_raw("\x1b[23;0t");
+        }
         restore();
     }
+}
+
+/// Writes a sequence between frames: none of these moves the cursor.
+fn write_raw(sequence: &str) -> io::Result<()> {
+    let mut out = io::stdout();
+    out.write_all(sequence.as_bytes())?;
+    out.flush()
+}
+
+/// `text` with no control character left: it goes inside a sequence.
+fn plain(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
+/// A sequence wrapped for tmux to pass to the terminal outside it (when
+/// its `allow-passthrough` option lets it; else tmux drops it).
+fn through_tmux(sequence: &str) -> String {
+    format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
 }
 
 fn setup() -> io::Result<()> {
@@ -93,4 +155,22 @@ fn install_panic_hook() {
             tracing::error!(panic = %info, "a task panicked");
         }
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn service_text_cannot_end_a_sequence_early() {
+        assert_eq!(plain("api\x07\x1b]2;owned\n"), "api]2;owned");
+    }
+
+    #[test]
+    fn tmux_passthrough_doubles_every_escape() {
+        assert_eq!(
+            through_tmux("\x1b]9;hi\x1b\\"),
+            "\x1bPtmux;\x1b\x1b]9;hi\x1b\x1b\\\x1b\\"
+        );
+    }
 }

@@ -135,18 +135,19 @@ impl App {
         vec![Command::SetChecks(wanted)]
     }
 
-    pub(super) fn on_health(&mut self, check_id: String, result: CheckResult) {
+    /// Takes in a check's result; returns the container it checks, if any.
+    pub(super) fn on_health(&mut self, check_id: String, result: CheckResult) -> Option<String> {
         let now = self.now.with_timezone(&Utc);
-        if let Some(state) = self.checks.get_mut(&check_id) {
-            // Since when is known only when stacktop saw it begin.
-            let before = state.result.as_ref().map(|r| r.verdict);
-            state.failing_since = match (result.verdict, before) {
-                (Verdict::Failing, Some(Verdict::Failing)) => state.failing_since,
-                (Verdict::Failing, Some(_)) => Some(now),
-                _ => None,
-            };
-            state.result = Some(result);
-        }
+        let state = self.checks.get_mut(&check_id)?;
+        // Since when is known only when stacktop saw it begin.
+        let before = state.result.as_ref().map(|r| r.verdict);
+        state.failing_since = match (result.verdict, before) {
+            (Verdict::Failing, Some(Verdict::Failing)) => state.failing_since,
+            (Verdict::Failing, Some(_)) => Some(now),
+            _ => None,
+        };
+        state.result = Some(result);
+        state.check.container_id.clone()
     }
 
     /// The check attached to container `id`, if it has one.

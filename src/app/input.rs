@@ -15,12 +15,19 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
+        // A key pressed in stacktop: the notices were seen.
+        self.notices.seen();
         let action = keymap::lookup(self.view.context(), &key);
         match self.overlay.take() {
             Some(Overlay::Filter) => return self.on_filter_key(key),
             Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
-            // Any key closes the help or the messages; only quit goes through.
-            Some(Overlay::Help | Overlay::Messages) if action != Some(Action::Quit) => {
+            Some(Overlay::Help { scroll }) if action != Some(Action::Quit) => {
+                self.scroll_help(scroll, action);
+                return Vec::new();
+            }
+            // Any key closes the messages or the timeline; only quit goes
+            // through.
+            Some(Overlay::Messages | Overlay::Timeline) if action != Some(Action::Quit) => {
                 return Vec::new();
             }
             _ => {}
@@ -32,11 +39,15 @@ impl App {
         match action {
             Action::Quit => return self.quit(),
             Action::Help => {
-                self.overlay = Some(Overlay::Help);
+                self.overlay = Some(Overlay::Help { scroll: 0 });
                 return Vec::new();
             }
             Action::Messages => {
                 self.overlay = Some(Overlay::Messages);
+                return Vec::new();
+            }
+            Action::Timeline => {
+                self.overlay = Some(Overlay::Timeline);
                 return Vec::new();
             }
             _ => {}
@@ -45,6 +56,25 @@ impl App {
             View::List => self.on_list_action(action),
             View::Logs(_) => self.on_log_action(action),
             View::Database(_) => self.on_database_action(action),
+        }
+    }
+
+    /// In the help, the keys that move scroll it when it is taller than
+    /// the screen; any other key closes it.
+    fn scroll_help(&mut self, scroll: usize, action: Option<Action>) {
+        let most = self.viewport.help_overflow;
+        let page = self.viewport.height.saturating_sub(2).max(1) as usize;
+        let scroll = match action {
+            Some(Action::Down) => scroll + 1,
+            Some(Action::Up) => scroll.saturating_sub(1),
+            Some(Action::PageDown) => scroll + page,
+            Some(Action::PageUp) => scroll.saturating_sub(page),
+            _ => return,
+        };
+        if most > 0 {
+            self.overlay = Some(Overlay::Help {
+                scroll: scroll.min(most),
+            });
         }
     }
 
@@ -115,7 +145,10 @@ impl App {
                 self.filter.clear();
                 self.rebuild_rows();
             }
-            Action::ToggleAll => self.toggle_scope(),
+            Action::ToggleAll => return self.toggle_scope(),
+            Action::Sort => return self.cycle_sort(),
+            Action::Fold => return self.toggle_fold(),
+            Action::FoldAll => return self.toggle_fold_all(),
             Action::Restart if !self.refused("restart") => {
                 return self.act_on_selection(Verb::Restart);
             }
@@ -152,6 +185,7 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        self.notices.seen();
         let up = match mouse.kind {
             MouseEventKind::ScrollUp => true,
             MouseEventKind::ScrollDown => false,
@@ -189,7 +223,7 @@ impl App {
         }
     }
 
-    fn toggle_scope(&mut self) {
+    fn toggle_scope(&mut self) -> Vec<Command> {
         match (&self.scope, &self.settings.project) {
             (Some(_), _) => self.scope = None,
             (None, Some(project)) => self.scope = Some(project.clone()),
@@ -204,6 +238,7 @@ impl App {
         };
         self.say(Level::Info, text);
         self.rebuild_rows();
+        self.observe_afresh()
     }
 
     fn selected_container(&self) -> Option<&Container> {

@@ -7,10 +7,13 @@ mod compose;
 mod database;
 mod health;
 mod input;
+pub mod list;
 pub mod logview;
 mod messages;
+pub mod notices;
 pub mod probes;
 pub mod rows;
+pub mod sort;
 mod view;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -24,10 +27,13 @@ use crate::event::{DockerEvent, Event, LogEvent};
 use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
+pub use list::{Prefs, Window};
 pub use logview::LogView;
 pub use messages::{HISTORY, History, Level, Message, Status};
+pub use notices::{Change, Notices};
 pub use probes::Probe;
 pub use rows::Row;
+pub use sort::SortKey;
 pub use view::{Confirm, Overlay, View};
 
 /// How long the result of an action stays on its row.
@@ -99,6 +105,15 @@ pub struct App {
     pub compose_steps: HashMap<String, ComposeStep>,
     pub viewport: Viewport,
     next_session: u64,
+    /// The list's order and the user's folds, remembered between runs.
+    pub prefs: Prefs,
+    /// Projects folded at first sight (see `fold_new_projects`); not
+    /// remembered.
+    auto_folded: HashSet<String>,
+    /// Projects the list has shown already, by fold key.
+    met_projects: HashSet<String>,
+    /// State changes of the session, and those not seen yet.
+    pub notices: Notices,
 }
 
 impl App {
@@ -131,7 +146,17 @@ impl App {
             compose_steps: HashMap::new(),
             viewport: Viewport::default(),
             next_session: 1,
+            prefs: Prefs::default(),
+            auto_folded: HashSet::new(),
+            met_projects: HashSet::new(),
+            notices: Notices::default(),
         }
+    }
+
+    /// Takes back what an earlier run remembered.
+    pub fn restore(&mut self, prefs: Prefs) {
+        self.prefs = prefs;
+        self.rebuild_rows();
     }
 
     /// Applies one event; returns what the runtime must do because of it.
@@ -163,12 +188,19 @@ impl App {
                 Vec::new()
             }
             Event::Probe(event) => {
-                self.on_probe(event);
-                Vec::new()
+                let container = self.on_probe(event);
+                self.observe(container.as_deref())
             }
             Event::Compose(event) => self.on_compose(event),
             Event::Health { check_id, result } => {
-                self.on_health(check_id, result);
+                let container = self.on_health(check_id, result);
+                self.observe(container.as_deref())
+            }
+            Event::PrefsNotSaved(error) => {
+                self.say(
+                    Level::Error,
+                    format!("could not remember the order and folds: {error}"),
+                );
                 Vec::new()
             }
             Event::TaskFailed { task, error } => {
@@ -268,6 +300,9 @@ impl App {
             DockerEvent::Stats(stats) => {
                 self.stats = stats.into_iter().collect();
                 self.last_update = Some(self.now);
+                if self.prefs.sort.follows_stats() {
+                    self.rebuild_rows();
+                }
             }
         }
         Vec::new()
@@ -280,16 +315,13 @@ impl App {
         commands.extend(self.refresh_checks());
         commands.extend(self.load_new_projects());
         self.rebuild_rows();
+        commands.extend(self.observe(None));
         commands
     }
 
     pub(crate) fn rebuild_rows(&mut self) {
         let keep = self.selected_row().cloned();
-        let targets: Vec<&crate::model::Target> =
-            self.unattached_probes().map(|p| &p.target).collect();
-        let declared = self.not_created();
-        let rows = rows::build(&self.containers, &declared, &targets, self.shown());
-        self.rows = rows;
+        self.rows = self.arranged_rows();
         if let Some(at) = keep.and_then(|k| self.rows.iter().position(|r| *r == k)) {
             self.selected = at;
         }
@@ -299,14 +331,7 @@ impl App {
 
     /// Keeps the selected row inside the visible part of the list.
     pub(crate) fn clamp_offset(&mut self) {
-        let visible = self.viewport.list_rows.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + visible {
-            self.offset = self.selected + 1 - visible;
-        }
-        let last_page = self.rows.len().saturating_sub(visible);
-        self.offset = self.offset.min(last_page);
+        self.offset = self.window(self.viewport.list_rows).offset;
     }
 
     fn on_log(&mut self, event: LogEvent) {

@@ -148,8 +148,15 @@ impl App {
         vec![Command::SetTargets(targets)]
     }
 
-    pub(super) fn on_probe(&mut self, event: ProbeEvent) {
+    /// Takes in a probe's report; returns the container of its target, if
+    /// it has one.
+    pub(super) fn on_probe(&mut self, event: ProbeEvent) -> Option<String> {
         let now = self.now;
+        let target_id = match &event {
+            ProbeEvent::Status { target_id, .. } | ProbeEvent::Snapshot { target_id, .. } => {
+                target_id.clone()
+            }
+        };
         match event {
             ProbeEvent::Status { target_id, status } => {
                 if let Some(probe) = self.probes.get_mut(&target_id) {
@@ -177,6 +184,7 @@ impl App {
                 }
             }
         }
+        self.probes.get(&target_id)?.target.container_id.clone()
     }
 
     /// The probe attached to container `id`, if it runs a database.

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::sort::{Facts, SortKey};
 use crate::model::{Container, DeclaredService, Target};
 
 /// Name of the group of containers that belong to no Compose project.
@@ -35,7 +36,8 @@ pub struct Shown<'a> {
 }
 
 impl Shown<'_> {
-    fn in_scope(&self, project: Option<&str>) -> bool {
+    /// Whether a project (`None`: outside Compose) is in the scope.
+    pub fn in_scope(&self, project: Option<&str>) -> bool {
         self.scope.is_none_or(|s| project == Some(s))
     }
 
@@ -83,22 +85,34 @@ pub struct NotCreated<'a> {
     pub service: &'a DeclaredService,
 }
 
-/// A row of a project group with what it sorts by: name, replica number.
-type Member<'a> = (&'a str, Option<u32>, Row);
+/// A row of a project group with what it sorts by.
+type Member<'a> = (Facts<'a>, Row);
+
+/// How the rows of each project are arranged: their order, and which
+/// projects are folded into their header row.
+pub struct Arrange<'f> {
+    pub sort: SortKey,
+    /// What a container sorts by.
+    pub facts: &'f dyn Fn(&Container) -> Facts<'_>,
+    /// Whether a project (`None`: the group outside Compose) is folded.
+    pub folded: &'f dyn Fn(Option<&str>) -> bool,
+}
 
 /// Builds the rows: projects in name order (the no-project group last),
-/// each followed by its containers and declared services sorted by service
-/// and replica number.
+/// each followed by its containers and declared services in the order of
+/// `arrange.sort`, unless the project is folded. While a filter is typed
+/// every project shows its matches.
 pub fn build(
     containers: &[Container],
     declared: &[NotCreated<'_>],
     targets: &[&Target],
     shown: Shown<'_>,
+    arrange: &Arrange<'_>,
 ) -> Vec<Row> {
     let mut groups: BTreeMap<(bool, Option<&str>), Vec<Member>> = BTreeMap::new();
     for c in containers.iter().filter(|c| shown.container(c)) {
         let project = c.project.as_deref();
-        let member = (c.display_name(), c.number, Row::Container(c.id.clone()));
+        let member = ((arrange.facts)(c), Row::Container(c.id.clone()));
         groups
             .entry((project.is_none(), project))
             .or_default()
@@ -110,18 +124,24 @@ pub fn build(
                 project: project.to_string(),
                 service: service.name.clone(),
             };
-            let member = (service.name.as_str(), None, row);
+            let facts = Facts {
+                name: &service.name,
+                ..Facts::default()
+            };
             groups
                 .entry((false, Some(*project)))
                 .or_default()
-                .push(member);
+                .push((facts, row));
         }
     }
     let mut rows = Vec::new();
     for ((_, project), mut members) in groups {
-        members.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         rows.push(Row::Project(project.map(str::to_string)));
-        rows.extend(members.into_iter().map(|(_, _, row)| row));
+        if shown.filter.is_empty() && (arrange.folded)(project) {
+            continue;
+        }
+        members.sort_by(|a, b| arrange.sort.compare(&a.0, &b.0));
+        rows.extend(members.into_iter().map(|(_, row)| row));
     }
     let targets: Vec<Row> = targets
         .iter()

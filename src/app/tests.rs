@@ -49,6 +49,7 @@ fn app_with(containers: Vec<Container>) -> App {
         height: 40,
         list_rows: 36,
         log_rows: 38,
+        help_overflow: 0,
     };
     app.update(Event::Docker(DockerEvent::Containers(containers)));
     app
@@ -424,7 +425,7 @@ fn t_and_w_toggle_timestamps_and_wrapping() {
 fn help_opens_with_question_mark_and_any_key_closes_it() {
     let mut app = app_with(stack());
     app.update(ch('?'));
-    assert_eq!(app.overlay, Some(Overlay::Help));
+    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 0 }));
     app.update(ch('j'));
     assert_eq!(app.overlay, None);
     assert_eq!(app.selected, 0, "the closing key does nothing else");
@@ -517,7 +518,9 @@ fn page_down_keeps_the_selection_visible() {
     assert_eq!(app.selected, visible);
     assert!(app.selected >= app.offset && app.selected < app.offset + visible);
     app.update(ch('G'));
-    assert_eq!(app.offset, app.rows.len() - visible);
+    // The last line says how many rows are left out.
+    assert_eq!(app.offset, app.rows.len() - (visible - 1));
+    assert_eq!(app.window(visible).rows.last(), Some(&app.selected));
 }
 
 fn pg_container() -> Container {

@@ -32,10 +32,13 @@ impl View {
 /// Drawn over the view; takes the keys while it is open.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    /// The key help; any key closes it.
-    Help,
+    /// The key help, scrolled down `scroll` lines when taller than the
+    /// screen; the keys that move scroll it, any other key closes it.
+    Help { scroll: usize },
     /// What stacktop said, newest first, whole; any key closes it.
     Messages,
+    /// The session's state changes, newest first; any key closes it.
+    Timeline,
     /// The list filter is being typed.
     Filter,
     /// A destructive action waiting for `y`.

@@ -24,6 +24,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::health::{HealthSection, HealthSettings};
+use super::notify::{NotifySection, NotifySettings};
 use super::{line_column, toml_error};
 use crate::discover::target_id;
 use crate::model::{Target, TargetKind, TargetOrigin};
@@ -43,6 +44,7 @@ struct FileConfig {
     #[serde(default)]
     search: Vec<TargetEntry>,
     health: Option<HealthSection>,
+    notify: Option<NotifySection>,
 }
 
 impl FileConfig {
@@ -79,6 +81,7 @@ pub struct FileSettings {
     pub read_only: bool,
     pub targets: Vec<Target>,
     pub health: HealthSettings,
+    pub notify: NotifySettings,
 }
 
 /// Settings of the first config file found (defaults when there is none).
@@ -98,10 +101,15 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
         Some(section) => section.settings(text, name)?,
         None => HealthSettings::default(),
     };
+    let notify = match &file.notify {
+        Some(section) => section.settings(text, name)?,
+        None => NotifySettings::default(),
+    };
     Ok(FileSettings {
         read_only: file.read_only,
         targets: targets_of(&file, text, name)?,
         health,
+        notify,
     })
 }
 
@@ -225,6 +233,31 @@ mod tests {
             .to_string();
         assert!(
             err.starts_with("c.toml:2:1:") && err.contains("gues"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn notify_is_off_by_default_and_a_bad_desktop_is_placed() {
+        let none = parse("", "c.toml").unwrap().notify;
+        assert_eq!(none, NotifySettings::default());
+        assert!(!none.alerts() && !none.title);
+        let text = "[notify]\nbell = true\ndesktop = \"osc777\"\ntitle = true\n";
+        let notify = parse(text, "c.toml").unwrap().notify;
+        assert!(notify.bell && notify.title);
+        assert_eq!(notify.desktop, super::super::notify::Desktop::Osc777);
+        let err = parse("[notify]\ndesktop = \"growl\"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("c.toml:2:11:") && err.contains("osc9"),
+            "{err}"
+        );
+        let err = parse("[notify]\nbel = true\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("c.toml:2:1:") && err.contains("bel"),
             "{err}"
         );
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 pub mod file;
 pub mod health;
+pub mod notify;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
@@ -13,6 +14,7 @@ use clap::Parser;
 use crate::compose::{self, ProjectOptions};
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
+use notify::NotifySettings;
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
 #[derive(Debug, Clone, Parser)]
@@ -100,6 +102,10 @@ pub struct Settings {
     pub local_compose: Option<ProjectLocation>,
     /// HTTP health checks: which, how often, how long to wait.
     pub health: HealthSettings,
+    /// Bell, desktop notification and pane title (all off by default).
+    pub notify: NotifySettings,
+    /// Where the list's order and folds are remembered; none in tests.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -113,6 +119,8 @@ impl Default for Settings {
             read_only: false,
             local_compose: None,
             health: HealthSettings::default(),
+            notify: NotifySettings::default(),
+            state_file: None,
         }
     }
 }
@@ -132,7 +140,9 @@ impl Settings {
         let from_file = file::load(&paths)?;
         settings.targets = from_file.targets;
         settings.health = from_file.health;
+        settings.notify = from_file.notify;
         settings.read_only |= from_file.read_only;
+        settings.state_file = state_file(&os);
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
             if let Ok(value) = std::env::var(var) {
@@ -169,7 +179,18 @@ impl Settings {
             read_only: cli.read_only,
             local_compose: local,
             health: HealthSettings::default(),
+            notify: NotifySettings::default(),
+            state_file: None,
         })
+    }
+}
+
+/// The state file: `STACKTOP_STATE_FILE`, else `state.toml` in the user's
+/// stacktop config folder, next to `config.toml`.
+fn state_file(os: &HashMap<String, String>) -> Option<PathBuf> {
+    match os.get("STACKTOP_STATE_FILE") {
+        Some(path) if !path.is_empty() => Some(PathBuf::from(path)),
+        _ => dirs::config_dir().map(|dir| dir.join("stacktop").join("state.toml")),
     }
 }
 

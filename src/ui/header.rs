@@ -10,11 +10,39 @@ use crate::app::{App, EngineStatus};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lines = vec![
-        engine_line(app, theme, area.width),
-        host_line(app, theme, area.width),
-    ];
+    let lines = if area.height == 1 {
+        vec![compact_line(app, theme, area.width)]
+    } else {
+        vec![
+            engine_line(app, theme, area.width),
+            host_line(app, theme, area.width),
+        ]
+    };
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The one header line of a short pane: the counts first, then the
+/// project, the engine when it is not up, and where the keys are.
+fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
+    let mut spans = vec![Span::styled(" stacktop ", theme.title)];
+    match &app.engine {
+        EngineStatus::Up { .. } => {}
+        EngineStatus::Connecting => spans.push(Span::styled("connecting ", theme.warning)),
+        EngineStatus::Down { .. } => spans.push(Span::styled("unreachable ", theme.error)),
+    }
+    spans.push(Span::styled("│ ", theme.border));
+    spans.extend(counts(app, theme));
+    if let Some(project) = &app.scope {
+        spans.push(Span::styled(" │ ", theme.border));
+        spans.push(Span::styled(project.clone(), theme.project));
+    }
+    let used: usize = spans.iter().map(|s| format::width(&s.content)).sum();
+    let hint = "? help ";
+    let room = (width as usize).saturating_sub(used);
+    if room > hint.len() {
+        spans.push(Span::styled(format::fit_right(hint, room), theme.muted));
+    }
+    Line::from(spans)
 }
 
 fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {

@@ -1,4 +1,6 @@
-//! The help overlay, generated from the key table.
+//! The help overlay, generated from the key table: its sections flow into
+//! as many columns as the width holds, and it scrolls when the screen is
+//! too short for them (a small pane).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,40 +11,163 @@ use super::format;
 use crate::keymap::{BINDINGS, Context, key_label};
 use crate::theme::Theme;
 
-pub fn render(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let left = section_lines(&[Context::List, Context::Everywhere], theme);
-    let right = section_lines(&[Context::Logs, Context::Database], theme);
-    let rows = left.len().max(right.len()) as u16;
-    let height = (rows + 2).min(area.height);
-    let width = 78.min(area.width);
-    let popup = super::widgets::centered(area, width, height);
+/// The sections, in reading order.
+const SECTIONS: [Context; 4] = [
+    Context::List,
+    Context::Everywhere,
+    Context::Logs,
+    Context::Database,
+];
+/// Cells of one column: the keys, what they do, a gap.
+const COLUMN: u16 = 38;
+const MAX_COLUMNS: u16 = 3;
+
+pub fn render(scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let shape = Shape::of(area.width, area.height);
+    let scroll = scroll.min(shape.overflow());
+    let title = if shape.overflow() > 0 {
+        " Keys — ↑↓ scroll, other keys close "
+    } else {
+        " Keys — any key closes "
+    };
+    let popup = super::widgets::centered(area, shape.width, shape.box_height());
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(" Keys — any key closes ", theme.title));
+        .title(Span::styled(title, theme.title));
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(Paragraph::new(right), r);
+    let columns = flow(&items(theme, shape.gaps), shape.tall, &Line::raw(""));
+    let areas = Layout::horizontal(vec![Constraint::Fill(1); shape.columns]).split(inner);
+    for (lines, column) in columns.into_iter().zip(areas.iter()) {
+        let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
+        frame.render_widget(Paragraph::new(lines), *column);
+    }
 }
 
-/// The bindings of `contexts`, each under its title.
-fn section_lines<'a>(contexts: &[Context], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = Vec::new();
-    for context in contexts {
-        if !lines.is_empty() {
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::styled(context.title(), theme.header));
-        for binding in BINDINGS.iter().filter(|b| b.context == *context) {
-            let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
-            lines.push(Line::from(vec![
-                Span::styled(format!(" {}", format::fit(&keys.join(" "), 10)), theme.key),
-                Span::styled(format::fit(binding.help, 26), theme.text),
-            ]));
+/// How far the help scrolls on a `width` x `height` screen: 0 when it fits.
+pub fn overflow(width: u16, height: u16) -> usize {
+    Shape::of(width, height).overflow()
+}
+
+/// The help's size on a screen.
+struct Shape {
+    columns: usize,
+    /// Whether a blank line parts the sections (left out when that makes
+    /// the help fit).
+    gaps: bool,
+    /// Lines of the tallest column.
+    tall: usize,
+    width: u16,
+    /// Room for lines inside the border.
+    room: usize,
+}
+
+impl Shape {
+    fn of(width: u16, height: u16) -> Self {
+        let columns = (width.saturating_sub(2) / COLUMN).clamp(1, MAX_COLUMNS) as usize;
+        let room = height.saturating_sub(2) as usize;
+        let shape = |gaps: bool| {
+            let sizes: Vec<Option<()>> = SECTIONS
+                .iter()
+                .enumerate()
+                .flat_map(|(i, context)| {
+                    let bindings = BINDINGS.iter().filter(|b| b.context == *context).count();
+                    let gap = (gaps && i > 0).then_some(None);
+                    gap.into_iter()
+                        .chain(std::iter::repeat_n(Some(()), bindings + 1))
+                })
+                .collect();
+            Self {
+                columns,
+                gaps,
+                tall: height_of(&sizes, columns, &()),
+                width: (columns as u16 * COLUMN + 2).min(width),
+                room,
+            }
+        };
+        let spaced = shape(true);
+        if spaced.overflow() == 0 {
+            spaced
+        } else {
+            shape(false)
         }
     }
-    lines
+
+    fn box_height(&self) -> u16 {
+        (self.tall.min(self.room) + 2) as u16
+    }
+
+    fn overflow(&self) -> usize {
+        self.tall.saturating_sub(self.room)
+    }
+}
+
+/// Every line of the help; `None` between sections when `gaps`.
+fn items<'a>(theme: &Theme, gaps: bool) -> Vec<Option<Line<'a>>> {
+    let mut items = Vec::new();
+    for (i, context) in SECTIONS.iter().enumerate() {
+        if gaps && i > 0 {
+            items.push(None);
+        }
+        items.push(Some(Line::styled(context.title(), theme.header)));
+        for binding in BINDINGS.iter().filter(|b| b.context == *context) {
+            let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
+            items.push(Some(Line::from(vec![
+                Span::styled(format!(" {}", format::fit(&keys.join(" "), 10)), theme.key),
+                Span::styled(format::fit(binding.help, 26), theme.text),
+            ])));
+        }
+    }
+    items
+}
+
+/// The lowest column height that holds `items` in `columns` columns.
+fn height_of<T: Clone>(items: &[Option<T>], columns: usize, blank: &T) -> usize {
+    let lines = items.len();
+    (lines.div_ceil(columns)..=lines)
+        .find(|tall| flow(items, *tall, blank).len() <= columns)
+        .unwrap_or(lines)
+}
+
+/// `items` poured into columns of `tall` lines, in order, like a
+/// newspaper's; a gap (`None`, drawn as `blank`) that would open a column
+/// is left out.
+fn flow<T: Clone>(items: &[Option<T>], tall: usize, blank: &T) -> Vec<Vec<T>> {
+    let mut out: Vec<Vec<T>> = vec![Vec::new()];
+    for item in items {
+        if out.last().is_some_and(|c| c.len() >= tall.max(1)) {
+            out.push(Vec::new());
+        }
+        let Some(column) = out.last_mut() else {
+            continue;
+        };
+        match item {
+            None if column.is_empty() => {}
+            None => column.push(blank.clone()),
+            Some(line) => column.push(line.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_flow_into_columns_and_gaps_never_open_one() {
+        let items = [Some(1), Some(2), None, Some(3), Some(4), None, Some(5)];
+        assert_eq!(height_of(&items, 2, &0), 4);
+        let columns = flow(&items, 4, &0);
+        assert_eq!(columns.len(), 2);
+        assert_eq!(columns[1].first(), Some(&4));
+    }
+
+    #[test]
+    fn the_help_fits_80x24_and_scrolls_in_a_small_pane() {
+        assert_eq!(overflow(80, 24), 0, "the help fits a standard terminal");
+        assert!(overflow(100, 12) > 0, "a small pane scrolls it");
+    }
 }

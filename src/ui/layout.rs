@@ -12,29 +12,52 @@ pub const MIN_HEIGHT: u16 = 8;
 /// Header lines above the service list.
 pub const HEADER_HEIGHT: u16 = 2;
 
+/// Below this height the overview is compact: a one-line header, and no
+/// footer of key hints (only a message or a notice takes that line).
+pub const COMPACT_BELOW: u16 = 15;
+
+/// Below this width the list keeps only its most useful columns, and state
+/// and health share one.
+pub const NARROW_BELOW: u16 = 60;
+
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
+/// Whether a screen `height` rows tall gets the compact overview.
+pub fn compact(height: u16) -> bool {
+    height < COMPACT_BELOW
+}
+
+/// Lines of the overview's header at this height.
+pub fn header_height(height: u16) -> u16 {
+    if compact(height) { 1 } else { HEADER_HEIGHT }
+}
+
 /// The rows each view has in a `width` x `height` terminal, for `update`.
 pub fn viewport(width: u16, height: u16) -> Viewport {
+    // The compact overview's footer shows only while there is something
+    // to say, so its list has that line most of the time.
+    let footer = u16::from(!compact(height));
     Viewport {
         width,
         height,
-        // header, column titles, status line (no banner)
-        list_rows: height.saturating_sub(HEADER_HEIGHT + 2) as usize,
+        // header, column titles, footer (no banner)
+        list_rows: height.saturating_sub(header_height(height) + 1 + footer) as usize,
         // title line, status line
         log_rows: height.saturating_sub(2) as usize,
+        help_overflow: super::help::overflow(width, height),
     }
 }
 
-/// Splits the overview into header, optional banner, list and status line.
-pub fn overview(area: Rect, banner: bool) -> [Rect; 4] {
+/// Splits the overview into header, optional banner, list and footer
+/// (none when `footer` is false).
+pub fn overview(area: Rect, banner: bool, footer: bool) -> [Rect; 4] {
     Layout::vertical([
-        Constraint::Length(HEADER_HEIGHT),
+        Constraint::Length(header_height(area.height)),
         Constraint::Length(u16::from(banner)),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(u16::from(footer)),
     ])
     .areas(area)
 }

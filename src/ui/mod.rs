@@ -18,6 +18,7 @@ mod rabbit;
 mod redis;
 mod search;
 mod table;
+mod timeline;
 mod widgets;
 
 use ratatui::Frame;
@@ -49,8 +50,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     }
     match &app.overlay {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
-        Some(Overlay::Help) => help::render(theme, frame, area),
+        Some(Overlay::Help { scroll }) => help::render(*scroll, theme, frame, area),
         Some(Overlay::Messages) => messages::render(app, theme, frame, area),
+        Some(Overlay::Timeline) => timeline::render(app, theme, frame, area),
         // Typed in the list's status line.
         Some(Overlay::Filter) | None => {}
     }

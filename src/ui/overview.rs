@@ -10,9 +10,9 @@ use super::table::Col;
 use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, HealthLevel, Row};
+use crate::app::{self, App, HealthLevel, Row, SortKey, Window};
 use crate::keymap::Context;
-use crate::model::Container;
+use crate::model::{Container, ContainerState};
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
@@ -24,6 +24,8 @@ enum Column {
     Service,
     State,
     Health,
+    /// State and health in one, the worse of them: narrow screens.
+    Status,
     Cpu,
     Mem,
     Database,
@@ -40,6 +42,7 @@ impl Column {
             Self::Service => ("SERVICE", false),
             Self::State => ("STATE", false),
             Self::Health => ("HEALTH", false),
+            Self::Status => ("STATUS", false),
             Self::Cpu => ("CPU", true),
             Self::Mem => ("MEM", true),
             Self::Database => ("DATABASE", false),
@@ -54,33 +57,64 @@ impl Column {
             right,
         }
     }
+
+    /// The column the list is sorted by, and the mark its title gets.
+    fn sorted(key: SortKey) -> (Self, &'static str) {
+        match key {
+            SortKey::Attention => (Self::Mark, "!"),
+            SortKey::Name => (Self::Service, "▲"),
+            SortKey::Cpu => (Self::Cpu, "▼"),
+            SortKey::Memory => (Self::Mem, "▼"),
+            SortKey::Uptime => (Self::Uptime, "▲"),
+            SortKey::Restarts => (Self::Restarts, "▼"),
+        }
+    }
 }
 
 /// Columns in the order they give way on narrow screens: the last ones
-/// go first. The database summary only shows when a database is known.
-fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
-    let mut wanted = vec![
-        (Column::Mark, 1),
-        (Column::Service, 13),
-        (Column::State, 14),
-        (Column::Health, 15),
-        (Column::Cpu, 6),
-        (Column::Mem, 11),
-    ];
-    if with_db {
-        wanted.push((Column::Database, 16));
+/// go first, but the column the list is sorted by stays. The database
+/// summary only shows when a database is known. Under
+/// [`layout::NARROW_BELOW`] cells, state and health share one column.
+fn columns(width: usize, with_db: bool, sort: SortKey) -> Vec<(Column, Col)> {
+    let narrow = width < layout::NARROW_BELOW as usize;
+    let mut wanted = if narrow {
+        vec![
+            (Column::Mark, 1),
+            (Column::Service, 13),
+            (Column::Status, 14),
+            (Column::Cpu, 6),
+            (Column::Mem, 11),
+            (Column::Uptime, 6),
+            (Column::Restarts, 3),
+        ]
+    } else {
+        let mut wanted = vec![
+            (Column::Mark, 1),
+            (Column::Service, 13),
+            (Column::State, 14),
+            (Column::Health, 15),
+            (Column::Cpu, 6),
+            (Column::Mem, 11),
+        ];
+        if with_db {
+            wanted.push((Column::Database, 16));
+        }
+        wanted.extend([(Column::Uptime, 6), (Column::Restarts, 3)]);
+        wanted
+    };
+    let (sorted, _) = Column::sorted(sort);
+    let (mut cols, mut used) = fitting(&wanted, width);
+    if !cols.iter().any(|(c, _)| *c == sorted)
+        && let Some(at) = wanted.iter().position(|(c, _)| *c == sorted)
+    {
+        let entry = wanted.remove(at);
+        wanted.insert(3, entry);
+        (cols, used) = fitting(&wanted, width);
     }
-    wanted.extend([(Column::Uptime, 6), (Column::Restarts, 3)]);
-    let mut used = 0;
-    let mut cols: Vec<(Column, Col)> = wanted
-        .into_iter()
-        .take_while(|(_, w)| {
-            used += w + 1;
-            used <= width + 1
-        })
-        .map(|(c, w)| (c, c.col(w)))
-        .collect();
     let spare = (width + 1).saturating_sub(used.min(width + 1));
+    if narrow {
+        return cols;
+    }
     if spare >= 24 {
         let ports = (spare / 2).min(24);
         cols.push((Column::Ports, Column::Ports.col(ports - 1)));
@@ -91,34 +125,46 @@ fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
     cols
 }
 
+/// The first of `wanted` that fit in `width` cells, and the cells they
+/// take (more than `width` when one was left out: no room to spare).
+fn fitting(wanted: &[(Column, usize)], width: usize) -> (Vec<(Column, Col)>, usize) {
+    let mut used = 0;
+    let cols = wanted
+        .iter()
+        .take_while(|(_, w)| {
+            used += w + 1;
+            used <= width + 1
+        })
+        .map(|(c, w)| (*c, c.col(*w)))
+        .collect();
+    (cols, used)
+}
+
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let banner = header::banner(app, theme);
-    let [head, banner_area, list, status] = layout::overview(area, banner.is_some());
+    let status = status_line(app, theme, area.width as usize);
+    let footer = !layout::compact(area.height) || status.is_some();
+    let [head, banner_area, list, footer_area] = layout::overview(area, banner.is_some(), footer);
     header::render(app, theme, frame, head);
     if let Some(line) = banner {
         frame.render_widget(Paragraph::new(line), banner_area);
     }
     render_list(app, theme, frame, list);
-    let line = status_line(app, theme, status.width as usize);
-    frame.render_widget(Paragraph::new(line), status);
+    let line = status.unwrap_or_else(|| Line::from(key_hints(Context::List, |_| true, theme)));
+    frame.render_widget(Paragraph::new(line), footer_area);
 }
 
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let cols = columns(area.width as usize, !app.probes.is_empty());
-    let mut lines = vec![title_line(&cols, theme)];
-    let visible = (area.height as usize).saturating_sub(1);
+    let width = area.width as usize;
+    let cols = columns(width, !app.probes.is_empty(), app.prefs.sort);
+    let mut lines = vec![title_line(&cols, app.prefs.sort, theme)];
     if app.rows.is_empty() {
         lines.push(Line::styled(format!("  {}", empty_text(app)), theme.muted));
     }
-    // The app keeps the selection in view for a list without banner; one
-    // row less may be visible here.
-    let mut offset = app.offset;
-    if app.selected >= offset + visible {
-        offset = app.selected + 1 - visible.max(1);
-    }
-    for (index, row) in app.rows.iter().enumerate().skip(offset).take(visible) {
-        let line = match row {
-            Row::Project(name) => project_line(app, name.as_deref(), theme),
+    let window = app.window((area.height as usize).saturating_sub(1));
+    for index in &window.rows {
+        let line = match &app.rows[*index] {
+            Row::Project(name) => project_line(app, name.as_deref(), width, theme),
             Row::Container(id) => match app.container(id) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
@@ -129,13 +175,34 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
             }
             Row::Target(id) => target_line(app, id, theme),
         };
-        lines.push(if index == app.selected {
-            select(line, area.width as usize, theme)
+        lines.push(if *index == app.selected {
+            select(line, width, theme)
         } else {
             line
         });
     }
+    lines.extend(more_line(&window, theme));
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// `+5 more running fine`: what a list too long for its pane left out.
+fn more_line<'a>(window: &Window, theme: &Theme) -> Option<Line<'a>> {
+    let n = window.hidden;
+    match (n, window.hidden_trouble) {
+        (0, _) => None,
+        (_, 0) if window.hidden_all_running => Some(Line::styled(
+            format!("  +{n} more running fine"),
+            theme.muted,
+        )),
+        (_, 0) => Some(Line::styled(
+            format!("  +{n} more, none need attention"),
+            theme.muted,
+        )),
+        (_, trouble) => Some(Line::styled(
+            format!("  +{n} more, ✗ {trouble} need attention (↓ to see)"),
+            theme.error,
+        )),
+    }
 }
 
 fn empty_text(app: &App) -> String {
@@ -151,30 +218,50 @@ fn empty_text(app: &App) -> String {
     }
 }
 
-fn title_line<'a>(cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
-    let text: Vec<String> = cols.iter().map(|(_, c)| c.cell(c.title)).collect();
-    Line::styled(text.join(" "), theme.header)
+/// The column titles; the column the list is sorted by is marked.
+fn title_line<'a>(cols: &[(Column, Col)], sort: SortKey, theme: &Theme) -> Line<'a> {
+    let (sorted, mark) = Column::sorted(sort);
+    let mut spans = Vec::new();
+    for (column, col) in cols {
+        if *column == sorted {
+            let title = match column {
+                Column::Mark => mark.to_string(),
+                _ => format!("{}{mark}", col.title),
+            };
+            spans.push(Span::styled(col.cell(&title), theme.key));
+        } else {
+            spans.push(Span::styled(col.cell(col.title), theme.header));
+        }
+        spans.push(Span::styled(" ", theme.header));
+    }
+    spans.pop();
+    Line::from(spans)
 }
 
-fn project_line<'a>(app: &App, name: Option<&str>, theme: &Theme) -> Line<'a> {
+/// A project's row: `▾ shop  13 containers · 11 ok · ✗ 2 need attention`,
+/// with `▸` when folded; shorter when the width asks.
+fn project_line<'a>(app: &App, name: Option<&str>, width: usize, theme: &Theme) -> Line<'a> {
     let containers = app.members(name);
-    let running = containers.iter().filter(|c| c.state.is_running()).count();
     let troubled = containers.iter().filter(|c| app.needs_attention(c)).count();
+    let ok = containers.len() - troubled;
+    let arrow = if app.is_folded(name) { "▸" } else { "▾" };
+    let head = format!("{arrow} {}", name.unwrap_or(NO_PROJECT));
+    let mut counts = format!(
+        "  {} · {ok} ok",
+        header::plural(containers.len(), "container")
+    );
+    let mut trouble = format!(" · ✗ {troubled} need attention");
+    let long = format::width(&head) + format::width(&counts) + format::width(&trouble);
+    if long > width {
+        counts = format!("  {} ok", ok);
+        trouble = format!(" · ✗ {troubled}");
+    }
     let mut spans = vec![
-        Span::styled(format!("▾ {}", name.unwrap_or(NO_PROJECT)), theme.project),
-        Span::styled(
-            format!(
-                "  {}, {running} running",
-                header::plural(containers.len(), "container")
-            ),
-            theme.muted,
-        ),
+        Span::styled(head, theme.project),
+        Span::styled(counts, theme.muted),
     ];
     if troubled > 0 {
-        spans.push(Span::styled(
-            format!(", {troubled} need attention"),
-            theme.error,
-        ));
+        spans.push(Span::styled(trouble, theme.error));
     }
     Line::from(spans)
 }
@@ -202,6 +289,7 @@ fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, 
         }
         Column::State => state_cell(app, c, theme),
         Column::Health => health_cell(app, c, theme),
+        Column::Status => status_cell(app, c, theme),
         Column::Uptime => (uptime(app, c), theme.text),
         Column::Restarts => (c.restart_count.to_string(), restart_style(c, theme)),
         Column::Cpu => (cpu(stats), theme.text),
@@ -227,6 +315,18 @@ fn health_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     (summary.text(), style)
 }
 
+/// The state, unless the container runs and its health says more.
+fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
+    let level = app.health_of(c).level;
+    let telling = matches!(level, HealthLevel::Bad | HealthLevel::Warn);
+    let busy = app.pending.contains_key(&c.id) || app.outcomes.contains_key(&c.id);
+    if c.state == ContainerState::Running && telling && !busy {
+        health_cell(app, c, theme)
+    } else {
+        state_cell(app, c, theme)
+    }
+}
+
 fn cpu(stats: Option<&crate::model::Stats>) -> String {
     stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
 }
@@ -250,7 +350,7 @@ fn declared_line<'a>(
     for (column, col) in cols {
         let text = match column {
             Column::Service => format!("  {service}"),
-            Column::State => "◌ not created".to_string(),
+            Column::State | Column::Status => "◌ not created".to_string(),
             Column::Health => profiles.clone(),
             Column::Image => image.clone(),
             _ => String::new(),
@@ -342,12 +442,14 @@ fn select<'a>(line: Line<'a>, width: usize, theme: &Theme) -> Line<'a> {
     Line::styled(format::fit(&text, width), theme.selection)
 }
 
-fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
+/// The footer: the filter being typed or kept, a notice or a message, or
+/// the key hints; `None` when there is nothing but key hints to show.
+fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if app.filter_editing() {
-        return Line::from(vec![
+        return Some(Line::from(vec![
             Span::styled(format!("/{}▏", app.filter), theme.filter),
             Span::styled("  Enter keep · Esc clear", theme.muted),
-        ]);
+        ]));
     }
     // A kept filter stays in sight, even next to a message.
     let mut spans = Vec::new();
@@ -360,7 +462,8 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let room = width.saturating_sub(spans.iter().map(|s| s.width()).sum());
     match status_message(app, theme, room) {
         Some(line) => spans.extend(line.spans),
+        None if spans.is_empty() => return None,
         None => spans.extend(key_hints(Context::List, |_| true, theme)),
     }
-    Line::from(spans)
+    Some(Line::from(spans))
 }

@@ -111,6 +111,9 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
 /// `width` cells: what is cut, or told at more length, is in the messages
 /// (`m`), and the line says so.
 pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
+    if let Some(line) = notice(app, theme, width) {
+        return Some(line);
+    }
     if let Some(status) = &app.status {
         let style = match status.level {
             Level::Info => theme.info,
@@ -122,6 +125,36 @@ pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line
     let failed = app.failed_tasks.last()?;
     let text = format!("✗ {failed}; restart stacktop (details in --log-file)");
     Some(Line::styled(fitted(&text, width, false), theme.error))
+}
+
+/// The newest change for the worse not seen yet, in every view, until a
+/// key is pressed: ` ✗ 12:01 user-service became unhealthy (+2 more) · e:
+/// timeline`.
+fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
+    let newest = app.notices.unseen.last()?;
+    let mut text = format!(
+        " ✗ {} {}",
+        newest.at.format("%H:%M"),
+        crate::text::one_line(&newest.text())
+    );
+    let more = app.notices.unseen.len() - 1;
+    if more > 0 {
+        text.push_str(&format!(" (+{more} more)"));
+    }
+    let pointer = format!(" · {} timeline", timeline_key());
+    if super::format::width(&text) + super::format::width(&pointer) <= width {
+        text.push_str(&pointer);
+    }
+    Some(Line::styled(super::format::fit(&text, width), theme.error))
+}
+
+/// `e:`, the key of the timeline, from the key table.
+fn timeline_key() -> String {
+    keymap::BINDINGS
+        .iter()
+        .find(|b| b.action == Action::Timeline)
+        .and_then(|b| b.keys.first())
+        .map_or(String::new(), |k| format!("{}:", keymap::key_label(k)))
 }
 
 /// ` text` on one line in `width` cells; when it was cut (`…`) or has more

@@ -63,9 +63,8 @@ fn sample_lines(sources: usize) -> Vec<LogLine> {
 
 fn log_app(size: (u16, u16), project: bool) -> App {
     let mut app = overview_app(size);
-    let row = if project { 0 } else { 1 };
-    for _ in 0..row {
-        press(&mut app, KeyCode::Down);
+    if !project {
+        app.selected = row_of_label(&app, "cache");
     }
     press(&mut app, KeyCode::Char('l'));
     let view = app.log_view().unwrap();

@@ -106,7 +106,7 @@ fn tiny_terminal_says_it_is_too_small() {
 fn troubled_rows_use_the_error_role_and_selection_its_own() {
     let theme = Theme::default();
     let mut app = overview_app((120, 40));
-    press(&mut app, KeyCode::Down);
+    app.selected = row_of_label(&app, "cache");
     let terminal = draw(&app, &theme);
     let buffer = terminal.backend().buffer();
     let bad = row_of(&terminal, "✗ unhealthy");

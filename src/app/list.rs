@@ -1,0 +1,325 @@
+//! How the service list is arranged: its order, folded projects, and the
+//! rows that fit a small pane (problems never hide).
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::rows::{self, Arrange, NO_PROJECT, Row};
+use super::sort::{Facts, SortKey};
+use super::{App, Level};
+use crate::command::Command;
+use crate::model::Container;
+
+/// What stacktop remembers between runs: the order of the list and the
+/// projects the user folded or unfolded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Prefs {
+    pub sort: SortKey,
+    /// By project name ([`NO_PROJECT`] for the containers outside Compose):
+    /// true when folded.
+    pub folds: BTreeMap<String, bool>,
+}
+
+/// The name a project's fold is remembered by.
+pub fn fold_key(project: Option<&str>) -> &str {
+    project.unwrap_or(NO_PROJECT)
+}
+
+/// The rows of the list that fit in a given height.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Window {
+    /// Indices into `App::rows`, in list order.
+    pub rows: Vec<usize>,
+    /// Service rows left out (never one that needs attention while the
+    /// problems alone fit).
+    pub hidden: usize,
+    /// Of those, how many need attention (only when problems fill the list).
+    pub hidden_trouble: usize,
+    /// Whether every service row left out is a running container.
+    pub hidden_all_running: bool,
+    /// Where the scrolled part of the list starts: see [`fit`].
+    pub offset: usize,
+}
+
+impl App {
+    /// Whether a project is folded: as the user last left it, else as it
+    /// was folded at first sight.
+    pub fn is_folded(&self, project: Option<&str>) -> bool {
+        let key = fold_key(project);
+        self.prefs
+            .folds
+            .get(key)
+            .copied()
+            .unwrap_or_else(|| self.auto_folded.contains(key))
+    }
+
+    /// `o`: the next order of the cycle.
+    pub(super) fn cycle_sort(&mut self) -> Vec<Command> {
+        self.prefs.sort = self.prefs.sort.next();
+        let text = format!("sorted {} (o: next order)", self.prefs.sort.phrase());
+        self.say(Level::Info, text);
+        self.rebuild_rows();
+        vec![Command::SavePrefs(self.prefs.clone())]
+    }
+
+    /// Space: folds or unfolds the project of the selected row; the
+    /// selection moves to the project's row.
+    pub(super) fn toggle_fold(&mut self) -> Vec<Command> {
+        let project = match self.selected_row() {
+            Some(Row::Project(p)) => p.clone(),
+            Some(Row::Container(id)) => match self.container(id) {
+                Some(c) => c.project.clone(),
+                None => return Vec::new(),
+            },
+            Some(Row::Declared { project, .. }) => Some(project.clone()),
+            _ => return Vec::new(),
+        };
+        let folded = !self.is_folded(project.as_deref());
+        self.prefs
+            .folds
+            .insert(fold_key(project.as_deref()).to_string(), folded);
+        self.rebuild_rows();
+        if let Some(at) = self
+            .rows
+            .iter()
+            .position(|r| *r == Row::Project(project.clone()))
+        {
+            self.selected = at;
+            self.clamp_offset();
+        }
+        vec![Command::SavePrefs(self.prefs.clone())]
+    }
+
+    /// `Z`: folds every listed project, or unfolds them all when all are
+    /// folded already.
+    pub(super) fn toggle_fold_all(&mut self) -> Vec<Command> {
+        let projects: Vec<Option<String>> = self
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                Row::Project(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        let fold = projects.iter().any(|p| !self.is_folded(p.as_deref()));
+        for project in &projects {
+            let key = fold_key(project.as_deref()).to_string();
+            self.prefs.folds.insert(key, fold);
+        }
+        self.rebuild_rows();
+        vec![Command::SavePrefs(self.prefs.clone())]
+    }
+
+    /// What container `c` sorts by.
+    fn facts<'c>(&self, c: &'c Container) -> Facts<'c> {
+        let stats = self.stats.get(&c.id).filter(|_| c.state.is_running());
+        Facts {
+            name: c.display_name(),
+            number: c.number,
+            attention: self.needs_attention(c),
+            cpu: stats.map(|s| s.cpu_percent),
+            memory: stats.map(|s| s.mem_used),
+            uptime_secs: super::uptime(c, self.now).map(|a| a.num_seconds()),
+            restarts: Some(c.restart_count),
+        }
+    }
+
+    /// The rows, in the order and with the folds of the moment.
+    pub(super) fn arranged_rows(&mut self) -> Vec<Row> {
+        self.fold_new_projects();
+        let targets: Vec<&crate::model::Target> =
+            self.unattached_probes().map(|p| &p.target).collect();
+        let declared = self.not_created();
+        let facts: &dyn Fn(&Container) -> Facts<'_> = &|c| self.facts(c);
+        let folded = |p: Option<&str>| self.is_folded(p);
+        let arrange = Arrange {
+            sort: self.prefs.sort,
+            facts,
+            folded: &folded,
+        };
+        rows::build(
+            &self.containers,
+            &declared,
+            &targets,
+            self.shown(),
+            &arrange,
+        )
+    }
+
+    /// With every project listed, several of them and more rows than fit,
+    /// projects seen for the first time start folded unless they have a
+    /// problem or the user left them unfolded before.
+    fn fold_new_projects(&mut self) {
+        let shown = self.shown();
+        let mut projects: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
+        for c in self.containers.iter().filter(|c| shown.container(c)) {
+            let entry = projects.entry(fold_key(c.project.as_deref())).or_default();
+            entry.0 += 1;
+            entry.1 |= self.needs_attention(c);
+        }
+        let new: Vec<&str> = projects
+            .keys()
+            .copied()
+            .filter(|p| !self.met_projects.contains(*p))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let lines: usize = projects
+            .iter()
+            .map(|(p, (n, _))| if self.is_folded(Some(p)) { 1 } else { 1 + n })
+            .sum();
+        // Before the screen's size is known nothing is crowded.
+        let crowded = self.scope.is_none()
+            && projects.len() > 1
+            && self.viewport.height > 0
+            && lines > self.viewport.list_rows;
+        let mut folded = Vec::new();
+        for project in &new {
+            let trouble = projects[project].1;
+            if crowded && !trouble && !self.prefs.folds.contains_key(*project) {
+                folded.push(project.to_string());
+            }
+        }
+        let new: Vec<String> = new.into_iter().map(str::to_string).collect();
+        self.met_projects.extend(new);
+        self.auto_folded.extend(folded);
+    }
+
+    /// Rows that stay in sight however little room there is: those that
+    /// need attention, and the rows of their projects.
+    fn pinned(&self) -> Vec<bool> {
+        let shown = self.shown();
+        let troubled: HashSet<Option<&str>> = self
+            .containers
+            .iter()
+            .filter(|c| shown.container(c) && self.needs_attention(c))
+            .map(|c| c.project.as_deref())
+            .collect();
+        self.rows
+            .iter()
+            .map(|row| match row {
+                Row::Project(p) => troubled.contains(&p.as_deref()),
+                Row::Container(id) => self.container(id).is_some_and(|c| self.needs_attention(c)),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The rows shown in `height` lines: every row when they fit; else the
+    /// problems and their projects' rows, the rest of the list scrolled
+    /// around the selection in what room is left, and one line to say
+    /// what was left out.
+    pub fn window(&self, height: usize) -> Window {
+        let pinned = self.pinned();
+        let (rows, offset) = fit(&pinned, self.selected, self.offset, height);
+        let mut hidden = 0;
+        let mut hidden_trouble = 0;
+        let mut hidden_all_running = true;
+        let mut shown = rows.iter().peekable();
+        for (index, row) in self.rows.iter().enumerate() {
+            if shown.next_if(|i| **i == index).is_some() {
+                continue;
+            }
+            match row {
+                Row::Container(id) => {
+                    hidden += 1;
+                    hidden_trouble += usize::from(pinned[index]);
+                    hidden_all_running &= self.container(id).is_some_and(|c| c.state.is_running());
+                }
+                Row::Declared { .. } => {
+                    hidden += 1;
+                    hidden_all_running = false;
+                }
+                Row::Target(_) => hidden += 1,
+                Row::Project(_) | Row::Databases => {}
+            }
+        }
+        Window {
+            rows,
+            hidden,
+            hidden_trouble,
+            hidden_all_running,
+            offset,
+        }
+    }
+}
+
+/// Which of `pinned.len()` rows to show in `height` lines, and the offset
+/// to keep. When they do not all fit, the last line is left for a note of
+/// what is not shown; the pinned rows are shown, and the others fill the
+/// room left, from `offset` (counted among the rows not pinned) moved just
+/// enough to show the selected row. When the pinned rows alone do not fit,
+/// the list scrolls as a whole, `offset` counting every row.
+pub fn fit(pinned: &[bool], selected: usize, offset: usize, height: usize) -> (Vec<usize>, usize) {
+    let n = pinned.len();
+    let height = height.max(1);
+    if n <= height {
+        return ((0..n).collect(), 0);
+    }
+    let budget = (height - 1).max(1);
+    let pins: Vec<usize> = (0..n).filter(|i| pinned[*i]).collect();
+    if pins.len() >= budget {
+        let start = scrolled(offset, Some(selected), budget, n);
+        return ((start..start + budget).collect(), start);
+    }
+    let free: Vec<usize> = (0..n).filter(|i| !pinned[*i]).collect();
+    let room = budget - pins.len();
+    let rank = free.iter().position(|i| *i == selected);
+    let start = scrolled(offset, rank, room, free.len());
+    let mut rows = pins;
+    rows.extend_from_slice(&free[start..start + room]);
+    rows.sort_unstable();
+    (rows, start)
+}
+
+/// The start of `room` items out of `len` from `offset`, moved just enough
+/// to hold `keep`.
+fn scrolled(offset: usize, keep: Option<usize>, room: usize, len: usize) -> usize {
+    let mut start = offset;
+    if let Some(keep) = keep {
+        if keep < start {
+            start = keep;
+        } else if keep >= start + room {
+            start = keep + 1 - room;
+        }
+    }
+    start.min(len.saturating_sub(room))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn everything_shows_when_it_fits() {
+        assert_eq!(fit(&[false, true, false], 0, 5, 3), (vec![0, 1, 2], 0));
+    }
+
+    #[test]
+    fn problems_stay_and_the_rest_fills_the_room_left() {
+        // 10 rows in 5 lines: 4 rows and a line for what is left out.
+        let mut pinned = [false; 10];
+        pinned[8] = true;
+        pinned[9] = true;
+        assert_eq!(fit(&pinned, 0, 0, 5), (vec![0, 1, 8, 9], 0));
+    }
+
+    #[test]
+    fn the_free_rows_scroll_to_hold_the_selection() {
+        let mut pinned = [false; 10];
+        pinned[9] = true;
+        let (rows, offset) = fit(&pinned, 5, 0, 5);
+        assert_eq!(rows, vec![3, 4, 5, 9]);
+        assert_eq!(offset, 3);
+        // Moving back up inside the window does not scroll.
+        assert_eq!(fit(&pinned, 4, offset, 5), (vec![3, 4, 5, 9], 3));
+        // A pinned selection leaves the window where it was.
+        assert_eq!(fit(&pinned, 9, offset, 5), (vec![3, 4, 5, 9], 3));
+    }
+
+    #[test]
+    fn too_many_problems_scroll_as_a_plain_list() {
+        let pinned = [true; 10];
+        assert_eq!(fit(&pinned, 7, 0, 5), (vec![4, 5, 6, 7], 4));
+    }
+}

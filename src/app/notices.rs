@@ -1,0 +1,258 @@
+//! State changes of the session: the timeline (`e`), and notices of
+//! changes for the worse that stay until the user has seen them.
+//!
+//! Nothing polls: the changes are read off the events the app takes in
+//! anyway (the engine's container updates, health check results, probe
+//! reports), by comparing each container's standing with the last one.
+
+use std::collections::{HashMap, VecDeque};
+
+use chrono::{DateTime, FixedOffset};
+
+use super::App;
+use super::health::{Level as HealthLevel, Source};
+use super::rows::Shown;
+use crate::command::Command;
+use crate::model::{Container, ContainerState};
+
+/// State changes kept for the timeline.
+pub const TIMELINE: usize = 50;
+
+/// One change of a container's state or health.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub at: DateTime<FixedOffset>,
+    pub container_id: String,
+    /// The row's label, with its project when every project is listed.
+    pub name: String,
+    /// `became unhealthy`, `exited (3), restart 4`, `started`.
+    pub what: String,
+    /// A change for the worse: the service needs attention now.
+    pub worse: bool,
+}
+
+impl Change {
+    /// `user-service became unhealthy`.
+    pub fn text(&self) -> String {
+        format!("{} {}", self.name, self.what)
+    }
+}
+
+/// How a container stood when last looked at.
+#[derive(Debug, Clone, PartialEq)]
+struct Standing {
+    /// The name changes are told under.
+    name: String,
+    state: ContainerState,
+    health: HealthLevel,
+    source: Source,
+    words: String,
+    attention: bool,
+    restarts: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Notices {
+    /// By container id: the containers in scope.
+    standings: HashMap<String, Standing>,
+    /// Whether the containers were seen once: changes are told from then.
+    started: bool,
+    /// The last [`TIMELINE`] changes, newest first.
+    pub timeline: VecDeque<Change>,
+    /// Changes for the worse not seen yet, oldest first; one a container.
+    pub unseen: Vec<Change>,
+    /// The pane title last asked for.
+    title: Option<String>,
+}
+
+impl Notices {
+    /// The user looked: the notices go (the timeline keeps them).
+    pub fn seen(&mut self) {
+        self.unseen.clear();
+    }
+
+    /// How many containers in scope need attention.
+    pub fn problems(&self) -> usize {
+        self.standings.values().filter(|s| s.attention).count()
+    }
+}
+
+impl App {
+    /// Compares the containers in scope (only `only`, when given) with how
+    /// they stood, records what changed, and returns the alerts the config
+    /// asks for: at most one bell or desktop notification a call, none for
+    /// a service whose last notice is still unseen, and the pane title when
+    /// the count of problems changed.
+    pub(super) fn observe(&mut self, only: Option<&str>) -> Vec<Command> {
+        let scope = Shown {
+            scope: self.scope.as_deref(),
+            filter: "",
+        };
+        let mut now: Vec<(String, Standing)> = Vec::new();
+        for c in &self.containers {
+            if scope.container(c) && only.is_none_or(|id| id == c.id) {
+                now.push((c.id.clone(), self.standing(c)));
+            }
+        }
+        let mut changes = Vec::new();
+        for (id, standing) in now {
+            let name = standing.name.clone();
+            let before = self.notices.standings.insert(id.clone(), standing.clone());
+            if !self.notices.started {
+                continue;
+            }
+            let change = match &before {
+                Some(before) => describe(before, &standing),
+                None => Some(appeared(&standing)),
+            };
+            if let Some((what, worse)) = change {
+                changes.push(self.change(id, name, what, worse));
+            }
+        }
+        if only.is_none() {
+            let gone: Vec<String> = self
+                .notices
+                .standings
+                .keys()
+                .filter(|id| self.container(id).is_none_or(|c| !scope.container(c)))
+                .cloned()
+                .collect();
+            for id in gone {
+                if let Some(standing) = self.notices.standings.remove(&id) {
+                    changes.push(self.change(id, standing.name, "removed".into(), false));
+                }
+            }
+            self.notices.started = true;
+        }
+        let mut alert = None;
+        for change in changes {
+            if change.worse {
+                let unseen = &mut self.notices.unseen;
+                let known = unseen.iter().any(|n| n.container_id == change.container_id);
+                unseen.retain(|n| n.container_id != change.container_id);
+                unseen.push(change.clone());
+                if !known {
+                    alert = Some(change.text());
+                }
+            }
+            self.notices.timeline.push_front(change);
+        }
+        self.notices.timeline.truncate(TIMELINE);
+        self.alerts(alert)
+    }
+
+    /// Watches the containers of a new scope from how they are now.
+    pub(super) fn observe_afresh(&mut self) -> Vec<Command> {
+        self.notices.standings.clear();
+        self.notices.started = false;
+        self.observe(None)
+    }
+
+    fn change(&self, container_id: String, name: String, what: String, worse: bool) -> Change {
+        Change {
+            at: self.now,
+            container_id,
+            name,
+            what,
+            worse,
+        }
+    }
+
+    fn standing(&self, c: &Container) -> Standing {
+        let health = self.health_of(c);
+        Standing {
+            name: self.notice_name(c),
+            state: c.state.clone(),
+            health: health.level,
+            source: health.source,
+            words: health.words,
+            attention: self.needs_attention(c),
+            restarts: c.restart_count,
+        }
+    }
+
+    /// The row's label; with every project listed, `project/label`.
+    fn notice_name(&self, c: &Container) -> String {
+        match (&self.scope, &c.project) {
+            (None, Some(project)) => format!("{project}/{}", self.label(c)),
+            _ => self.label(c),
+        }
+    }
+
+    /// The commands of the alerts the config turns on.
+    fn alerts(&mut self, alert: Option<String>) -> Vec<Command> {
+        let notify = self.settings.notify;
+        let mut commands = Vec::new();
+        if let Some(text) = alert
+            && notify.alerts()
+        {
+            commands.push(Command::Alert(text));
+        }
+        if notify.title {
+            let title = match self.notices.problems() {
+                0 => "stacktop: ok".to_string(),
+                1 => "stacktop: 1 problem".to_string(),
+                n => format!("stacktop: {n} problems"),
+            };
+            if self.notices.title.as_ref() != Some(&title) {
+                self.notices.title = Some(title.clone());
+                commands.push(Command::SetTitle(title));
+            }
+        }
+        commands
+    }
+}
+
+/// What changed from `before` to `now`, and whether for the worse; `None`
+/// when nothing worth telling did. A health verdict seen for the first time
+/// (a check's first answer) is told, but not as a change for the worse:
+/// stacktop learnt it, it did not happen.
+fn describe(before: &Standing, now: &Standing) -> Option<(String, bool)> {
+    if before.state != now.state {
+        let worse = now.attention && now.state.is_bad();
+        return Some((state_change(before, now), worse));
+    }
+    if before.health == now.health {
+        return None;
+    }
+    let what = match (now.source, now.health) {
+        (Source::Docker, HealthLevel::Bad) => "became unhealthy".to_string(),
+        (Source::Docker, HealthLevel::Good) => "became healthy".to_string(),
+        (Source::Docker, HealthLevel::Warn) => "health check starting".to_string(),
+        (_, HealthLevel::None) => return None,
+        (_, _) => format!("health: {}", now.words),
+    };
+    let learnt = before.health == HealthLevel::None;
+    let worse = now.health == HealthLevel::Bad && now.attention && !learnt;
+    Some((what, worse))
+}
+
+fn state_change(before: &Standing, now: &Standing) -> String {
+    let restart = |code: i64| {
+        if now.restarts > 0 {
+            format!("exited ({code}), restart {}", now.restarts)
+        } else {
+            format!("exited ({code})")
+        }
+    };
+    match &now.state {
+        ContainerState::Exited { code } | ContainerState::Restarting { exit_code: code } => {
+            restart(*code)
+        }
+        ContainerState::Running if before.state == ContainerState::Paused => "unpaused".into(),
+        ContainerState::Running if now.restarts > before.restarts => "running again".into(),
+        ContainerState::Running => "started".into(),
+        ContainerState::Dead => "died".into(),
+        other => other.words(),
+    }
+}
+
+/// A container seen for the first time after the start.
+fn appeared(now: &Standing) -> (String, bool) {
+    match &now.state {
+        ContainerState::Running => ("started".into(), false),
+        ContainerState::Created => ("created".into(), false),
+        other if now.attention => (other.words(), true),
+        other => (other.words(), false),
+    }
+}
