@@ -187,7 +187,7 @@ impl App {
 
     /// Rows that stay in sight however little room there is: those that
     /// need attention, and the rows of their projects.
-    fn pinned(&self) -> Vec<bool> {
+    fn pinned(&self) -> Vec<Pin> {
         let shown = self.shown();
         let troubled: HashSet<Option<&str>> = self
             .containers
@@ -198,9 +198,13 @@ impl App {
         self.rows
             .iter()
             .map(|row| match row {
-                Row::Project(p) => troubled.contains(&p.as_deref()),
-                Row::Container(id) => self.container(id).is_some_and(|c| self.needs_attention(c)),
-                _ => false,
+                Row::Project(p) if troubled.contains(&p.as_deref()) => Pin::Context,
+                Row::Container(id)
+                    if self.container(id).is_some_and(|c| self.needs_attention(c)) =>
+                {
+                    Pin::Problem
+                }
+                _ => Pin::No,
             })
             .collect()
     }
@@ -223,7 +227,7 @@ impl App {
             match row {
                 Row::Container(id) => {
                     hidden += 1;
-                    hidden_trouble += usize::from(pinned[index]);
+                    hidden_trouble += usize::from(pinned[index] == Pin::Problem);
                     hidden_all_running &= self.container(id).is_some_and(|c| c.state.is_running());
                 }
                 Row::Declared { .. } => {
@@ -244,25 +248,41 @@ impl App {
     }
 }
 
+/// Whether a row stays in sight in a small pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pin {
+    No,
+    /// A project row of a problem: it stays while there is room.
+    Context,
+    /// A row that needs attention.
+    Problem,
+}
+
 /// Which of `pinned.len()` rows to show in `height` lines, and the offset
 /// to keep. When they do not all fit, the last line is left for a note of
 /// what is not shown; the pinned rows are shown, and the others fill the
 /// room left, from `offset` (counted among the rows not pinned) moved just
-/// enough to show the selected row. When the pinned rows alone do not fit,
-/// the list scrolls as a whole, `offset` counting every row.
-pub fn fit(pinned: &[bool], selected: usize, offset: usize, height: usize) -> (Vec<usize>, usize) {
+/// enough to show the selected row. When the pinned rows alone overflow,
+/// only the problems (and the selected row) show, scrolled among
+/// themselves, `offset` counting them.
+pub fn fit(pinned: &[Pin], selected: usize, offset: usize, height: usize) -> (Vec<usize>, usize) {
     let n = pinned.len();
     let height = height.max(1);
     if n <= height {
         return ((0..n).collect(), 0);
     }
     let budget = (height - 1).max(1);
-    let pins: Vec<usize> = (0..n).filter(|i| pinned[*i]).collect();
-    if pins.len() >= budget {
-        let start = scrolled(offset, Some(selected), budget, n);
-        return ((start..start + budget).collect(), start);
+    let pins: Vec<usize> = (0..n).filter(|i| pinned[*i] != Pin::No).collect();
+    if pins.len() > budget {
+        let rows: Vec<usize> = (0..n)
+            .filter(|i| pinned[*i] == Pin::Problem || *i == selected)
+            .collect();
+        let rank = rows.iter().position(|i| *i == selected);
+        let start = scrolled(offset, rank, budget, rows.len());
+        let end = (start + budget).min(rows.len());
+        return (rows[start..end].to_vec(), start);
     }
-    let free: Vec<usize> = (0..n).filter(|i| !pinned[*i]).collect();
+    let free: Vec<usize> = (0..n).filter(|i| pinned[*i] == Pin::No).collect();
     let room = budget - pins.len();
     let rank = free.iter().position(|i| *i == selected);
     let start = scrolled(offset, rank, room, free.len());
@@ -288,26 +308,32 @@ fn scrolled(offset: usize, keep: Option<usize>, room: usize, len: usize) -> usiz
 
 #[cfg(test)]
 mod tests {
+    use super::Pin::{Context, No, Problem};
     use super::*;
+
+    fn problems_at(n: usize, at: &[usize]) -> Vec<Pin> {
+        (0..n)
+            .map(|i| if at.contains(&i) { Problem } else { No })
+            .collect()
+    }
 
     #[test]
     fn everything_shows_when_it_fits() {
-        assert_eq!(fit(&[false, true, false], 0, 5, 3), (vec![0, 1, 2], 0));
+        assert_eq!(fit(&[No, Problem, No], 0, 5, 3), (vec![0, 1, 2], 0));
     }
 
     #[test]
     fn problems_stay_and_the_rest_fills_the_room_left() {
         // 10 rows in 5 lines: 4 rows and a line for what is left out.
-        let mut pinned = [false; 10];
-        pinned[8] = true;
-        pinned[9] = true;
+        let mut pinned = problems_at(10, &[8, 9]);
         assert_eq!(fit(&pinned, 0, 0, 5), (vec![0, 1, 8, 9], 0));
+        pinned[7] = Context;
+        assert_eq!(fit(&pinned, 0, 0, 5), (vec![0, 7, 8, 9], 0));
     }
 
     #[test]
     fn the_free_rows_scroll_to_hold_the_selection() {
-        let mut pinned = [false; 10];
-        pinned[9] = true;
+        let pinned = problems_at(10, &[9]);
         let (rows, offset) = fit(&pinned, 5, 0, 5);
         assert_eq!(rows, vec![3, 4, 5, 9]);
         assert_eq!(offset, 3);
@@ -318,8 +344,12 @@ mod tests {
     }
 
     #[test]
-    fn too_many_problems_scroll_as_a_plain_list() {
-        let pinned = [true; 10];
+    fn too_many_problems_scroll_among_themselves() {
+        let pinned = problems_at(10, &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         assert_eq!(fit(&pinned, 7, 0, 5), (vec![4, 5, 6, 7], 4));
+        let mut pinned = problems_at(10, &[2, 4, 6, 8, 9]);
+        pinned[1] = Context;
+        assert_eq!(fit(&pinned, 0, 0, 4), (vec![0, 2, 4], 0));
+        assert_eq!(fit(&pinned, 9, 0, 4), (vec![6, 8, 9], 2));
     }
 }

@@ -424,4 +424,6 @@ pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> 
 #[cfg(test)]
 mod health_tests;
 #[cfg(test)]
+mod list_tests;
+#[cfg(test)]
 mod tests;

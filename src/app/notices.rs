@@ -204,9 +204,9 @@ impl App {
 }
 
 /// What changed from `before` to `now`, and whether for the worse; `None`
-/// when nothing worth telling did. A health verdict seen for the first time
-/// (a check's first answer) is told, but not as a change for the worse:
-/// stacktop learnt it, it did not happen.
+/// when nothing worth telling did. The first answer of one of stacktop's
+/// checks or probes is told, but not as a change for the worse: stacktop
+/// learnt it, it did not happen.
 fn describe(before: &Standing, now: &Standing) -> Option<(String, bool)> {
     if before.state != now.state {
         let worse = now.attention && now.state.is_bad();
@@ -222,7 +222,9 @@ fn describe(before: &Standing, now: &Standing) -> Option<(String, bool)> {
         (_, HealthLevel::None) => return None,
         (_, _) => format!("health: {}", now.words),
     };
-    let learnt = before.health == HealthLevel::None;
+    // Docker's own verdict comes with the container; stacktop's checks and
+    // probes answer some time after the start.
+    let learnt = before.health == HealthLevel::None && now.source != Source::Docker;
     let worse = now.health == HealthLevel::Bad && now.attention && !learnt;
     Some((what, worse))
 }
@@ -240,7 +242,12 @@ fn state_change(before: &Standing, now: &Standing) -> String {
             restart(*code)
         }
         ContainerState::Running if before.state == ContainerState::Paused => "unpaused".into(),
-        ContainerState::Running if now.restarts > before.restarts => "running again".into(),
+        ContainerState::Running
+            if now.restarts > before.restarts
+                || matches!(before.state, ContainerState::Restarting { .. }) =>
+        {
+            "running again".into()
+        }
         ContainerState::Running => "started".into(),
         ContainerState::Dead => "died".into(),
         other => other.words(),
@@ -254,5 +261,54 @@ fn appeared(now: &Standing) -> (String, bool) {
         ContainerState::Created => ("created".into(), false),
         other if now.attention => (other.words(), true),
         other => (other.words(), false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn standing(health: HealthLevel, source: Source, words: &str) -> Standing {
+        Standing {
+            name: "api".into(),
+            state: ContainerState::Running,
+            health,
+            source,
+            words: words.into(),
+            attention: health == HealthLevel::Bad,
+            restarts: 0,
+        }
+    }
+
+    #[test]
+    fn a_first_verdict_is_learnt_and_a_later_one_is_a_change() {
+        let unknown = standing(HealthLevel::None, Source::None, "—");
+        let failing = standing(HealthLevel::Bad, Source::Http, "http 503");
+        let passing = standing(HealthLevel::Good, Source::Http, "http 200 3ms");
+        assert_eq!(
+            describe(&unknown, &failing),
+            Some(("health: http 503".into(), false))
+        );
+        assert_eq!(
+            describe(&passing, &failing),
+            Some(("health: http 503".into(), true))
+        );
+        assert_eq!(describe(&failing, &failing), None);
+    }
+
+    #[test]
+    fn states_are_told_in_words() {
+        let running = standing(HealthLevel::None, Source::None, "—");
+        let mut dead = running.clone();
+        dead.state = ContainerState::Dead;
+        dead.attention = true;
+        assert_eq!(describe(&running, &dead), Some(("died".into(), true)));
+        let mut paused = running.clone();
+        paused.state = ContainerState::Paused;
+        assert_eq!(describe(&running, &paused), Some(("paused".into(), false)));
+        assert_eq!(
+            describe(&paused, &running),
+            Some(("unpaused".into(), false))
+        );
     }
 }

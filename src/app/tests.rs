@@ -12,7 +12,7 @@ fn now() -> DateTime<FixedOffset> {
         .fixed_offset()
 }
 
-fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Container {
+pub(super) fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Container {
     Container {
         id: id.into(),
         name: format!("{}-{service}-{number}", project.unwrap_or("x")),

@@ -31,12 +31,20 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         EngineStatus::Down { .. } => spans.push(Span::styled("unreachable ", theme.error)),
     }
     spans.push(Span::styled("│ ", theme.border));
-    spans.extend(counts(app, theme));
+    let full = counts(app, theme);
+    let width_of =
+        |spans: &[Span]| -> usize { spans.iter().map(|s| format::width(&s.content)).sum() };
+    let project = app.scope.as_ref().map_or(0, |p| 3 + format::width(p));
+    if width_of(&spans) + width_of(&full) + project <= width as usize {
+        spans.extend(full);
+    } else {
+        spans.extend(short_counts(app, theme));
+    }
     if let Some(project) = &app.scope {
         spans.push(Span::styled(" │ ", theme.border));
         spans.push(Span::styled(project.clone(), theme.project));
     }
-    let used: usize = spans.iter().map(|s| format::width(&s.content)).sum();
+    let used = width_of(&spans);
     let hint = "? help ";
     let room = (width as usize).saturating_sub(used);
     if room > hint.len() {
@@ -115,11 +123,7 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
 
 /// `7 containers: 5 running, 1 unhealthy, 1 failing`, for the rows in view.
 fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
-    let listed: Vec<_> = app
-        .containers
-        .iter()
-        .filter(|c| app.scope.is_none() || c.project == app.scope)
-        .collect();
+    let listed = listed(app);
     let running = listed.iter().filter(|c| c.state.is_running()).count();
     let unhealthy = listed
         .iter()
@@ -140,6 +144,30 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
         spans.push(Span::styled(format!(", {failing} failing"), theme.error));
     }
     spans
+}
+
+/// `12/14 running · ✗ 3`: the counts of a narrow pane, problems being the
+/// containers that need attention.
+fn short_counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
+    let listed = listed(app);
+    let running = listed.iter().filter(|c| c.state.is_running()).count();
+    let troubled = listed.iter().filter(|c| app.needs_attention(c)).count();
+    let mut spans = vec![Span::styled(
+        format!("{running}/{} running", listed.len()),
+        theme.text,
+    )];
+    if troubled > 0 {
+        spans.push(Span::styled(format!(" · ✗ {troubled}"), theme.error));
+    }
+    spans
+}
+
+/// The containers in scope.
+fn listed(app: &App) -> Vec<&crate::model::Container> {
+    app.containers
+        .iter()
+        .filter(|c| app.scope.is_none() || c.project == app.scope)
+        .collect()
 }
 
 /// The banner shown while the engine is not connected, if any.

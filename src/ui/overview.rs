@@ -102,7 +102,12 @@ fn columns(width: usize, with_db: bool, sort: SortKey) -> Vec<(Column, Col)> {
         wanted.extend([(Column::Uptime, 6), (Column::Restarts, 3)]);
         wanted
     };
-    let (sorted, _) = Column::sorted(sort);
+    let (sorted, mark) = Column::sorted(sort);
+    // The sorted column is wide enough for its title and mark.
+    for (column, cells) in wanted.iter_mut().filter(|(c, _)| *c == sorted) {
+        let title = column.col(0).title;
+        *cells = (*cells).max(format::width(title) + format::width(mark));
+    }
     let (mut cols, mut used) = fitting(&wanted, width);
     if !cols.iter().any(|(c, _)| *c == sorted)
         && let Some(at) = wanted.iter().position(|(c, _)| *c == sorted)
@@ -199,7 +204,7 @@ fn more_line<'a>(window: &Window, theme: &Theme) -> Option<Line<'a>> {
             theme.muted,
         )),
         (_, trouble) => Some(Line::styled(
-            format!("  +{n} more, ✗ {trouble} need attention (↓ to see)"),
+            format!("  +{n} more (✗ {trouble} need attention)"),
             theme.error,
         )),
     }

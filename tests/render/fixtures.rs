@@ -321,11 +321,12 @@ pub fn redis_snapshot() -> RedisSnapshot {
 
 /// An app of `size`, connected to an engine that listed `containers`.
 pub fn connected_app(size: (u16, u16), containers: Vec<Container>) -> App {
-    let mut app = App::new(
-        Settings::default(),
-        "unix:///var/run/docker.sock".into(),
-        now(),
-    );
+    connected_app_with(Settings::default(), size, containers)
+}
+
+/// [`connected_app`] with `settings`.
+pub fn connected_app_with(settings: Settings, size: (u16, u16), containers: Vec<Container>) -> App {
+    let mut app = App::new(settings, "unix:///var/run/docker.sock".into(), now());
     app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
     app.update(Event::Docker(DockerEvent::Connected {
         version: "28.2.2".into(),

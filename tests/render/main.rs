@@ -7,3 +7,4 @@ mod fixtures;
 mod health;
 mod logs;
 mod overview;
+mod panes;
