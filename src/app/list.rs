@@ -174,7 +174,8 @@ impl App {
             && self.viewport.height > 0
             && lines > self.viewport.list_rows;
         let mut folded = Vec::new();
-        for project in &new {
+        // Containers outside Compose are no project: they never start folded.
+        for project in new.iter().filter(|p| **p != NO_PROJECT) {
             let trouble = projects[project].1;
             if crowded && !trouble && !self.prefs.folds.contains_key(*project) {
                 folded.push(project.to_string());

@@ -285,3 +285,21 @@ fn a_removed_container_is_told_but_is_no_problem() {
     );
     assert!(app.notices.unseen.is_empty());
 }
+
+#[test]
+fn what_stacktop_was_asked_to_do_is_no_change_for_the_worse() {
+    let mut app = app_of(notifying(), 30, shop());
+    let api = app
+        .rows
+        .iter()
+        .position(|r| *r == Row::Container("shop-api".into()));
+    app.selected = api.unwrap();
+    app.update(ch('r'));
+    let mut api = service("shop", "api");
+    api.state = ContainerState::Exited { code: 143 };
+    let commands = changed(&mut app, api);
+    assert!(app.notices.unseen.is_empty());
+    assert_eq!(app.notices.timeline[0].text(), "api exited (143)");
+    assert!(!app.notices.timeline[0].worse);
+    assert!(!commands.iter().any(|c| matches!(c, Command::Alert(_))));
+}

@@ -106,6 +106,7 @@ impl App {
                 None => Some(appeared(&standing)),
             };
             if let Some((what, worse)) = change {
+                let worse = worse && !self.acting_on(&id);
                 changes.push(self.change(id, name, what, worse));
             }
         }
@@ -146,6 +147,15 @@ impl App {
         self.notices.standings.clear();
         self.notices.started = false;
         self.observe(None)
+    }
+
+    /// Whether stacktop is acting on the container, or just did (restart,
+    /// stop, reset): what follows was asked for, not a change for the worse.
+    fn acting_on(&self, id: &str) -> bool {
+        let project = self.container(id).and_then(|c| c.project.as_ref());
+        self.pending.contains_key(id)
+            || self.outcomes.contains_key(id)
+            || project.is_some_and(|p| self.compose_steps.contains_key(p))
     }
 
     fn change(&self, container_id: String, name: String, what: String, worse: bool) -> Change {

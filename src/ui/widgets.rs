@@ -106,12 +106,19 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
     }
 }
 
-/// The status-bar message of the app, if one is showing; else a task that
-/// stopped on a bug, which stays until stacktop is restarted. It fits in
+/// The status-bar line: a notice of a change for the worse not seen yet,
+/// unless a message was said since (the notice comes back when it goes);
+/// else the message showing; else a task that stopped on a bug, which
+/// stays until stacktop is restarted. It fits in
 /// `width` cells: what is cut, or told at more length, is in the messages
 /// (`m`), and the line says so.
 pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
-    if let Some(line) = notice(app, theme, width) {
+    let newest = app.notices.unseen.last().map(|n| n.at);
+    let fresher = app
+        .status
+        .as_ref()
+        .is_some_and(|s| newest.is_none_or(|at| s.since >= at));
+    if !fresher && let Some(line) = notice(app, theme, width) {
         return Some(line);
     }
     if let Some(status) = &app.status {
@@ -128,7 +135,7 @@ pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line
 }
 
 /// The newest change for the worse not seen yet, in every view, until a
-/// key is pressed: ` ✗ 12:01 user-service became unhealthy (+2 more) · e:
+/// key is pressed (a message said since goes first while it shows): ` ✗ 12:01 user-service became unhealthy (+2 more) · e:
 /// timeline`.
 fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     let newest = app.notices.unseen.last()?;

@@ -223,6 +223,14 @@ impl Tmux {
     pub fn pane_dead(&self) -> bool {
         self.format("#{pane_dead}") == "1"
     }
+
+    /// From now on, appends every byte the pane's program writes to
+    /// `file` (bells and titles included, which no capture shows).
+    pub fn record_output(&self, file: &Path) {
+        let target = self.target();
+        let command = format!("cat >> '{}'", file.display());
+        self.tmux(&["pipe-pane", "-o", "-t", &target, &command]);
+    }
 }
 
 impl Drop for Tmux {
@@ -252,6 +260,9 @@ pub struct FrameStats {
 pub struct Stacktop {
     pub tmux: Tmux,
     stats_file: PathBuf,
+    /// The state file of this run, unless the test chose one: a run never
+    /// reads or writes the user's own.
+    own_state_file: Option<PathBuf>,
     /// Keys sent so far, to match against the keys stacktop counted.
     sent: Cell<u64>,
 }
@@ -286,6 +297,13 @@ impl Stacktop {
         let _ = std::fs::remove_file(&stats_file);
         let mut vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}='{v}'")).collect();
         vars.push(format!("STACKTOP_STATS_FILE='{}'", stats_file.display()));
+        let own_state_file = (!env.iter().any(|(k, _)| *k == "STACKTOP_STATE_FILE")).then(|| {
+            std::env::temp_dir().join(format!("stacktop-state-{session}-{}", std::process::id()))
+        });
+        if let Some(file) = &own_state_file {
+            let _ = std::fs::remove_file(file);
+            vars.push(format!("STACKTOP_STATE_FILE='{}'", file.display()));
+        }
         let cd = dir.map_or(String::new(), |d| format!("cd '{}' && ", d.display()));
         let command = format!(
             "{cd}env {} '{}' {args}; s=$?; m=$(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(echo|icanon)$' | tr '\\n' ' '); echo \"stacktop-exit=$s modes: $m.\"; sleep 60",
@@ -296,6 +314,7 @@ impl Stacktop {
         Self {
             tmux,
             stats_file,
+            own_state_file,
             sent: Cell::new(0),
         }
     }
@@ -453,6 +472,9 @@ impl Stacktop {
 impl Drop for Stacktop {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.stats_file);
+        if let Some(file) = &self.own_state_file {
+            let _ = std::fs::remove_file(file);
+        }
     }
 }
 
