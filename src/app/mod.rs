@@ -187,15 +187,15 @@ impl App {
                 self.on_done(done);
                 Vec::new()
             }
-            Event::Probe(event) => {
-                let container = self.on_probe(event);
-                self.observe(container.as_deref())
-            }
+            Event::Probe(event) => match self.on_probe(event) {
+                Some(container) => self.observe(Some(&container)),
+                None => Vec::new(),
+            },
             Event::Compose(event) => self.on_compose(event),
-            Event::Health { check_id, result } => {
-                let container = self.on_health(check_id, result);
-                self.observe(container.as_deref())
-            }
+            Event::Health { check_id, result } => match self.on_health(check_id, result) {
+                Some(container) => self.observe(Some(&container)),
+                None => Vec::new(),
+            },
             Event::PrefsNotSaved(error) => {
                 self.say(
                     Level::Error,

@@ -134,9 +134,9 @@ pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line
     Some(Line::styled(fitted(&text, width, false), theme.error))
 }
 
-/// The newest change for the worse not seen yet, in every view, until a
-/// key is pressed (a message said since goes first while it shows): ` ✗ 12:01 user-service became unhealthy (+2 more) · e:
-/// timeline`.
+/// The newest change for the worse not seen yet, shown in every view until
+/// a key is pressed: ` ✗ 12:01 user-service became unhealthy (+2 more) ·
+/// e: timeline`.
 fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     let newest = app.notices.unseen.last()?;
     let mut text = format!(
