@@ -14,7 +14,7 @@ use stacktop::app::App;
 use stacktop::config::Settings;
 use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::logtext::sanitize_line;
-use stacktop::model::{Container, ContainerState, Health, LogLine, LogStream, Stats};
+use stacktop::model::{Container, ContainerState, EngineId, Health, LogLine, LogStream, Stats};
 use stacktop::theme::Theme;
 use stacktop::ui;
 
@@ -43,6 +43,7 @@ fn containers(n: usize) -> Vec<Container> {
             restart_count: (i % 3) as u64,
             ports: Vec::new(),
             tty: false,
+            engine: Default::default(),
             spec: Default::default(),
         })
         .collect()
@@ -59,7 +60,10 @@ fn app(size: (u16, u16)) -> App {
         now,
     );
     app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
-    app.update(Event::Docker(DockerEvent::Containers(containers(300))));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers(300)),
+    ));
     let stats = (0..300)
         .map(|i| {
             (
@@ -72,7 +76,7 @@ fn app(size: (u16, u16)) -> App {
             )
         })
         .collect();
-    app.update(Event::Docker(DockerEvent::Stats(stats)));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Stats(stats)));
     app
 }
 

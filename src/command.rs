@@ -1,18 +1,22 @@
 //! Work `App::update` asks the runtime to do; never done inside `update`.
 
 use crate::model::{
-    ComposeProject, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target, Verb,
+    ComposeProject, EngineId, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target,
+    Verb,
 };
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// Restart, stop or start one container.
+    /// Restart, stop or start one container, on the engine that runs it.
     Act {
+        engine: EngineId,
         verb: Verb,
         container_id: String,
         container_name: String,
     },
+    /// Follow the logs of containers of one engine.
     OpenLogs {
+        engine: EngineId,
         session: u64,
         sources: Vec<LogSource>,
         tail: usize,
@@ -28,6 +32,7 @@ pub enum Command {
     Reset(Box<ResetPlan>),
     /// Bring up a declared service (or the whole project when `None`).
     Up {
+        engine: EngineId,
         project: Box<ComposeProject>,
         service: Option<String>,
     },

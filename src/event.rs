@@ -8,9 +8,10 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::engine::reach::Attempt;
 use crate::model::{
-    CheckResult, CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, ProbeStatus,
-    ResetPlan, Snapshot, Stats,
+    CheckResult, CliFailure, ComposeProject, Container, Done, EngineId, HostSnapshot, LogLine,
+    ProbeStatus, ResetPlan, Snapshot, Stats,
 };
 
 #[derive(Debug)]
@@ -23,7 +24,8 @@ pub enum Event {
     Tick(DateTime<FixedOffset>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Terminate,
-    Docker(DockerEvent),
+    /// What the collector of one engine reports.
+    Docker(EngineId, DockerEvent),
     Host(HostSnapshot),
     Log(LogEvent),
     Probe(ProbeEvent),
@@ -82,6 +84,8 @@ pub enum ProbeEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DockerEvent {
     Connected {
+        /// `Docker` or `Podman`.
+        product: String,
         version: String,
         endpoint: String,
     },
@@ -90,6 +94,9 @@ pub enum DockerEvent {
         endpoint: String,
         error: String,
         retry_in: Duration,
+        /// When the engine was found by searching the well-known sockets:
+        /// why each other socket does not answer either.
+        others: Vec<Attempt>,
     },
     /// Every container the engine knows (after connecting, and on resync).
     Containers(Vec<Container>),

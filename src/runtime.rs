@@ -21,7 +21,7 @@ use crate::collect::probes::Probes;
 use crate::collect::{docker, host};
 use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineId};
 use crate::event::Event;
 use crate::frame_stats::FrameStats;
 use crate::jobs::{self, logs::LogsHandle};
@@ -40,16 +40,20 @@ const BATCH: usize = 256;
 
 pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let (tx, rx) = mpsc::channel(QUEUE);
-    let engine = Engine::from_env();
+    // Before the screen is taken, so "no engine answers" stays readable.
+    let engines = crate::engine::choose(&settings.engines)
+        .await
+        .map_err(anyhow::Error::msg)?;
     let mut tui = Tui::enter()?;
     let now = Local::now().fixed_offset();
-    let mut app = App::new(settings.clone(), engine.endpoint().to_string(), now);
+    let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
+    let mut app = App::with_engines(settings.clone(), &endpoints, now);
     let size = tui.terminal.size().context("reading the terminal size")?;
     app.viewport = ui::layout::viewport(size.width, size.height);
     debug_panic(&mut tui, &app, &theme)?;
-    spawn_sources(&engine, &tx, &settings);
+    spawn_sources(&engines, &tx, &settings);
     let running = Running {
-        engine,
+        engines,
         logs: HashMap::new(),
         probes: Probes::new(settings.interval),
         checks: Checks::new(settings.health.interval, settings.health.timeout),
@@ -71,12 +75,20 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
     panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
 }
 
-fn spawn_sources(engine: &Engine, tx: &Sender<Event>, settings: &Settings) {
+fn spawn_sources(engines: &[Engine], tx: &Sender<Event>, settings: &Settings) {
     let options = docker::DockerOptions {
         interval: settings.interval,
     };
-    let docker = docker::run(engine.clone(), tx.clone(), options);
-    supervise("the Docker collector", tx.clone(), docker);
+    // One collector per engine: one going away leaves the others running.
+    for engine in engines {
+        let docker = docker::run(engine.clone(), tx.clone(), options.clone());
+        let task = if engines.len() > 1 {
+            format!("the collector of {}", engine.target().label())
+        } else {
+            "the Docker collector".to_string()
+        };
+        supervise(task, tx.clone(), docker);
+    }
     supervise(
         "the host collector",
         tx.clone(),
@@ -148,10 +160,11 @@ fn is_suspend(event: &Event) -> bool {
             && k.kind != KeyEventKind::Release)
 }
 
-/// What the loop owns besides the app: the engine, open log streams, the
+/// What the loop owns besides the app: the engines, open log streams, the
 /// probes and the health checks.
 struct Running {
-    engine: Engine,
+    /// By `EngineId`.
+    engines: Vec<Engine>,
     logs: HashMap<u64, LogsHandle>,
     probes: Probes,
     checks: Checks,
@@ -160,19 +173,24 @@ struct Running {
 impl Running {
     /// Starts what `command` asks for; true when it asks to quit.
     fn run(&mut self, command: Command, tx: &Sender<Event>) -> bool {
-        let engine = self.engine.clone();
         let tx = tx.clone();
         match command {
             Command::Act {
+                engine,
                 verb,
                 container_id,
                 container_name,
-            } => jobs::spawn_verb(engine, verb, container_id, container_name, tx),
+            } => {
+                let engine = self.engine(engine);
+                jobs::spawn_verb(engine, verb, container_id, container_name, tx);
+            }
             Command::OpenLogs {
+                engine,
                 session,
                 sources,
                 tail,
             } => {
+                let engine = self.engine(engine);
                 let handle = jobs::logs::open(&engine, session, sources, tail, tx);
                 self.logs.insert(session, handle);
             }
@@ -184,10 +202,16 @@ impl Running {
             Command::SetTargets(targets) => self.probes.set(targets, &tx),
             Command::SetChecks(checks) => self.checks.set(checks, &tx),
             Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
-            Command::PlanReset(plan) => jobs::reset::spawn_plan(engine, *plan, tx),
-            Command::Reset(plan) => jobs::reset::spawn_reset(engine, *plan, tx),
-            Command::Up { project, service } => {
-                jobs::reset::spawn_up(engine, *project, service, tx);
+            Command::PlanReset(plan) => {
+                jobs::reset::spawn_plan(self.engine(plan.engine), *plan, tx);
+            }
+            Command::Reset(plan) => jobs::reset::spawn_reset(self.engine(plan.engine), *plan, tx),
+            Command::Up {
+                engine,
+                project,
+                service,
+            } => {
+                jobs::reset::spawn_up(self.engine(engine), *project, service, tx);
             }
             Command::SignalBackend {
                 target,
@@ -197,6 +221,17 @@ impl Running {
             Command::Quit => return true,
         }
         false
+    }
+}
+
+impl Running {
+    /// Engine `id`; the first for an id no engine has (none is made up).
+    fn engine(&self, id: EngineId) -> Engine {
+        self.engines
+            .get(id.index())
+            .or(self.engines.first())
+            .cloned()
+            .unwrap_or_else(Engine::from_env)
     }
 }
 

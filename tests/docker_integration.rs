@@ -37,8 +37,8 @@ fn start_collector(interval: Duration) -> (mpsc::Receiver<Event>, JoinHandle<()>
 /// Waits for the first full list.
 async fn first_list(rx: &mut mpsc::Receiver<Event>) -> HashMap<String, Container> {
     let all = wait_for(rx, Duration::from_secs(10), "container list", |e| match e {
-        Event::Docker(DockerEvent::Containers(all)) => Some(all.clone()),
-        Event::Docker(DockerEvent::Disconnected { error, .. }) => {
+        Event::Docker(_, DockerEvent::Containers(all)) => Some(all.clone()),
+        Event::Docker(_, DockerEvent::Disconnected { error, .. }) => {
             panic!("collector could not reach the engine: {error}")
         }
         _ => None,
@@ -50,13 +50,13 @@ async fn first_list(rx: &mut mpsc::Receiver<Event>) -> HashMap<String, Container
 /// Applies a collector event to a list, as the app does.
 fn apply(list: &mut HashMap<String, Container>, event: &Event) {
     match event {
-        Event::Docker(DockerEvent::Containers(all)) => {
+        Event::Docker(_, DockerEvent::Containers(all)) => {
             *list = all.iter().map(|c| (c.id.clone(), c.clone())).collect();
         }
-        Event::Docker(DockerEvent::ContainerChanged(c)) => {
+        Event::Docker(_, DockerEvent::ContainerChanged(c)) => {
             list.insert(c.id.clone(), (**c).clone());
         }
-        Event::Docker(DockerEvent::ContainerRemoved(id)) => {
+        Event::Docker(_, DockerEvent::ContainerRemoved(id)) => {
             list.remove(id);
         }
         _ => {}
@@ -151,7 +151,7 @@ async fn stats_cover_running_stack_containers() {
         Duration::from_secs(10),
         "ticker stats",
         |e| match e {
-            Event::Docker(DockerEvent::Stats(all)) => all
+            Event::Docker(_, DockerEvent::Stats(all)) => all
                 .iter()
                 .find(|(id, s)| *id == ticker && s.mem_used > 0)
                 .map(|(_, s)| *s),
@@ -176,7 +176,9 @@ async fn changed_to(
 ) -> Duration {
     let start = tokio::time::Instant::now();
     wait_for(rx, Duration::from_secs(5), "state change", |e| match e {
-        Event::Docker(DockerEvent::ContainerChanged(c)) if c.id == id && want(&c.state) => Some(()),
+        Event::Docker(_, DockerEvent::ContainerChanged(c)) if c.id == id && want(&c.state) => {
+            Some(())
+        }
         _ => None,
     })
     .await;
@@ -202,7 +204,7 @@ async fn event_stream_reports_state_change_within_a_second() {
     let started = changed_to(&mut rx, &target.id, |s| *s == ContainerState::Running).await;
     docker(&["rm", "-f", &target.id]);
     wait_for(&mut rx, Duration::from_secs(5), "removal", |e| match e {
-        Event::Docker(DockerEvent::ContainerRemoved(id)) if *id == target.id => Some(()),
+        Event::Docker(_, DockerEvent::ContainerRemoved(id)) if *id == target.id => Some(()),
         _ => None,
     })
     .await;
@@ -410,11 +412,15 @@ async fn next_disconnect(
     timeout: Duration,
 ) -> (String, String, Duration) {
     wait_for(rx, timeout, "Disconnected", |e| match e {
-        Event::Docker(DockerEvent::Disconnected {
-            endpoint,
-            error,
-            retry_in,
-        }) => {
+        Event::Docker(
+            _,
+            DockerEvent::Disconnected {
+                endpoint,
+                error,
+                retry_in,
+                ..
+            },
+        ) => {
             assert!(!error.is_empty() && !error.contains('\n'), "{error:?}");
             Some((endpoint.clone(), error.clone(), *retry_in))
         }
@@ -475,7 +481,7 @@ async fn lost_engine_is_reported_and_reconnected() {
 
     proxy.resume();
     wait_for(&mut rx, Duration::from_secs(8), "Connected again", |e| {
-        matches!(e, Event::Docker(DockerEvent::Connected { .. })).then_some(())
+        matches!(e, Event::Docker(_, DockerEvent::Connected { .. })).then_some(())
     })
     .await;
     let list = first_list(&mut rx).await;

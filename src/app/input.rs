@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
 use crate::command::Command;
 use crate::keymap::{self, Action};
-use crate::model::{Container, LogSource, Verb};
+use crate::model::{Container, EngineId, LogSource, Verb};
 
 /// Lines a mouse-wheel step scrolls.
 const WHEEL_STEP: usize = 3;
@@ -217,35 +217,37 @@ impl App {
     fn selected_targets(&self) -> Vec<&Container> {
         match self.selected_row() {
             Some(Row::Container(id)) => self.container(id).into_iter().collect(),
-            Some(Row::Project(project)) => self.members(project.as_deref()),
+            Some(Row::Project(engine, project)) => self.members(*engine, project.as_deref()),
             _ => Vec::new(),
         }
     }
 
     fn act_on_selection(&mut self, verb: Verb) -> Vec<Command> {
-        let targets: Vec<(String, String)> = self
+        let targets: Vec<ActOn> = self
             .selected_targets()
             .into_iter()
             .filter(|c| !self.pending.contains_key(&c.id))
-            .map(|c| (c.id.clone(), c.name.clone()))
+            .map(ActOn::from)
             .collect();
         self.act(verb, targets)
     }
 
-    fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
+    fn act(&mut self, verb: Verb, targets: Vec<ActOn>) -> Vec<Command> {
         if targets.is_empty() {
             self.say(Level::Info, format!("nothing to {}", verb.word()));
             return Vec::new();
         }
-        let names: Vec<&str> = targets.iter().map(|(_, n)| n.as_str()).collect();
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
         let text = format!("{} {}…", verb.progressive(), names.join(", "));
         self.say(Level::Info, text);
         targets
             .into_iter()
-            .map(|(container_id, container_name)| {
+            .map(|ActOn { engine, id, name }| {
+                let (container_id, container_name) = (id, name);
                 self.pending.insert(container_id.clone(), verb);
                 self.outcomes.remove(&container_id);
                 Command::Act {
+                    engine,
                     verb,
                     container_id,
                     container_name,
@@ -259,10 +261,10 @@ impl App {
         let targets = self.selected_targets();
         let any_running = targets.iter().any(|c| c.state.is_running());
         let verb = if any_running { Verb::Stop } else { Verb::Start };
-        let chosen: Vec<(String, String)> = targets
+        let chosen: Vec<ActOn> = targets
             .into_iter()
             .filter(|c| c.state.is_running() == any_running && !self.pending.contains_key(&c.id))
-            .map(|c| (c.id.clone(), c.name.clone()))
+            .map(ActOn::from)
             .collect();
         self.act(verb, chosen)
     }
@@ -272,8 +274,9 @@ impl App {
         if targets.is_empty() {
             return Vec::new();
         }
+        let engine = targets[0].engine;
         let title = match self.selected_row() {
-            Some(Row::Project(p)) => {
+            Some(Row::Project(_, p)) => {
                 format!("project {}", p.as_deref().unwrap_or(rows::NO_PROJECT))
             }
             _ => targets[0].name.clone(),
@@ -290,9 +293,27 @@ impl App {
         let view = LogView::new(session, title, sources.clone(), capacity);
         self.view = View::Logs(Box::new(view));
         vec![Command::OpenLogs {
+            engine,
             session,
             sources,
             tail: self.settings.tail,
         }]
+    }
+}
+
+/// A container an action goes to: its engine, id and name.
+struct ActOn {
+    engine: EngineId,
+    id: String,
+    name: String,
+}
+
+impl From<&Container> for ActOn {
+    fn from(c: &Container) -> Self {
+        Self {
+            engine: c.engine,
+            id: c.id.clone(),
+            name: c.name.clone(),
+        }
     }
 }

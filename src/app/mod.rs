@@ -19,9 +19,11 @@ use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 
 use crate::command::Command;
 use crate::config::Settings;
+use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
+use crate::engine::reach::Attempt;
 pub use crate::event::Viewport;
 use crate::event::{DockerEvent, Event, LogEvent};
-use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
+use crate::model::{ComposeProject, Container, Done, EngineId, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
 pub use logview::LogView;
@@ -33,12 +35,58 @@ pub use view::{Confirm, Overlay, View};
 /// How long the result of an action stays on its row.
 const OUTCOME_SHOWN_FOR: Age = Age::seconds(5);
 
-/// Connection to the Docker engine, as last reported by the collector.
+/// Connection to an engine, as last reported by its collector.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EngineStatus {
     Connecting,
-    Up { version: String },
-    Down { error: String, retry_in_ms: u64 },
+    /// `product` is `Docker` or `Podman`.
+    Up {
+        product: String,
+        version: String,
+    },
+    Down {
+        error: String,
+        retry_in_ms: u64,
+    },
+}
+
+/// An engine the app follows, and what its collector last said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineState {
+    /// The context's name; `default` outside contexts.
+    pub name: String,
+    pub endpoint: String,
+    /// Where its published ports are reached (`127.0.0.1` when local).
+    pub ports_host: String,
+    pub status: EngineStatus,
+    /// When it was found by searching: why each other socket is no
+    /// alternative, for the banner when it goes away.
+    pub others: Vec<Attempt>,
+}
+
+impl EngineState {
+    pub fn new(endpoint: &Endpoint) -> Self {
+        Self {
+            name: endpoint.name.clone(),
+            endpoint: endpoint.host.clone(),
+            ports_host: endpoint.ports_host(),
+            status: EngineStatus::Connecting,
+            others: Vec::new(),
+        }
+    }
+
+    /// `desktop-linux · unix:///…`, or the address alone outside contexts.
+    pub fn label(&self) -> String {
+        if self.name == DEFAULT_CONTEXT {
+            self.endpoint.clone()
+        } else {
+            format!("{} · {}", self.name, self.endpoint)
+        }
+    }
+
+    pub fn is_up(&self) -> bool {
+        matches!(self.status, EngineStatus::Up { .. })
+    }
 }
 
 /// The step a reset or up of a project is at.
@@ -60,9 +108,9 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 pub struct App {
     pub settings: Settings,
-    pub endpoint: String,
-    pub engine: EngineStatus,
-    /// Every container the engine reported, in no particular order.
+    /// The engines followed, by `EngineId`; one unless several were asked.
+    pub engines: Vec<EngineState>,
+    /// Every container the engines reported, in no particular order.
     pub containers: Vec<Container>,
     pub stats: HashMap<String, Stats>,
     pub host: Option<HostSnapshot>,
@@ -102,12 +150,22 @@ pub struct App {
 }
 
 impl App {
+    /// An app following the one engine at `endpoint`.
     pub fn new(settings: Settings, endpoint: String, now: DateTime<FixedOffset>) -> Self {
+        let endpoint = Endpoint::plain(DEFAULT_CONTEXT, &endpoint);
+        Self::with_engines(settings, &[endpoint], now)
+    }
+
+    /// An app following `engines`, each a group of its own when several.
+    pub fn with_engines(
+        settings: Settings,
+        engines: &[Endpoint],
+        now: DateTime<FixedOffset>,
+    ) -> Self {
         Self {
             scope: settings.project.clone(),
             settings,
-            endpoint,
-            engine: EngineStatus::Connecting,
+            engines: engines.iter().map(EngineState::new).collect(),
             containers: Vec::new(),
             stats: HashMap::new(),
             host: None,
@@ -149,7 +207,7 @@ impl App {
                 Vec::new()
             }
             Event::Terminate => self.quit(),
-            Event::Docker(event) => self.on_docker(event),
+            Event::Docker(engine, event) => self.on_docker(engine, event),
             Event::Host(snapshot) => {
                 self.host = Some(snapshot);
                 Vec::new()
@@ -208,9 +266,10 @@ impl App {
         }
     }
 
-    /// The listed containers of a project: what its row stands for.
-    pub fn members(&self, project: Option<&str>) -> Vec<&Container> {
-        rows::members(&self.containers, project, self.shown())
+    /// The listed containers of a project of an engine: what its row
+    /// stands for.
+    pub fn members(&self, engine: EngineId, project: Option<&str>) -> Vec<&Container> {
+        rows::members(&self.containers, engine, project, self.shown())
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
@@ -230,33 +289,47 @@ impl App {
         commands
     }
 
-    fn on_docker(&mut self, event: DockerEvent) -> Vec<Command> {
+    /// What engine `engine`'s collector says; the other engines' containers
+    /// and figures stay as they are.
+    fn on_docker(&mut self, engine: EngineId, event: DockerEvent) -> Vec<Command> {
+        let Some(state) = self.engines.get_mut(engine.index()) else {
+            return Vec::new();
+        };
         match event {
-            DockerEvent::Connected { version, endpoint } => {
-                self.engine = EngineStatus::Up { version };
-                self.endpoint = endpoint;
+            DockerEvent::Connected {
+                product,
+                version,
+                endpoint,
+            } => {
+                state.status = EngineStatus::Up { product, version };
+                state.endpoint = endpoint;
             }
             DockerEvent::Disconnected {
                 endpoint,
                 error,
                 retry_in,
+                others,
             } => {
-                self.endpoint = endpoint;
-                self.engine = EngineStatus::Down {
+                state.endpoint = endpoint;
+                state.others = others;
+                state.status = EngineStatus::Down {
                     error,
                     retry_in_ms: retry_in.as_millis() as u64,
                 };
             }
             DockerEvent::Containers(all) => {
-                self.containers = all;
-                let known: Vec<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
-                self.stats.retain(|id, _| known.contains(&id.as_str()));
+                self.containers.retain(|c| c.engine != engine);
+                self.containers
+                    .extend(all.into_iter().map(|c| Container { engine, ..c }));
+                let known: HashSet<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
+                self.stats.retain(|id, _| known.contains(id.as_str()));
                 return self.touched();
             }
             DockerEvent::ContainerChanged(changed) => {
+                let changed = Container { engine, ..*changed };
                 match self.containers.iter_mut().find(|c| c.id == changed.id) {
-                    Some(slot) => *slot = *changed,
-                    None => self.containers.push(*changed),
+                    Some(slot) => *slot = changed,
+                    None => self.containers.push(changed),
                 }
                 return self.touched();
             }
@@ -266,11 +339,32 @@ impl App {
                 return self.touched();
             }
             DockerEvent::Stats(stats) => {
-                self.stats = stats.into_iter().collect();
+                if self.engines.len() > 1 {
+                    let theirs: HashSet<&str> = self
+                        .containers
+                        .iter()
+                        .filter(|c| c.engine == engine)
+                        .map(|c| c.id.as_str())
+                        .collect();
+                    self.stats.retain(|id, _| !theirs.contains(id.as_str()));
+                    self.stats.extend(stats);
+                } else {
+                    self.stats = stats.into_iter().collect();
+                }
                 self.last_update = Some(self.now);
             }
         }
         Vec::new()
+    }
+
+    /// Whether the list is split into one group per engine.
+    pub fn several_engines(&self) -> bool {
+        self.engines.len() > 1
+    }
+
+    /// Where each engine publishes its ports, by `EngineId`, for discovery.
+    pub fn ports_hosts(&self) -> Vec<String> {
+        self.engines.iter().map(|e| e.ports_host.clone()).collect()
     }
 
     /// The container list changed: rediscover targets, rebuild rows.
@@ -288,7 +382,13 @@ impl App {
         let targets: Vec<&crate::model::Target> =
             self.unattached_probes().map(|p| &p.target).collect();
         let declared = self.not_created();
-        let rows = rows::build(&self.containers, &declared, &targets, self.shown());
+        let groups = rows::Groups {
+            engines: self.engines.len(),
+            containers: &self.containers,
+            declared: &declared,
+            targets: &targets,
+        };
+        let rows = rows::build(&groups, self.shown());
         self.rows = rows;
         if let Some(at) = keep.and_then(|k| self.rows.iter().position(|r| *r == k)) {
             self.selected = at;

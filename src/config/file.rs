@@ -15,6 +15,9 @@
 //! url = "http://guest:guest@127.0.0.1:15672"
 //! ```
 //!
+//! `engines = ["desktop-linux", "devbox"]` follows several engines at once
+//! (context names, or addresses such as `ssh://dev@devbox`).
+//!
 //! Every mistake names the file, line and column and what was expected.
 
 use std::path::{Path, PathBuf};
@@ -34,6 +37,9 @@ struct FileConfig {
     /// Disables restart, stop, start, up and reset.
     #[serde(default)]
     read_only: bool,
+    /// Engines to follow at once: context names or addresses.
+    #[serde(default)]
+    engines: Vec<String>,
     #[serde(default)]
     postgres: Vec<TargetEntry>,
     #[serde(default)]
@@ -77,6 +83,7 @@ pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileSettings {
     pub read_only: bool,
+    pub engines: Vec<String>,
     pub targets: Vec<Target>,
     pub health: HealthSettings,
 }
@@ -100,6 +107,7 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
     };
     Ok(FileSettings {
         read_only: file.read_only,
+        engines: file.engines.clone(),
         targets: targets_of(&file, text, name)?,
         health,
     })
@@ -227,6 +235,13 @@ mod tests {
             err.starts_with("c.toml:2:1:") && err.contains("gues"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn engines_are_read() {
+        let text = "engines = [\"desktop-linux\", \"ssh://dev@box\"]\n";
+        let engines = parse(text, "c.toml").unwrap().engines;
+        assert_eq!(engines, ["desktop-linux", "ssh://dev@box"]);
     }
 
     #[test]

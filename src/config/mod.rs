@@ -11,6 +11,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use crate::compose::{self, ProjectOptions};
+use crate::engine::endpoint::Request as EngineRequest;
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
 
@@ -79,6 +80,16 @@ pub struct Cli {
     #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The engine's address, as `docker --host`: unix://, tcp:// or
+    /// ssh:// (repeatable: several engines at once).
+    #[arg(global = true, short = 'H', long = "host", value_name = "URL")]
+    pub hosts: Vec<String>,
+
+    /// A docker context, as `docker --context` (repeatable: each context's
+    /// engine is a group of its own).
+    #[arg(global = true, short = 'c', long = "context", value_name = "NAME")]
+    pub contexts: Vec<String>,
+
     /// Write stacktop's own diagnostics to this file (never to the screen).
     #[arg(global = true, long, value_name = "FILE", env = "STACKTOP_LOG")]
     pub log_file: Option<PathBuf>,
@@ -100,6 +111,8 @@ pub struct Settings {
     pub local_compose: Option<ProjectLocation>,
     /// HTTP health checks: which, how often, how long to wait.
     pub health: HealthSettings,
+    /// Which engines to follow, as asked (resolved by `engine::endpoint`).
+    pub engines: EngineRequest,
 }
 
 impl Default for Settings {
@@ -113,6 +126,7 @@ impl Default for Settings {
             read_only: false,
             local_compose: None,
             health: HealthSettings::default(),
+            engines: EngineRequest::default(),
         }
     }
 }
@@ -133,6 +147,7 @@ impl Settings {
         settings.targets = from_file.targets;
         settings.health = from_file.health;
         settings.read_only |= from_file.read_only;
+        settings.engines.from_file = from_file.engines;
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
             if let Ok(value) = std::env::var(var) {
@@ -169,6 +184,11 @@ impl Settings {
             read_only: cli.read_only,
             local_compose: local,
             health: HealthSettings::default(),
+            engines: EngineRequest {
+                hosts: cli.hosts.clone(),
+                contexts: cli.contexts.clone(),
+                from_file: Vec::new(),
+            },
         })
     }
 }

@@ -49,6 +49,7 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
             .unwrap_or(0),
         ports,
         tty: config.tty.unwrap_or(false),
+        engine: Default::default(),
         spec,
     })
 }

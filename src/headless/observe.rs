@@ -29,7 +29,7 @@ pub struct Observer {
     tx: Sender<Event>,
     probes: Probes,
     checks: Checks,
-    _docker: AbortOnDrop,
+    _docker: Vec<AbortOnDrop>,
     listed: bool,
     /// CPU use takes two samples; only `status` shows it.
     wants_cpu: bool,
@@ -38,19 +38,25 @@ pub struct Observer {
 }
 
 impl Observer {
-    pub fn start(settings: Settings, wants_cpu: bool) -> Self {
-        let engine = Engine::from_env();
+    pub fn start(settings: Settings, engines: Vec<Engine>, wants_cpu: bool) -> Self {
         let (tx, rx) = mpsc::channel(256);
         let options = DockerOptions {
             interval: STATS_EVERY,
         };
-        let collector = docker::run(engine.clone(), tx.clone(), options);
-        let docker = AbortOnDrop(supervise("the Docker collector", tx.clone(), collector));
+        let docker = engines
+            .iter()
+            .map(|engine| {
+                let collector = docker::run(engine.clone(), tx.clone(), options.clone());
+                let task = format!("the collector of {}", engine.target().label());
+                AbortOnDrop(supervise(&task, tx.clone(), collector))
+            })
+            .collect();
         let now = Local::now().fixed_offset();
+        let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
         let mut observer = Self {
             probes: Probes::new(settings.interval),
             checks: Checks::new(settings.health.interval, settings.health.timeout),
-            app: App::new(settings, engine.endpoint().to_string(), now),
+            app: App::with_engines(settings, &endpoints, now),
             rx,
             tx,
             _docker: docker,
@@ -88,15 +94,18 @@ impl Observer {
 
     fn absorb(&mut self, event: Event) -> Result<(), String> {
         match &event {
-            Event::Docker(DockerEvent::Disconnected {
-                endpoint, error, ..
-            }) if !self.listed => {
+            Event::Docker(
+                _,
+                DockerEvent::Disconnected {
+                    endpoint, error, ..
+                },
+            ) if !self.listed => {
                 return Err(format!(
                     "cannot reach the Docker engine at {endpoint}: {error}"
                 ));
             }
-            Event::Docker(DockerEvent::Containers(_)) => self.listed = true,
-            Event::Docker(DockerEvent::Stats(_)) => self.stats_samples += 1,
+            Event::Docker(_, DockerEvent::Containers(_)) => self.listed = true,
+            Event::Docker(_, DockerEvent::Stats(_)) => self.stats_samples += 1,
             Event::Compose(ComposeEvent::Loaded { .. } | ComposeEvent::LoadFailed { .. }) => {
                 self.loads_pending = self.loads_pending.saturating_sub(1);
             }
@@ -133,6 +142,12 @@ impl Observer {
 
     pub fn listed(&self) -> bool {
         self.listed
+    }
+
+    /// The engines' addresses, for messages.
+    pub fn endpoints(&self) -> String {
+        let labels: Vec<String> = self.app.engines.iter().map(|e| e.label()).collect();
+        labels.join(", ")
     }
 
     /// The collectors a headless command needs; actions are not run.

@@ -364,6 +364,7 @@ mod tests {
             restart_count: 0,
             ports: Vec::new(),
             tty: false,
+            engine: Default::default(),
             spec: Default::default(),
         };
         assert_eq!(

@@ -28,6 +28,6 @@ pub use rabbit::{ClientGroup, Gauge, Queue, RabbitSnapshot};
 pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
 pub use reset::{ContainerRef, ResetPlan, VolumeToRemove, plan_reset};
 pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
-pub use service::{Container, ContainerSpec, ContainerState, Health, PortMapping, Stats};
+pub use service::{Container, ContainerSpec, ContainerState, EngineId, Health, PortMapping, Stats};
 pub use snapshot::Snapshot;
 pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

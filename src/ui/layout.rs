@@ -28,11 +28,12 @@ pub fn viewport(width: u16, height: u16) -> Viewport {
     }
 }
 
-/// Splits the overview into header, optional banner, list and status line.
-pub fn overview(area: Rect, banner: bool) -> [Rect; 4] {
+/// Splits the overview into header, banner (`banner` lines, often none),
+/// list and status line.
+pub fn overview(area: Rect, banner: u16) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(HEADER_HEIGHT),
-        Constraint::Length(u16::from(banner)),
+        Constraint::Length(banner),
         Constraint::Min(1),
         Constraint::Length(1),
     ])

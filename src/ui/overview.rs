@@ -12,7 +12,7 @@ use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, HealthLevel, Row};
 use crate::keymap::Context;
-use crate::model::Container;
+use crate::model::{Container, EngineId};
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
@@ -93,10 +93,10 @@ fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let banner = header::banner(app, theme);
-    let [head, banner_area, list, status] = layout::overview(area, banner.is_some());
+    let [head, banner_area, list, status] = layout::overview(area, banner.len() as u16);
     header::render(app, theme, frame, head);
-    if let Some(line) = banner {
-        frame.render_widget(Paragraph::new(line), banner_area);
+    if !banner.is_empty() {
+        frame.render_widget(Paragraph::new(banner), banner_area);
     }
     render_list(app, theme, frame, list);
     let line = status_line(app, theme, status.width as usize);
@@ -118,7 +118,8 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     for (index, row) in app.rows.iter().enumerate().skip(offset).take(visible) {
         let line = match row {
-            Row::Project(name) => project_line(app, name.as_deref(), theme),
+            Row::Engine(engine) => engine_line(app, *engine, theme),
+            Row::Project(engine, name) => project_line(app, *engine, name.as_deref(), theme),
             Row::Container(id) => match app.container(id) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
@@ -156,12 +157,40 @@ fn title_line<'a>(cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
     Line::styled(text.join(" "), theme.header)
 }
 
-fn project_line<'a>(app: &App, name: Option<&str>, theme: &Theme) -> Line<'a> {
-    let containers = app.members(name);
+/// An engine's group header: `◆ devbox · ssh://dev@devbox  Docker 24.0.7`,
+/// with its containers counted.
+fn engine_line<'a>(app: &App, id: EngineId, theme: &Theme) -> Line<'a> {
+    let Some(engine) = app.engines.get(id.index()) else {
+        return Line::raw("");
+    };
+    let theirs: Vec<&Container> = app.containers.iter().filter(|c| c.engine == id).collect();
+    let running = theirs.iter().filter(|c| c.state.is_running()).count();
+    let mark = if engine.is_up() { "◆" } else { "✗" };
+    Line::from(vec![
+        Span::styled(format!("{mark} {}", engine.label()), theme.title),
+        Span::styled("  ", theme.muted),
+        header::status_span(engine, theme),
+        Span::styled(
+            format!(
+                "  {}, {running} running",
+                header::plural(theirs.len(), "container")
+            ),
+            theme.muted,
+        ),
+    ])
+}
+
+fn project_line<'a>(app: &App, engine: EngineId, name: Option<&str>, theme: &Theme) -> Line<'a> {
+    let containers = app.members(engine, name);
     let running = containers.iter().filter(|c| c.state.is_running()).count();
     let troubled = containers.iter().filter(|c| app.needs_attention(c)).count();
+    // Under an engine's header, a project is indented one step.
+    let indent = if app.several_engines() { "  " } else { "" };
     let mut spans = vec![
-        Span::styled(format!("▾ {}", name.unwrap_or(NO_PROJECT)), theme.project),
+        Span::styled(
+            format!("{indent}▾ {}", name.unwrap_or(NO_PROJECT)),
+            theme.project,
+        ),
         Span::styled(
             format!(
                 "  {}, {running} running",

@@ -12,10 +12,10 @@ pub use stacktop::config::Settings;
 pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent};
 pub use stacktop::model::{
     CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
-    DeclaredService, Done, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream, PgBackend,
-    PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectLocation,
-    RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot, StateCounts, Stats,
-    StyledSpan, TopStatements, Verb, VolumeToRemove,
+    DeclaredService, Done, EngineId, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream,
+    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus,
+    ProjectLocation, RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot,
+    StateCounts, Stats, StyledSpan, TopStatements, Verb, VolumeToRemove,
 };
 pub use stacktop::theme::Theme;
 pub use stacktop::ui;
@@ -48,6 +48,7 @@ pub fn container(id: &str, service: &str, number: u32) -> Container {
         restart_count: 0,
         ports: Vec::new(),
         tty: false,
+        engine: Default::default(),
         spec: Default::default(),
     }
 }
@@ -326,12 +327,16 @@ pub fn overview_app(size: (u16, u16)) -> App {
         now(),
     );
     app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
-    app.update(Event::Docker(DockerEvent::Connected {
-        version: "28.2.2".into(),
-        endpoint: "unix:///var/run/docker.sock".into(),
-    }));
-    app.update(Event::Docker(DockerEvent::Containers(stack())));
-    app.update(Event::Docker(DockerEvent::Stats(stats())));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Connected {
+            product: "Docker".into(),
+            version: "28.2.2".into(),
+            endpoint: "unix:///var/run/docker.sock".into(),
+        },
+    ));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Stats(stats())));
     app.update(Event::Probe(ProbeEvent::Snapshot {
         target_id: PG.into(),
         snapshot: Box::new(Snapshot::Postgres(pg_snapshot())),

@@ -14,7 +14,7 @@ use super::events::{Pending, Relevance, classify, container_events};
 use super::{DockerOptions, RESYNC_EVERY};
 use crate::engine::{Engine, container_from_inspect, engine_error, is_not_found, summary_matches};
 use crate::event::{DockerEvent, Event};
-use crate::model::{Container, ContainerState};
+use crate::model::{Container, ContainerState, EngineId};
 use crate::tasks::{AbortOnDrop, supervise};
 
 /// How many inspect requests are in flight at once.
@@ -55,17 +55,18 @@ async fn follow_inner(
     connected: &mut bool,
 ) -> Result<Infallible, Stop> {
     let docker = engine.client().await?;
-    let version = docker
+    let answer = docker
         .version()
         .await
         .map_err(engine_error)
-        .context("asking the engine for its version")?
-        .version
-        .unwrap_or_default();
+        .context("asking the engine for its version")?;
+    let product = product_of(&answer).to_string();
+    let version = answer.version.unwrap_or_default();
     *connected = true;
-    let mut session = Session::new(docker, tx.clone());
+    let mut session = Session::new(engine.id(), docker, tx.clone());
     session
         .send(DockerEvent::Connected {
+            product,
             version,
             endpoint: engine.endpoint().to_string(),
         })
@@ -76,6 +77,7 @@ async fn follow_inner(
     session.resync().await?;
     let (running_tx, running_rx) = watch::channel(session.running_ids());
     let source = super::stats::Source {
+        engine: engine.id(),
         docker: session.docker.clone(),
         cgroups: super::stats::local_cgroups(engine),
     };
@@ -115,6 +117,17 @@ async fn follow_inner(
     }
 }
 
+/// `Podman` when Podman answers through its Docker-compatible API, else
+/// `Docker`.
+pub fn product_of(version: &bollard::models::SystemVersion) -> &'static str {
+    let podman = version
+        .components
+        .iter()
+        .flatten()
+        .any(|c| c.name.to_lowercase().contains("podman"));
+    if podman { "Podman" } else { "Docker" }
+}
+
 async fn sleep_until_due(due: Option<Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
@@ -123,14 +136,16 @@ async fn sleep_until_due(due: Option<Instant>) {
 
 /// What the session knows: every container, by id.
 struct Session {
+    engine: EngineId,
     docker: Docker,
     tx: mpsc::Sender<Event>,
     known: HashMap<String, Container>,
 }
 
 impl Session {
-    fn new(docker: Docker, tx: mpsc::Sender<Event>) -> Self {
+    fn new(engine: EngineId, docker: Docker, tx: mpsc::Sender<Event>) -> Self {
         Self {
+            engine,
             docker,
             tx,
             known: HashMap::new(),
@@ -139,7 +154,7 @@ impl Session {
 
     async fn send(&self, event: DockerEvent) -> Result<(), Stop> {
         self.tx
-            .send(Event::Docker(event))
+            .send(Event::Docker(self.engine, event))
             .await
             .map_err(|_| Stop::Closed)
     }
@@ -164,7 +179,7 @@ impl Session {
 
     /// Inspects containers named by events and reports those that changed.
     async fn refresh(&mut self, ids: Vec<String>) -> Result<(), Stop> {
-        for (id, container) in inspect_many(&self.docker, ids).await? {
+        for (id, container) in inspect_many(self.engine, &self.docker, ids).await? {
             match container {
                 None => self.remove(id).await?,
                 Some(c) if self.known.get(&id) == Some(&c) => {}
@@ -201,7 +216,7 @@ impl Session {
                 _ => stale.push(id),
             }
         }
-        for (id, container) in inspect_many(&self.docker, stale).await? {
+        for (id, container) in inspect_many(self.engine, &self.docker, stale).await? {
             if let Some(c) = container {
                 next.insert(id, c);
             }
@@ -251,6 +266,7 @@ pub fn dotenv_urls(path: &std::path::Path) -> Vec<(String, String)> {
 
 /// Inspects containers concurrently; `None` for those gone meanwhile.
 async fn inspect_many(
+    engine: EngineId,
     docker: &Docker,
     ids: Vec<String>,
 ) -> anyhow::Result<Vec<(String, Option<Container>)>> {
@@ -258,7 +274,9 @@ async fn inspect_many(
         .map(|id| async move {
             match docker.inspect_container(&id, None).await {
                 Ok(inspect) => {
-                    let container = container_from_inspect(inspect).map(with_dotenv);
+                    let container = container_from_inspect(inspect)
+                        .map(with_dotenv)
+                        .map(|c| Container { engine, ..c });
                     Ok((id, container))
                 }
                 Err(e) if is_not_found(&e) => Ok((id, None)),
