@@ -5,6 +5,7 @@
 //! costs one frame per interval, not one per line.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -16,12 +17,13 @@ use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::{Instant, sleep_until};
 
 use crate::app::App;
+use crate::backend::{Backend, Backends, docker_backends};
 use crate::collect::health::Checks;
+use crate::collect::host;
 use crate::collect::probes::Probes;
-use crate::collect::{docker, host};
 use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::{Engine, EngineId};
+use crate::engine::EngineId;
 use crate::event::Event;
 use crate::frame_stats::FrameStats;
 use crate::jobs::{self, logs::LogsHandle};
@@ -47,6 +49,7 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let mut tui = Tui::enter()?;
     let now = Local::now().fixed_offset();
     let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
+    let engines = docker_backends(engines);
     let mut app = App::with_engines(settings.clone(), &endpoints, now);
     let size = tui.terminal.size().context("reading the terminal size")?;
     app.viewport = ui::layout::viewport(size.width, size.height);
@@ -75,19 +78,10 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
     panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
 }
 
-fn spawn_sources(engines: &[Engine], tx: &Sender<Event>, settings: &Settings) {
-    let options = docker::DockerOptions {
-        interval: settings.interval,
-    };
+fn spawn_sources(engines: &Backends, tx: &Sender<Event>, settings: &Settings) {
     // One collector per engine: one going away leaves the others running.
     for engine in engines {
-        let docker = docker::run(engine.clone(), tx.clone(), options.clone());
-        let task = if engines.len() > 1 {
-            format!("the collector of {}", engine.target().label())
-        } else {
-            "the Docker collector".to_string()
-        };
-        supervise(task, tx.clone(), docker);
+        engine.follow(tx.clone(), settings.interval);
     }
     supervise(
         "the host collector",
@@ -164,7 +158,7 @@ fn is_suspend(event: &Event) -> bool {
 /// probes and the health checks.
 struct Running {
     /// By `EngineId`.
-    engines: Vec<Engine>,
+    engines: Backends,
     logs: HashMap<u64, LogsHandle>,
     probes: Probes,
     checks: Checks,
@@ -181,8 +175,9 @@ impl Running {
                 container_id,
                 container_name,
             } => {
-                let engine = self.engine(engine);
-                jobs::spawn_verb(engine, verb, container_id, container_name, tx);
+                if let Some(engine) = self.engine(engine) {
+                    engine.act(verb, container_id, container_name, tx);
+                }
             }
             Command::OpenLogs {
                 engine,
@@ -190,9 +185,10 @@ impl Running {
                 sources,
                 tail,
             } => {
-                let engine = self.engine(engine);
-                let handle = jobs::logs::open(&engine, session, sources, tail, tx);
-                self.logs.insert(session, handle);
+                if let Some(engine) = self.engine(engine) {
+                    let handle = engine.logs(session, sources, tail, tx);
+                    self.logs.insert(session, handle);
+                }
             }
             Command::CloseLogs { session } => {
                 if let Some(mut handle) = self.logs.remove(&session) {
@@ -203,15 +199,23 @@ impl Running {
             Command::SetChecks(checks) => self.checks.set(checks, &tx),
             Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
             Command::PlanReset(plan) => {
-                jobs::reset::spawn_plan(self.engine(plan.engine), *plan, tx);
+                if let Some(engine) = self.engine(plan.engine) {
+                    engine.plan_reset(*plan, tx);
+                }
             }
-            Command::Reset(plan) => jobs::reset::spawn_reset(self.engine(plan.engine), *plan, tx),
+            Command::Reset(plan) => {
+                if let Some(engine) = self.engine(plan.engine) {
+                    engine.reset(*plan, tx);
+                }
+            }
             Command::Up {
                 engine,
                 project,
                 service,
             } => {
-                jobs::reset::spawn_up(self.engine(engine), *project, service, tx);
+                if let Some(engine) = self.engine(engine) {
+                    engine.up(*project, service, tx);
+                }
             }
             Command::SignalBackend {
                 target,
@@ -225,13 +229,13 @@ impl Running {
 }
 
 impl Running {
-    /// Engine `id`; the first for an id no engine has (none is made up).
-    fn engine(&self, id: EngineId) -> Engine {
-        self.engines
-            .get(id.index())
-            .or(self.engines.first())
-            .cloned()
-            .unwrap_or_else(Engine::from_env)
+    /// Engine `id`: every row carries the id of an engine followed.
+    fn engine(&self, id: EngineId) -> Option<&Arc<dyn Backend>> {
+        let engine = self.engines.get(id.index());
+        if engine.is_none() {
+            tracing::warn!(?id, "a command for an engine not followed");
+        }
+        engine
     }
 }
 

@@ -9,7 +9,7 @@ use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::Instant;
 
 use crate::app::App;
-use crate::collect::docker::{self, DockerOptions};
+use crate::backend::Backend;
 use crate::collect::health::Checks;
 use crate::collect::probes::Probes;
 use crate::command::Command;
@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::engine::Engine;
 use crate::event::{ComposeEvent, DockerEvent, Event};
 use crate::model::ProbeStatus;
-use crate::tasks::{AbortOnDrop, supervise};
+use crate::tasks::AbortOnDrop;
 
 /// How often stats are sampled: two samples give CPU use, so soon.
 const STATS_EVERY: Duration = Duration::from_millis(250);
@@ -40,16 +40,9 @@ pub struct Observer {
 impl Observer {
     pub fn start(settings: Settings, engines: Vec<Engine>, wants_cpu: bool) -> Self {
         let (tx, rx) = mpsc::channel(256);
-        let options = DockerOptions {
-            interval: STATS_EVERY,
-        };
         let docker = engines
             .iter()
-            .map(|engine| {
-                let collector = docker::run(engine.clone(), tx.clone(), options.clone());
-                let task = format!("the collector of {}", engine.target().label());
-                AbortOnDrop(supervise(&task, tx.clone(), collector))
-            })
+            .map(|engine| AbortOnDrop(Backend::follow(engine, tx.clone(), STATS_EVERY)))
             .collect();
         let now = Local::now().fixed_offset();
         let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
