@@ -6,10 +6,12 @@
 //! every error names the engine in the same words.
 
 mod convert;
+mod dial;
 pub mod endpoint;
 mod raw;
 pub mod reach;
 mod ssh;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -229,38 +231,13 @@ pub fn connect(endpoint: &Endpoint) -> anyhow::Result<Docker> {
     let host = endpoint.host.as_str();
     let docker = if host.starts_with("ssh://") {
         ssh::connect(host)
-    } else if let Some(tls) = &endpoint.tls {
-        connect_tls(host, tls)
+    } else if let Some(files) = &endpoint.tls {
+        tls::connect(host, files)
     } else {
         Docker::connect_with_host(host).map_err(engine_error)
     };
     let docker = docker.with_context(|| format!("connecting to {host}"))?;
     Ok(docker.with_timeout(REQUEST_TIMEOUT))
-}
-
-/// TLS with the endpoint's client certificate, verifying the engine's
-/// certificate against its CA.
-fn connect_tls(host: &str, tls: &TlsFiles) -> anyhow::Result<Docker> {
-    if !tls.verify {
-        anyhow::bail!(
-            "the context turns TLS verification off (SkipTLSVerify), which stacktop does not do: \
-             give the engine's CA to the context instead"
-        );
-    }
-    for file in [&tls.ca, &tls.cert, &tls.key] {
-        if !file.is_file() {
-            anyhow::bail!("TLS file {} not found", file.display());
-        }
-    }
-    Docker::connect_with_ssl(
-        host,
-        &tls.key,
-        &tls.cert,
-        &tls.ca,
-        REQUEST_TIMEOUT.as_secs(),
-        bollard::API_DEFAULT_VERSION,
-    )
-    .map_err(engine_error)
 }
 
 /// One readable line for an engine error: the engine's own message when it

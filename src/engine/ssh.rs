@@ -15,12 +15,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use anyhow::{Result, bail};
-use bollard::{API_DEFAULT_VERSION, BollardRequest, Docker};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::{Connected, Connection};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use bollard::Docker;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command};
+
+use super::dial::{self, Dial};
 
 /// Where to log in, from `ssh://[user@]host[:port]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,48 +77,20 @@ impl Destination {
 
 /// A client whose every connection is a `dial-stdio` over ssh.
 pub fn connect(address: &str) -> Result<Docker> {
-    let dialer = Dialer(Arc::new(Destination::parse(address)?));
-    let client = Client::builder(TokioExecutor::new()).build(dialer);
-    let transport = move |request: BollardRequest| {
-        let client = client.clone();
-        async move {
-            client
-                .request(request)
-                .await
-                .map_err(|e| bollard::errors::Error::IOError {
-                    // The innermost message: ssh's own words when it failed.
-                    err: io::Error::other(super::root_cause(&e)),
-                })
-        }
-    };
-    // The address only shapes the request URIs; the dialer ignores it.
-    let docker = Docker::connect_with_custom_transport(
-        transport,
-        Some("http://engine-over-ssh"),
-        crate::engine::REQUEST_TIMEOUT.as_secs(),
-        API_DEFAULT_VERSION,
-    )?;
-    Ok(docker)
+    let destination = Arc::new(Destination::parse(address)?);
+    dial::client(SshDialer(destination), "http://engine-over-ssh")
 }
 
-/// Starts one `ssh` per connection the client opens.
+/// Starts one `ssh` per connection.
 #[derive(Clone)]
-struct Dialer(Arc<Destination>);
+struct SshDialer(Arc<Destination>);
 
-type Dialing = Pin<Box<dyn Future<Output = io::Result<Stream>> + Send>>;
+impl Dial for SshDialer {
+    type Io = Pipe;
 
-impl tower_service::Service<hyper::Uri> for Dialer {
-    type Response = Stream;
-    type Error = io::Error;
-    type Future = Dialing;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: hyper::Uri) -> Self::Future {
+    fn dial(&self) -> impl Future<Output = io::Result<Pipe>> + Send + 'static {
         let destination = self.0.clone();
-        Box::pin(async move {
+        async move {
             let mut child = Command::new("ssh")
                 .args(destination.ssh_args())
                 .stdin(Stdio::piped())
@@ -128,7 +99,7 @@ impl tower_service::Service<hyper::Uri> for Dialer {
                 .kill_on_drop(true)
                 .spawn()
                 .map_err(|e| io::Error::new(e.kind(), format!("running ssh: {e}")))?;
-            let pipe = Pipe {
+            Ok(Pipe {
                 stdin: child
                     .stdin
                     .take()
@@ -141,9 +112,8 @@ impl tower_service::Service<hyper::Uri> for Dialer {
                 said: Vec::new(),
                 answered: false,
                 _child: child,
-            };
-            Ok(Stream(TokioIo::new(pipe)))
-        })
+            })
+        }
     }
 }
 
@@ -225,43 +195,6 @@ impl AsyncWrite for Pipe {
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().stdin).poll_shutdown(cx)
-    }
-}
-
-/// The pipe as hyper reads and writes it.
-struct Stream(TokioIo<Pipe>);
-
-impl Connection for Stream {
-    fn connected(&self) -> Connected {
-        Connected::new()
-    }
-}
-
-impl hyper::rt::Read for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: hyper::rt::ReadBufCursor<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
-    }
-}
-
-impl hyper::rt::Write for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
     }
 }
 
