@@ -4,7 +4,9 @@
 #   scripts/test.sh [extra args for cargo test...]
 #
 # 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux,
-#    postgresql, mmdebstrap), and takes the compose v2 plugin from Debian trixie
+#    postgresql, mmdebstrap; podman, socat, openssl and openssh for the engine tests,
+#    which start their own Podman service, TLS endpoint, sshd and private dockerds),
+#    and takes the compose v2 plugin from Debian trixie
 # 2. makes sure a Docker engine answers (starts dockerd if needed, and leaves it running)
 # 3. builds the fixture images (only when missing or changed)
 # 4. builds the release binary and the tests

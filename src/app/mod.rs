@@ -250,7 +250,11 @@ impl App {
         let replicas = self
             .containers
             .iter()
-            .filter(|o| o.project == c.project && o.service.as_deref() == Some(service))
+            .filter(|o| {
+                o.engine == c.engine
+                    && o.project == c.project
+                    && o.service.as_deref() == Some(service)
+            })
             .count();
         match c.number {
             Some(n) if replicas > 1 => format!("{service}-{n}"),
@@ -496,5 +500,7 @@ pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> 
     Some((now.with_timezone(&Utc) - started).max(Age::zero()))
 }
 
+#[cfg(test)]
+mod engines_tests;
 #[cfg(test)]
 mod tests;

@@ -6,13 +6,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use super::*;
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
-fn now() -> DateTime<FixedOffset> {
+pub(super) fn now() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
         .unwrap()
         .fixed_offset()
 }
 
-fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Container {
+pub(super) fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Container {
     Container {
         id: id.into(),
         name: format!("{}-{service}-{number}", project.unwrap_or("x")),
@@ -62,7 +62,7 @@ fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn ch(c: char) -> Event {
+pub(super) fn ch(c: char) -> Event {
     key(KeyCode::Char(c))
 }
 
@@ -699,7 +699,7 @@ fn compose_stack() -> Vec<Container> {
     all
 }
 
-fn select(app: &mut App, row: Row) {
+pub(super) fn select(app: &mut App, row: Row) {
     app.selected = app.rows.iter().position(|r| *r == row).unwrap();
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{ContainerSpec, ContainerState, Health};
+use crate::model::{ContainerSpec, ContainerState, EngineId, Health};
 
 fn container(service: &str, image: &str, published: Option<(u16, u16)>, env: &[&str]) -> Container {
     Container {
@@ -200,4 +200,25 @@ fn configured_targets_replace_discovered_ones_by_name_and_add_others() {
         "keeps its row"
     );
     assert_eq!(all[1].name, "sessions");
+}
+
+#[test]
+fn a_remote_engines_ports_are_reached_on_its_host_and_ids_stay_apart() {
+    let hosts = ["127.0.0.1".to_string(), "10.0.0.7".to_string()];
+    let mut all_addresses = container("db", "postgres:16", Some((5433, 5432)), &[]);
+    all_addresses.engine = EngineId(1);
+    all_addresses.ports[0].host_ip = "0.0.0.0".into();
+    let found = discover(std::slice::from_ref(&all_addresses), &hosts);
+    assert_eq!(found[0].url, "postgres://postgres@10.0.0.7:5433/postgres");
+    assert_eq!(
+        found[0].id, "pg:shop/db@1",
+        "apart from the first engine's shop/db"
+    );
+    // Bound to the remote machine's loopback: out of reach from here.
+    let mut loopback_only = all_addresses.clone();
+    loopback_only.ports[0].host_ip = "127.0.0.1".into();
+    assert!(discover(&[loopback_only.clone()], &hosts).is_empty());
+    // Over SSH to this very machine, its loopback is ours.
+    let here = ["127.0.0.1".to_string(), "127.0.0.1".to_string()];
+    assert_eq!(discover(&[loopback_only], &here).len(), 1);
 }

@@ -3,6 +3,7 @@
 //! plus checks of cell styles that text snapshots cannot see.
 
 mod database;
+mod engines;
 mod fixtures;
 mod logs;
 mod overview;
