@@ -2,6 +2,7 @@
 //! collector, probes, health checks and compose reading feed the same
 //! `App`, which the headless commands then read.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Local;
@@ -14,7 +15,7 @@ use crate::collect::health::Checks;
 use crate::collect::probes::Probes;
 use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineId};
 use crate::event::{ComposeEvent, DockerEvent, Event};
 use crate::model::ProbeStatus;
 use crate::tasks::AbortOnDrop;
@@ -30,7 +31,9 @@ pub struct Observer {
     probes: Probes,
     checks: Checks,
     _docker: Vec<AbortOnDrop>,
-    listed: bool,
+    /// What each engine said first: listed its containers (true), or
+    /// could not be reached (false).
+    answered: BTreeMap<EngineId, bool>,
     /// CPU use takes two samples; only `status` shows it.
     wants_cpu: bool,
     stats_samples: u32,
@@ -53,7 +56,7 @@ impl Observer {
             rx,
             tx,
             _docker: docker,
-            listed: false,
+            answered: BTreeMap::new(),
             wants_cpu,
             stats_samples: 0,
             loads_pending: 0,
@@ -88,16 +91,24 @@ impl Observer {
     fn absorb(&mut self, event: Event) -> Result<(), String> {
         match &event {
             Event::Docker(
-                _,
+                engine,
                 DockerEvent::Disconnected {
                     endpoint, error, ..
                 },
-            ) if !self.listed => {
-                return Err(format!(
-                    "cannot reach the Docker engine at {endpoint}: {error}"
-                ));
+            ) => {
+                self.answered.entry(*engine).or_insert(false);
+                // Only when no engine at all can be read is it an error.
+                if self.answered.len() == self.app.engines.len()
+                    && !self.answered.values().any(|listed| *listed)
+                {
+                    return Err(format!(
+                        "cannot reach the Docker engine at {endpoint}: {error}"
+                    ));
+                }
             }
-            Event::Docker(_, DockerEvent::Containers(_)) => self.listed = true,
+            Event::Docker(engine, DockerEvent::Containers(_)) => {
+                self.answered.insert(*engine, true);
+            }
             Event::Docker(_, DockerEvent::Stats(_)) => self.stats_samples += 1,
             Event::Compose(ComposeEvent::Loaded { .. } | ComposeEvent::LoadFailed { .. }) => {
                 self.loads_pending = self.loads_pending.saturating_sub(1);
@@ -122,7 +133,7 @@ impl Observer {
         let checks = self.app.checks.values().all(|c| c.result.is_some());
         let stats = !self.wants_cpu || self.stats_samples >= 2;
         let loaded = !compose || self.loads_pending == 0;
-        self.listed && stats && probes && checks && loaded
+        self.listed() && stats && probes && checks && loaded
     }
 
     /// Brings the app's clock to now, before its state is read.
@@ -133,8 +144,9 @@ impl Observer {
         }
     }
 
+    /// Every engine answered, and at least one listed its containers.
     pub fn listed(&self) -> bool {
-        self.listed
+        self.answered.len() == self.app.engines.len() && self.answered.values().any(|l| *l)
     }
 
     /// The engines' addresses, for messages.
