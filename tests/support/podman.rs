@@ -60,6 +60,9 @@ impl Podman {
     fn command(&self) -> Command {
         let dir = |name: &str| self.dir.join(name).to_string_lossy().into_owned();
         let mut cmd = Command::new("podman");
+        // Podman reads registry logins from $DOCKER_CONFIG/config.json and
+        // fails when the folder has none (test.sh points it at compose v2).
+        cmd.env_remove("DOCKER_CONFIG");
         cmd.args(["--root", &dir("root"), "--runroot", &dir("run")])
             .args(["--tmpdir", &dir("tmp"), "--storage-driver", "vfs"])
             .args(["--cgroup-manager", "cgroupfs", "--events-backend", "file"]);
