@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use super::tests::{ch, container, now, select};
 use super::*;
+use crate::engine::endpoint::Endpoint;
+use crate::event::DockerEvent;
 
 fn on(engine: u16, mut c: Container) -> Container {
     c.engine = EngineId(engine);

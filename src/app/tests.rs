@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
+use crate::event::DockerEvent;
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
