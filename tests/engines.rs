@@ -19,7 +19,7 @@ use stacktop::collect::docker::{self as collector, DockerOptions};
 use stacktop::engine::{Endpoint, Engine, TlsFiles, reach};
 use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::jobs;
-use stacktop::model::{LogSource, Verb};
+use stacktop::model::{Container, LogSource, Verb};
 use support::docker::{BUSYBOX, IDLE_SCRIPT, TICKER_SCRIPT, require_engine};
 use support::engine::PrivateEngine;
 use support::events::wait_for;
@@ -305,22 +305,49 @@ async fn podman_checks(podman: &Podman) {
         .await
         .expect("restart through podman");
     let before = web.started_at;
-    wait_for(&mut rx, SECS(20), "the restart", |e| match e {
-        Event::Docker(_, DockerEvent::ContainerChanged(c))
-            if c.id == id && c.started_at != before =>
-        {
-            Some(())
-        }
-        _ => None,
+    let restarted = |c: &Container| c.id == id && c.started_at != before;
+    let how = follow_podman(&mut rx, "the restart", |e| match e {
+        DockerEvent::ContainerChanged(c) => restarted(c),
+        DockerEvent::Containers(all) => all.iter().any(restarted),
+        _ => false,
     })
     .await;
-    // Podman names a removal `remove`, not `destroy`.
-    podman.podman(&["rm", "-f", "-t", "0", "podweb"]);
-    wait_for(&mut rx, SECS(10), "the removal", |e| match e {
-        Event::Docker(_, DockerEvent::ContainerRemoved(gone)) if *gone == id => Some(()),
-        _ => None,
+    eprintln!("the restart came by {how}");
+    // Podman names a removal `remove`, not `destroy`. Removed through its
+    // API, as `docker-compose down` pointed at Podman does.
+    let docker = engine.client().await.expect("podman's API");
+    let force = bollard::query_parameters::RemoveContainerOptionsBuilder::new()
+        .force(true)
+        .build();
+    docker
+        .remove_container(&id, Some(force))
+        .await
+        .expect("removing through podman's API");
+    let how = follow_podman(&mut rx, "the removal", |e| match e {
+        DockerEvent::ContainerRemoved(gone) => *gone == id,
+        DockerEvent::Containers(all) => all.iter().all(|c| c.id != id),
+        _ => false,
     })
     .await;
+    eprintln!("the removal came by {how}");
+}
+
+/// Waits for what `seen` looks for, from Podman's event stream or, when
+/// that stalls, from the collector's resync (every 30 s): Podman's file
+/// event backend, the only one without journald, now and then delivers
+/// events late on a busy machine. Says which way it came.
+async fn follow_podman(
+    rx: &mut mpsc::Receiver<Event>,
+    what: &str,
+    seen: impl Fn(&DockerEvent) -> bool,
+) -> &'static str {
+    let window = collector::RESYNC_EVERY + SECS(10);
+    wait_for(rx, window, what, |e| match e {
+        Event::Docker(_, event @ DockerEvent::Containers(_)) if seen(event) => Some("a resync"),
+        Event::Docker(_, event) if seen(event) => Some("its event"),
+        _ => None,
+    })
+    .await
 }
 
 fn tls_engine(proxy: &TlsProxy, certs: &Path) -> Engine {

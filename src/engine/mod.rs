@@ -266,15 +266,16 @@ pub fn engine_error(error: bollard::errors::Error) -> anyhow::Error {
     anyhow::anyhow!(describe(&error))
 }
 
-/// Whether the engine answered "no such …".
+/// Whether the engine answered "no such …". Podman answers an inspect
+/// racing a removal with a 500 that says "no such container".
 pub fn is_not_found(error: &bollard::errors::Error) -> bool {
-    matches!(
-        error,
+    match error {
         bollard::errors::Error::DockerResponseServerError {
-            status_code: 404,
-            ..
-        }
-    )
+            status_code,
+            message,
+        } => *status_code == 404 || message.to_lowercase().contains("no such container"),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -289,6 +290,12 @@ mod tests {
         };
         assert_eq!(describe(&error), "No such container: abc");
         assert!(is_not_found(&error));
+        // Podman, when an inspect races a removal.
+        let podman = bollard::errors::Error::DockerResponseServerError {
+            status_code: 500,
+            message: "container ada0 does not exist in database: no such container".to_string(),
+        };
+        assert!(is_not_found(&podman));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use bollard::Docker;
@@ -19,6 +20,12 @@ use crate::tasks::{AbortOnDrop, supervise};
 
 /// How many inspect requests are in flight at once.
 const CONCURRENT_INSPECTS: usize = 8;
+
+/// When to ask again about a container in a state the client cannot read
+/// (Podman's `stopped`, between a stop and its cleanup), and how often a
+/// list is tried again for the same reason.
+const BETWEEN_RETRY: Duration = Duration::from_millis(300);
+const LIST_TRIES: u32 = 5;
 
 /// Why a session ended.
 pub enum Stop {
@@ -105,7 +112,11 @@ async fn follow_inner(
                 }
                 None => return Err(anyhow::anyhow!("the engine closed its event stream").into()),
             },
-            () = sleep_until_due(due), if due.is_some() => session.refresh(pending.take()).await?,
+            () = sleep_until_due(due), if due.is_some() => {
+                for id in session.refresh(pending.take()).await? {
+                    pending.add(id, Instant::now() + BETWEEN_RETRY);
+                }
+            }
             _ = resync.tick() => session.resync().await?,
         }
         running_tx.send_if_modified(|ids| {
@@ -177,32 +188,44 @@ impl Session {
         Ok(())
     }
 
-    /// Inspects containers named by events and reports those that changed.
-    async fn refresh(&mut self, ids: Vec<String>) -> Result<(), Stop> {
-        for (id, container) in inspect_many(self.engine, &self.docker, ids).await? {
-            match container {
-                None => self.remove(id).await?,
-                Some(c) if self.known.get(&id) == Some(&c) => {}
-                Some(c) => {
-                    self.known.insert(id, c.clone());
-                    self.send(DockerEvent::ContainerChanged(Box::new(c)))
-                        .await?;
+    /// Inspects containers named by events and reports those that changed;
+    /// returns those to ask about again, caught between two states.
+    async fn refresh(&mut self, ids: Vec<String>) -> Result<Vec<String>, Stop> {
+        let mut again = Vec::new();
+        for (id, inspected) in inspect_many(self.engine, &self.docker, ids).await? {
+            match inspected {
+                Inspected::Gone => self.remove(id).await?,
+                Inspected::Between => again.push(id),
+                Inspected::Found(c) if self.known.get(&id) == Some(&*c) => {}
+                Inspected::Found(c) => {
+                    self.known.insert(id, (*c).clone());
+                    self.send(DockerEvent::ContainerChanged(c)).await?;
                 }
             }
         }
-        Ok(())
+        Ok(again)
+    }
+
+    /// Every container's summary; tried again a few times while one is in
+    /// a state the client cannot read.
+    async fn list(&self) -> anyhow::Result<Vec<bollard::models::ContainerSummary>> {
+        let options = ListContainersOptionsBuilder::new().all(true).build();
+        let mut tries = 1;
+        loop {
+            match self.docker.list_containers(Some(options.clone())).await {
+                Err(e) if is_unreadable(&e) && tries < LIST_TRIES => {
+                    tries += 1;
+                    tokio::time::sleep(BETWEEN_RETRY).await;
+                }
+                listed => return listed.map_err(engine_error).context("listing containers"),
+            }
+        }
     }
 
     /// Lists every container and reports the whole list; only containers
     /// that are new or whose state or health differs are inspected.
     async fn resync(&mut self) -> Result<(), Stop> {
-        let options = ListContainersOptionsBuilder::new().all(true).build();
-        let summaries = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(engine_error)
-            .context("listing containers")?;
+        let summaries = self.list().await?;
         let mut next = HashMap::with_capacity(summaries.len());
         let mut stale = Vec::new();
         for summary in summaries {
@@ -216,9 +239,18 @@ impl Session {
                 _ => stale.push(id),
             }
         }
-        for (id, container) in inspect_many(self.engine, &self.docker, stale).await? {
-            if let Some(c) = container {
-                next.insert(id, c);
+        for (id, inspected) in inspect_many(self.engine, &self.docker, stale).await? {
+            match inspected {
+                Inspected::Found(c) => {
+                    next.insert(id, *c);
+                }
+                // Its last known state stands until the next event.
+                Inspected::Between => {
+                    if let Some(c) = self.known.get(&id) {
+                        next.insert(id, c.clone());
+                    }
+                }
+                Inspected::Gone => {}
             }
         }
         self.known = next;
@@ -264,12 +296,31 @@ pub fn dotenv_urls(path: &std::path::Path) -> Vec<(String, String)> {
     }
 }
 
-/// Inspects containers concurrently; `None` for those gone meanwhile.
+/// What an inspect found.
+enum Inspected {
+    Found(Box<Container>),
+    /// Removed meanwhile.
+    Gone,
+    /// In a state the client cannot read (Podman's `stopped`, between a
+    /// stop and its cleanup): ask again shortly.
+    Between,
+}
+
+/// Whether the engine answered with JSON the client cannot read.
+fn is_unreadable(error: &bollard::errors::Error) -> bool {
+    matches!(
+        error,
+        bollard::errors::Error::JsonDataError { .. }
+            | bollard::errors::Error::JsonSerdeError { .. }
+    )
+}
+
+/// Inspects containers concurrently.
 async fn inspect_many(
     engine: EngineId,
     docker: &Docker,
     ids: Vec<String>,
-) -> anyhow::Result<Vec<(String, Option<Container>)>> {
+) -> anyhow::Result<Vec<(String, Inspected)>> {
     stream::iter(ids)
         .map(|id| async move {
             match docker.inspect_container(&id, None).await {
@@ -277,9 +328,11 @@ async fn inspect_many(
                     let container = container_from_inspect(inspect)
                         .map(with_dotenv)
                         .map(|c| Container { engine, ..c });
-                    Ok((id, container))
+                    let found = container.map(|c| Inspected::Found(Box::new(c)));
+                    Ok((id, found.unwrap_or(Inspected::Gone)))
                 }
-                Err(e) if is_not_found(&e) => Ok((id, None)),
+                Err(e) if is_not_found(&e) => Ok((id, Inspected::Gone)),
+                Err(e) if is_unreadable(&e) => Ok((id, Inspected::Between)),
                 Err(e) => Err(engine_error(e).context(format!("inspecting container {id}"))),
             }
         })
