@@ -82,10 +82,10 @@ fn render_panel(
     match view.panel {
         Panel::Pools => {
             let cols = [
-                left("APPLICATION", 0),
-                left("USER", 8),
-                left("CLIENT", 13),
-                left("DATABASE", 9),
+                left("APPLICATION", 0).names(),
+                left("USER", 24).names(),
+                left("CLIENT", 24),
+                left("DATABASE", 24).names(),
                 right("ALL", 4),
                 right("ACT", 4),
                 right("IDLE", 4),
@@ -139,7 +139,7 @@ fn render_panel(
         Panel::TopStatements => render_top(pg, selected, theme, frame, area),
         _ => {
             let cols = [
-                left("DATABASE", 0),
+                left("DATABASE", 0).names(),
                 right("CONN", 5),
                 right("SIZE", 8),
                 right("TPS", 8),
@@ -192,9 +192,9 @@ fn render_backends(
             left("STATE", 13),
             left("WAIT", 14),
             left("BLOCKED BY", 10),
-            left("DB", 9),
-            left("USER", 8),
-            left("APP", 10),
+            left("DB", 24).names(),
+            left("USER", 24).names(),
+            left("APP", 30).names(),
             left("QUERY", 0),
         ]
     } else {

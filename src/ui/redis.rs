@@ -140,12 +140,12 @@ fn render_panel(
                 return;
             };
             let cols = [
-                left("NAME", 0),
-                left("HOST", 16),
+                left("NAME", 0).names(),
+                left("HOST", 40),
                 right("DB", 3),
                 right("COUNT", 6),
                 right("MAX IDLE", 9),
-                left("LAST CMD", 12),
+                left("LAST CMD", 16),
             ];
             let rows: Vec<table::Row> = pools
                 .iter()
