@@ -73,7 +73,7 @@ fn cut_names_stay_apart() {
     let service_cells = |needle: &str| {
         let row = row_text(&terminal, row_of(&terminal, needle));
         row.split_whitespace()
-            .nth(0)
+            .next()
             .unwrap_or_default()
             .to_string()
     };
