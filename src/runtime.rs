@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Local;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, Receiver, Sender};
@@ -25,6 +25,7 @@ use crate::engine::Engine;
 use crate::event::Event;
 use crate::frame_stats::FrameStats;
 use crate::jobs::{self, logs::LogsHandle};
+use crate::keymap::{Action, Context as KeyContext};
 use crate::tasks::supervise;
 use crate::theme::Theme;
 use crate::tui::Tui;
@@ -124,7 +125,7 @@ async fn event_loop(
             if matches!(event, Event::Key(_)) {
                 stats.key_received();
             }
-            if is_suspend(&event) {
+            if is_suspend(app, &event) {
                 tui.suspend()?;
             } else {
                 for command in app.update(event) {
@@ -141,11 +142,12 @@ async fn event_loop(
     Ok(())
 }
 
-fn is_suspend(event: &Event) -> bool {
+/// The suspend key (Ctrl-Z unless remapped) stops the process: the
+/// runtime does that, not the app.
+fn is_suspend(app: &App, event: &Event) -> bool {
     matches!(event, Event::Key(k)
-        if k.code == KeyCode::Char('z')
-            && k.modifiers.contains(KeyModifiers::CONTROL)
-            && k.kind != KeyEventKind::Release)
+        if k.kind != KeyEventKind::Release
+            && app.settings.keys.lookup(KeyContext::Everywhere, k) == Some(Action::Suspend))
 }
 
 /// What the loop owns besides the app: the engine, open log streams, the

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 
 use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
 use crate::command::Command;
-use crate::keymap::{self, Action};
+use crate::keymap::{Action, Context};
 use crate::model::{Container, LogSource, Verb};
 
 /// Lines a mouse-wheel step scrolls.
@@ -15,7 +15,7 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        let action = keymap::lookup(self.view.context(), &key);
+        let action = self.settings.keys.lookup(self.view.context(), &key);
         match self.overlay.take() {
             Some(Overlay::Filter) => return self.on_filter_key(key),
             Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
@@ -48,37 +48,39 @@ impl App {
         }
     }
 
-    /// Only `y` runs the action asked about; any other key cancels it.
+    /// Only the confirm key (`y`) runs the action asked about; any other
+    /// key cancels it.
     fn on_confirm_key(&mut self, key: KeyEvent, confirm: Confirm) -> Vec<Command> {
-        if key.code == KeyCode::Char('y')
-            && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
-        {
+        if self.settings.keys.lookup(Context::Confirm, &key) == Some(Action::Confirm) {
             return vec![confirm.command()];
         }
         self.say(Level::Info, "cancelled: nothing was changed".to_string());
         Vec::new()
     }
 
+    /// Typed characters go into the filter; the filter's keys edit it.
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return self.quit();
+        }
         let mut editing = true;
-        match key.code {
-            KeyCode::Char('c') if ctrl => return self.quit(),
-            KeyCode::Char('u') if ctrl => self.filter.clear(),
-            KeyCode::Char(c) if !ctrl => self.filter.push(c),
-            KeyCode::Backspace => {
+        match (self.settings.keys.lookup(Context::Filter, &key), key.code) {
+            (Some(Action::ClearLine), _) => self.filter.clear(),
+            (Some(Action::DeleteChar), _) => {
                 self.filter.pop();
             }
-            KeyCode::Enter => {
+            (Some(Action::KeepFilter), _) => {
                 editing = false;
                 self.select_first_container();
             }
-            KeyCode::Esc => {
+            (Some(Action::Back), _) => {
                 editing = false;
                 self.filter.clear();
             }
-            KeyCode::Up => self.move_selection(-1),
-            KeyCode::Down => self.move_selection(1),
+            (Some(Action::Up), _) => self.move_selection(-1),
+            (Some(Action::Down), _) => self.move_selection(1),
+            (_, KeyCode::Char(c)) if !ctrl => self.filter.push(c),
             _ => {}
         }
         if editing {

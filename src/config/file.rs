@@ -26,6 +26,7 @@ use toml::Spanned;
 use super::health::{HealthSection, HealthSettings};
 use super::{line_column, toml_error};
 use crate::discover::target_id;
+use crate::keymap::Keymap;
 use crate::model::{Target, TargetKind, TargetOrigin};
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +44,10 @@ struct FileConfig {
     #[serde(default)]
     search: Vec<TargetEntry>,
     health: Option<HealthSection>,
+    /// Read with its positions by `keys::keymap`.
+    keys: Option<toml::Table>,
+    /// A built-in theme's name, or a theme file.
+    theme: Option<String>,
 }
 
 impl FileConfig {
@@ -79,6 +84,8 @@ pub struct FileSettings {
     pub read_only: bool,
     pub targets: Vec<Target>,
     pub health: HealthSettings,
+    pub keys: Keymap,
+    pub theme: Option<String>,
 }
 
 /// Settings of the first config file found (defaults when there is none).
@@ -98,10 +105,16 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
         Some(section) => section.settings(text, name)?,
         None => HealthSettings::default(),
     };
+    let keys = match &file.keys {
+        Some(_) => super::keys::keymap(text, name)?,
+        None => Keymap::default(),
+    };
     Ok(FileSettings {
         read_only: file.read_only,
         targets: targets_of(&file, text, name)?,
         health,
+        keys,
+        theme: file.theme,
     })
 }
 

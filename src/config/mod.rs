@@ -6,11 +6,13 @@ use std::time::Duration;
 
 pub mod file;
 pub mod health;
+pub mod keys;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use crate::compose::{self, ProjectOptions};
+use crate::keymap::Keymap;
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
 
@@ -100,6 +102,8 @@ pub struct Settings {
     pub local_compose: Option<ProjectLocation>,
     /// HTTP health checks: which, how often, how long to wait.
     pub health: HealthSettings,
+    /// The keys in force: the defaults with the config file's `[keys]`.
+    pub keys: Keymap,
 }
 
 impl Default for Settings {
@@ -113,6 +117,7 @@ impl Default for Settings {
             read_only: false,
             local_compose: None,
             health: HealthSettings::default(),
+            keys: Keymap::default(),
         }
     }
 }
@@ -132,6 +137,7 @@ impl Settings {
         let from_file = file::load(&paths)?;
         settings.targets = from_file.targets;
         settings.health = from_file.health;
+        settings.keys = from_file.keys;
         settings.read_only |= from_file.read_only;
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
@@ -169,6 +175,7 @@ impl Settings {
             read_only: cli.read_only,
             local_compose: local,
             health: HealthSettings::default(),
+            keys: Keymap::default(),
         })
     }
 }

@@ -91,6 +91,11 @@ fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme, width: usize) -> Lin
         Action::Help | Action::Quit => false,
         _ => true,
     };
-    spans.extend(key_hints(Context::Database, shown, theme));
+    spans.extend(key_hints(
+        &app.settings.keys,
+        Context::Database,
+        shown,
+        theme,
+    ));
     Line::from(spans)
 }

@@ -166,6 +166,11 @@ fn status_line<'a>(app: &App, view: &LogView, theme: &Theme, width: usize) -> Li
             theme.muted,
         ));
     }
-    spans.extend(key_hints(Context::Logs, |a| a != Action::Quit, theme));
+    spans.extend(key_hints(
+        &app.settings.keys,
+        Context::Logs,
+        |a| a != Action::Quit,
+        theme,
+    ));
     Line::from(spans)
 }

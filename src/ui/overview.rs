@@ -440,7 +440,12 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let room = width.saturating_sub(spans.iter().map(|s| s.width()).sum());
     match status_message(app, theme, room) {
         Some(line) => spans.extend(line.spans),
-        None => spans.extend(key_hints(Context::List, |_| true, theme)),
+        None => spans.extend(key_hints(
+            &app.settings.keys,
+            Context::List,
+            |_| true,
+            theme,
+        )),
     }
     Line::from(spans)
 }

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
 use crate::app::{App, Level, Probe};
-use crate::keymap::{self, Action, Context};
+use crate::keymap::{Action, Context, Keymap};
 use crate::model::{ContainerState, ProbeStatus, SgrColor, SgrStyle, Verb};
 use crate::theme::Theme;
 
@@ -144,11 +144,12 @@ fn fitted(text: &str, width: usize, more: bool) -> String {
 /// The footer's ` k what` pairs for `context`, from the key table; `shown`
 /// leaves out actions that do nothing in this view.
 pub fn key_hints<'a>(
+    keys: &Keymap,
     context: Context,
     shown: impl Fn(Action) -> bool,
     theme: &Theme,
 ) -> Vec<Span<'a>> {
-    keymap::hints(context, shown)
+    keys.hints(context, shown)
         .into_iter()
         .flat_map(|(key, what)| {
             [
