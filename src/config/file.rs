@@ -95,7 +95,14 @@ pub fn load(paths: &[PathBuf]) -> Result<FileSettings> {
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading config {}", path.display()))?;
-    parse(&text, &path.display().to_string())
+    let mut settings = parse(&text, &path.display().to_string())?;
+    // A theme file is named relative to the config file.
+    if let (Some(theme), Some(dir)) = (&settings.theme, path.parent())
+        && !crate::theme::names().contains(&theme.as_str())
+    {
+        settings.theme = Some(dir.join(theme).display().to_string());
+    }
+    Ok(settings)
 }
 
 /// Parses a config file's text; `name` is how errors call the file.

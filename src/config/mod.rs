@@ -37,9 +37,11 @@ pub struct Cli {
     #[arg(long, default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
 
-    /// A theme file merged over the built-in theme.
-    #[arg(long, value_name = "FILE")]
-    pub theme: Option<PathBuf>,
+    /// A built-in theme (dark, light, high-contrast, ansi-16) or a theme
+    /// file (default: the config file's `theme`, else dark). NO_COLOR turns
+    /// colours off.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
 
     /// Lines of log kept by the log view (older ones are dropped).
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
@@ -104,6 +106,9 @@ pub struct Settings {
     pub health: HealthSettings,
     /// The keys in force: the defaults with the config file's `[keys]`.
     pub keys: Keymap,
+    /// The theme asked for: `--theme`, else the config file's `theme`
+    /// (a file named there is relative to the config file's folder).
+    pub theme: Option<String>,
 }
 
 impl Default for Settings {
@@ -118,6 +123,7 @@ impl Default for Settings {
             local_compose: None,
             health: HealthSettings::default(),
             keys: Keymap::default(),
+            theme: None,
         }
     }
 }
@@ -138,6 +144,7 @@ impl Settings {
         settings.targets = from_file.targets;
         settings.health = from_file.health;
         settings.keys = from_file.keys;
+        settings.theme = settings.theme.take().or(from_file.theme);
         settings.read_only |= from_file.read_only;
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
@@ -176,6 +183,7 @@ impl Settings {
             local_compose: local,
             health: HealthSettings::default(),
             keys: Keymap::default(),
+            theme: cli.theme.clone(),
         })
     }
 }

@@ -113,7 +113,10 @@ fn styled_line<'a>(view: &LogView, line: &LogLine, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(format!("{label} │ "), style));
     }
     for span in &line.spans {
-        spans.push(Span::styled(span.text.clone(), sgr_style(&span.style)));
+        spans.push(Span::styled(
+            span.text.clone(),
+            theme.paint(sgr_style(&span.style)),
+        ));
     }
     Line::from(spans)
 }
