@@ -83,7 +83,9 @@ fn bench_overview(c: &mut Criterion) {
     c.bench_function("render_overview_300_services_200x60", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ui::render(black_box(&app), &theme, f))
+                .draw(|f| {
+                    ui::render(black_box(&app), &theme, f);
+                })
                 .unwrap();
         });
     });
@@ -117,7 +119,9 @@ fn bench_logs(c: &mut Criterion) {
     c.bench_function("render_log_view_full_window_200x60", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ui::render(black_box(&app), &theme, f))
+                .draw(|f| {
+                    ui::render(black_box(&app), &theme, f);
+                })
                 .unwrap();
         });
     });

@@ -17,6 +17,10 @@ use crate::model::{
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// A second left click on the same cell, soon after the first.
+    DoubleClick(MouseEvent),
+    /// Where the last frame put what a click can hit.
+    Layout(Hits),
     /// The terminal's new size, with the rows each view has at that size.
     Resize(Viewport),
     /// Once a second, with the local time: ages uptimes, expires messages.
@@ -121,6 +125,36 @@ pub enum LogEvent {
         source: usize,
         error: String,
     },
+}
+
+/// Where the last frame put what a click can hit; the views work it out
+/// and the runtime hands it to the app when it changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// The service list's rows, when the list is on screen.
+    pub list: Option<ListArea>,
+    /// The panel titles of a detail view.
+    pub tabs: Vec<TabHit>,
+}
+
+/// The screen rows of the service list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListArea {
+    /// Screen row of the first list row shown.
+    pub top: u16,
+    /// List rows on screen.
+    pub rows: u16,
+    /// Index (in the app's rows) of the first one shown.
+    pub first: usize,
+}
+
+/// A panel title: its screen row, columns, and which panel (its index in
+/// the kind's panels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabHit {
+    pub y: u16,
+    pub x: std::ops::Range<u16>,
+    pub panel: usize,
 }
 
 /// The terminal's size and the rows each view has for its lines, worked

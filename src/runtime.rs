@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Local;
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyEventKind, MouseButton, MouseEventKind,
+};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, Receiver, Sender};
@@ -67,7 +69,9 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
         return Ok(());
     }
     tui.terminal
-        .draw(|frame| ui::render(app, theme, frame))
+        .draw(|frame| {
+            ui::render(app, theme, frame);
+        })
         .context("drawing")?;
     panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
 }
@@ -105,9 +109,17 @@ async fn event_loop(
     let mut stats = FrameStats::from_env();
     while !quit {
         if dirty && Instant::now() >= next_frame {
+            let mut hits = None;
             tui.terminal
-                .draw(|frame| ui::render(app, theme, frame))
+                .draw(|frame| hits = Some(ui::render(app, theme, frame)))
                 .context("drawing")?;
+            // Where things landed changes only with the layout: tell the
+            // app then (it needs no redraw for it).
+            if let Some(hits) = hits.filter(|h| *h != app.hits) {
+                for command in app.update(Event::Layout(hits)) {
+                    quit |= running.run(command, &tx);
+                }
+            }
             stats.frame_drawn();
             dirty = false;
             next_frame = Instant::now() + FRAME;
@@ -207,11 +219,27 @@ impl Running {
     }
 }
 
+/// Two left clicks on one cell this close together are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
 async fn read_terminal(tx: Sender<Event>) {
     let mut events = EventStream::new();
+    let mut last_click: Option<(Instant, u16, u16)> = None;
     while let Some(Ok(event)) = events.next().await {
         let event = match event {
             TermEvent::Key(key) => Event::Key(key),
+            TermEvent::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
+                let now = Instant::now();
+                let again = last_click.is_some_and(|(at, x, y)| {
+                    now - at < DOUBLE_CLICK && (x, y) == (mouse.column, mouse.row)
+                });
+                last_click = (!again).then_some((now, mouse.column, mouse.row));
+                if again {
+                    Event::DoubleClick(mouse)
+                } else {
+                    Event::Mouse(mouse)
+                }
+            }
             TermEvent::Mouse(mouse) => Event::Mouse(mouse),
             TermEvent::Resize(w, h) => Event::Resize(ui::layout::viewport(w, h)),
             _ => continue,

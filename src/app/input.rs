@@ -1,6 +1,8 @@
 //! Keys and mouse: what each does to the state, by view.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
 use crate::command::Command;
@@ -154,9 +156,16 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
         let up = match mouse.kind {
             MouseEventKind::ScrollUp => true,
             MouseEventKind::ScrollDown => false,
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.click(mouse.column, mouse.row);
+                return Vec::new();
+            }
             _ => return Vec::new(),
         };
         match &mut self.view {
@@ -166,6 +175,40 @@ impl App {
             View::Database(_) => {
                 return self.on_database_action(if up { Action::Up } else { Action::Down });
             }
+        }
+        Vec::new()
+    }
+
+    /// A left click: selects the list row, or switches to the panel whose
+    /// title it hit. Returns whether it hit something.
+    fn click(&mut self, x: u16, y: u16) -> bool {
+        if let (View::List, Some(list)) = (&self.view, self.hits.list)
+            && (list.top..list.top + list.rows).contains(&y)
+        {
+            let row = list.first + usize::from(y - list.top);
+            if row < self.rows.len() {
+                self.selected = row;
+                self.clamp_offset();
+                return true;
+            }
+        }
+        let tab = self.hits.tabs.iter().find(|t| t.y == y && t.x.contains(&x));
+        if let (Some(tab), View::Database(view)) = (tab, &mut self.view) {
+            let kind = self.probes.get(&view.target_id).map(|p| p.target.kind);
+            if let Some(panel) = kind.and_then(|k| super::Panel::of(k).get(tab.panel)) {
+                view.panel = *panel;
+                view.row = 0;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A double click on a list row opens its logs.
+    pub(super) fn on_double_click(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        let list = matches!(self.view, View::List);
+        if self.overlay.is_none() && list && self.click(mouse.column, mouse.row) {
+            return self.open_logs();
         }
         Vec::new()
     }

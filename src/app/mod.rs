@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 use crate::command::Command;
 use crate::config::Settings;
 pub use crate::event::Viewport;
-use crate::event::{DockerEvent, Event, LogEvent};
+use crate::event::{DockerEvent, Event, Hits, LogEvent};
 use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
@@ -98,6 +98,8 @@ pub struct App {
     /// The running reset or up of each project.
     pub compose_steps: HashMap<String, ComposeStep>,
     pub viewport: Viewport,
+    /// Where the last frame put the list rows and panel titles, for clicks.
+    pub hits: Hits,
     next_session: u64,
 }
 
@@ -130,6 +132,7 @@ impl App {
             requested_projects: HashSet::new(),
             compose_steps: HashMap::new(),
             viewport: Viewport::default(),
+            hits: Hits::default(),
             next_session: 1,
         }
     }
@@ -139,6 +142,11 @@ impl App {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::DoubleClick(mouse) => self.on_double_click(mouse),
+            Event::Layout(hits) => {
+                self.hits = hits;
+                Vec::new()
+            }
             Event::Resize(viewport) => {
                 self.viewport = viewport;
                 self.clamp_offset();

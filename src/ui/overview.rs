@@ -11,6 +11,7 @@ use super::widgets::{action_label, db_summary, key_hints, state_label, status_me
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, HealthLevel, Row};
+use crate::event::ListArea;
 use crate::keymap::Context;
 use crate::model::Container;
 use crate::theme::Theme;
@@ -171,19 +172,22 @@ fn longest_cells(app: &App, theme: &Theme) -> [usize; ORDER.len()] {
     longest
 }
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the overview; returns where its list rows are.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let banner = header::banner(app, theme);
     let [head, banner_area, list, status] = layout::overview(area, banner.is_some());
     header::render(app, theme, frame, head);
     if let Some(line) = banner {
         frame.render_widget(Paragraph::new(line), banner_area);
     }
-    render_list(app, theme, frame, list);
+    let rows = render_list(app, theme, frame, list);
     let line = status_line(app, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
+    rows
 }
 
-fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the list under its column titles; returns where its rows are.
+fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let cols = columns(app, area.width as usize, theme);
     let mut lines = vec![title_line(&cols, theme)];
     let visible = (area.height as usize).saturating_sub(1);
@@ -216,6 +220,15 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         });
     }
     frame.render_widget(Paragraph::new(lines), area);
+    // The rows start under the column titles.
+    Some(ListArea {
+        top: area.y + 1,
+        rows: area
+            .height
+            .saturating_sub(1)
+            .min(app.rows.len().saturating_sub(offset) as u16),
+        first: offset,
+    })
 }
 
 fn empty_text(app: &App) -> String {

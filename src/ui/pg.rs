@@ -12,7 +12,13 @@ use crate::app::{DatabaseView, Panel};
 use crate::model::{PgSnapshot, TopStatements};
 use crate::theme::Theme;
 
-pub fn render(pg: &PgSnapshot, view: &DatabaseView, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(
+    pg: &PgSnapshot,
+    view: &DatabaseView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(pg, theme, area.width),
         panels: Panel::of(crate::model::TargetKind::Postgres),
@@ -21,7 +27,7 @@ pub fn render(pg: &PgSnapshot, view: &DatabaseView, theme: &Theme, frame: &mut F
     }
     .render(theme, frame, area, |frame, panel| {
         render_panel(pg, view, theme, frame, panel);
-    });
+    })
 }
 
 fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {

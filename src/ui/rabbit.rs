@@ -20,7 +20,7 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(probe, rabbit, theme, area.width),
         panels: Panel::of(TargetKind::RabbitMq),
@@ -30,7 +30,7 @@ pub fn render(
     .render(theme, frame, area, |frame, panel| match view.panel {
         Panel::Clients => clients(rabbit, view.row, theme, frame, panel),
         _ => queues(probe, rabbit, view.row, theme, frame, panel),
-    });
+    })
 }
 
 fn summary_lines<'a>(

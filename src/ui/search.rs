@@ -18,7 +18,7 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(search, theme),
         panels: Panel::of(TargetKind::Search),
@@ -28,7 +28,7 @@ pub fn render(
     .render(theme, frame, area, |frame, panel| match view.panel {
         Panel::Nodes => nodes(search, view.row, theme, frame, panel),
         _ => indices(search, view.row, theme, frame, panel),
-    });
+    })
 }
 
 /// The style of a health colour: green reads healthy, yellow a warning.

@@ -236,18 +236,45 @@ pub fn sparkline(values: impl Iterator<Item = f64> + Clone, cells: usize) -> Str
 /// A tab bar naming `panels`, the focused one highlighted.
 pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for panel in panels {
-        let name = panel.title();
-        let style = if *panel == focused {
+    for (panel, label, _) in tab_places(panels) {
+        let style = if panel == focused {
             theme.selection
         } else {
             theme.muted
         };
-        spans.push(Span::styled(format!(" {name} "), style));
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled("(Tab: next panel)", theme.muted));
     Line::from(spans)
+}
+
+/// Each panel's title as the tab bar writes it, and the columns it takes.
+fn tab_places(panels: &[Panel]) -> Vec<(Panel, String, std::ops::Range<u16>)> {
+    let mut x = 1;
+    panels
+        .iter()
+        .map(|panel| {
+            let label = format!(" {} ", panel.title());
+            let width = format::width(&label) as u16;
+            let place = (*panel, label, x..x + width);
+            x += width + 1;
+            place
+        })
+        .collect()
+}
+
+/// Where a click on the tab bar at `bar` switches panels.
+pub fn tab_hits(panels: &[Panel], bar: Rect) -> Vec<crate::event::TabHit> {
+    tab_places(panels)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (_, _, x))| crate::event::TabHit {
+            y: bar.y,
+            x: bar.x + x.start..bar.x + x.end,
+            panel: index,
+        })
+        .collect()
 }
 
 /// The body of a database view: summary lines, a tab bar, the focused
@@ -260,13 +287,14 @@ pub struct Body<'a> {
 }
 
 impl Body<'_> {
+    /// Draws the body; where a click switches panels.
     pub fn render(
         self,
         theme: &Theme,
         frame: &mut Frame,
         area: Rect,
         panel: impl FnOnce(&mut Frame, Rect),
-    ) {
+    ) -> Vec<crate::event::TabHit> {
         let notes = self.notes.len().min(2) as u16;
         let [summary, tab_bar, panel_area, notes_area] = Layout::vertical([
             Constraint::Length(self.summary.len() as u16),
@@ -288,6 +316,7 @@ impl Body<'_> {
             .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
             .collect();
         frame.render_widget(Paragraph::new(lines), notes_area);
+        tab_hits(self.panels, tab_bar)
     }
 }
 

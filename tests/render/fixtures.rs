@@ -367,7 +367,11 @@ pub fn press(app: &mut App, code: KeyCode) {
 pub fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
     let (w, h) = (app.viewport.width, app.viewport.height);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::render(app, theme, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::render(app, theme, f);
+        })
+        .unwrap();
     terminal
 }
 
