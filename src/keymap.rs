@@ -5,6 +5,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::model::TimeRange;
+
 /// What a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -30,6 +32,16 @@ pub enum Action {
     Follow,
     Timestamps,
     Wrap,
+    Search,
+    NextMatch,
+    PrevMatch,
+    MinLevel,
+    Json,
+    Range(TimeRange),
+    Save,
+    Mouse,
+    Plain,
+    Sources,
     Help,
     Messages,
     Quit,
@@ -116,14 +128,30 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::Database, Action::CancelQuery, &[ch('c')], "cancel query (asks first)", "cancel"),
     bind(Context::Database, Action::TerminateBackend, &[ch('K')], "terminate backend (asks)", "terminate"),
     bind(Context::Database, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
-    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following", "scroll"),
+    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following", ""),
     bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down", ""),
-    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following", "scroll"),
+    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following", ""),
     bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down", ""),
     bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept", ""),
     bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines", "follow"),
-    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps", "timestamps"),
-    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping", "wrap"),
+    bind(Context::Logs, Action::Search, &[ch('/')], "search (regex, smart case)", "search"),
+    bind(Context::Logs, Action::NextMatch, &[ch('n')], "next match, newer", ""),
+    bind(Context::Logs, Action::PrevMatch, &[ch('N')], "previous match, older", ""),
+    bind(Context::Logs, Action::Filter, &[ch('&')], "filter lines, !re inverts", "filter"),
+    bind(Context::Logs, Action::MinLevel, &[ch('L')], "cycle the minimum level", "level"),
+    bind(Context::Logs, Action::Json, &[ch('J')], "JSON lines: fields or raw", ""),
+    bind(Context::Logs, Action::Range(TimeRange::Tail), &[ch('0')], "load the last --tail lines", ""),
+    bind(Context::Logs, Action::Range(TimeRange::Minute), &[ch('1')], "load the last minute", ""),
+    bind(Context::Logs, Action::Range(TimeRange::FiveMinutes), &[ch('2')], "load the last 5 minutes", ""),
+    bind(Context::Logs, Action::Range(TimeRange::FifteenMinutes), &[ch('3')], "load the last 15 minutes", ""),
+    bind(Context::Logs, Action::Range(TimeRange::Hour), &[ch('4')], "load the last hour", ""),
+    bind(Context::Logs, Action::Range(TimeRange::All), &[ch('5')], "load all the engine has", ""),
+    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps", ""),
+    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping", ""),
+    bind(Context::Logs, Action::Plain, &[ch('p')], "plain text, for copying", ""),
+    bind(Context::Logs, Action::Mouse, &[ch('M')], "mouse scroll / select text", "mouse"),
+    bind(Context::Logs, Action::Save, &[ch('S')], "save shown lines to a file", "save"),
+    bind(Context::Logs, Action::Sources, &[ch('s')], "sources of project logs", "sources"),
     bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
 ];
 

@@ -6,6 +6,7 @@
 mod compose;
 mod database;
 mod input;
+mod logkeys;
 pub mod logview;
 mod messages;
 pub mod probes;
@@ -94,6 +95,9 @@ pub struct App {
     /// The running reset or up of each project.
     pub compose_steps: HashMap<String, ComposeStep>,
     pub viewport: Viewport,
+    /// The terminal reports the mouse (the wheel scrolls); off, the
+    /// terminal selects text. The runtime follows it.
+    pub mouse_capture: bool,
     next_session: u64,
 }
 
@@ -125,6 +129,7 @@ impl App {
             requested_projects: HashSet::new(),
             compose_steps: HashMap::new(),
             viewport: Viewport::default(),
+            mouse_capture: true,
             next_session: 1,
         }
     }
@@ -319,6 +324,21 @@ impl App {
             } if session == view.session => {
                 view.notice = Some(source_notice(view, source, &error));
             }
+            LogEvent::Restarted {
+                session,
+                source,
+                at,
+                exit,
+                recreated,
+            } if session == view.session => {
+                // The run that stopped runs again: its notice is old news.
+                // (A recreation's notice says which container is followed.)
+                if !recreated {
+                    view.notice = None;
+                }
+                let text = separator_text(at, exit, recreated);
+                view.append(vec![LogView::separator(source, at, text)]);
+            }
             _ => {}
         }
     }
@@ -337,7 +357,7 @@ impl App {
             Job::Compose { project, .. } => {
                 self.compose_steps.remove(project);
             }
-            Job::Backend { .. } => {}
+            Job::Backend { .. } | Job::SaveLog { .. } => {}
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
@@ -371,10 +391,18 @@ impl App {
 }
 
 fn source_notice(view: &LogView, source: usize, reason: &str) -> String {
-    match view.sources.get(source) {
-        Some(s) if view.merged => format!("{}: {reason}", s.label),
+    match view.label(source) {
+        Some(label) if view.merged => format!("{label}: {reason}"),
         _ => reason.to_string(),
     }
+}
+
+/// `── restarted 12:01:02 (exit 3) ──`, in UTC as the timestamps are shown.
+fn separator_text(at: Option<DateTime<Utc>>, exit: Option<i64>, recreated: bool) -> String {
+    let what = if recreated { "recreated" } else { "restarted" };
+    let when = at.map_or(String::new(), |t| format!(" {}", t.format("%H:%M:%S")));
+    let code = exit.map_or(String::new(), |c| format!(" (exit {c})"));
+    format!("── {what}{when}{code} ──")
 }
 
 /// Uptime of a container at `now`, if it is running.

@@ -9,6 +9,9 @@
 //! [[redis]]
 //! name = "cache"
 //! url = "redis://:secret@127.0.0.1:6379/0"
+//!
+//! # Where `S` in the log view saves (default: the current folder).
+//! log_folder = "~/logs"
 //! ```
 //!
 //! Every mistake names the file, line and column and what was expected.
@@ -29,6 +32,8 @@ struct FileConfig {
     /// Disables restart, stop, start, up and reset.
     #[serde(default)]
     read_only: bool,
+    /// Where the log view saves files; `~/` is the home folder.
+    log_folder: Option<Spanned<String>>,
     #[serde(default)]
     postgres: Vec<TargetEntry>,
     #[serde(default)]
@@ -56,6 +61,7 @@ pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
 pub struct FileSettings {
     pub read_only: bool,
     pub targets: Vec<Target>,
+    pub log_folder: Option<PathBuf>,
 }
 
 /// Settings of the first config file found (defaults when there is none).
@@ -74,7 +80,31 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
     Ok(FileSettings {
         read_only: file.read_only,
         targets: targets_of(&file, text, name)?,
+        log_folder: log_folder_of(&file, text, name)?,
     })
+}
+
+/// The `log_folder` key: a folder path, `~/` for the home folder.
+fn log_folder_of(file: &FileConfig, text: &str, name: &str) -> Result<Option<PathBuf>> {
+    let Some(folder) = &file.log_folder else {
+        return Ok(None);
+    };
+    let at = |why: &str| {
+        let (line, column) = line_column(text, folder.span().start);
+        anyhow!("{name}:{line}:{column}: {why}")
+    };
+    let value = folder.get_ref().trim();
+    if value.is_empty() {
+        return Err(at("log_folder is empty; expected a folder like \"~/logs\""));
+    }
+    match value.strip_prefix("~/") {
+        Some(rest) => {
+            let home = dirs::home_dir()
+                .ok_or_else(|| at("log_folder starts with ~/ but there is no home folder"))?;
+            Ok(Some(home.join(rest)))
+        }
+        None => Ok(Some(PathBuf::from(value))),
+    }
 }
 
 fn targets_of(file: &FileConfig, text: &str, name: &str) -> Result<Vec<Target>> {
@@ -198,6 +228,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("c.toml:1:13:"), "{err}");
+    }
+
+    #[test]
+    fn log_folder_is_read_and_a_bad_one_names_its_position() {
+        let settings = parse("log_folder = \"/tmp/logs\"\n", "c.toml").unwrap();
+        assert_eq!(settings.log_folder, Some(PathBuf::from("/tmp/logs")));
+        let home = parse("log_folder = \"~/logs\"\n", "c.toml").unwrap();
+        assert!(home.log_folder.unwrap().ends_with("logs"));
+        let err = parse("\nlog_folder = \" \"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:2:14:"), "{err}");
+        let err = parse("log_folder = 3\n", "c.toml").unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1:14:"), "{err}");
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub struct Settings {
     pub read_only: bool,
     /// The compose project of the current folder.
     pub local_compose: Option<ProjectLocation>,
+    /// Where `S` in the log view writes files (`log_folder` in the config
+    /// file; default: the current folder).
+    pub log_folder: PathBuf,
 }
 
 impl Default for Settings {
@@ -104,6 +107,7 @@ impl Default for Settings {
             targets: Vec::new(),
             read_only: false,
             local_compose: None,
+            log_folder: PathBuf::from("."),
         }
     }
 }
@@ -123,6 +127,9 @@ impl Settings {
         let from_file = file::load(&paths)?;
         settings.targets = from_file.targets;
         settings.read_only |= from_file.read_only;
+        if let Some(folder) = from_file.log_folder {
+            settings.log_folder = folder;
+        }
         for (kind, var) in [
             (TargetKind::Postgres, "STACKTOP_POSTGRES_URL"),
             (TargetKind::Redis, "STACKTOP_REDIS_URL"),
@@ -160,6 +167,7 @@ impl Settings {
             targets: Vec::new(),
             read_only: cli.read_only,
             local_compose: local,
+            log_folder: PathBuf::from("."),
         })
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! One task per source follows `docker logs --follow --timestamps`. When a
 //! container stops, its stream ends; the task then waits for it to run
-//! again and reopens from the last timestamp it saw, so a restart from the
-//! dashboard keeps the view following without repeating lines. When the
+//! again, tells the view (which marks the place between the two runs) and
+//! reopens from the last timestamp it saw, so a restart from anywhere keeps
+//! the view following without repeating lines. When the
 //! container is removed, the task follows the next container of the same
 //! name (`docker rm -f x; docker run --name x …`, or compose recreating a
 //! service); when the engine goes away, it says so and waits for it.
@@ -20,7 +21,7 @@ use tokio::task::AbortHandle;
 
 use crate::engine::{Engine, describe, is_not_found};
 use crate::event::{Event, LogEvent};
-use crate::model::{Container, ContainerState, LogSource};
+use crate::model::{Container, ContainerState, LogQuery, LogSource};
 use crate::tasks::supervise;
 
 use decode::{Batch, Closed};
@@ -61,18 +62,18 @@ impl Drop for LogsHandle {
     }
 }
 
-/// Follows the logs of `sources`, starting with the last `tail` lines of
-/// each; lines arrive as [`LogEvent::Lines`] tagged with `session`.
+/// Follows the logs of `sources` (each with its index in the view),
+/// starting with what `query` asks for; lines arrive as
+/// [`LogEvent::Lines`] tagged with `session`.
 pub fn open(
     engine: &Engine,
     session: u64,
-    sources: Vec<LogSource>,
-    tail: usize,
+    sources: Vec<(usize, LogSource)>,
+    query: LogQuery,
     tx: Sender<Event>,
 ) -> LogsHandle {
     let tasks = sources
         .into_iter()
-        .enumerate()
         .map(|(index, source)| {
             let task = format!("log stream of {}", source.label);
             let follower = Follower {
@@ -80,7 +81,8 @@ pub fn open(
                 container_id: source.container_id,
                 name: None,
                 source: index,
-                tail,
+                query,
+                exit: None,
                 batch: Batch::new(session, tx.clone()),
                 session,
             };
@@ -113,9 +115,18 @@ struct Follower {
     /// The container's name, once an inspect has told it.
     name: Option<String>,
     source: usize,
-    tail: usize,
+    query: LogQuery,
+    /// How the last run ended, when the engine said.
+    exit: Option<i64>,
     session: u64,
     batch: Batch,
+}
+
+/// A container running again after its stream ended.
+struct Resumed {
+    started: Option<chrono::DateTime<chrono::Utc>>,
+    /// A new container of the same name, not the same one restarted.
+    recreated: bool,
 }
 
 impl Follower {
@@ -140,10 +151,36 @@ impl Follower {
             first = false;
             let told = self.report_end(&docker, end).await?;
             let started = opened.and_then(|c| c.started_at);
-            if !self.wait_for_run(&docker, started, told).await? {
+            let Some(resumed) = self.wait_for_run(&docker, started, told).await? else {
                 return Ok(());
-            }
+            };
+            self.restarted(resumed).await?;
             decoder.restart();
+        }
+    }
+
+    /// Tells the view the container runs again, and how the last run ended.
+    async fn restarted(&mut self, resumed: Resumed) -> Result<(), Closed> {
+        let event = LogEvent::Restarted {
+            session: self.session,
+            source: self.source,
+            at: resumed.started,
+            exit: self.exit.take(),
+            recreated: resumed.recreated,
+        };
+        self.batch.send(event).await
+    }
+
+    /// The exit code of the run that just ended, if the engine still has it.
+    async fn last_exit(&self, docker: &Docker, now: Option<&Container>) -> Option<i64> {
+        match now.map(|c| &c.state) {
+            Some(ContainerState::Exited { code }) => Some(*code),
+            // Waiting to be restarted by its policy: the code is kept.
+            Some(ContainerState::Restarting) => {
+                let inspect = docker.inspect_container(&self.container_id, None).await;
+                inspect.ok()?.state?.exit_code
+            }
+            _ => None,
         }
     }
 
@@ -162,6 +199,7 @@ impl Follower {
             // this one ended, and say so if it no longer answers.
             StreamEnd::Ended => match self.inspect(docker).await {
                 Ok(now) => {
+                    self.exit = self.last_exit(docker, now.as_ref()).await;
                     self.ended(ended_reason(now.as_ref())).await?;
                     Ok(Told::Nothing)
                 }
@@ -189,12 +227,17 @@ impl Follower {
             .stdout(true)
             .stderr(true)
             .timestamps(true);
+        // Whole seconds only: the decoder drops the lines seen again.
+        let since = |t: chrono::DateTime<chrono::Utc>| i32::try_from(t.timestamp()).unwrap_or(0);
         options = match decoder.last_timestamp() {
-            // Whole seconds only: the decoder drops the lines seen again.
-            Some(last) if !first => options
-                .tail("all")
-                .since(i32::try_from(last.timestamp()).unwrap_or(0)),
-            _ if first => options.tail(&self.tail.to_string()),
+            Some(last) if !first => options.tail("all").since(since(last)),
+            _ if first => {
+                let options = options.tail(&self.query.tail.to_string());
+                match self.query.since {
+                    Some(from) => options.since(since(from)),
+                    None => options,
+                }
+            }
             _ => options.tail("all"),
         };
         let stream = docker.logs(&self.container_id, Some(options.build()));
@@ -225,14 +268,14 @@ impl Follower {
     }
 
     /// Waits until the container runs again (or ran since `started`), or
-    /// until a new container of the same name has run; `false` when the
+    /// until a new container of the same name has run; `None` when the
     /// container was removed before its name was known.
     async fn wait_for_run(
         &mut self,
         docker: &Docker,
         started: Option<chrono::DateTime<chrono::Utc>>,
         mut told: Told,
-    ) -> Result<bool, Closed> {
+    ) -> Result<Option<Resumed>, Closed> {
         loop {
             tokio::time::sleep(WAIT_POLL).await;
             match self.inspect(docker).await {
@@ -252,7 +295,10 @@ impl Follower {
                         told = Told::Nothing;
                     }
                     if runs {
-                        return Ok(true);
+                        return Ok(Some(Resumed {
+                            started: now.started_at,
+                            recreated: false,
+                        }));
                     }
                 }
                 Err(error) if is_not_found(&error) => {
@@ -261,10 +307,13 @@ impl Follower {
                         told = Told::Removed;
                     }
                     let Some(name) = self.name.clone() else {
-                        return Ok(false);
+                        return Ok(None);
                     };
-                    if self.follow_successor(docker, &name).await? {
-                        return Ok(true);
+                    if let Some(started) = self.follow_successor(docker, &name).await? {
+                        return Ok(Some(Resumed {
+                            started,
+                            recreated: true,
+                        }));
                     }
                 }
                 // The engine may be restarting: say so once, keep waiting.
@@ -280,19 +329,23 @@ impl Follower {
     }
 
     /// Switches to the container now named `name`, if it is another one
-    /// that has run; tells the view.
-    async fn follow_successor(&mut self, docker: &Docker, name: &str) -> Result<bool, Closed> {
+    /// that has run; tells the view. Gives the new one's start, if known.
+    async fn follow_successor(
+        &mut self,
+        docker: &Docker,
+        name: &str,
+    ) -> Result<Option<Option<chrono::DateTime<chrono::Utc>>>, Closed> {
         let Ok(Some(next)) = self.engine.inspect(docker, name).await else {
-            return Ok(false);
+            return Ok(None);
         };
         let has_run = next.state == ContainerState::Running || next.started_at.is_some();
         if next.id == self.container_id || !has_run {
-            return Ok(false);
+            return Ok(None);
         }
         self.container_id = next.id;
         self.ended(format!("{REMOVED}; following the new {name}"))
             .await?;
-        Ok(true)
+        Ok(Some(next.started_at))
     }
 
     async fn inspect(&self, docker: &Docker) -> Result<Option<Container>, bollard::errors::Error> {

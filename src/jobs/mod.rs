@@ -5,6 +5,7 @@
 pub mod logs;
 pub mod pg;
 pub mod reset;
+pub mod save;
 
 use tokio::sync::mpsc::Sender;
 

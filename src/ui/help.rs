@@ -1,4 +1,5 @@
-//! The help overlay, generated from the key table.
+//! The help overlay, generated from the key table: the keys of the view
+//! open now, then the keys that work everywhere, in two columns.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,11 +10,11 @@ use super::format;
 use crate::keymap::{BINDINGS, Context, key_label};
 use crate::theme::Theme;
 
-pub fn render(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let left = section_lines(&[Context::List, Context::Everywhere], theme);
-    let right = section_lines(&[Context::Logs, Context::Database], theme);
-    let rows = left.len().max(right.len()) as u16;
-    let height = (rows + 2).min(area.height);
+pub fn render(context: Context, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = section_lines(&[context, Context::Everywhere], theme);
+    let half = lines.len().div_ceil(2);
+    let right = lines.split_off(half);
+    let height = (half as u16 + 2).min(area.height);
     let width = 78.min(area.width);
     let popup = super::widgets::centered(area, width, height);
     let block = Block::default()
@@ -24,7 +25,7 @@ pub fn render(theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
     let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(lines), l);
     frame.render_widget(Paragraph::new(right), r);
 }
 

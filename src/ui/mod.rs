@@ -46,7 +46,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
     }
     match &app.overlay {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
-        Some(Overlay::Help) => help::render(theme, frame, area),
+        Some(Overlay::Help) => help::render(app.view.context(), theme, frame, area),
         Some(Overlay::Messages) => messages::render(app, theme, frame, area),
         // Typed in the list's status line.
         Some(Overlay::Filter) | None => {}

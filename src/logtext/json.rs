@@ -1,0 +1,453 @@
+//! Reading a line that is one JSON object (pino, bunyan, zap, logrus,
+//! structlog, slog…) as `time level message key=value …`.
+//!
+//! A small scanner, not a JSON library: it runs once per line as lines
+//! arrive, takes only the top-level members, and walks nested values with
+//! a loop and a heap stack, so no nesting depth can overflow the call
+//! stack. Anything that is not exactly one valid object gives `None`, and
+//! the line is shown as it came. Long values are cut, with `…`.
+
+use chrono::{DateTime, Utc};
+
+use super::level::severity_of;
+use crate::model::{LevelTag, Part, PartRole, Severity, Structured};
+
+/// Characters kept of a field's value.
+const MAX_VALUE: usize = 200;
+/// Characters kept of the message.
+const MAX_MESSAGE: usize = 4000;
+/// Fields shown after the message; the rest are counted.
+const MAX_FIELDS: usize = 48;
+
+const TIME_KEYS: &[&str] = &["time", "timestamp", "ts", "@timestamp", "datetime", "@t"];
+const LEVEL_KEYS: &[&str] = &["level", "lvl", "severity", "loglevel", "levelname", "@l"];
+const MESSAGE_KEYS: &[&str] = &["msg", "message", "event", "@m", "@mt"];
+
+/// A JSON line read: its structured form, and its level with where the
+/// level value is in the raw line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonLine {
+    pub structured: Structured,
+    pub level: Option<LevelTag>,
+}
+
+/// One top-level member: its key unescaped, its value as raw text.
+struct Member<'a> {
+    key: String,
+    value: &'a str,
+    /// Byte offset of the value in the line.
+    at: usize,
+}
+
+/// `text` read as one JSON object; `None` when it is not exactly one.
+pub fn read(text: &str) -> Option<JsonLine> {
+    let trimmed = text.trim_end();
+    let start = text.len() - text.trim_start().len();
+    if !trimmed.ends_with('}') || text.as_bytes().get(start) != Some(&b'{') {
+        return None;
+    }
+    let members = members(text.as_bytes(), start)?;
+    Some(render(text, &members))
+}
+
+/// The members of the object at `at`, if the whole line is that object.
+fn members(bytes: &[u8], at: usize) -> Option<Vec<Member<'_>>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut members = Vec::new();
+    let mut i = ws(bytes, at + 1);
+    if bytes.get(i) == Some(&b'}') {
+        i += 1;
+    } else {
+        loop {
+            let key_end = string_end(bytes, i)?;
+            let key = unescape(&text[i + 1..key_end - 1], usize::MAX);
+            i = ws(bytes, key_end);
+            if bytes.get(i) != Some(&b':') {
+                return None;
+            }
+            let value_at = ws(bytes, i + 1);
+            let value_end = value_end(bytes, value_at)?;
+            members.push(Member {
+                key,
+                value: &text[value_at..value_end],
+                at: value_at,
+            });
+            i = ws(bytes, value_end);
+            match bytes.get(i)? {
+                b',' => i = ws(bytes, i + 1),
+                b'}' => {
+                    i += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (ws(bytes, i) == bytes.len()).then_some(members)
+}
+
+fn ws(bytes: &[u8], mut i: usize) -> usize {
+    while bytes
+        .get(i)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// End (past the closing quote) of the string starting at `i`.
+fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        match bytes.get(j)? {
+            b'"' => return Some(j + 1),
+            b'\\' => {
+                let escaped = *bytes.get(j + 1)?;
+                j += match escaped {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
+                    b'u' if bytes.get(j + 2..j + 6)?.iter().all(u8::is_ascii_hexdigit) => 6,
+                    _ => return None,
+                };
+            }
+            b if *b < 0x20 => return None,
+            _ => j += 1,
+        }
+    }
+}
+
+fn number_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let digits = |j: usize| {
+        bytes[j.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut j = i + usize::from(bytes.get(i) == Some(&b'-'));
+    let whole = digits(j);
+    if whole == 0 || (whole > 1 && bytes[j] == b'0') {
+        return None;
+    }
+    j += whole;
+    if bytes.get(j) == Some(&b'.') {
+        let frac = digits(j + 1);
+        if frac == 0 {
+            return None;
+        }
+        j += 1 + frac;
+    }
+    if matches!(bytes.get(j), Some(b'e' | b'E')) {
+        j += 1;
+        if matches!(bytes.get(j), Some(b'+' | b'-')) {
+            j += 1;
+        }
+        let exp = digits(j);
+        if exp == 0 {
+            return None;
+        }
+        j += exp;
+    }
+    Some(j)
+}
+
+/// End of the value starting at `i`, any depth deep, checking it is valid
+/// JSON. Containers are tracked on a heap stack, not by recursion.
+fn value_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let mut open: Vec<u8> = Vec::new();
+    loop {
+        i = ws(bytes, i);
+        match bytes.get(i)? {
+            b'{' | b'[' if ws(bytes, i + 1) < bytes.len() => {
+                let close = if bytes[i] == b'{' { b'}' } else { b']' };
+                let next = ws(bytes, i + 1);
+                if bytes[next] == close {
+                    i = next + 1;
+                } else {
+                    open.push(close);
+                    i = if close == b'}' {
+                        key_end(bytes, next)?
+                    } else {
+                        next
+                    };
+                    continue;
+                }
+            }
+            b'"' => i = string_end(bytes, i)?,
+            b'-' | b'0'..=b'9' => i = number_end(bytes, i)?,
+            b't' => i = literal_end(bytes, i, b"true")?,
+            b'f' => i = literal_end(bytes, i, b"false")?,
+            b'n' => i = literal_end(bytes, i, b"null")?,
+            _ => return None,
+        }
+        // A value ended: close what it ends, or go on to the next one.
+        loop {
+            let Some(&close) = open.last() else {
+                return Some(i);
+            };
+            i = ws(bytes, i);
+            match *bytes.get(i)? {
+                b',' => {
+                    i = ws(bytes, i + 1);
+                    if close == b'}' {
+                        i = key_end(bytes, i)?;
+                    }
+                    break;
+                }
+                b if b == close => {
+                    open.pop();
+                    i += 1;
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Past the `"key" :` of a member starting at `i`.
+fn key_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let end = ws(bytes, string_end(bytes, i)?);
+    (bytes.get(end) == Some(&b':')).then_some(end + 1)
+}
+
+fn literal_end(bytes: &[u8], i: usize, word: &[u8]) -> Option<usize> {
+    bytes[i..].starts_with(word).then_some(i + word.len())
+}
+
+/// The text of a JSON string's inside, unescaped, made safe to show, and
+/// cut to `max` characters. Escapes may spell controls or bidi overrides
+/// that the sanitiser never saw: they become spaces or go.
+fn unescape(inner: &str, max: usize) -> String {
+    let mut out = String::with_capacity(inner.len().min(max));
+    let mut chars = inner.chars();
+    let mut count = 0;
+    while let Some(c) = chars.next() {
+        let c = if c == '\\' {
+            match chars.next() {
+                Some('n' | 'r' | 't' | 'b' | 'f') => ' ',
+                Some('u') => unicode_escape(&mut chars),
+                Some(other) => other,
+                None => break,
+            }
+        } else {
+            c
+        };
+        if count == max {
+            out.push('…');
+            break;
+        }
+        if let Some(shown) = safe_char(c) {
+            out.push(shown);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// `\uXXXX`, with a following low surrogate when this is a high one;
+/// lone surrogates become U+FFFD.
+fn unicode_escape(chars: &mut std::str::Chars<'_>) -> char {
+    let hex = |chars: &mut std::str::Chars<'_>| -> Option<u32> {
+        let digits: String = chars.by_ref().take(4).collect();
+        u32::from_str_radix(&digits, 16).ok()
+    };
+    let Some(first) = hex(chars) else {
+        return char::REPLACEMENT_CHARACTER;
+    };
+    if (0xD800..0xDC00).contains(&first) {
+        let mut ahead = chars.clone();
+        if ahead.next() == Some('\\')
+            && ahead.next() == Some('u')
+            && let Some(low) = hex(&mut ahead)
+            && (0xDC00..0xE000).contains(&low)
+        {
+            *chars = ahead;
+            let code = 0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00);
+            return char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+        }
+    }
+    char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// What to show for `c`: controls become a space, characters that
+/// reorder text are dropped.
+fn safe_char(c: char) -> Option<char> {
+    if c.is_control() {
+        return Some(' ');
+    }
+    let reorders = matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+    ) || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c);
+    (!reorders).then_some(c)
+}
+
+/// Builds the structured text: time, level, message, then the fields.
+fn render(line: &str, members: &[Member<'_>]) -> JsonLine {
+    let find = |keys: &[&str]| members.iter().position(|m| keys.contains(&m.key.as_str()));
+    let (time, level, message) = (find(TIME_KEYS), find(LEVEL_KEYS), find(MESSAGE_KEYS));
+    let mut out = Builder::default();
+    if let Some(m) = time.map(|i| &members[i]) {
+        out.part(PartRole::Time, &time_text(m.value));
+    }
+    let mut tag = None;
+    if let Some(m) = level.map(|i| &members[i]) {
+        let (word, severity) = level_text(m.value);
+        out.part(PartRole::Level, &word);
+        tag = severity.and_then(|s| level_tag(line, m, s));
+    }
+    if let Some(m) = message.map(|i| &members[i]) {
+        out.part(PartRole::Message, &value_text(m.value, MAX_MESSAGE));
+    }
+    let rest: Vec<&Member<'_>> = members
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| ![time, level, message].contains(&Some(*i)))
+        .map(|(_, m)| m)
+        .collect();
+    for member in rest.iter().take(MAX_FIELDS) {
+        out.field(&cut(&member.key, MAX_VALUE), &field_value(member.value));
+    }
+    if rest.len() > MAX_FIELDS {
+        out.plain(&format!(" …(+{} fields)", rest.len() - MAX_FIELDS));
+    }
+    JsonLine {
+        structured: out.done(),
+        level: tag,
+    }
+}
+
+/// Where the level value is in the raw line (inside its quotes).
+fn level_tag(line: &str, member: &Member<'_>, severity: Severity) -> Option<LevelTag> {
+    let quoted = member.value.starts_with('"');
+    let start = member.at + usize::from(quoted);
+    let end = member.at + member.value.len() - usize::from(quoted);
+    (end <= line.len()).then_some(())?;
+    Some(LevelTag {
+        severity,
+        start: u16::try_from(start).ok()?,
+        end: u16::try_from(end).ok()?,
+    })
+}
+
+/// A string's text, or the raw JSON of anything else; cut to `max`.
+fn value_text(raw: &str, max: usize) -> String {
+    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => unescape(inner, max),
+        None => cut(raw, max),
+    }
+}
+
+/// A field's value as `key=value` shows it: quoted when it holds spaces.
+fn field_value(raw: &str) -> String {
+    let text = value_text(raw, MAX_VALUE);
+    let is_string = raw.starts_with('"');
+    if is_string && (text.is_empty() || text.contains([' ', '='])) {
+        format!("\"{text}\"")
+    } else {
+        text
+    }
+}
+
+fn cut(raw: &str, max: usize) -> String {
+    let mut out: String = raw.chars().filter_map(safe_char).take(max).collect();
+    if raw.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// `12:01:02.123` for an RFC 3339 time or epoch seconds or milliseconds
+/// (UTC, as the engine's timestamps are shown); else the value as given.
+fn time_text(raw: &str) -> String {
+    let text = value_text(raw, 40);
+    let parsed = if raw.starts_with('"') {
+        DateTime::parse_from_rfc3339(&text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    } else {
+        text.parse::<f64>().ok().and_then(epoch)
+    };
+    parsed.map_or(text, |t| t.format("%H:%M:%S%.3f").to_string())
+}
+
+/// Epoch seconds (zap, structlog) or milliseconds (pino, bunyan).
+fn epoch(value: f64) -> Option<DateTime<Utc>> {
+    let millis = if value > 1e11 { value } else { value * 1000.0 };
+    if !millis.is_finite() || millis.abs() > 1e15 {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis as i64)
+}
+
+/// The level as shown (`WARN`), and its severity: a word, or pino's and
+/// bunyan's numbers (10 trace … 50 error, 60 fatal).
+fn level_text(raw: &str) -> (String, Option<Severity>) {
+    let text = value_text(raw, 16);
+    let severity = if raw.starts_with('"') {
+        severity_of(&text)
+    } else {
+        match text.parse::<u32>() {
+            Ok(n) if n >= 50 => Some(Severity::Error),
+            Ok(n) if n >= 40 => Some(Severity::Warn),
+            Ok(n) if n >= 30 => Some(Severity::Info),
+            Ok(n) if n >= 20 => Some(Severity::Debug),
+            Ok(_) => Some(Severity::Trace),
+            Err(_) => None,
+        }
+    };
+    let word = severity.map_or_else(|| text.to_uppercase(), |s| s.word().to_string());
+    (format!("{word:<5}"), severity)
+}
+
+/// The structured text and its parts, as they are added.
+#[derive(Default)]
+struct Builder {
+    out: Structured,
+}
+
+impl Builder {
+    fn part(&mut self, role: PartRole, text: &str) {
+        self.space();
+        let start = self.out.text.len() as u32;
+        self.out.text.push_str(text);
+        let end = self.out.text.len() as u32;
+        if end > start {
+            self.out.parts.push(Part { role, start, end });
+        }
+    }
+
+    fn field(&mut self, key: &str, value: &str) {
+        self.part(PartRole::Key, &format!("{key}="));
+        let start = self.out.text.len() as u32;
+        self.out.text.push_str(value);
+        let end = self.out.text.len() as u32;
+        if end > start {
+            self.out.parts.push(Part {
+                role: PartRole::Value,
+                start,
+                end,
+            });
+        }
+    }
+
+    fn plain(&mut self, text: &str) {
+        self.out.text.push_str(text);
+    }
+
+    fn space(&mut self) {
+        if !self.out.text.is_empty() {
+            self.out.text.push(' ');
+        }
+    }
+
+    fn done(self) -> Structured {
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests;
