@@ -4,5 +4,6 @@
 
 mod database;
 mod fixtures;
+mod log_reading;
 mod logs;
 mod overview;

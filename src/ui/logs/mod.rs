@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::layout;
-use super::widgets::{key_hints, status_message};
+use super::widgets::{key_hints_within, status_message};
 use crate::app::logview::{Input, Prompt, PromptKind};
 use crate::app::{App, LogView};
 use crate::keymap::{Action, Context};
@@ -34,10 +34,10 @@ pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area:
 
 fn title_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
     let sep = || Span::styled(" │ ", theme.border);
-    let mode = if view.follow {
-        Span::styled("following", theme.healthy)
-    } else {
-        Span::styled(format!("paused, {} lines up", view.scroll), theme.warning)
+    let mode = match (view.follow, view.scroll) {
+        (true, _) => Span::styled("following", theme.healthy),
+        (false, 0) => Span::styled("paused", theme.warning),
+        (false, up) => Span::styled(format!("paused, {up} lines up"), theme.warning),
     };
     let mut spans = vec![
         Span::styled(" Logs ", theme.title),
@@ -145,7 +145,8 @@ fn status_line<'a>(app: &App, view: &LogView, theme: &Theme, width: usize) -> Li
     }
     let merged = view.merged;
     let shown = |a: Action| a != Action::Quit && (merged || a != Action::Sources);
-    spans.extend(key_hints(Context::Logs, shown, theme));
+    let room = width.saturating_sub(spans.iter().map(Span::width).sum());
+    spans.extend(key_hints_within(Context::Logs, shown, theme, room));
     Line::from(spans)
 }
 
