@@ -66,6 +66,27 @@ fn logs_of(session: &str, service: &str, config: &Folder, text: &str) -> Stackto
     app
 }
 
+/// One test: the others wait; it has a folder of its own, and stacktop
+/// showing `service`'s logs once `text` is on screen. (Fields drop in
+/// order: stacktop, the folder, then the lock.)
+struct Case {
+    app: Stacktop,
+    folder: Folder,
+    _serial: MutexGuard<'static, ()>,
+}
+
+fn case(purpose: &str, service: &str, text: &str) -> Case {
+    let serial = serial();
+    require_stack();
+    let folder = Folder::new(purpose);
+    let app = logs_of(&format!("logs-{purpose}"), service, &folder, text);
+    Case {
+        app,
+        folder,
+        _serial: serial,
+    }
+}
+
 /// How many lines of `service`'s log contain `text`.
 fn logged(service: &str, text: &str) -> usize {
     let out = std::process::Command::new("docker")
@@ -81,10 +102,8 @@ fn logged(service: &str, text: &str) -> usize {
 
 #[test]
 fn search_counts_matches_and_n_and_capital_n_move_between_them() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("search");
-    let app = logs_of("logs-search", "levels", &config, "needle three");
+    let c = case("search", "levels", "needle three");
+    let app = &c.app;
     let total = logged("levels", "needle");
     assert!(total >= 3, "levels printed {total} needles");
     app.text("/needle");
@@ -110,10 +129,8 @@ fn search_counts_matches_and_n_and_capital_n_move_between_them() {
 
 #[test]
 fn filter_keeps_matching_lines_inverts_with_a_bang_and_esc_removes_it() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("filter");
-    let app = logs_of("logs-filter", "levels", &config, "needle three");
+    let c = case("filter", "levels", "needle three");
+    let app = &c.app;
     app.text("&needle");
     app.keys(&["Enter"]);
     app.wait_screen_for("only needle lines", SECS(5), |s| {
@@ -139,10 +156,8 @@ fn filter_keeps_matching_lines_inverts_with_a_bang_and_esc_removes_it() {
 
 #[test]
 fn minimum_level_shows_errors_with_their_stack_frames() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("level");
-    let app = logs_of("logs-level", "levels", &config, "needle three");
+    let c = case("level", "levels", "needle three");
+    let app = &c.app;
     app.text("L");
     app.expect("INFO+", SECS(5));
     app.text("L");
@@ -165,11 +180,9 @@ fn minimum_level_shows_errors_with_their_stack_frames() {
 
 #[test]
 fn json_lines_show_as_fields_and_j_shows_them_raw() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("json");
     let rendered = "12:00:02.750 ERROR payment failed error=\"card declined\"";
-    let app = logs_of("logs-json", "jsonlog", &config, rendered);
+    let c = case("json", "jsonlog", rendered);
+    let app = &c.app;
     let screen = app.screen();
     for raw in [
         "{not json at all}",
@@ -220,10 +233,8 @@ fn a_time_range_reloads_only_the_recent_lines() {
 
 #[test]
 fn save_writes_plain_text_and_a_failure_names_the_path() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("save");
-    let app = logs_of("logs-save", "levels", &config, "needle three");
+    let c = case("save", "levels", "needle three");
+    let (app, config) = (&c.app, &c.folder);
     app.text("t");
     app.text("S");
     app.expect("saved ", SECS(10));
@@ -246,12 +257,11 @@ fn save_writes_plain_text_and_a_failure_names_the_path() {
         coloured.ends_with("Z ERROR levels: payment failed, needle two"),
         "{coloured}"
     );
-    drop(app);
 
     // A folder that cannot be: a path under a file.
     let blocker = config.0.join("a-file");
     std::fs::write(&blocker, "x").unwrap();
-    let app = start("logs-save-fail", (160, 40), &config, &blocker.join("logs"));
+    let app = start("logs-save-fail", (160, 40), config, &blocker.join("logs"));
     app.select("levels");
     app.text("l");
     app.expect("needle three", SECS(10));
@@ -264,10 +274,8 @@ fn save_writes_plain_text_and_a_failure_names_the_path() {
 
 #[test]
 fn m_turns_mouse_capture_off_and_on() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("mouse");
-    let app = logs_of("logs-mouse", "levels", &config, "needle three");
+    let c = case("mouse", "levels", "needle three");
+    let app = &c.app;
     let mouse = || app.tmux.format("#{mouse_any_flag}");
     assert_eq!(mouse(), "1", "stacktop reports the mouse");
     app.text("M");
@@ -280,10 +288,8 @@ fn m_turns_mouse_capture_off_and_on() {
 
 #[test]
 fn a_restart_from_outside_puts_a_separator_and_following_goes_on() {
-    let _serial = serial();
-    require_stack();
-    let config = Folder::new("restart");
-    let app = logs_of("logs-restart", "ticker", &config, "tick ");
+    let c = case("restart", "ticker", "tick ");
+    let app = &c.app;
     let ticker = container_name("ticker", 1);
     docker(&["restart", "-t", "1", &ticker]);
     app.expect("── restarted ", SECS(15));
