@@ -14,10 +14,12 @@
 #         < 1 %, peak RSS < 25 MB.
 #  flood  The `logflood` service (tests/stack/bench-logs.yaml) prints
 #         BENCH_FLOOD_RATE numbered lines a second for BENCH_FLOOD_SECONDS while
-#         stacktop's log view follows it (`/` logflood Enter, then `l`). During
+#         stacktop's log view follows it (`/` logflood Enter, then `l`), with the
+#         filter BENCH_FLOOD_FILTER on (`&` in the log view; empty: none). During
 #         the flood `t` is pressed BENCH_FLOOD_KEYS times, 1 s apart, and each
 #         keypress-to-frame latency is read from stacktop's own stats file
-#         (STACKTOP_STATS_FILE). Once the flood ends the view must hold a full
+#         (STACKTOP_STATS_FILE). Once the flood ends the filter is removed and
+#         the view must hold a full
 #         window (N/BENCH_LOG_WINDOW lines) ending with the last line printed,
 #         with every line received (kept + dropped = printed) and no gap in the
 #         numbers on screen. Targets: peak RSS < 50 MB, key latency < 50 ms.
@@ -42,6 +44,7 @@
 #   BENCH_READY_TEXT       text that shows stacktop has listed containers (default "stacktop-")
 #   BENCH_SCENARIOS="flood million idle"  BENCH_NS="10 50 200"  BENCH_SECONDS=60
 #   BENCH_FLOOD_RATE=20000  BENCH_FLOOD_SECONDS=30  BENCH_FLOOD_KEYS=5
+#   BENCH_FLOOD_FILTER='7 abc|logflood'  (about one line in ten, and the script's own lines)
 #   BENCH_LOG_WINDOW=10000 (stacktop --log-lines)  BENCH_LOG_LINES=1000000  BENCH_LOG_WAIT=20
 #   BENCH_PROJECT=stacktop-bench   compose project of the benchmark's own containers;
 #                                  it must not exist yet (nothing of another run is touched)
@@ -62,6 +65,7 @@ BENCH_SECONDS="${BENCH_SECONDS:-60}"
 BENCH_FLOOD_RATE="${BENCH_FLOOD_RATE:-20000}"
 BENCH_FLOOD_SECONDS="${BENCH_FLOOD_SECONDS:-30}"
 BENCH_FLOOD_KEYS="${BENCH_FLOOD_KEYS:-5}"
+BENCH_FLOOD_FILTER="${BENCH_FLOOD_FILTER-7 abc|logflood}"
 BENCH_LOG_WINDOW="${BENCH_LOG_WINDOW:-10000}"
 BENCH_LOG_LINES="${BENCH_LOG_LINES:-1000000}"
 BENCH_LOG_WAIT="${BENCH_LOG_WAIT:-20}"
@@ -405,6 +409,12 @@ bench_flood() {
     start_stacktop
     open_logs logflood
     wait_for_screen "logflood: waiting" 15
+    if [ -n "$BENCH_FLOOD_FILTER" ]; then
+        keys '&'
+        tmux_ send-keys -t bench: -l "$BENCH_FLOOD_FILTER"
+        keys Enter
+        wait_for_screen "&$BENCH_FLOOD_FILTER" 5
+    fi
     sleep 2 # settle: a frame or two and a stats write before the flood
 
     measure_begin "$STACKTOP_PID"
@@ -463,6 +473,15 @@ bench_flood() {
     fi
     measure_end
     ensure_alive "after the flood"
+    if [ -n "$BENCH_FLOOD_FILTER" ]; then
+        # Esc in the filter prompt removes the filter: every line shows again.
+        keys '&' Escape
+        local filter_deadline=$((SECONDS + 10))
+        while screen | head -n 1 | grep -qF -- "&$BENCH_FLOOD_FILTER"; do
+            [ "$SECONDS" -lt "$filter_deadline" ] || fail_with_screen "the filter did not go"
+            sleep 0.2
+        done
+    fi
     sleep 1 # a last frame and stats write
 
     # logflood: done PRINTED lines in CS cs
@@ -513,7 +532,9 @@ bench_flood() {
     checks+=("$catch_up; $frames frames drawn")
     notes=$(printf '%s; ' "${checks[@]}")
 
-    ROWS_FLOOD+=("log flood, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
+    local filtered=""
+    [ -z "$BENCH_FLOOD_FILTER" ] || filtered=", filter '$BENCH_FLOOD_FILTER' on"
+    ROWS_FLOOD+=("log flood${filtered}, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
     info "stacktop $CPU_STACKTOP %, peak RSS $rss MiB; dockerd $CPU_DOCKERD %; keys last $key_last / max $key_max ms"
     info "${notes%; }"
     stop_stacktop

@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
+use crate::event::LogEvent;
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
 fn now() -> DateTime<FixedOffset> {
