@@ -308,6 +308,7 @@ fn the_source_picker_turns_a_service_off_in_merged_logs() {
     let config = Folder::new("picker");
     let app = start("logs-picker", (140, 45), &config, &config.0);
     // The first row is the project's: its logs are merged.
+    app.expect("worker-2", SECS(15));
     app.text("l");
     app.expect("│ tick ", SECS(10));
     app.text("s");
@@ -324,7 +325,7 @@ fn the_source_picker_turns_a_service_off_in_merged_logs() {
     app.expect("› [ ] ticker", SECS(5));
     app.keys(&["Enter"]);
     app.expect("ticker off", SECS(5));
-    app.expect("needle one", SECS(10));
+    app.expect("levels: heartbeat", SECS(10));
     std::thread::sleep(SECS(3));
     let screen = app.screen();
     assert!(
