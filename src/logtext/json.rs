@@ -7,6 +7,9 @@
 //! stack. Anything that is not exactly one valid object gives `None`, and
 //! the line is shown as it came. Long values are cut, with `…`.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 
 use super::level::severity_of;
@@ -34,7 +37,7 @@ pub struct JsonLine {
 
 /// One top-level member: its key unescaped, its value as raw text.
 struct Member<'a> {
-    key: String,
+    key: Cow<'a, str>,
     value: &'a str,
     /// Byte offset of the value in the line.
     at: usize,
@@ -54,14 +57,14 @@ pub fn read(text: &str) -> Option<JsonLine> {
 /// The members of the object at `at`, if the whole line is that object.
 fn members(bytes: &[u8], at: usize) -> Option<Vec<Member<'_>>> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let mut members = Vec::new();
+    let mut members = Vec::with_capacity(16);
     let mut i = ws(bytes, at + 1);
     if bytes.get(i) == Some(&b'}') {
         i += 1;
     } else {
         loop {
             let key_end = string_end(bytes, i)?;
-            let key = unescape(&text[i + 1..key_end - 1], usize::MAX);
+            let key = shown(&text[i + 1..key_end - 1], MAX_VALUE);
             i = ws(bytes, key_end);
             if bytes.get(i) != Some(&b':') {
                 return None;
@@ -87,11 +90,33 @@ fn members(bytes: &[u8], at: usize) -> Option<Vec<Member<'_>>> {
     (ws(bytes, i) == bytes.len()).then_some(members)
 }
 
-/// The text of a JSON string's inside, unescaped, made safe to show, and
-/// cut to `max` characters. Escapes may spell controls or bidi overrides
-/// that the sanitiser never saw: they become spaces or go.
-fn unescape(inner: &str, max: usize) -> String {
+/// A JSON string's inside as shown: borrowed when it is plain ASCII with
+/// no escape and short enough (most keys and values), else unescaped.
+fn shown(inner: &str, max: usize) -> Cow<'_, str> {
+    if plain(inner, max) {
+        return Cow::Borrowed(inner);
+    }
     let mut out = String::with_capacity(inner.len().min(max));
+    unescape_into(&mut out, inner, max);
+    Cow::Owned(out)
+}
+
+/// Printable ASCII without escapes, at most `max` long: shown as it is.
+fn plain(inner: &str, max: usize) -> bool {
+    inner.len() <= max
+        && inner
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'\\')
+}
+
+/// Appends the text of a JSON string's inside, unescaped, made safe to
+/// show, and cut to `max` characters. Escapes may spell controls or bidi
+/// overrides that the sanitiser never saw: they become spaces or go.
+fn unescape_into(out: &mut String, inner: &str, max: usize) {
+    if plain(inner, max) {
+        out.push_str(inner);
+        return;
+    }
     let mut chars = inner.chars();
     let mut count = 0;
     while let Some(c) = chars.next() {
@@ -114,7 +139,6 @@ fn unescape(inner: &str, max: usize) -> String {
             count += 1;
         }
     }
-    out
 }
 
 /// `\uXXXX`, with a following low surrogate when this is a high one;
@@ -156,34 +180,36 @@ fn safe_char(c: char) -> Option<char> {
     (!reorders).then_some(c)
 }
 
-/// Builds the structured text: time, level, message, then the fields.
+/// Builds the structured text: time, level, message, then the fields,
+/// written straight into one string.
 fn render(line: &str, members: &[Member<'_>]) -> JsonLine {
-    let find = |keys: &[&str]| members.iter().position(|m| keys.contains(&m.key.as_str()));
+    let find = |keys: &[&str]| members.iter().position(|m| keys.contains(&m.key.as_ref()));
     let (time, level, message) = (find(TIME_KEYS), find(LEVEL_KEYS), find(MESSAGE_KEYS));
-    let mut out = Builder::default();
+    let mut out = Builder::with_capacity(line.len());
     if let Some(m) = time.map(|i| &members[i]) {
-        out.part(PartRole::Time, &time_text(m.value));
+        out.part(PartRole::Time, |s| write_time(s, m.value));
     }
     let mut tag = None;
     if let Some(m) = level.map(|i| &members[i]) {
-        let (word, severity) = level_text(m.value);
-        out.part(PartRole::Level, &word);
+        let severity = severity_in(m.value);
+        out.part(PartRole::Level, |s| write_level(s, m.value, severity));
         tag = severity.and_then(|s| level_tag(line, m, s));
     }
     if let Some(m) = message.map(|i| &members[i]) {
-        out.part(PartRole::Message, &value_text(m.value, MAX_MESSAGE));
+        out.part(PartRole::Message, |s| write_value(s, m.value, MAX_MESSAGE));
     }
-    let rest: Vec<&Member<'_>> = members
+    let known = [time, level, message];
+    let rest = members
         .iter()
         .enumerate()
-        .filter(|(i, _)| ![time, level, message].contains(&Some(*i)))
-        .map(|(_, m)| m)
-        .collect();
-    for member in rest.iter().take(MAX_FIELDS) {
-        out.field(&cut(&member.key, MAX_VALUE), &field_value(member.value));
-    }
-    if rest.len() > MAX_FIELDS {
-        out.plain(&format!(" …(+{} fields)", rest.len() - MAX_FIELDS));
+        .filter(|(i, _)| !known.contains(&Some(*i)));
+    for (shown, (_, member)) in rest.enumerate() {
+        if shown == MAX_FIELDS {
+            let left = members.len() - known.iter().flatten().count() - shown;
+            out.plain(&format!(" …(+{left} fields)"));
+            break;
+        }
+        out.field(&member.key, member.value);
     }
     JsonLine {
         structured: out.done(),
@@ -204,45 +230,58 @@ fn level_tag(line: &str, member: &Member<'_>, severity: Severity) -> Option<Leve
     })
 }
 
+/// The inside of a JSON string value, or `None` for other values.
+fn string_inside(raw: &str) -> Option<&str> {
+    raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'))
+}
+
 /// A string's text, or the raw JSON of anything else; cut to `max`.
-fn value_text(raw: &str, max: usize) -> String {
-    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-        Some(inner) => unescape(inner, max),
-        None => cut(raw, max),
+fn write_value(out: &mut String, raw: &str, max: usize) {
+    match string_inside(raw) {
+        Some(inner) => unescape_into(out, inner, max),
+        None => cut_into(out, raw, max),
     }
 }
 
 /// A field's value as `key=value` shows it: quoted when it holds spaces.
-fn field_value(raw: &str) -> String {
-    let text = value_text(raw, MAX_VALUE);
-    let is_string = raw.starts_with('"');
-    if is_string && (text.is_empty() || text.contains([' ', '='])) {
-        format!("\"{text}\"")
-    } else {
-        text
+fn write_field(out: &mut String, raw: &str) {
+    match string_inside(raw) {
+        Some(inner) if inner.is_empty() || inner.contains([' ', '=']) => {
+            out.push('"');
+            unescape_into(out, inner, MAX_VALUE);
+            out.push('"');
+        }
+        _ => write_value(out, raw, MAX_VALUE),
     }
 }
 
-fn cut(raw: &str, max: usize) -> String {
-    let mut out: String = raw.chars().filter_map(safe_char).take(max).collect();
+/// Raw JSON text (a number, an object…) made safe and cut to `max`.
+fn cut_into(out: &mut String, raw: &str, max: usize) {
+    if plain(raw, max) {
+        out.push_str(raw);
+        return;
+    }
+    out.extend(raw.chars().filter_map(safe_char).take(max));
     if raw.chars().nth(max).is_some() {
         out.push('…');
     }
-    out
 }
 
 /// `12:01:02.123` for an RFC 3339 time or epoch seconds or milliseconds
 /// (UTC, as the engine's timestamps are shown); else the value as given.
-fn time_text(raw: &str) -> String {
-    let text = value_text(raw, 40);
-    let parsed = if raw.starts_with('"') {
-        DateTime::parse_from_rfc3339(&text)
+fn write_time(out: &mut String, raw: &str) {
+    let parsed = match string_inside(raw) {
+        Some(inner) => DateTime::parse_from_rfc3339(inner)
             .ok()
-            .map(|t| t.with_timezone(&Utc))
-    } else {
-        text.parse::<f64>().ok().and_then(epoch)
+            .map(|t| t.with_timezone(&Utc)),
+        None => raw.parse::<f64>().ok().and_then(epoch),
     };
-    parsed.map_or(text, |t| t.format("%H:%M:%S%.3f").to_string())
+    match parsed {
+        Some(t) => {
+            let _ = write!(out, "{}", t.format("%H:%M:%S%.3f"));
+        }
+        None => write_value(out, raw, 40),
+    }
 }
 
 /// Epoch seconds (zap, structlog) or milliseconds (pino, bunyan).
@@ -254,55 +293,73 @@ fn epoch(value: f64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_millis(millis as i64)
 }
 
-/// The level as shown (`WARN`), and its severity: a word, or pino's and
-/// bunyan's numbers (10 trace … 50 error, 60 fatal).
-fn level_text(raw: &str) -> (String, Option<Severity>) {
-    let text = value_text(raw, 16);
-    let severity = if raw.starts_with('"') {
-        severity_of(&text)
-    } else {
-        match text.parse::<u32>() {
-            Ok(n) if n >= 50 => Some(Severity::Error),
-            Ok(n) if n >= 40 => Some(Severity::Warn),
-            Ok(n) if n >= 30 => Some(Severity::Info),
-            Ok(n) if n >= 20 => Some(Severity::Debug),
-            Ok(_) => Some(Severity::Trace),
-            Err(_) => None,
+/// The severity a level value names: a word, or pino's and bunyan's
+/// numbers (10 trace … 50 error, 60 fatal).
+fn severity_in(raw: &str) -> Option<Severity> {
+    if let Some(inner) = string_inside(raw) {
+        return severity_of(inner);
+    }
+    match raw.parse::<u32>() {
+        Ok(n) if n >= 50 => Some(Severity::Error),
+        Ok(n) if n >= 40 => Some(Severity::Warn),
+        Ok(n) if n >= 30 => Some(Severity::Info),
+        Ok(n) if n >= 20 => Some(Severity::Debug),
+        Ok(_) => Some(Severity::Trace),
+        Err(_) => None,
+    }
+}
+
+/// The level as shown, five wide: `WARN `, or an unknown value upper-cased.
+fn write_level(out: &mut String, raw: &str, severity: Option<Severity>) {
+    let start = out.len();
+    match severity {
+        Some(s) => out.push_str(s.word()),
+        None => {
+            let mut text = String::new();
+            write_value(&mut text, raw, 16);
+            out.push_str(&text.to_uppercase());
         }
-    };
-    let word = severity.map_or_else(|| text.to_uppercase(), |s| s.word().to_string());
-    (format!("{word:<5}"), severity)
+    }
+    let written = out[start..].chars().count();
+    out.extend(std::iter::repeat_n(' ', 5usize.saturating_sub(written)));
 }
 
 /// The structured text and its parts, as they are added.
-#[derive(Default)]
 struct Builder {
     out: Structured,
 }
 
 impl Builder {
-    fn part(&mut self, role: PartRole, text: &str) {
+    fn with_capacity(bytes: usize) -> Self {
+        Self {
+            out: Structured {
+                text: String::with_capacity(bytes),
+                parts: Vec::with_capacity(8),
+            },
+        }
+    }
+
+    /// A part after a space: `write` appends its text.
+    fn part(&mut self, role: PartRole, write: impl FnOnce(&mut String)) {
         self.space();
+        self.run(role, write);
+    }
+
+    fn run(&mut self, role: PartRole, write: impl FnOnce(&mut String)) {
         let start = self.out.text.len() as u32;
-        self.out.text.push_str(text);
+        write(&mut self.out.text);
         let end = self.out.text.len() as u32;
         if end > start {
             self.out.parts.push(Part { role, start, end });
         }
     }
 
-    fn field(&mut self, key: &str, value: &str) {
-        self.part(PartRole::Key, &format!("{key}="));
-        let start = self.out.text.len() as u32;
-        self.out.text.push_str(value);
-        let end = self.out.text.len() as u32;
-        if end > start {
-            self.out.parts.push(Part {
-                role: PartRole::Value,
-                start,
-                end,
-            });
-        }
+    fn field(&mut self, key: &str, raw: &str) {
+        self.part(PartRole::Key, |s| {
+            s.push_str(key);
+            s.push('=');
+        });
+        self.run(PartRole::Value, |s| write_field(s, raw));
     }
 
     fn plain(&mut self, text: &str) {

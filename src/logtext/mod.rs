@@ -26,7 +26,7 @@ mod tests;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{LogLine, LogStream, StyledSpan};
+use crate::model::{LevelTag, LogLine, LogStream, Structured, StyledSpan};
 
 pub use lines::LineSplitter;
 
@@ -69,13 +69,29 @@ pub fn make_line(
 
 /// Sets the line's level and structured form from its text.
 pub fn classify(line: &mut LogLine) {
-    let text = line.raw_text();
-    let (level, structured) = match json::read(&text) {
-        Some(read) => (read.level, Some(Box::new(read.structured))),
-        None => (level::detect(&text), None),
+    let (level, structured) = match line.spans.as_slice() {
+        [] => (None, None),
+        [one] => classified(&one.text),
+        // A coloured line: its spans joined in a buffer kept for the next.
+        spans => JOINED.with_borrow_mut(|joined| {
+            joined.clear();
+            spans.iter().for_each(|s| joined.push_str(&s.text));
+            classified(joined)
+        }),
     };
     line.level = level;
     line.structured = structured;
+}
+
+thread_local! {
+    static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn classified(text: &str) -> (Option<LevelTag>, Option<Box<Structured>>) {
+    match json::read(text) {
+        Some(read) => (read.level, Some(Box::new(read.structured))),
+        None => (level::detect(text), None),
+    }
 }
 
 /// Longest timestamp looked for; keeps a line without one from being

@@ -18,7 +18,11 @@ impl Lens<'_> {
         // The text only when something reads it: a line of several spans
         // would be joined for nothing.
         let asked = self.search.is_some() || self.filter.is_some();
-        let text = if asked { line.shown_text(self.structured) } else { "".into() };
+        let text = if asked {
+            line.shown_text(self.structured)
+        } else {
+            "".into()
+        };
         let hits = self.search.map_or(0, |p| p.count(&text));
         // stacktop's own separators stay whatever is chosen.
         let ours = line.stream == LogStream::Stacktop;
