@@ -115,5 +115,32 @@ fn bench_sanitise(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_pipeline, bench_sanitise);
+/// Finding the level and reading JSON, per line shape, once sanitised.
+fn bench_classify(c: &mut Criterion) {
+    let lines: [(&str, &[u8]); 5] = [
+        ("plain", b"GET /api/items/42 200 3.1ms"),
+        ("coloured_level", b"\x1b[2m12:00:01\x1b[0m \x1b[32mINFO\x1b[0m worker: job 42 done\tok"),
+        ("logfmt", b"ts=2026-11-25T01:00:00Z caller=main.go:42 level=warn msg=\"slow query\" ms=42"),
+        ("json", br#"{"level":"warn","msg":"slow query","ms":42,"table":"orders"}"#),
+        ("pino_json", br#"{"level":30,"time":1795608000250,"pid":7,"hostname":"api-1","msg":"request done","req":{"method":"GET","url":"/orders/7"},"ms":12}"#),
+    ];
+    let mut group = c.benchmark_group("classify_line");
+    group.throughput(Throughput::Elements(1));
+    for (name, raw) in lines {
+        let line = LogLine {
+            spans: sanitize_line(raw),
+            ..LogLine::default()
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut line = line.clone();
+                classify(black_box(&mut line));
+                line
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_pipeline, bench_sanitise, bench_classify);
 criterion_main!(benches);

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 use super::level::severity_of;
 use crate::model::{LevelTag, Part, PartRole, Severity, Structured};
@@ -277,8 +277,11 @@ fn write_time(out: &mut String, raw: &str) {
         None => raw.parse::<f64>().ok().and_then(epoch),
     };
     match parsed {
+        // By hand: chrono's format() reads its pattern again each time.
         Some(t) => {
-            let _ = write!(out, "{}", t.format("%H:%M:%S%.3f"));
+            let (h, m, s) = (t.hour(), t.minute(), t.second());
+            let ms = t.timestamp_subsec_millis().min(999);
+            let _ = write!(out, "{h:02}:{m:02}:{s:02}.{ms:03}");
         }
         None => write_value(out, raw, 40),
     }
