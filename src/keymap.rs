@@ -152,6 +152,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::Logs, Action::Mouse, &[ch('M')], "mouse scroll / select text", "mouse"),
     bind(Context::Logs, Action::Save, &[ch('S')], "save shown lines to a file", "save"),
     bind(Context::Logs, Action::Sources, &[ch('s')], "sources of project logs", "sources"),
+    bind(Context::Logs, Action::Restart, &[ch('r')], "restart what is followed", ""),
     bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
 ];
 

@@ -213,7 +213,7 @@ impl App {
         self.act(verb, targets)
     }
 
-    fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
+    pub(super) fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
         if targets.is_empty() {
             self.say(Level::Info, format!("nothing to {}", verb.word()));
             return Vec::new();

@@ -7,7 +7,7 @@ use super::logview::{Found, Input, Prompt, PromptKind};
 use super::{App, Level, LogView, View};
 use crate::command::Command;
 use crate::keymap::Action;
-use crate::model::{LogQuery, Severity, TimeRange};
+use crate::model::{LogQuery, Severity, TimeRange, Verb};
 
 impl App {
     /// The log view, to change, when it is open.
@@ -24,6 +24,9 @@ impl App {
     }
 
     pub(super) fn on_log_action(&mut self, action: Action) -> Vec<Command> {
+        if action == Action::Restart {
+            return self.restart_followed();
+        }
         let rows = self.viewport.log_rows.max(1);
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
@@ -77,6 +80,34 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// `r`: restarts the containers whose logs are loaded; the streams
+    /// follow them into their next run.
+    fn restart_followed(&mut self) -> Vec<Command> {
+        let Some(view) = self.log_view() else {
+            return Vec::new();
+        };
+        let ids: Vec<String> = view
+            .streaming
+            .iter()
+            .filter_map(|i| view.sources.get(*i))
+            .map(|s| s.log.container_id.clone())
+            .collect();
+        if self.refused("restart") {
+            return Vec::new();
+        }
+        let targets = ids
+            .into_iter()
+            .filter(|id| !self.pending.contains_key(id))
+            .map(|id| {
+                let name = self
+                    .container(&id)
+                    .map_or_else(|| id.clone(), |c| c.name.clone());
+                (id, name)
+            })
+            .collect();
+        self.act(Verb::Restart, targets)
     }
 
     /// Width of the log lines' area: the terminal's.

@@ -230,3 +230,38 @@ mod tests {
         assert_eq!(level(""), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any text: a tag, if any, lies on character boundaries of the
+        /// text and holds a level word.
+        #[test]
+        fn tags_point_at_level_words(text in "\\PC{0,60}") {
+            if let Some(tag) = detect(&text) {
+                let word = text.get(tag.start as usize..tag.end as usize);
+                prop_assert_eq!(word.and_then(severity_of), Some(tag.severity));
+            }
+        }
+
+        /// A level word first, after a time or as logfmt, in any usual
+        /// case, is found whatever follows it.
+        #[test]
+        fn level_words_are_found_where_they_stand(
+            word in prop::sample::select(vec!["ERROR", "warn", "Info", "DEBUG", "trace", "FATAL"]),
+            at in 0..3usize,
+            rest in "[ :\\]][ -~]{0,30}",
+        ) {
+            let text = match at {
+                0 => format!("{word}{rest}"),
+                1 => format!("12:01:02.123 [{word}]{rest}"),
+                _ => format!("ts=1 level={word}{rest}"),
+            };
+            prop_assert_eq!(detect(&text).map(|t| t.severity), severity_of(word), "{}", text);
+        }
+    }
+}

@@ -473,6 +473,18 @@ fn the_picker_turns_sources_off_and_reloads_the_chosen_ones() {
     );
 }
 
+#[test]
+fn r_restarts_the_followed_container_unless_read_only() {
+    let mut app = open(100, false);
+    let commands = app.update(ch('r'));
+    assert!(
+        matches!(&commands[..], [Command::Act { verb: crate::model::Verb::Restart, container_id, .. }] if container_id == "a")
+    );
+    app.settings.read_only = true;
+    assert!(app.update(ch('r')).is_empty());
+    assert_eq!(app.status.as_ref().unwrap().level, Level::Error);
+}
+
 trait WithCtrl {
     fn with_ctrl(self) -> Event;
 }
