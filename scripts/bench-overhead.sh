@@ -532,8 +532,9 @@ bench_flood() {
     checks+=("$catch_up; $frames frames drawn")
     notes=$(printf '%s; ' "${checks[@]}")
 
+    # (the pattern may hold `|`, the table's separator: the summary names it)
     local filtered=""
-    [ -z "$BENCH_FLOOD_FILTER" ] || filtered=", filter '$BENCH_FLOOD_FILTER' on"
+    [ -z "$BENCH_FLOOD_FILTER" ] || filtered=", with a filter on"
     ROWS_FLOOD+=("log flood${filtered}, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
     info "stacktop $CPU_STACKTOP %, peak RSS $rss MiB; dockerd $CPU_DOCKERD %; keys last $key_last / max $key_max ms"
     info "${notes%; }"
@@ -678,7 +679,7 @@ table() {
 
 summary="CPU as % of one core ($(nproc) cores, $CLK_TCK ticks/s); $BENCH_SECONDS s per idle measurement; \
 stacktop $("$STACKTOP_BIN" --version 2>/dev/null | awk '{ print $2 }') at $(git rev-parse --short HEAD 2>/dev/null || echo '?'), \
-120x40, --log-lines $BENCH_LOG_WINDOW; Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null), \
+120x40, --log-lines $BENCH_LOG_WINDOW${BENCH_FLOOD_FILTER:+, flood filter '$BENCH_FLOOD_FILTER'}; Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null), \
 $("${COMPOSE_CMD[@]}" version --short 2>/dev/null || echo compose); $(date -u '+%Y-%m-%d %H:%M UTC')"
 tbl=$(printf '%s\n' "$HEADER" "${ROWS[@]}" | table)
 
