@@ -53,7 +53,9 @@ fn start(session: &str, size: (u16, u16), config: &Folder, log_folder: &Path) ->
         file.display()
     );
     let app = Stacktop::start(session, size, &args, &[]);
-    app.expect("SERVICE", SECS(15));
+    // The list, not just its header: a key sent before the containers are
+    // listed has no row to act on.
+    app.expect("jsonlog", SECS(20));
     app
 }
 
@@ -308,7 +310,6 @@ fn the_source_picker_turns_a_service_off_in_merged_logs() {
     let config = Folder::new("picker");
     let app = start("logs-picker", (140, 45), &config, &config.0);
     // The first row is the project's: its logs are merged.
-    app.expect("worker-2", SECS(15));
     app.text("l");
     app.expect("│ tick ", SECS(10));
     app.text("s");
