@@ -1,7 +1,10 @@
 //! Work `App::update` asks the runtime to do; never done inside `update`.
 
+use std::path::PathBuf;
+
 use crate::model::{
-    ComposeProject, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target, Verb,
+    ComposeProject, HealthCheck, LogQuery, LogSource, PgSignal, ProjectLocation, ResetPlan, Target,
+    Verb,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -12,13 +15,20 @@ pub enum Command {
         container_id: String,
         container_name: String,
     },
+    /// Follow the logs of `sources`, each with its index in the view.
     OpenLogs {
         session: u64,
-        sources: Vec<LogSource>,
-        tail: usize,
+        sources: Vec<(usize, LogSource)>,
+        query: LogQuery,
     },
     CloseLogs {
         session: u64,
+    },
+    /// Write a log view's shown lines (`lines` of them) to a new file.
+    SaveLog {
+        path: PathBuf,
+        text: String,
+        lines: usize,
     },
     /// Read the declared services of a compose project.
     LoadProject(ProjectLocation),

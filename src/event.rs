@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::model::{
@@ -118,6 +118,16 @@ pub enum LogEvent {
         session: u64,
         source: usize,
         reason: String,
+    },
+    /// The container of one source runs again after it stopped
+    /// (`recreated`: a new container of the same name): the view marks
+    /// the place between the two runs.
+    Restarted {
+        session: u64,
+        source: usize,
+        at: Option<DateTime<Utc>>,
+        exit: Option<i64>,
+        recreated: bool,
     },
     /// The stream of one source failed; carries the engine's message.
     Failed {

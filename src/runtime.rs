@@ -149,6 +149,7 @@ async fn event_loop(
                 pending = rx.try_recv().ok();
             }
         }
+        tui.capture_mouse(app.mouse_capture)?;
         dirty = true;
     }
     Ok(())
@@ -185,10 +186,13 @@ impl Running {
             Command::OpenLogs {
                 session,
                 sources,
-                tail,
+                query,
             } => {
-                let handle = jobs::logs::open(&engine, session, sources, tail, tx);
+                let handle = jobs::logs::open(&engine, session, sources, query, tx);
                 self.logs.insert(session, handle);
+            }
+            Command::SaveLog { path, text, lines } => {
+                jobs::save::spawn_save(path, text, lines, tx);
             }
             Command::CloseLogs { session } => {
                 if let Some(mut handle) = self.logs.remove(&session) {

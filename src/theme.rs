@@ -51,6 +51,20 @@ pub struct Theme {
     pub gauge: Style,
     pub stderr: Style,
     pub timestamp: Style,
+    /// Search matches in log lines, and the current one.
+    pub search_match: Style,
+    pub search_current: Style,
+    /// Level words and values in log lines, by level.
+    pub level_error: Style,
+    pub level_warn: Style,
+    pub level_info: Style,
+    pub level_debug: Style,
+    pub level_trace: Style,
+    /// The message of a structured (JSON) log line, and its field names.
+    pub message: Style,
+    pub field_key: Style,
+    /// The line stacktop puts between two runs of a container.
+    pub separator: Style,
     /// Colours of service prefixes in merged logs, used in turn.
     pub log_prefixes: Vec<Color>,
     /// The terminal colours the theme is made for (what `reset` stands
@@ -268,6 +282,16 @@ fn build(file: &ThemeFile) -> Result<Theme> {
         gauge: role("gauge")?,
         stderr: role("stderr")?,
         timestamp: role("timestamp")?,
+        search_match: role("match")?,
+        search_current: role("match_current")?,
+        level_error: role("level_error")?,
+        level_warn: role("level_warn")?,
+        level_info: role("level_info")?,
+        level_debug: role("level_debug")?,
+        level_trace: role("level_trace")?,
+        message: role("message")?,
+        field_key: role("field_key")?,
+        separator: role("separator")?,
         log_prefixes: prefixes
             .iter()
             .map(|c| parse_color(c))
@@ -305,7 +329,31 @@ const ROLES: &[&str] = &[
     "gauge",
     "stderr",
     "timestamp",
+    "match",
+    "match_current",
+    "level_error",
+    "level_warn",
+    "level_info",
+    "level_debug",
+    "level_trace",
+    "message",
+    "field_key",
+    "separator",
 ];
+
+impl Theme {
+    /// The colour of a log level.
+    pub fn level(&self, severity: crate::model::Severity) -> Style {
+        use crate::model::Severity;
+        match severity {
+            Severity::Error => self.level_error,
+            Severity::Warn => self.level_warn,
+            Severity::Info => self.level_info,
+            Severity::Debug => self.level_debug,
+            Severity::Trace => self.level_trace,
+        }
+    }
+}
 
 fn to_style(role: &RoleStyle) -> Result<Style> {
     let mut style = Style::default();

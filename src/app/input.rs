@@ -7,7 +7,7 @@ use crossterm::event::{
 use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
 use crate::command::Command;
 use crate::keymap::{Action, Context};
-use crate::model::{Container, LogSource, Verb};
+use crate::model::{Container, LogQuery, LogSource, Verb};
 
 /// Lines a mouse-wheel step scrolls.
 const WHEEL_STEP: usize = 3;
@@ -16,6 +16,9 @@ impl App {
     pub(super) fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
+        }
+        if self.log_input_open() {
+            return self.on_log_input(key);
         }
         let action = self.settings.keys.lookup(self.view.context(), &key);
         match self.overlay.take() {
@@ -128,28 +131,6 @@ impl App {
             Action::Reset if !self.refused("reset") => return self.reset_selection(),
             Action::OpenLogs => return self.open_logs(),
             Action::OpenDatabase => self.open_database(),
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn on_log_action(&mut self, action: Action) -> Vec<Command> {
-        if action == Action::Back {
-            return self.close_view();
-        }
-        let page = self.viewport.log_rows.max(1);
-        let View::Logs(view) = &mut self.view else {
-            return Vec::new();
-        };
-        match action {
-            Action::Up => view.scroll_up(1),
-            Action::Down => view.scroll_down(1),
-            Action::PageUp => view.scroll_up(page),
-            Action::PageDown => view.scroll_down(page),
-            Action::Top => view.to_oldest(),
-            Action::Bottom | Action::Follow => view.follow(),
-            Action::Timestamps => view.timestamps = !view.timestamps,
-            Action::Wrap => view.wrap = !view.wrap,
             _ => {}
         }
         Vec::new()
@@ -277,7 +258,7 @@ impl App {
         self.act(verb, targets)
     }
 
-    fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
+    pub(super) fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
         if targets.is_empty() {
             self.say(Level::Info, format!("nothing to {}", verb.word()));
             return Vec::new();
@@ -317,11 +298,12 @@ impl App {
         if targets.is_empty() {
             return Vec::new();
         }
-        let title = match self.selected_row() {
+        let (title, name) = match self.selected_row() {
             Some(Row::Project(p)) => {
-                format!("project {}", p.as_deref().unwrap_or(rows::NO_PROJECT))
+                let project = p.as_deref().unwrap_or(rows::NO_PROJECT);
+                (format!("project {project}"), project.to_string())
             }
-            _ => targets[0].name.clone(),
+            _ => (targets[0].name.clone(), self.label(targets[0])),
         };
         let sources: Vec<LogSource> = targets
             .iter()
@@ -332,12 +314,16 @@ impl App {
             .collect();
         let session = self.next_session();
         let capacity = self.settings.log_lines;
-        let view = LogView::new(session, title, sources.clone(), capacity);
+        let now = self.now.to_utc();
+        let view = LogView::new(session, title, name, sources.clone(), capacity, now);
         self.view = View::Logs(Box::new(view));
         vec![Command::OpenLogs {
             session,
-            sources,
-            tail: self.settings.tail,
+            sources: sources.into_iter().enumerate().collect(),
+            query: LogQuery {
+                tail: self.settings.tail,
+                since: None,
+            },
         }]
     }
 }

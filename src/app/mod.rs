@@ -7,6 +7,8 @@ mod compose;
 mod database;
 mod health;
 mod input;
+mod logevents;
+mod logkeys;
 pub mod logview;
 mod messages;
 pub mod probes;
@@ -20,7 +22,7 @@ use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 use crate::command::Command;
 use crate::config::Settings;
 pub use crate::event::Viewport;
-use crate::event::{DockerEvent, Event, Hits, LogEvent};
+use crate::event::{DockerEvent, Event, Hits};
 use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
@@ -100,6 +102,9 @@ pub struct App {
     pub viewport: Viewport,
     /// Where the last frame put the list rows and panel titles, for clicks.
     pub hits: Hits,
+    /// The terminal reports the mouse (the wheel scrolls); off, the
+    /// terminal selects text. The runtime follows it.
+    pub mouse_capture: bool,
     next_session: u64,
 }
 
@@ -133,6 +138,7 @@ impl App {
             compose_steps: HashMap::new(),
             viewport: Viewport::default(),
             hits: Hits::default(),
+            mouse_capture: true,
             next_session: 1,
         }
     }
@@ -317,30 +323,6 @@ impl App {
         self.offset = self.offset.min(last_page);
     }
 
-    fn on_log(&mut self, event: LogEvent) {
-        let View::Logs(view) = &mut self.view else {
-            return;
-        };
-        match event {
-            LogEvent::Lines { session, lines } if session == view.session => view.append(lines),
-            LogEvent::Ended {
-                session,
-                source,
-                reason,
-            } if session == view.session => {
-                view.notice = Some(source_notice(view, source, &reason));
-            }
-            LogEvent::Failed {
-                session,
-                source,
-                error,
-            } if session == view.session => {
-                view.notice = Some(source_notice(view, source, &error));
-            }
-            _ => {}
-        }
-    }
-
     fn on_done(&mut self, done: Done) {
         match &done.job {
             Job::Container { id, verb, .. } => {
@@ -355,7 +337,7 @@ impl App {
             Job::Compose { project, .. } => {
                 self.compose_steps.remove(project);
             }
-            Job::Backend { .. } | Job::Purge { .. } => {}
+            Job::Backend { .. } | Job::Purge { .. } | Job::SaveLog { .. } => {}
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
@@ -385,13 +367,6 @@ impl App {
             }],
             _ => Vec::new(),
         }
-    }
-}
-
-fn source_notice(view: &LogView, source: usize, reason: &str) -> String {
-    match view.sources.get(source) {
-        Some(s) if view.merged => format!("{}: {reason}", s.label),
-        _ => reason.to_string(),
     }
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
+use crate::event::LogEvent;
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
 fn now() -> DateTime<FixedOffset> {
@@ -280,11 +281,17 @@ fn logs_open_on_a_container_and_close_on_escape() {
         commands,
         vec![Command::OpenLogs {
             session,
-            sources: vec![LogSource {
-                container_id: "db".into(),
-                label: "db".into(),
-            }],
-            tail: 500,
+            sources: vec![(
+                0,
+                LogSource {
+                    container_id: "db".into(),
+                    label: "db".into(),
+                }
+            )],
+            query: crate::model::LogQuery {
+                tail: 500,
+                since: None
+            },
         }]
     );
     assert_eq!(

@@ -13,6 +13,9 @@
 //! [[rabbitmq]]
 //! name = "bus"
 //! url = "http://guest:guest@127.0.0.1:15672"
+//!
+//! # Where `S` in the log view saves (default: the current folder).
+//! log_folder = "~/logs"
 //! ```
 //!
 //! Every mistake names the file, line and column and what was expected.
@@ -35,6 +38,8 @@ struct FileConfig {
     /// Disables restart, stop, start, up and reset.
     #[serde(default)]
     read_only: bool,
+    /// Where the log view saves files; `~/` is the home folder.
+    log_folder: Option<Spanned<String>>,
     #[serde(default)]
     postgres: Vec<TargetEntry>,
     #[serde(default)]
@@ -86,6 +91,7 @@ pub struct FileSettings {
     pub health: HealthSettings,
     pub keys: Keymap,
     pub theme: Option<String>,
+    pub log_folder: Option<PathBuf>,
 }
 
 /// Settings of the first config file found (defaults when there is none).
@@ -121,8 +127,32 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
         targets: targets_of(&file, text, name)?,
         health,
         keys,
+        log_folder: log_folder_of(&file, text, name)?,
         theme: file.theme,
     })
+}
+
+/// The `log_folder` key: a folder path, `~/` for the home folder.
+fn log_folder_of(file: &FileConfig, text: &str, name: &str) -> Result<Option<PathBuf>> {
+    let Some(folder) = &file.log_folder else {
+        return Ok(None);
+    };
+    let at = |why: &str| {
+        let (line, column) = line_column(text, folder.span().start);
+        anyhow!("{name}:{line}:{column}: {why}")
+    };
+    let value = folder.get_ref().trim();
+    if value.is_empty() {
+        return Err(at("log_folder is empty; expected a folder like \"~/logs\""));
+    }
+    match value.strip_prefix("~/") {
+        Some(rest) => {
+            let home = dirs::home_dir()
+                .ok_or_else(|| at("log_folder starts with ~/ but there is no home folder"))?;
+            Ok(Some(home.join(rest)))
+        }
+        None => Ok(Some(PathBuf::from(value))),
+    }
 }
 
 fn targets_of(file: &FileConfig, text: &str, name: &str) -> Result<Vec<Target>> {
@@ -256,6 +286,20 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("c.toml:1:13:"), "{err}");
+    }
+
+    #[test]
+    fn log_folder_is_read_and_a_bad_one_names_its_position() {
+        let settings = parse("log_folder = \"/tmp/logs\"\n", "c.toml").unwrap();
+        assert_eq!(settings.log_folder, Some(PathBuf::from("/tmp/logs")));
+        let home = parse("log_folder = \"~/logs\"\n", "c.toml").unwrap();
+        assert!(home.log_folder.unwrap().ends_with("logs"));
+        let err = parse("\nlog_folder = \" \"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:2:14:"), "{err}");
+        let err = parse("log_folder = 3\n", "c.toml").unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1:14:"), "{err}");
     }
 
     #[test]

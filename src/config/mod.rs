@@ -109,6 +109,9 @@ pub struct Settings {
     /// The theme asked for: `--theme`, else the config file's `theme`
     /// (a file named there is relative to the config file's folder).
     pub theme: Option<String>,
+    /// Where `S` in the log view writes files (`log_folder` in the config
+    /// file; default: the current folder).
+    pub log_folder: PathBuf,
 }
 
 impl Default for Settings {
@@ -124,6 +127,7 @@ impl Default for Settings {
             health: HealthSettings::default(),
             keys: Keymap::default(),
             theme: None,
+            log_folder: PathBuf::from("."),
         }
     }
 }
@@ -146,6 +150,9 @@ impl Settings {
         settings.keys = from_file.keys;
         settings.theme = settings.theme.take().or(from_file.theme);
         settings.read_only |= from_file.read_only;
+        if let Some(folder) = from_file.log_folder {
+            settings.log_folder = folder;
+        }
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
             if let Ok(value) = std::env::var(var) {
@@ -184,6 +191,7 @@ impl Settings {
             health: HealthSettings::default(),
             keys: Keymap::default(),
             theme: cli.theme.clone(),
+            log_folder: PathBuf::from("."),
         })
     }
 }

@@ -6,5 +6,6 @@ mod columns;
 mod database;
 mod fixtures;
 mod health;
+mod log_reading;
 mod logs;
 mod overview;
