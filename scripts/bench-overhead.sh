@@ -5,7 +5,7 @@
 #   BENCH_SECONDS=10 BENCH_NS="10 50" scripts/bench-overhead.sh   # a quick check
 #   scripts/bench-overhead.sh --baseline-only  # no stacktop: the engine's idle baselines only
 #
-# Scenarios (BENCH_SCENARIOS picks some of them, default all three):
+# Scenarios (BENCH_SCENARIOS picks some of them, default all four):
 #  idle   For each N in BENCH_NS, the test stack plus enough idle containers
 #         (project BENCH_PROJECT, tests/stack/bench-idle.yaml) to make N in all.
 #         The engine's CPU is measured for BENCH_SECONDS without stacktop, then
@@ -14,18 +14,24 @@
 #         < 1 %, peak RSS < 25 MB.
 #  flood  The `logflood` service (tests/stack/bench-logs.yaml) prints
 #         BENCH_FLOOD_RATE numbered lines a second for BENCH_FLOOD_SECONDS while
-#         stacktop's log view follows it (`/` logflood Enter, then `l`). During
+#         stacktop's log view follows it (`/` logflood Enter, then `l`), with the
+#         filter BENCH_FLOOD_FILTER on (`&` in the log view; empty: none). During
 #         the flood `t` is pressed BENCH_FLOOD_KEYS times, 1 s apart, and each
 #         keypress-to-frame latency is read from stacktop's own stats file
-#         (STACKTOP_STATS_FILE). Once the flood ends the view must hold a full
+#         (STACKTOP_STATS_FILE). Once the flood ends the filter is removed and
+#         the view must hold a full
 #         window (N/BENCH_LOG_WINDOW lines) ending with the last line printed,
 #         with every line received (kept + dropped = printed) and no gap in the
 #         numbers on screen. Targets: peak RSS < 50 MB, key latency < 50 ms.
 #  million The `logburst` service prints BENCH_LOG_LINES lines, then idles; a
 #         fresh stacktop opens its logs for BENCH_LOG_WAIT s. Target: peak RSS
 #         < 50 MB.
-# The log scenarios run first, with the test stack alone, then idle with N
-# rising. The table goes to the terminal and, as markdown, to
+#  probes BENCH_PROBES web servers (the `web` service of bench-idle.yaml), each
+#         answering /health on a loopback port: stacktop's CPU over BENCH_SECONDS
+#         with its HTTP health checks off (`[health] guess = false`), then on
+#         (guessed at /health, every 5 s). Target: the checks add < 0.2 % of a core.
+# The log scenarios run first, with the test stack alone, then probes, then
+# idle with N rising. The table goes to the terminal and, as markdown, to
 # target/bench-overhead.md.
 #
 # CPU figures are % of one core: (utime + stime from /proc/PID/stat) / wall time.
@@ -40,8 +46,10 @@
 #   BENCH_STACKTOP_ARGS    extra arguments         (default: none; it starts in an empty
 #                                                   folder, so it shows every container)
 #   BENCH_READY_TEXT       text that shows stacktop has listed containers (default "stacktop-")
-#   BENCH_SCENARIOS="flood million idle"  BENCH_NS="10 50 200"  BENCH_SECONDS=60
+#   BENCH_SCENARIOS="flood million probes idle"  BENCH_NS="10 50 200"  BENCH_SECONDS=60
+#   BENCH_PROBES=20
 #   BENCH_FLOOD_RATE=20000  BENCH_FLOOD_SECONDS=30  BENCH_FLOOD_KEYS=5
+#   BENCH_FLOOD_FILTER='7 abc|logflood'  (about one line in ten, and the script's own lines)
 #   BENCH_LOG_WINDOW=10000 (stacktop --log-lines)  BENCH_LOG_LINES=1000000  BENCH_LOG_WAIT=20
 #   BENCH_PROJECT=stacktop-bench   compose project of the benchmark's own containers;
 #                                  it must not exist yet (nothing of another run is touched)
@@ -56,12 +64,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-BENCH_SCENARIOS="${BENCH_SCENARIOS:-flood million idle}"
+BENCH_SCENARIOS="${BENCH_SCENARIOS:-flood million probes idle}"
+BENCH_PROBES="${BENCH_PROBES:-20}"
 BENCH_NS="${BENCH_NS:-10 50 200}"
 BENCH_SECONDS="${BENCH_SECONDS:-60}"
 BENCH_FLOOD_RATE="${BENCH_FLOOD_RATE:-20000}"
 BENCH_FLOOD_SECONDS="${BENCH_FLOOD_SECONDS:-30}"
 BENCH_FLOOD_KEYS="${BENCH_FLOOD_KEYS:-5}"
+BENCH_FLOOD_FILTER="${BENCH_FLOOD_FILTER-7 abc|logflood}"
 BENCH_LOG_WINDOW="${BENCH_LOG_WINDOW:-10000}"
 BENCH_LOG_LINES="${BENCH_LOG_LINES:-1000000}"
 BENCH_LOG_WAIT="${BENCH_LOG_WAIT:-20}"
@@ -87,7 +97,7 @@ case "${1:-}" in
 *) die "usage: scripts/bench-overhead.sh [--baseline-only]" ;;
 esac
 
-for var in BENCH_SECONDS BENCH_FLOOD_RATE BENCH_FLOOD_SECONDS BENCH_FLOOD_KEYS BENCH_LOG_WINDOW \
+for var in BENCH_SECONDS BENCH_PROBES BENCH_FLOOD_RATE BENCH_FLOOD_SECONDS BENCH_FLOOD_KEYS BENCH_LOG_WINDOW \
     BENCH_LOG_LINES BENCH_LOG_WAIT BENCH_COMPOSE_TIMEOUT BENCH_SETTLE_MAX; do
     [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive whole number, not '${!var}'"
 done
@@ -96,8 +106,8 @@ for n in $BENCH_NS; do
 done
 for scenario in $BENCH_SCENARIOS; do
     case "$scenario" in
-    idle | flood | million) ;;
-    *) die "BENCH_SCENARIOS holds '$scenario'; known: idle flood million" ;;
+    idle | flood | million | probes) ;;
+    *) die "BENCH_SCENARIOS holds '$scenario'; known: idle flood million probes" ;;
     esac
 done
 wants() { [[ " $BENCH_SCENARIOS " == *" $1 "* ]]; }
@@ -214,7 +224,7 @@ TMUX_STARTED=0
 tmux_() { tmux -L "$TMUX_SOCKET" "$@"; }
 
 # Starts stacktop at 120x40, writing its frame stats to STATS_FILE, and sets
-# STACKTOP_PID.
+# STACKTOP_PID. Arguments are added to its command line.
 STACKTOP_PID=
 start_stacktop() {
     printf 'set -g remain-on-exit on\nset -g status off\n' >"$WORK_DIR/tmux.conf"
@@ -224,7 +234,7 @@ start_stacktop() {
     # `env` execs stacktop in the pane's process, so the pane's PID is stacktop's.
     local cmd
     cmd="exec env STACKTOP_STATS_FILE=$(printf '%q' "$STATS_FILE") $(printf '%q' "$STACKTOP_BIN")"
-    cmd+=" --log-lines $BENCH_LOG_WINDOW $BENCH_STACKTOP_ARGS"
+    cmd+=" --log-lines $BENCH_LOG_WINDOW $BENCH_STACKTOP_ARGS $*"
     tmux_ -f "$WORK_DIR/tmux.conf" new-session -d -s bench -x 120 -y 40 -c "$WORK_DIR/empty" "$cmd" ||
         die "could not start tmux"
     TMUX_STARTED=1
@@ -405,6 +415,12 @@ bench_flood() {
     start_stacktop
     open_logs logflood
     wait_for_screen "logflood: waiting" 15
+    if [ -n "$BENCH_FLOOD_FILTER" ]; then
+        keys '&'
+        tmux_ send-keys -t bench: -l "$BENCH_FLOOD_FILTER"
+        keys Enter
+        wait_for_screen "&$BENCH_FLOOD_FILTER" 5
+    fi
     sleep 2 # settle: a frame or two and a stats write before the flood
 
     measure_begin "$STACKTOP_PID"
@@ -463,6 +479,15 @@ bench_flood() {
     fi
     measure_end
     ensure_alive "after the flood"
+    if [ -n "$BENCH_FLOOD_FILTER" ]; then
+        # Esc in the filter prompt removes the filter: every line shows again.
+        keys '&' Escape
+        local filter_deadline=$((SECONDS + 10))
+        while screen | head -n 1 | grep -qF -- "&$BENCH_FLOOD_FILTER"; do
+            [ "$SECONDS" -lt "$filter_deadline" ] || fail_with_screen "the filter did not go"
+            sleep 0.2
+        done
+    fi
     sleep 1 # a last frame and stats write
 
     # logflood: done PRINTED lines in CS cs
@@ -513,7 +538,10 @@ bench_flood() {
     checks+=("$catch_up; $frames frames drawn")
     notes=$(printf '%s; ' "${checks[@]}")
 
-    ROWS_FLOOD+=("log flood, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
+    # (the pattern may hold `|`, the table's separator: the summary names it)
+    local filtered=""
+    [ -z "$BENCH_FLOOD_FILTER" ] || filtered=", with a filter on"
+    ROWS_FLOOD+=("log flood${filtered}, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
     info "stacktop $CPU_STACKTOP %, peak RSS $rss MiB; dockerd $CPU_DOCKERD %; keys last $key_last / max $key_max ms"
     info "${notes%; }"
     stop_stacktop
@@ -550,6 +578,49 @@ bench_million() {
     info "stacktop $CPU_STACKTOP %, peak RSS $rss MiB"
     stop_stacktop
     bench_compose rm -f -s -v logburst >/dev/null 2>&1 || info "warning: could not remove logburst"
+}
+
+# ---- HTTP health checks ---------------------------------------------------
+
+# probes_run MODE : stacktop's CPU over BENCH_SECONDS with its health checks
+# MODE (off or on); sets CPU_STACKTOP and PROBES_RSS.
+PROBES_RSS=''
+probes_run() {
+    local config="$WORK_DIR/health-$1.toml"
+    if [ "$1" = on ]; then
+        printf '[health]\nguess = true\ninterval = "5s"\n' >"$config"
+    else
+        printf '[health]\nguess = false\n' >"$config"
+    fi
+    start_stacktop --config "$config"
+    if [ "$1" = on ]; then wait_for_screen "✓ http 200" 30; fi
+    sleep 5 # the first round of checks
+    measure_begin "$STACKTOP_PID"
+    sleep "$BENCH_SECONDS"
+    measure_end
+    ensure_alive "with health checks $1"
+    PROBES_RSS=$(peak_rss_mib "$STACKTOP_PID")
+    stop_stacktop
+}
+
+bench_probes() {
+    step "(probes) $BENCH_PROBES web servers, health checks off then on (every 5 s)"
+    local start
+    start=$(now)
+    bench_compose up -d --scale "web=$BENCH_PROBES" web >/dev/null 2>&1 ||
+        die "could not start $BENCH_PROBES web containers in $BENCH_PROJECT"
+    wait_for_running web "$BENCH_PROBES" 120
+    info "$BENCH_PROBES web containers running after $(elapsed_since "$start") s"
+    settle
+    probes_run off
+    local off="$CPU_STACKTOP"
+    info "checks off: stacktop $off %"
+    probes_run on
+    local on="$CPU_STACKTOP" extra
+    extra=$(calc '%+.2f' "$on - $off")
+    info "checks on: stacktop $on % ($extra), peak RSS $PROBES_RSS MiB"
+    ROWS_PROBES+=("$BENCH_PROBES HTTP checks every 5 s|$((STACK_CONTAINERS + BENCH_PROBES)) / $(docker ps -aq | wc -l)|$off -> $on ($extra)|$PROBES_RSS|$CPU_DOCKERD|$CPU_ENGINE|-|checks add <0.2 $(verdict "$extra" 0.2)")
+    bench_compose rm -f -s -v web >/dev/null 2>&1 || info "warning: could not remove the web containers"
 }
 
 # ---- idle overhead per N --------------------------------------------------
@@ -624,13 +695,14 @@ bench_idle() {
 }
 
 # Rows of the table, cells separated by "|".
-ROWS_IDLE=() ROWS_FLOOD=() ROWS_MILLION=()
+ROWS_IDLE=() ROWS_FLOOD=() ROWS_MILLION=() ROWS_PROBES=()
 if wants flood; then bench_flood; fi
 if wants million; then bench_million; fi
+if wants probes; then bench_probes; fi
 if wants idle; then
     for n in $BENCH_NS; do bench_idle "$n"; done
 fi
-ROWS=("${ROWS_IDLE[@]}" "${ROWS_FLOOD[@]}" "${ROWS_MILLION[@]}")
+ROWS=("${ROWS_IDLE[@]}" "${ROWS_FLOOD[@]}" "${ROWS_MILLION[@]}" "${ROWS_PROBES[@]}")
 
 # ---- the table ------------------------------------------------------------
 
@@ -657,7 +729,7 @@ table() {
 
 summary="CPU as % of one core ($(nproc) cores, $CLK_TCK ticks/s); $BENCH_SECONDS s per idle measurement; \
 stacktop $("$STACKTOP_BIN" --version 2>/dev/null | awk '{ print $2 }') at $(git rev-parse --short HEAD 2>/dev/null || echo '?'), \
-120x40, --log-lines $BENCH_LOG_WINDOW; Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null), \
+120x40, --log-lines $BENCH_LOG_WINDOW${BENCH_FLOOD_FILTER:+, flood filter '$BENCH_FLOOD_FILTER'}; Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null), \
 $("${COMPOSE_CMD[@]}" version --short 2>/dev/null || echo compose); $(date -u '+%Y-%m-%d %H:%M UTC')"
 tbl=$(printf '%s\n' "$HEADER" "${ROWS[@]}" | table)
 
@@ -674,6 +746,7 @@ mkdir -p "$TARGET_DIR"
     echo "Idle rows give the engine's CPU without -> with stacktop (the extra); the log rows give it with stacktop only."
     echo "Engine figures are noisy when other work runs on the engine (another project, tests)."
     echo "Targets at N=50: stacktop CPU < 0.5 %, dockerd extra < 1 %, peak RSS < 25 MB;"
-    echo "log flood and 1,000,000 lines: peak RSS < 50 MB; keypress-to-frame < 50 ms. RSS in MiB."
+    echo "log flood and 1,000,000 lines: peak RSS < 50 MB; keypress-to-frame < 50 ms;"
+    echo "HTTP checks: they add < 0.2 % of a core (stacktop CPU off -> on). RSS in MiB."
 } >"$REPORT"
 info "written to ${REPORT#"$REPO_ROOT"/}"

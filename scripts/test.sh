@@ -137,7 +137,7 @@ http_status() {
     ) || line=""
     [ -n "$line" ] || { echo 000; return; }
     line=${line#HTTP/* }
-    echo "${line:0:3}"
+    echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
 }
 
 # Waits until GET on a published port answers `want`.

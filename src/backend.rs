@@ -19,7 +19,7 @@ use crate::collect::docker::{self, DockerOptions};
 use crate::engine::{Endpoint, Engine, EngineId};
 use crate::event::Event;
 use crate::jobs::{self, logs::LogsHandle};
-use crate::model::{ComposeProject, LogSource, ResetPlan, Verb};
+use crate::model::{ComposeProject, LogQuery, LogSource, ResetPlan, Verb};
 use crate::tasks::supervise;
 
 /// What stacktop needs from an engine. Every method returns at once: the
@@ -41,13 +41,14 @@ pub trait Backend: Send + Sync {
     /// Restarts, stops or starts workload `id`; reports `Event::Done`.
     fn act(&self, verb: Verb, id: String, name: String, tx: Sender<Event>);
 
-    /// Follows the logs of `sources`, from the last `tail` lines of each,
-    /// as `LogEvent`s tagged with `session`, until the handle is closed.
+    /// Follows the logs of `sources` (each with its index in the view), as
+    /// `query` asks (the last lines, or a time range), as `LogEvent`s tagged
+    /// with `session`, until the handle is closed.
     fn logs(
         &self,
         session: u64,
-        sources: Vec<LogSource>,
-        tail: usize,
+        sources: Vec<(usize, LogSource)>,
+        query: LogQuery,
         tx: Sender<Event>,
     ) -> LogsHandle;
 
@@ -95,11 +96,11 @@ impl Backend for Engine {
     fn logs(
         &self,
         session: u64,
-        sources: Vec<LogSource>,
-        tail: usize,
+        sources: Vec<(usize, LogSource)>,
+        query: LogQuery,
         tx: Sender<Event>,
     ) -> LogsHandle {
-        jobs::logs::open(self, session, sources, tail, tx)
+        jobs::logs::open(self, session, sources, query, tx)
     }
 
     fn plan_reset(&self, plan: ResetPlan, tx: Sender<Event>) {

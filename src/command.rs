@@ -1,8 +1,10 @@
 //! Work `App::update` asks the runtime to do; never done inside `update`.
 
+use std::path::PathBuf;
+
 use crate::model::{
-    ComposeProject, EngineId, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target,
-    Verb,
+    ComposeProject, EngineId, HealthCheck, LogQuery, LogSource, PgSignal, ProjectLocation,
+    ResetPlan, Target, Verb,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,15 +16,21 @@ pub enum Command {
         container_id: String,
         container_name: String,
     },
-    /// Follow the logs of containers of one engine.
+    /// Follow the logs of `sources` on one engine, each with its index in the view.
     OpenLogs {
         engine: EngineId,
         session: u64,
-        sources: Vec<LogSource>,
-        tail: usize,
+        sources: Vec<(usize, LogSource)>,
+        query: LogQuery,
     },
     CloseLogs {
         session: u64,
+    },
+    /// Write a log view's shown lines (`lines` of them) to a new file.
+    SaveLog {
+        path: PathBuf,
+        text: String,
+        lines: usize,
     },
     /// Read the declared services of a compose project.
     LoadProject(ProjectLocation),
@@ -44,6 +52,12 @@ pub enum Command {
         target: Target,
         pid: i32,
         signal: PgSignal,
+    },
+    /// Empty a RabbitMQ queue of its ready messages.
+    PurgeQueue {
+        target: Target,
+        vhost: String,
+        queue: String,
     },
     Quit,
 }

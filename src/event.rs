@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::engine::reach::Attempt;
@@ -18,6 +18,10 @@ use crate::model::{
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// A second left click on the same cell, soon after the first.
+    DoubleClick(MouseEvent),
+    /// Where the last frame put what a click can hit.
+    Layout(Hits),
     /// The terminal's new size, with the rows each view has at that size.
     Resize(Viewport),
     /// Once a second, with the local time: ages uptimes, expires messages.
@@ -122,12 +126,52 @@ pub enum LogEvent {
         source: usize,
         reason: String,
     },
+    /// The container of one source runs again after it stopped
+    /// (`recreated`: a new container of the same name): the view marks
+    /// the place between the two runs.
+    Restarted {
+        session: u64,
+        source: usize,
+        at: Option<DateTime<Utc>>,
+        exit: Option<i64>,
+        recreated: bool,
+    },
     /// The stream of one source failed; carries the engine's message.
     Failed {
         session: u64,
         source: usize,
         error: String,
     },
+}
+
+/// Where the last frame put what a click can hit; the views work it out
+/// and the runtime hands it to the app when it changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// The service list's rows, when the list is on screen.
+    pub list: Option<ListArea>,
+    /// The panel titles of a detail view.
+    pub tabs: Vec<TabHit>,
+}
+
+/// The screen rows of the service list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListArea {
+    /// Screen row of the first list row shown.
+    pub top: u16,
+    /// List rows on screen.
+    pub rows: u16,
+    /// Index (in the app's rows) of the first one shown.
+    pub first: usize,
+}
+
+/// A panel title: its screen row, columns, and which panel (its index in
+/// the kind's panels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabHit {
+    pub y: u16,
+    pub x: std::ops::Range<u16>,
+    pub panel: usize,
 }
 
 /// The terminal's size and the rows each view has for its lines, worked

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Local;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyEventKind, MouseButton, MouseEventKind,
+};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, Receiver, Sender};
@@ -27,6 +29,7 @@ use crate::engine::EngineId;
 use crate::event::Event;
 use crate::frame_stats::FrameStats;
 use crate::jobs::{self, logs::LogsHandle};
+use crate::keymap::{Action, Context as KeyContext};
 use crate::tasks::supervise;
 use crate::theme::Theme;
 use crate::tui::Tui;
@@ -73,7 +76,9 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
         return Ok(());
     }
     tui.terminal
-        .draw(|frame| ui::render(app, theme, frame))
+        .draw(|frame| {
+            ui::render(app, theme, frame);
+        })
         .context("drawing")?;
     panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
 }
@@ -110,9 +115,17 @@ async fn event_loop(
     let mut stats = FrameStats::from_env();
     while !quit {
         if dirty && Instant::now() >= next_frame {
+            let mut hits = None;
             tui.terminal
-                .draw(|frame| ui::render(app, theme, frame))
+                .draw(|frame| hits = Some(ui::render(app, theme, frame)))
                 .context("drawing")?;
+            // Where things landed changes only with the layout: tell the
+            // app then (it needs no redraw for it).
+            if let Some(hits) = hits.filter(|h| *h != app.hits) {
+                for command in app.update(Event::Layout(hits)) {
+                    quit |= running.run(command, &tx);
+                }
+            }
             stats.frame_drawn();
             dirty = false;
             next_frame = Instant::now() + FRAME;
@@ -130,7 +143,7 @@ async fn event_loop(
             if matches!(event, Event::Key(_)) {
                 stats.key_received();
             }
-            if is_suspend(&event) {
+            if is_suspend(app, &event) {
                 tui.suspend()?;
             } else {
                 for command in app.update(event) {
@@ -142,16 +155,18 @@ async fn event_loop(
                 pending = rx.try_recv().ok();
             }
         }
+        tui.capture_mouse(app.mouse_capture)?;
         dirty = true;
     }
     Ok(())
 }
 
-fn is_suspend(event: &Event) -> bool {
+/// The suspend key (Ctrl-Z unless remapped) stops the process: the
+/// runtime does that, not the app.
+fn is_suspend(app: &App, event: &Event) -> bool {
     matches!(event, Event::Key(k)
-        if k.code == KeyCode::Char('z')
-            && k.modifiers.contains(KeyModifiers::CONTROL)
-            && k.kind != KeyEventKind::Release)
+        if k.kind != KeyEventKind::Release
+            && app.settings.keys.lookup(KeyContext::Everywhere, k) == Some(Action::Suspend))
 }
 
 /// What the loop owns besides the app: the engines, open log streams, the
@@ -183,12 +198,15 @@ impl Running {
                 engine,
                 session,
                 sources,
-                tail,
+                query,
             } => {
                 if let Some(engine) = self.engine(engine) {
-                    let handle = engine.logs(session, sources, tail, tx);
+                    let handle = engine.logs(session, sources, query, tx);
                     self.logs.insert(session, handle);
                 }
+            }
+            Command::SaveLog { path, text, lines } => {
+                jobs::save::spawn_save(path, text, lines, tx);
             }
             Command::CloseLogs { session } => {
                 if let Some(mut handle) = self.logs.remove(&session) {
@@ -222,6 +240,11 @@ impl Running {
                 pid,
                 signal,
             } => jobs::pg::spawn_signal(target, pid, signal, tx),
+            Command::PurgeQueue {
+                target,
+                vhost,
+                queue,
+            } => jobs::rabbit::spawn_purge(target, vhost, queue, tx),
             Command::Quit => return true,
         }
         false
@@ -239,11 +262,27 @@ impl Running {
     }
 }
 
+/// Two left clicks on one cell this close together are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
 async fn read_terminal(tx: Sender<Event>) {
     let mut events = EventStream::new();
+    let mut last_click: Option<(Instant, u16, u16)> = None;
     while let Some(Ok(event)) = events.next().await {
         let event = match event {
             TermEvent::Key(key) => Event::Key(key),
+            TermEvent::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
+                let now = Instant::now();
+                let again = last_click.is_some_and(|(at, x, y)| {
+                    now - at < DOUBLE_CLICK && (x, y) == (mouse.column, mouse.row)
+                });
+                last_click = (!again).then_some((now, mouse.column, mouse.row));
+                if again {
+                    Event::DoubleClick(mouse)
+                } else {
+                    Event::Mouse(mouse)
+                }
+            }
             TermEvent::Mouse(mouse) => Event::Mouse(mouse),
             TermEvent::Resize(w, h) => Event::Resize(ui::layout::viewport(w, h)),
             _ => continue,

@@ -20,15 +20,36 @@ pub type Term = Terminal<CrosstermBackend<Stdout>>;
 /// The terminal in raw mode on the alternate screen; restored on drop.
 pub struct Tui {
     pub terminal: Term,
+    /// The terminal reports the mouse to stacktop (else it selects text).
+    mouse: bool,
 }
 
 impl Tui {
     pub fn enter() -> Result<Self> {
         install_panic_hook();
-        setup().context("setting up the terminal")?;
+        setup(true).context("setting up the terminal")?;
         let terminal =
             Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
-        Ok(Self { terminal })
+        Ok(Self {
+            terminal,
+            mouse: true,
+        })
+    }
+
+    /// Turns mouse capture on or off, if it is not so already: off, the
+    /// terminal's own selection works for copying.
+    pub fn capture_mouse(&mut self, on: bool) -> Result<()> {
+        if on == self.mouse {
+            return Ok(());
+        }
+        let result = if on {
+            execute!(io::stdout(), EnableMouseCapture)
+        } else {
+            execute!(io::stdout(), DisableMouseCapture)
+        };
+        result.context("switching mouse capture")?;
+        self.mouse = on;
+        Ok(())
     }
 
     /// Ctrl-Z: give the terminal back, stop the process, take it again on `fg`.
@@ -37,7 +58,7 @@ impl Tui {
         signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)
             .context("suspending stacktop")?;
         // Execution continues here after SIGCONT.
-        setup().context("setting up the terminal again")?;
+        setup(self.mouse).context("setting up the terminal again")?;
         // A fresh Terminal redraws everything on the next frame. (Its
         // clear() would ask the terminal for the cursor position, and the
         // answer would be read by the input task instead.)
@@ -54,14 +75,13 @@ impl Drop for Tui {
     }
 }
 
-fn setup() -> io::Result<()> {
+fn setup(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        cursor::Hide
-    )
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Puts the terminal back as it was; safe to call more than once.

@@ -63,10 +63,11 @@ fn reset_asks_lists_the_volume_and_only_y_recreates_the_service() {
     app.text("y");
     let recreated = wait_until(SECS(60), Duration::from_millis(300), || {
         let names = stack.containers_of("keeper");
-        names.len() == 1 && {
-            let id = inspect_field(&names[0], "{{.Id}}");
-            id != id_before && inspect_field(&names[0], "{{.State.Status}}") == "running"
-        }
+        // The old container may go between the listing and the inspect.
+        let state =
+            |name: &str| try_docker(&["inspect", "--format", "{{.Id}} {{.State.Status}}", name]);
+        names.len() == 1
+            && state(&names[0]).is_ok_and(|s| !s.starts_with(&id_before) && s.ends_with(" running"))
     });
     assert!(recreated, "keeper was not recreated:\n{}", app.screen());
     app.expect("reset of keeper done", SECS(30));

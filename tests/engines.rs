@@ -19,7 +19,7 @@ use stacktop::collect::docker::{self as collector, DockerOptions};
 use stacktop::engine::{Endpoint, Engine, TlsFiles, reach};
 use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::jobs;
-use stacktop::model::{Container, LogSource, Verb};
+use stacktop::model::{Container, LogQuery, LogSource, Verb};
 use support::docker::{BUSYBOX, IDLE_SCRIPT, TICKER_SCRIPT, require_engine};
 use support::engine::PrivateEngine;
 use support::events::wait_for;
@@ -290,7 +290,16 @@ async fn podman_checks(podman: &Podman) {
         container_id: id.clone(),
         label: "web".into(),
     };
-    let _handle = jobs::logs::open(&engine, 1, vec![source], 5, log_tx);
+    let _handle = jobs::logs::open(
+        &engine,
+        1,
+        vec![(0, source)],
+        LogQuery {
+            tail: 5,
+            since: None,
+        },
+        log_tx,
+    );
     wait_for(&mut logs, SECS(10), "a tick line", |e| match e {
         Event::Log(LogEvent::Lines { lines, .. }) => lines
             .iter()

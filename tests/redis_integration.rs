@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use stacktop::model::ProbeStatus;
 use support::docker::docker;
 use support::ports::silent_listener;
-use support::redis::{Probe, Throwaway, connect, describe, info_field, run, stack_url};
+use support::probe::describe;
+use support::redis::{Probe, Throwaway, connect, info_field, run, stack_url};
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
 const POLL: Duration = Duration::from_millis(500);

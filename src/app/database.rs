@@ -4,7 +4,7 @@
 use super::{App, Confirm, Level, Overlay, Row, View};
 use crate::command::Command;
 use crate::keymap::Action;
-use crate::model::{PgBackend, PgSignal, Snapshot, TargetKind, TopStatements};
+use crate::model::{PgBackend, PgSignal, Queue, Snapshot, TargetKind, TopStatements};
 
 /// A panel of a database view. Which panels a kind of server has, in Tab
 /// order, is [`Panel::of`]: the one place that knows.
@@ -124,6 +124,7 @@ impl App {
             Action::TerminateBackend if !self.refused("terminate") => {
                 self.ask_signal(PgSignal::Terminate);
             }
+            Action::PurgeQueue if !self.refused("purge") => self.ask_purge(),
             _ => self.move_in_panels(action),
         }
         Vec::new()
@@ -195,6 +196,30 @@ impl App {
             Panel::Blocked => pg.blocked().nth(view.row),
             _ => None,
         }
+    }
+
+    /// The queue selected in the Queues panel.
+    pub fn selected_queue(&self) -> Option<&Queue> {
+        let view = self.database_view()?;
+        let rabbit = self.database_probe()?.snapshot.as_ref()?.rabbit()?;
+        (view.panel == Panel::Queues).then(|| rabbit.queues.get(view.row))?
+    }
+
+    fn ask_purge(&mut self) {
+        let Some(probe) = self.database_probe() else {
+            return;
+        };
+        let target = probe.target.clone();
+        let Some(queue) = self.selected_queue().cloned() else {
+            let hint = if target.kind == TargetKind::RabbitMq {
+                "select a queue in the Queues panel first"
+            } else {
+                "P purges RabbitMQ queues"
+            };
+            self.say(Level::Info, hint.to_string());
+            return;
+        };
+        self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Purge { target, queue })));
     }
 
     fn ask_signal(&mut self, signal: PgSignal) {

@@ -210,12 +210,12 @@ fn target(snapshot: &Snapshot) -> Option<HealthSummary> {
     match snapshot {
         Snapshot::RabbitMq(rabbit) if rabbit.alarms.is_empty() => Some(HealthSummary::new(
             Level::Good,
-            "rabbit ok",
+            "broker ok",
             Source::RabbitMq,
         )),
         Snapshot::RabbitMq(rabbit) => Some(HealthSummary::new(
             Level::Bad,
-            format!("rabbit alarm: {}", rabbit.alarms.join(",")),
+            format!("alarm: {}", rabbit.alarms.join(",")),
             Source::RabbitMq,
         )),
         Snapshot::Search(search) => {

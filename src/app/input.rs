@@ -1,11 +1,13 @@
 //! Keys and mouse: what each does to the state, by view.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
 use crate::command::Command;
-use crate::keymap::{self, Action};
-use crate::model::{Container, EngineId, LogSource, Verb};
+use crate::keymap::{Action, Context};
+use crate::model::{Container, EngineId, LogQuery, LogSource, Verb};
 
 /// Lines a mouse-wheel step scrolls.
 const WHEEL_STEP: usize = 3;
@@ -15,7 +17,10 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return Vec::new();
         }
-        let action = keymap::lookup(self.view.context(), &key);
+        if self.log_input_open() {
+            return self.on_log_input(key);
+        }
+        let action = self.settings.keys.lookup(self.view.context(), &key);
         match self.overlay.take() {
             Some(Overlay::Filter) => return self.on_filter_key(key),
             Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
@@ -48,37 +53,39 @@ impl App {
         }
     }
 
-    /// Only `y` runs the action asked about; any other key cancels it.
+    /// Only the confirm key (`y`) runs the action asked about; any other
+    /// key cancels it.
     fn on_confirm_key(&mut self, key: KeyEvent, confirm: Confirm) -> Vec<Command> {
-        if key.code == KeyCode::Char('y')
-            && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
-        {
+        if self.settings.keys.lookup(Context::Confirm, &key) == Some(Action::Confirm) {
             return vec![confirm.command()];
         }
         self.say(Level::Info, "cancelled: nothing was changed".to_string());
         Vec::new()
     }
 
+    /// Typed characters go into the filter; the filter's keys edit it.
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return self.quit();
+        }
         let mut editing = true;
-        match key.code {
-            KeyCode::Char('c') if ctrl => return self.quit(),
-            KeyCode::Char('u') if ctrl => self.filter.clear(),
-            KeyCode::Char(c) if !ctrl => self.filter.push(c),
-            KeyCode::Backspace => {
+        match (self.settings.keys.lookup(Context::Filter, &key), key.code) {
+            (Some(Action::ClearLine), _) => self.filter.clear(),
+            (Some(Action::DeleteChar), _) => {
                 self.filter.pop();
             }
-            KeyCode::Enter => {
+            (Some(Action::KeepFilter), _) => {
                 editing = false;
                 self.select_first_container();
             }
-            KeyCode::Esc => {
+            (Some(Action::Back), _) => {
                 editing = false;
                 self.filter.clear();
             }
-            KeyCode::Up => self.move_selection(-1),
-            KeyCode::Down => self.move_selection(1),
+            (Some(Action::Up), _) => self.move_selection(-1),
+            (Some(Action::Down), _) => self.move_selection(1),
+            (_, KeyCode::Char(c)) if !ctrl => self.filter.push(c),
             _ => {}
         }
         if editing {
@@ -129,32 +136,17 @@ impl App {
         Vec::new()
     }
 
-    fn on_log_action(&mut self, action: Action) -> Vec<Command> {
-        if action == Action::Back {
-            return self.close_view();
-        }
-        let page = self.viewport.log_rows.max(1);
-        let View::Logs(view) = &mut self.view else {
-            return Vec::new();
-        };
-        match action {
-            Action::Up => view.scroll_up(1),
-            Action::Down => view.scroll_down(1),
-            Action::PageUp => view.scroll_up(page),
-            Action::PageDown => view.scroll_down(page),
-            Action::Top => view.to_oldest(),
-            Action::Bottom | Action::Follow => view.follow(),
-            Action::Timestamps => view.timestamps = !view.timestamps,
-            Action::Wrap => view.wrap = !view.wrap,
-            _ => {}
-        }
-        Vec::new()
-    }
-
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
         let up = match mouse.kind {
             MouseEventKind::ScrollUp => true,
             MouseEventKind::ScrollDown => false,
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.click(mouse.column, mouse.row);
+                return Vec::new();
+            }
             _ => return Vec::new(),
         };
         match &mut self.view {
@@ -164,6 +156,40 @@ impl App {
             View::Database(_) => {
                 return self.on_database_action(if up { Action::Up } else { Action::Down });
             }
+        }
+        Vec::new()
+    }
+
+    /// A left click: selects the list row, or switches to the panel whose
+    /// title it hit. Returns whether it hit something.
+    fn click(&mut self, x: u16, y: u16) -> bool {
+        if let (View::List, Some(list)) = (&self.view, self.hits.list)
+            && (list.top..list.top + list.rows).contains(&y)
+        {
+            let row = list.first + usize::from(y - list.top);
+            if row < self.rows.len() {
+                self.selected = row;
+                self.clamp_offset();
+                return true;
+            }
+        }
+        let tab = self.hits.tabs.iter().find(|t| t.y == y && t.x.contains(&x));
+        if let (Some(tab), View::Database(view)) = (tab, &mut self.view) {
+            let kind = self.probes.get(&view.target_id).map(|p| p.target.kind);
+            if let Some(panel) = kind.and_then(|k| super::Panel::of(k).get(tab.panel)) {
+                view.panel = *panel;
+                view.row = 0;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A double click on a list row opens its logs.
+    pub(super) fn on_double_click(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        let list = matches!(self.view, View::List);
+        if self.overlay.is_none() && list && self.click(mouse.column, mouse.row) {
+            return self.open_logs();
         }
         Vec::new()
     }
@@ -232,7 +258,7 @@ impl App {
         self.act(verb, targets)
     }
 
-    fn act(&mut self, verb: Verb, targets: Vec<ActOn>) -> Vec<Command> {
+    pub(super) fn act(&mut self, verb: Verb, targets: Vec<ActOn>) -> Vec<Command> {
         if targets.is_empty() {
             self.say(Level::Info, format!("nothing to {}", verb.word()));
             return Vec::new();
@@ -275,11 +301,12 @@ impl App {
             return Vec::new();
         }
         let engine = targets[0].engine;
-        let title = match self.selected_row() {
+        let (title, name) = match self.selected_row() {
             Some(Row::Project(_, p)) => {
-                format!("project {}", p.as_deref().unwrap_or(rows::NO_PROJECT))
+                let project = p.as_deref().unwrap_or(rows::NO_PROJECT);
+                (format!("project {project}"), project.to_string())
             }
-            _ => targets[0].name.clone(),
+            _ => (targets[0].name.clone(), self.label(targets[0])),
         };
         let sources: Vec<LogSource> = targets
             .iter()
@@ -290,19 +317,24 @@ impl App {
             .collect();
         let session = self.next_session();
         let capacity = self.settings.log_lines;
-        let view = LogView::new(session, title, sources.clone(), capacity);
+        let now = self.now.to_utc();
+        let mut view = LogView::new(session, title, name, sources.clone(), capacity, now);
+        view.engine = engine;
         self.view = View::Logs(Box::new(view));
         vec![Command::OpenLogs {
             engine,
             session,
-            sources,
-            tail: self.settings.tail,
+            sources: sources.into_iter().enumerate().collect(),
+            query: LogQuery {
+                tail: self.settings.tail,
+                since: None,
+            },
         }]
     }
 }
 
 /// A container an action goes to: its engine, id and name.
-struct ActOn {
+pub(super) struct ActOn {
     engine: EngineId,
     id: String,
     name: String,

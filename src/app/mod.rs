@@ -8,6 +8,8 @@ mod database;
 mod engines;
 mod health;
 mod input;
+mod logevents;
+mod logkeys;
 pub mod logview;
 mod messages;
 pub mod probes;
@@ -22,7 +24,7 @@ use crate::command::Command;
 use crate::config::Settings;
 use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 pub use crate::event::Viewport;
-use crate::event::{Event, LogEvent};
+use crate::event::{Event, Hits};
 use crate::model::{ComposeProject, Container, Done, EngineId, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
@@ -93,6 +95,11 @@ pub struct App {
     /// The running reset or up of each project.
     pub compose_steps: HashMap<String, ComposeStep>,
     pub viewport: Viewport,
+    /// Where the last frame put the list rows and panel titles, for clicks.
+    pub hits: Hits,
+    /// The terminal reports the mouse (the wheel scrolls); off, the
+    /// terminal selects text. The runtime follows it.
+    pub mouse_capture: bool,
     next_session: u64,
 }
 
@@ -135,6 +142,8 @@ impl App {
             requested_projects: HashSet::new(),
             compose_steps: HashMap::new(),
             viewport: Viewport::default(),
+            hits: Hits::default(),
+            mouse_capture: true,
             next_session: 1,
         }
     }
@@ -144,6 +153,11 @@ impl App {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::DoubleClick(mouse) => self.on_double_click(mouse),
+            Event::Layout(hits) => {
+                self.hits = hits;
+                Vec::new()
+            }
             Event::Resize(viewport) => {
                 self.viewport = viewport;
                 self.clamp_offset();
@@ -282,30 +296,6 @@ impl App {
         self.offset = self.offset.min(last_page);
     }
 
-    fn on_log(&mut self, event: LogEvent) {
-        let View::Logs(view) = &mut self.view else {
-            return;
-        };
-        match event {
-            LogEvent::Lines { session, lines } if session == view.session => view.append(lines),
-            LogEvent::Ended {
-                session,
-                source,
-                reason,
-            } if session == view.session => {
-                view.notice = Some(source_notice(view, source, &reason));
-            }
-            LogEvent::Failed {
-                session,
-                source,
-                error,
-            } if session == view.session => {
-                view.notice = Some(source_notice(view, source, &error));
-            }
-            _ => {}
-        }
-    }
-
     fn on_done(&mut self, done: Done) {
         match &done.job {
             Job::Container { id, verb, .. } => {
@@ -320,7 +310,7 @@ impl App {
             Job::Compose { project, .. } => {
                 self.compose_steps.remove(project);
             }
-            Job::Backend { .. } => {}
+            Job::Backend { .. } | Job::Purge { .. } | Job::SaveLog { .. } => {}
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
@@ -353,13 +343,6 @@ impl App {
     }
 }
 
-fn source_notice(view: &LogView, source: usize, reason: &str) -> String {
-    match view.sources.get(source) {
-        Some(s) if view.merged => format!("{}: {reason}", s.label),
-        _ => reason.to_string(),
-    }
-}
-
 /// Uptime of a container at `now`, if it is running.
 pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> {
     if !container.state.is_running() {
@@ -371,5 +354,7 @@ pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> 
 
 #[cfg(test)]
 mod engines_tests;
+#[cfg(test)]
+mod health_tests;
 #[cfg(test)]
 mod tests;

@@ -11,10 +11,12 @@ use crate::event::ProbeEvent;
 use crate::model::{
     PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
 };
-use crate::text::bytes_short;
+use crate::text::{bytes_short, count_short};
 
 /// Readings of a kind's headline rate kept for its sparkline (one a poll).
 pub const RATE_HISTORY: usize = 120;
+/// Readings kept of each per-row series (a queue's depth).
+pub const SERIES_HISTORY: usize = 30;
 
 /// What the app knows of one target.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +28,9 @@ pub struct Probe {
     pub snapshot: Option<Snapshot>,
     /// The headline rate of each poll (Redis ops/s…), oldest first.
     pub history: VecDeque<f64>,
+    /// Per-row readings of each poll (a queue's depth), oldest first, for
+    /// the rows of the latest poll only.
+    pub series: BTreeMap<String, VecDeque<f64>>,
     pub updated: Option<DateTime<FixedOffset>>,
 }
 
@@ -36,6 +41,7 @@ impl Probe {
             status: ProbeStatus::Connecting,
             snapshot: None,
             history: VecDeque::new(),
+            series: BTreeMap::new(),
             updated: None,
         }
     }
@@ -67,13 +73,29 @@ impl Probe {
             }
             Some(Snapshot::RabbitMq(rabbit)) => {
                 let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
+                let depth = count_short(depth);
                 (format!("rabbit {depth} msg"), Some(rabbit.memory.ratio()))
             }
             Some(Snapshot::Search(search)) => {
                 let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
-                (format!("es {} idx {docs} docs", search.indices.len()), None)
+                let docs = count_short(docs);
+                (format!("es {docs} docs"), None)
             }
             None => (format!("{kind} …"), None),
+        }
+    }
+
+    /// Adds a poll's per-row readings; rows gone from it are forgotten.
+    fn keep_series(&mut self, snapshot: &Snapshot) {
+        let readings = snapshot.series();
+        self.series
+            .retain(|key, _| readings.iter().any(|(k, _)| k == key));
+        for (key, value) in readings {
+            let history = self.series.entry(key).or_default();
+            history.push_back(value);
+            while history.len() > SERIES_HISTORY {
+                history.pop_front();
+            }
         }
     }
 
@@ -151,6 +173,7 @@ impl App {
                             probe.history.pop_front();
                         }
                     }
+                    probe.keep_series(&snapshot);
                     probe.snapshot = Some(*snapshot);
                     probe.updated = Some(now);
                 }

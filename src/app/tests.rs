@@ -4,7 +4,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
-use crate::event::DockerEvent;
+use crate::event::{DockerEvent, LogEvent};
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
@@ -291,11 +291,17 @@ fn logs_open_on_a_container_and_close_on_escape() {
         vec![Command::OpenLogs {
             engine: EngineId(0),
             session,
-            sources: vec![LogSource {
-                container_id: "db".into(),
-                label: "db".into(),
-            }],
-            tail: 500,
+            sources: vec![(
+                0,
+                LogSource {
+                    container_id: "db".into(),
+                    label: "db".into(),
+                }
+            )],
+            query: crate::model::LogQuery {
+                tail: 500,
+                since: None
+            },
         }]
     );
     assert_eq!(

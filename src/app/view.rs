@@ -7,7 +7,7 @@ use super::database::DatabaseView;
 use super::logview::LogView;
 use crate::command::Command;
 use crate::keymap::Context;
-use crate::model::{PgBackend, PgSignal, ResetPlan, Target};
+use crate::model::{PgBackend, PgSignal, Queue, ResetPlan, Target};
 
 /// The view that fills the screen.
 #[derive(Debug, Clone)]
@@ -54,6 +54,8 @@ pub enum Confirm {
         backend: PgBackend,
         signal: PgSignal,
     },
+    /// Purging a RabbitMQ queue, as the queue was when asked.
+    Purge { target: Target, queue: Queue },
 }
 
 impl Confirm {
@@ -69,6 +71,11 @@ impl Confirm {
                 target,
                 pid: backend.pid,
                 signal,
+            },
+            Self::Purge { target, queue } => Command::PurgeQueue {
+                target,
+                vhost: queue.vhost,
+                queue: queue.name,
             },
         }
     }

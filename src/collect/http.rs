@@ -4,11 +4,12 @@
 //! Probes must not change what they measure and must never wander off the
 //! host they were pointed at: GET only, no redirects followed, no proxy
 //! from the environment, a short timeout, and a bounded body. Credentials
-//! travel as basic auth and never appear in a message.
+//! travel as basic auth and never appear in a message. The one action
+//! over HTTP, purging a queue the user confirmed, is a DELETE.
 
 use std::time::{Duration, Instant};
 
-use reqwest::{Client, StatusCode, redirect};
+use reqwest::{Client, Method, StatusCode, redirect};
 use url::Url;
 
 use crate::model::mask_url;
@@ -58,11 +59,20 @@ impl Http {
     /// GET `url` (credentials in it become basic auth); any status is an
     /// answer, only a failure to get one is an error.
     pub async fn get(&self, url: &Url) -> Result<Answer, HttpError> {
+        self.send(Method::GET, url).await
+    }
+
+    /// DELETE `url`, for an action the user confirmed.
+    pub async fn delete(&self, url: &Url) -> Result<Answer, HttpError> {
+        self.send(Method::DELETE, url).await
+    }
+
+    async fn send(&self, method: Method, url: &Url) -> Result<Answer, HttpError> {
         let started = Instant::now();
         let mut plain = url.clone();
         let _ = plain.set_username("");
         let _ = plain.set_password(None);
-        let mut request = self.client.get(plain);
+        let mut request = self.client.request(method, plain);
         if !url.username().is_empty() {
             let user = decoded(url.username());
             let password = url.password().map(decoded);

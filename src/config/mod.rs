@@ -6,12 +6,14 @@ use std::time::Duration;
 
 pub mod file;
 pub mod health;
+pub mod keys;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use crate::compose::{self, ProjectOptions};
 use crate::engine::endpoint::Request as EngineRequest;
+use crate::keymap::Keymap;
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
 
@@ -36,9 +38,11 @@ pub struct Cli {
     #[arg(long, default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
 
-    /// A theme file merged over the built-in theme.
-    #[arg(long, value_name = "FILE")]
-    pub theme: Option<PathBuf>,
+    /// A built-in theme (dark, light, high-contrast, ansi-16) or a theme
+    /// file (default: the config file's `theme`, else dark). NO_COLOR turns
+    /// colours off.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
 
     /// Lines of log kept by the log view (older ones are dropped).
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
@@ -70,8 +74,8 @@ pub struct Cli {
     pub project_directory: Option<PathBuf>,
 
     /// Refuse everything that changes the stack: restart, stop, start, up
-    /// and reset of services, and cancelling or terminating database
-    /// backends. Watching and logs still work.
+    /// and reset of services, cancelling or terminating database backends,
+    /// and purging queues. Watching and logs still work.
     #[arg(global = true, long)]
     pub read_only: bool,
 
@@ -113,6 +117,14 @@ pub struct Settings {
     pub health: HealthSettings,
     /// Which engines to follow, as asked (resolved by `engine::endpoint`).
     pub engines: EngineRequest,
+    /// The keys in force: the defaults with the config file's `[keys]`.
+    pub keys: Keymap,
+    /// The theme asked for: `--theme`, else the config file's `theme`
+    /// (a file named there is relative to the config file's folder).
+    pub theme: Option<String>,
+    /// Where `S` in the log view writes files (`log_folder` in the config
+    /// file; default: the current folder).
+    pub log_folder: PathBuf,
 }
 
 impl Default for Settings {
@@ -127,6 +139,9 @@ impl Default for Settings {
             local_compose: None,
             health: HealthSettings::default(),
             engines: EngineRequest::default(),
+            keys: Keymap::default(),
+            theme: None,
+            log_folder: PathBuf::from("."),
         }
     }
 }
@@ -146,8 +161,13 @@ impl Settings {
         let from_file = file::load(&paths)?;
         settings.targets = from_file.targets;
         settings.health = from_file.health;
+        settings.keys = from_file.keys;
+        settings.theme = settings.theme.take().or(from_file.theme);
         settings.read_only |= from_file.read_only;
         settings.engines.from_file = from_file.engines;
+        if let Some(folder) = from_file.log_folder {
+            settings.log_folder = folder;
+        }
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
             if let Ok(value) = std::env::var(var) {
@@ -189,6 +209,9 @@ impl Settings {
                 contexts: cli.contexts.clone(),
                 from_file: Vec::new(),
             },
+            keys: Keymap::default(),
+            theme: cli.theme.clone(),
+            log_folder: PathBuf::from("."),
         })
     }
 }

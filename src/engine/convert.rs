@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use bollard::models::{
     ContainerConfig, ContainerInspectResponse, ContainerState as EngineState,
-    ContainerStateStatusEnum, ContainerSummary, HealthStatusEnum, MountPoint, PortMap,
+    ContainerStateStatusEnum, ContainerSummary, HealthConfig, HealthStatusEnum, MountPoint,
+    PortMap,
 };
 use chrono::{DateTime, Utc};
 
@@ -40,7 +41,7 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
         image: config.image.or(inspect.image).unwrap_or_default(),
         state: state_from_engine(&engine_state),
         health: health_from_engine(&engine_state),
-        unhealthy_since: unhealthy_since(&engine_state),
+        unhealthy_since: unhealthy_since(&engine_state, config.healthcheck.as_ref()),
         started_at: parse_engine_time(engine_state.started_at.as_deref()),
         finished_at: parse_engine_time(engine_state.finished_at.as_deref()),
         restart_count: inspect
@@ -166,25 +167,35 @@ fn health_from_engine(state: &EngineState) -> Health {
     }
 }
 
-/// Parses an engine time; the zero time (`0001-01-01T00:00:00Z`) the engine
-/// uses for "never" becomes `None`.
-/// When the trailing run of failed checks in the engine's health log
-/// began, for an unhealthy container (the log keeps the last five).
-fn unhealthy_since(state: &EngineState) -> Option<DateTime<Utc>> {
+/// When the trailing run of failed checks began, for an unhealthy
+/// container. The engine's log keeps only the last five results: when the
+/// streak is longer, the checks before the log are counted back at the
+/// check's interval (30 s unless set).
+fn unhealthy_since(state: &EngineState, config: Option<&HealthConfig>) -> Option<DateTime<Utc>> {
     let health = state.health.as_ref()?;
     if health.status != Some(HealthStatusEnum::UNHEALTHY) {
         return None;
     }
-    health
+    let failed: Vec<DateTime<Utc>> = health
         .log
         .as_deref()?
         .iter()
         .rev()
         .take_while(|result| result.exit_code != Some(0))
         .filter_map(|result| parse_engine_time(result.start.as_deref()))
-        .min()
+        .collect();
+    let oldest = failed.iter().min().copied()?;
+    let streak = health.failing_streak.unwrap_or(0);
+    let before_log = (streak - failed.len() as i64).max(0);
+    let interval = config
+        .and_then(|c| c.interval)
+        .filter(|ns| *ns > 0)
+        .unwrap_or(30_000_000_000);
+    Some(oldest - chrono::Duration::nanoseconds(before_log.saturating_mul(interval)))
 }
 
+/// Parses an engine time; the zero time (`0001-01-01T00:00:00Z`) the engine
+/// uses for "never" becomes `None`.
 pub fn parse_engine_time(raw: Option<&str>) -> Option<DateTime<Utc>> {
     let time = DateTime::parse_from_rfc3339(raw?).ok()?.with_timezone(&Utc);
     (time.timestamp() > 0).then_some(time)
@@ -356,14 +367,27 @@ mod tests {
             log: Some(log.clone()),
             ..Default::default()
         });
-        let since = unhealthy_since(&state).map(|t| t.to_rfc3339());
+        let since = unhealthy_since(&state, None).map(|t| t.to_rfc3339());
         assert_eq!(since.as_deref(), Some("2024-05-01T10:03:00+00:00"));
+        if let Some(health) = state.health.as_mut() {
+            health.failing_streak = Some(12);
+        }
+        let every_2s = HealthConfig {
+            interval: Some(2_000_000_000),
+            ..Default::default()
+        };
+        let since = unhealthy_since(&state, Some(&every_2s)).map(|t| t.to_rfc3339());
+        assert_eq!(
+            since.as_deref(),
+            Some("2024-05-01T10:02:40+00:00"),
+            "10 failures before the log, 2 s apart"
+        );
         state.health = Some(EngineHealth {
             status: Some(HealthStatusEnum::HEALTHY),
             log: Some(log),
             ..Default::default()
         });
-        assert_eq!(unhealthy_since(&state), None, "only while unhealthy");
+        assert_eq!(unhealthy_since(&state, None), None, "only while unhealthy");
     }
 
     #[test]

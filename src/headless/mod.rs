@@ -228,6 +228,10 @@ fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
 
 fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
     let services = wanted(report::services(&observer.app), names, Unnamed::Present)?;
+    if services.is_empty() {
+        println!("no service to check");
+        return Ok(0);
+    }
     let problems = problem_lines(&services);
     if problems.is_empty() {
         println!("all {} services run and are healthy", services.len());
@@ -244,6 +248,7 @@ async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> R
     let deadline = started + timeout;
     let terminal = std::io::stdout().is_terminal();
     let mut shown = String::new();
+    observer.read_projects();
     loop {
         let more = observer.next(deadline).await?;
         observer.tick();

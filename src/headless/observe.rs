@@ -17,7 +17,7 @@ use crate::command::Command;
 use crate::config::Settings;
 use crate::engine::{Engine, EngineId};
 use crate::event::{ComposeEvent, DockerEvent, Event};
-use crate::model::ProbeStatus;
+use crate::model::{ProbeStatus, ProjectLocation};
 use crate::tasks::AbortOnDrop;
 
 /// How often stats are sampled: two samples give CPU use, so soon.
@@ -38,6 +38,10 @@ pub struct Observer {
     wants_cpu: bool,
     stats_samples: u32,
     loads_pending: usize,
+    /// Compose projects to read once asked to (reading one runs the
+    /// compose CLI: a second of CPU that `check` rarely needs).
+    loads_deferred: Vec<ProjectLocation>,
+    loads_wanted: bool,
 }
 
 impl Observer {
@@ -60,6 +64,8 @@ impl Observer {
             wants_cpu,
             stats_samples: 0,
             loads_pending: 0,
+            loads_deferred: Vec::new(),
+            loads_wanted: false,
         };
         for command in observer.app.start() {
             observer.run(command);
@@ -71,6 +77,9 @@ impl Observer {
     /// `deadline`; an error when the engine cannot be reached before it
     /// listed anything.
     pub async fn until(&mut self, deadline: Instant, compose: bool) -> Result<(), String> {
+        if compose {
+            self.read_projects();
+        }
         while !self.settled(compose) {
             match tokio::time::timeout_at(deadline, self.rx.recv()).await {
                 Ok(Some(event)) => self.absorb(event)?,
@@ -144,6 +153,16 @@ impl Observer {
         }
     }
 
+    /// Reads the compose projects: those asked for so far, and from now
+    /// on every one asked for.
+    pub fn read_projects(&mut self) {
+        self.loads_wanted = true;
+        for location in std::mem::take(&mut self.loads_deferred) {
+            self.loads_pending += 1;
+            crate::compose::spawn_load(location, self.tx.clone());
+        }
+    }
+
     /// Every engine answered, and at least one listed its containers.
     pub fn listed(&self) -> bool {
         self.answered.len() == self.app.engines.len() && self.answered.values().any(|l| *l)
@@ -161,8 +180,10 @@ impl Observer {
             Command::SetTargets(targets) => self.probes.set(targets, &self.tx),
             Command::SetChecks(checks) => self.checks.set(checks, &self.tx),
             Command::LoadProject(location) => {
-                self.loads_pending += 1;
-                crate::compose::spawn_load(location, self.tx.clone());
+                self.loads_deferred.push(location);
+                if self.loads_wanted {
+                    self.read_projects();
+                }
             }
             _ => {}
         }

@@ -152,6 +152,8 @@ fn health_problem(health: &HealthSummary, now: DateTime<Utc>) -> Option<String> 
             health.words,
             since.replacen(" for", ", failing for", 1)
         )),
+        (HealthLevel::Bad, HealthSource::RabbitMq) => Some(format!("RabbitMQ {}", health.words)),
+        (HealthLevel::Bad, HealthSource::Search) => Some(format!("cluster {}", health.words)),
         (HealthLevel::Bad, _) => Some(health.words.clone()),
         (HealthLevel::Warn, HealthSource::Docker) => Some("health check still starting".into()),
         _ => None,

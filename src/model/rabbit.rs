@@ -37,6 +37,11 @@ impl Queue {
         self.ready + self.unacked
     }
 
+    /// `vhost/name`: unique on the node.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.vhost, self.name)
+    }
+
     /// No messages and nothing moving.
     pub fn is_idle(&self) -> bool {
         self.depth() == 0 && self.publish_rate == 0.0 && self.deliver_rate == 0.0

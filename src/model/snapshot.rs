@@ -31,6 +31,19 @@ impl Snapshot {
         }
     }
 
+    /// Per-row figures worth a trend of their own, by a stable key: each
+    /// RabbitMQ queue's depth (`vhost/name`).
+    pub fn series(&self) -> Vec<(String, f64)> {
+        match self {
+            Self::RabbitMq(rabbit) => rabbit
+                .queues
+                .iter()
+                .map(|q| (q.key(), q.depth() as f64))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Round-trip time of the poll, milliseconds.
     pub fn poll_ms(&self) -> f64 {
         match self {

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::format;
 use crate::app::Confirm;
-use crate::model::{PgBackend, PgSignal, ResetPlan, Target, VolumeToRemove};
+use crate::model::{PgBackend, PgSignal, Queue, ResetPlan, Target, VolumeToRemove};
 use crate::theme::Theme;
 
 pub fn render(confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -47,7 +47,23 @@ pub fn question(confirm: &Confirm) -> Vec<String> {
             backend,
             signal,
         } => vec![signal_question(target, backend, *signal)],
+        Confirm::Purge { target, queue } => purge_question(target, queue),
     }
+}
+
+fn purge_question(target: &Target, queue: &Queue) -> Vec<String> {
+    vec![
+        format!(
+            "Purge queue {} (vhost {}) on {}?",
+            queue.name, queue.vhost, target.name
+        ),
+        format!(
+            "Deletes its {} ready message{}; the {} unacknowledged stay with their consumers.",
+            queue.ready,
+            if queue.ready == 1 { "" } else { "s" },
+            queue.unacked
+        ),
+    ]
 }
 
 fn reset_question(plan: &ResetPlan) -> Vec<String> {

@@ -40,10 +40,12 @@ pub fn overview(area: Rect, banner: u16) -> [Rect; 4] {
     .areas(area)
 }
 
-/// Splits the log view into title, lines and status line.
-pub fn logs(area: Rect) -> [Rect; 3] {
+/// Splits the log view into title, the sources line (merged logs only),
+/// lines and status line.
+pub fn logs(area: Rect, merged: bool) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(u16::from(merged)),
         Constraint::Min(1),
         Constraint::Length(1),
     ])

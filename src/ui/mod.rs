@@ -25,10 +25,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Overlay, View};
+use crate::event::Hits;
 use crate::theme::Theme;
 
-/// Draws the whole screen for `app`.
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+/// Draws the whole screen for `app`; returns where a click can hit.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
     let area = frame.area();
     if layout::too_small(area) {
         let text = format!(
@@ -40,18 +41,30 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         );
         let lines = vec![Line::styled(text, theme.warning), Line::raw("q quits")];
         frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
-        return;
+        return Hits::default();
     }
-    match &app.view {
-        View::List => overview::render(app, theme, frame, area),
-        View::Logs(view) => logs::render(app, view, theme, frame, area),
-        View::Database(view) => database::render(app, view, theme, frame, area),
-    }
+    let hits = match &app.view {
+        View::List => Hits {
+            list: overview::render(app, theme, frame, area),
+            tabs: Vec::new(),
+        },
+        View::Logs(view) => {
+            logs::render(app, view, theme, frame, area);
+            Hits::default()
+        }
+        View::Database(view) => Hits {
+            list: None,
+            tabs: database::render(app, view, theme, frame, area),
+        },
+    };
     match &app.overlay {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
-        Some(Overlay::Help) => help::render(theme, frame, area),
+        Some(Overlay::Help) => {
+            help::render(&app.settings.keys, app.view.context(), theme, frame, area);
+        }
         Some(Overlay::Messages) => messages::render(app, theme, frame, area),
         // Typed in the list's status line.
         Some(Overlay::Filter) | None => {}
     }
+    hits
 }

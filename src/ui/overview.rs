@@ -6,11 +6,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::table::Col;
+use super::table::{Col, left, right};
 use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, HealthLevel, Row};
+use crate::event::ListArea;
 use crate::keymap::Context;
 use crate::model::{Container, EngineId};
 use crate::theme::Theme;
@@ -34,77 +35,160 @@ enum Column {
 }
 
 impl Column {
-    fn col(self, width: usize) -> Col {
-        let (title, right) = match self {
-            Self::Mark => ("", false),
-            Self::Service => ("SERVICE", false),
-            Self::State => ("STATE", false),
-            Self::Health => ("HEALTH", false),
-            Self::Cpu => ("CPU", true),
-            Self::Mem => ("MEM", true),
-            Self::Database => ("DATABASE", false),
-            Self::Uptime => ("UPTIME", true),
-            Self::Restarts => ("RST", true),
-            Self::Ports => ("PORTS", false),
-            Self::Image => ("IMAGE", false),
-        };
-        Col {
-            title,
-            width,
-            right,
+    /// Its title, alignment, cut and the widest it grows.
+    fn col(self) -> Col {
+        match self {
+            Self::Mark => left("", 1),
+            Self::Service => left("SERVICE", 42).names(),
+            Self::State => left("STATE", 18),
+            Self::Health => left("HEALTH", 22),
+            Self::Cpu => right("CPU", 7).at_least(6),
+            Self::Mem => right("MEM", 12).at_least(10),
+            Self::Database => left("DATABASE", 24),
+            Self::Uptime => right("UPTIME", 7).at_least(6),
+            Self::Restarts => right("RST", 4),
+            Self::Ports => left("PORTS", 48),
+            Self::Image => left("IMAGE", 64),
+        }
+    }
+
+    /// A column left out when no row has anything for it.
+    fn optional(self) -> bool {
+        matches!(self, Self::Database | Self::Ports | Self::Image)
+    }
+
+    /// The cells it claims when deciding which columns fit: a long name
+    /// claims less, as it can be cut in the middle and stay readable.
+    fn claim(self, want: usize) -> usize {
+        match self {
+            Self::Service => want.min(18),
+            _ => want,
         }
     }
 }
 
-/// Columns in the order they give way on narrow screens: the last ones
-/// go first. The database summary only shows when a database is known.
-fn columns(width: usize, with_db: bool) -> Vec<(Column, Col)> {
-    let mut wanted = vec![
-        (Column::Mark, 1),
-        (Column::Service, 13),
-        (Column::State, 14),
-        (Column::Health, 15),
-        (Column::Cpu, 6),
-        (Column::Mem, 11),
-    ];
-    if with_db {
-        wanted.push((Column::Database, 16));
-    }
-    wanted.extend([(Column::Uptime, 6), (Column::Restarts, 3)]);
-    let mut used = 0;
-    let mut cols: Vec<(Column, Col)> = wanted
-        .into_iter()
-        .take_while(|(_, w)| {
-            used += w + 1;
-            used <= width + 1
-        })
-        .map(|(c, w)| (c, c.col(w)))
-        .collect();
-    let spare = (width + 1).saturating_sub(used.min(width + 1));
-    if spare >= 24 {
-        let ports = (spare / 2).min(24);
-        cols.push((Column::Ports, Column::Ports.col(ports - 1)));
-        cols.push((Column::Image, Column::Image.col(spare - ports - 1)));
-    } else if spare >= 12 {
-        cols.push((Column::Ports, Column::Ports.col(spare - 1)));
-    }
-    cols
+/// The columns in the order they show; on a narrow screen the last ones
+/// give way first.
+const ORDER: [Column; 11] = [
+    Column::Mark,
+    Column::Service,
+    Column::State,
+    Column::Health,
+    Column::Cpu,
+    Column::Mem,
+    Column::Database,
+    Column::Uptime,
+    Column::Restarts,
+    Column::Ports,
+    Column::Image,
+];
+
+/// Fewest cells worth showing a column in, cut.
+const PARTIAL: usize = 10;
+
+/// A column of the list as drawn: what it is, and its width in force.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    column: Column,
+    col: Col,
+    width: usize,
 }
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+impl Shown {
+    fn cell(&self, text: &str) -> String {
+        self.col.cell(text, self.width)
+    }
+}
+
+/// The columns that fit in `width` cells, each as wide as its longest
+/// value in the whole list (up to its cap). Optional columns (database,
+/// ports, image) show only when a row has something for them.
+fn columns(app: &App, width: usize, theme: &Theme) -> Vec<Shown> {
+    let longest = longest_cells(app, theme);
+    let mut chosen: Vec<(Column, Col)> = Vec::new();
+    let mut used = 0;
+    let mut next = None;
+    for column in ORDER {
+        if column.optional() && longest[column as usize] == 0 {
+            continue;
+        }
+        let col = column.col();
+        let claim = column.claim(col.want(longest[column as usize]));
+        let gap = usize::from(!chosen.is_empty());
+        if used + gap + claim > width {
+            next = Some((column, col));
+            break;
+        }
+        used += gap + claim;
+        chosen.push((column, col));
+    }
+    // Room the chosen columns would still grow into comes first; the next
+    // column takes what is left after that, cut, if it is worth showing.
+    let growth: usize = chosen
+        .iter()
+        .map(|(column, col)| {
+            let want = col.want(longest[*column as usize]);
+            want - column.claim(want)
+        })
+        .sum();
+    let room = width.saturating_sub(used + growth + 1);
+    if let Some((column, mut col)) = next
+        && room >= PARTIAL
+    {
+        col.width = room;
+        chosen.push((column, col));
+    }
+    let cols: Vec<Col> = chosen.iter().map(|(_, col)| *col).collect();
+    let wanted: Vec<usize> = chosen.iter().map(|(c, _)| longest[*c as usize]).collect();
+    let widths = super::table::widths(&cols, &wanted, width);
+    chosen
+        .iter()
+        .zip(widths)
+        .map(|((column, col), width)| Shown {
+            column: *column,
+            col: *col,
+            width,
+        })
+        .collect()
+}
+
+/// The longest text of each column over every row of the list.
+fn longest_cells(app: &App, theme: &Theme) -> [usize; ORDER.len()] {
+    let mut longest = [0; ORDER.len()];
+    for row in &app.rows {
+        for column in ORDER {
+            let text = match row {
+                Row::Container(id) => match app.container(id) {
+                    Some(c) => cell_of(column, app, c, theme).0,
+                    None => continue,
+                },
+                Row::Declared { project, service } => declared_cell(app, project, service, column),
+                _ => continue,
+            };
+            let slot = &mut longest[column as usize];
+            *slot = (*slot).max(format::width(&text));
+        }
+    }
+    longest
+}
+
+/// Draws the overview; returns where its list rows are.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let banner = header::banner(app, theme);
     let [head, banner_area, list, status] = layout::overview(area, banner.len() as u16);
     header::render(app, theme, frame, head);
     if !banner.is_empty() {
         frame.render_widget(Paragraph::new(banner), banner_area);
     }
-    render_list(app, theme, frame, list);
+    let rows = render_list(app, theme, frame, list);
     let line = status_line(app, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
+    rows
 }
 
-fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let cols = columns(area.width as usize, !app.probes.is_empty());
+/// Draws the list under its column titles; returns where its rows are.
+fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
+    let cols = columns(app, area.width as usize, theme);
     let mut lines = vec![title_line(&cols, theme)];
     let visible = (area.height as usize).saturating_sub(1);
     if app.rows.is_empty() {
@@ -137,6 +221,15 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         });
     }
     frame.render_widget(Paragraph::new(lines), area);
+    // The rows start under the column titles.
+    Some(ListArea {
+        top: area.y + 1,
+        rows: area
+            .height
+            .saturating_sub(1)
+            .min(app.rows.len().saturating_sub(offset) as u16),
+        first: offset,
+    })
 }
 
 fn empty_text(app: &App) -> String {
@@ -152,8 +245,8 @@ fn empty_text(app: &App) -> String {
     }
 }
 
-fn title_line<'a>(cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
-    let text: Vec<String> = cols.iter().map(|(_, c)| c.cell(c.title)).collect();
+fn title_line<'a>(cols: &[Shown], theme: &Theme) -> Line<'a> {
+    let text: Vec<String> = cols.iter().map(|c| c.cell(c.col.title)).collect();
     Line::styled(text.join(" "), theme.header)
 }
 
@@ -208,11 +301,11 @@ fn project_line<'a>(app: &App, engine: EngineId, name: Option<&str>, theme: &The
     Line::from(spans)
 }
 
-fn container_line<'a>(app: &App, c: &Container, cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
+fn container_line<'a>(app: &App, c: &Container, cols: &[Shown], theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
-    for (column, col) in cols {
-        let (text, style) = cell_of(*column, app, c, theme);
-        spans.push(Span::styled(col.cell(&text), style));
+    for shown in cols {
+        let (text, style) = cell_of(shown.column, app, c, theme);
+        spans.push(Span::styled(shown.cell(&text), style));
         spans.push(Span::raw(" "));
     }
     spans.pop();
@@ -266,29 +359,29 @@ fn declared_line<'a>(
     app: &App,
     project: &str,
     service: &str,
-    cols: &[(Column, Col)],
+    cols: &[Shown],
     theme: &Theme,
 ) -> Line<'a> {
+    let cells: Vec<String> = cols
+        .iter()
+        .map(|shown| shown.cell(&declared_cell(app, project, service, shown.column)))
+        .collect();
+    Line::styled(cells.join(" "), theme.muted)
+}
+
+/// What a column shows for a declared service with no container.
+fn declared_cell(app: &App, project: &str, service: &str, column: Column) -> String {
     let declared = app.declared_service(project, service);
-    let profiles = declared
-        .filter(|d| !d.profiles.is_empty())
-        .map(|d| format!("⚑ {}", d.profiles.join(",")))
-        .unwrap_or_default();
-    let image = declared.and_then(|d| d.image.clone()).unwrap_or_default();
-    let mut spans = Vec::new();
-    for (column, col) in cols {
-        let text = match column {
-            Column::Service => format!("  {service}"),
-            Column::State => "◌ not created".to_string(),
-            Column::Health => profiles.clone(),
-            Column::Image => image.clone(),
-            _ => String::new(),
-        };
-        spans.push(Span::styled(col.cell(&text), theme.muted));
-        spans.push(Span::raw(" "));
+    match column {
+        Column::Service => format!("  {service}"),
+        Column::State => "◌ not created".to_string(),
+        Column::Health => declared
+            .filter(|d| !d.profiles.is_empty())
+            .map(|d| format!("⚑ {}", d.profiles.join(",")))
+            .unwrap_or_default(),
+        Column::Image => declared.and_then(|d| d.image.clone()).unwrap_or_default(),
+        _ => String::new(),
     }
-    spans.pop();
-    Line::from(spans)
 }
 
 /// A configured target with no container: its name and summary.
@@ -389,7 +482,12 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Line<'a> {
     let room = width.saturating_sub(spans.iter().map(|s| s.width()).sum());
     match status_message(app, theme, room) {
         Some(line) => spans.extend(line.spans),
-        None => spans.extend(key_hints(Context::List, |_| true, theme)),
+        None => spans.extend(key_hints(
+            &app.settings.keys,
+            Context::List,
+            |_| true,
+            theme,
+        )),
     }
     Line::from(spans)
 }

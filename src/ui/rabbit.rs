@@ -20,7 +20,7 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(probe, rabbit, theme, area.width),
         panels: Panel::of(TargetKind::RabbitMq),
@@ -29,8 +29,8 @@ pub fn render(
     }
     .render(theme, frame, area, |frame, panel| match view.panel {
         Panel::Clients => clients(rabbit, view.row, theme, frame, panel),
-        _ => queues(rabbit, view.row, theme, frame, panel),
-    });
+        _ => queues(probe, rabbit, view.row, theme, frame, panel),
+    })
 }
 
 fn summary_lines<'a>(
@@ -117,12 +117,23 @@ fn gauge_line<'a>(label: &str, g: Gauge, bytes: bool, cells: usize, theme: &Them
     ])
 }
 
-fn queues(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Cells of a queue's depth trend.
+const TREND: usize = 8;
+
+fn queues(
+    probe: &Probe,
+    r: &RabbitSnapshot,
+    row: usize,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let cols = [
-        left("QUEUE", 0),
-        left("VHOST", 8),
+        left("QUEUE", 0).names(),
+        left("VHOST", 16),
         right("READY", 8),
         right("UNACKED", 8),
+        left("DEPTH", TREND),
         right("CONSUMERS", 9),
         right("PUB/S", 7),
         right("DELIVER/S", 9),
@@ -145,6 +156,12 @@ fn queues(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area
                     q.vhost.clone(),
                     q.ready.to_string(),
                     q.unacked.to_string(),
+                    probe
+                        .series
+                        .get(&q.key())
+                        .map_or_else(String::new, |depths| {
+                            table::trend(depths.iter().copied(), TREND)
+                        }),
                     q.consumers.to_string(),
                     rate(q.publish_rate),
                     rate(q.deliver_rate),
@@ -159,10 +176,10 @@ fn queues(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area
 
 fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cols = [
-        left("CLIENT", 0),
-        left("USER", 10),
-        left("PEER HOST", 15),
-        left("VHOST", 8),
+        left("CLIENT", 0).names(),
+        left("USER", 24).names(),
+        left("PEER HOST", 40),
+        left("VHOST", 16),
         right("CONN", 5),
         right("CHANNELS", 8),
     ];

@@ -320,7 +320,8 @@ pub fn redis_snapshot() -> RedisSnapshot {
     }
 }
 
-pub fn overview_app(size: (u16, u16)) -> App {
+/// An app of `size`, connected to an engine that listed `containers`.
+pub fn connected_app(size: (u16, u16), containers: Vec<Container>) -> App {
     let mut app = App::new(
         Settings::default(),
         "unix:///var/run/docker.sock".into(),
@@ -335,7 +336,15 @@ pub fn overview_app(size: (u16, u16)) -> App {
             endpoint: "unix:///var/run/docker.sock".into(),
         },
     ));
-    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers),
+    ));
+    app
+}
+
+pub fn overview_app(size: (u16, u16)) -> App {
+    let mut app = connected_app(size, stack());
     app.update(Event::Docker(EngineId(0), DockerEvent::Stats(stats())));
     app.update(Event::Probe(ProbeEvent::Snapshot {
         target_id: PG.into(),
@@ -366,7 +375,11 @@ pub fn press(app: &mut App, code: KeyCode) {
 pub fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
     let (w, h) = (app.viewport.width, app.viewport.height);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::render(app, theme, f)).unwrap();
+    terminal
+        .draw(|f| {
+            ui::render(app, theme, f);
+        })
+        .unwrap();
     terminal
 }
 

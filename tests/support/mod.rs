@@ -14,6 +14,8 @@
 //! - [`remote`]: TLS (socat) and SSH (sshd) in front of an engine's socket.
 //! - [`fleet`]: many fixture containers at once.
 //! - [`postgres`], [`redis`]: sessions, probes and throwaway servers.
+//! - [`rabbit`]: the stack's RabbitMQ: its target, AMQP publishing and consuming.
+//! - [`probe`]: any probe run as the app runs it, and its events.
 //! - [`tmux`]: stacktop in a tmux pane, and reading its screen.
 //! - [`ports`]: free ports on the loopback.
 //! - [`events`]: waiting on the app's event channel.
@@ -27,7 +29,9 @@ pub mod fleet;
 pub mod podman;
 pub mod ports;
 pub mod postgres;
+pub mod probe;
 pub mod project;
+pub mod rabbit;
 pub mod redis;
 pub mod remote;
 pub mod stack;

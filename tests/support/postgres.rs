@@ -7,16 +7,14 @@ use std::time::{Duration, Instant};
 
 use stacktop::collect::postgres;
 use stacktop::event::{Event, ProbeEvent};
-use stacktop::model::{
-    PgPool, PgSnapshot, ProbeStatus, Snapshot, Target, TargetKind, TargetOrigin,
-};
-use stacktop::tasks::AbortOnDrop;
+use stacktop::model::{PgPool, PgSnapshot, ProbeStatus, Target, TargetKind, TargetOrigin};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc::{self, Receiver};
+use tokio::sync::mpsc::Receiver;
 use tokio_postgres::{Client, NoTls};
 
 use super::docker::{POSTGRES, Throwaway as Container, require_image};
 use super::ports::with_free_port;
+use super::probe::Probe as GenericProbe;
 use super::stack::{pg_port, project};
 
 /// How often the tests' probes poll.
@@ -89,48 +87,27 @@ pub async fn backend_pid(client: &Client) -> i32 {
     row.expect("pg_backend_pid()").get(0)
 }
 
-/// A running probe, aborted on drop.
-pub struct Probe {
-    rx: Receiver<Event>,
-    _task: AbortOnDrop,
-}
+/// The PostgreSQL probe, with the reads its tests want; everything else is
+/// the generic probe's.
+pub struct Probe(GenericProbe);
 
 impl Probe {
     pub fn start(url: String) -> Self {
-        let (tx, rx) = mpsc::channel(256);
-        let task = tokio::spawn(postgres::run(target(url), POLL, tx)).into();
-        Self { rx, _task: task }
+        let target = target(url);
+        Self(GenericProbe::start(|tx| postgres::run(target, POLL, tx)))
     }
 
-    pub async fn next(&mut self, deadline: Instant) -> Option<ProbeEvent> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, self.rx.recv()).await {
-            Ok(Some(Event::Probe(event))) => Some(event),
-            Ok(Some(other)) => panic!("unexpected event {other:?}"),
-            Ok(None) => panic!("the probe ended"),
-            Err(_) => None,
-        }
-    }
-
-    /// The first snapshot `ok` accepts within `timeout`; fails with the last one.
+    /// The first snapshot `ok` accepts within `timeout`.
     pub async fn snapshot(
         &mut self,
         timeout: Duration,
         ok: impl Fn(&PgSnapshot) -> bool,
     ) -> PgSnapshot {
-        let deadline = Instant::now() + timeout;
-        let mut last = None;
-        while let Some(event) = self.next(deadline).await {
-            if let ProbeEvent::Snapshot { snapshot, .. } = event
-                && let Snapshot::Postgres(pg) = *snapshot
-            {
-                if ok(&pg) {
-                    return pg;
-                }
-                last = Some(pg);
-            }
-        }
-        panic!("no matching snapshot within {timeout:?}; the last was {last:#?}");
+        self.0
+            .snapshot_where(timeout, "a matching snapshot", |s| {
+                s.postgres().filter(|pg| ok(pg)).cloned()
+            })
+            .await
     }
 
     /// Statuses until `done` accepts one, within `timeout`; all of them in order.
@@ -139,19 +116,21 @@ impl Probe {
         timeout: Duration,
         done: impl Fn(&ProbeStatus) -> bool,
     ) -> Vec<ProbeStatus> {
-        let deadline = Instant::now() + timeout;
         let mut seen = Vec::new();
-        while let Some(event) = self.next(deadline).await {
-            if let ProbeEvent::Status { status, .. } = event {
-                seen.push(status.clone());
-                if done(&status) {
-                    return seen;
+        self.0
+            .until(timeout, "a matching status", |event| match event {
+                ProbeEvent::Status { status, .. } => {
+                    seen.push(status.clone());
+                    done(status).then_some(())
                 }
-            }
-        }
-        panic!("no matching status within {timeout:?}; saw {seen:?}");
+                ProbeEvent::Snapshot { .. } => None,
+            })
+            .await;
+        seen
     }
 }
+
+super::probe::generic_methods!(Probe);
 
 pub fn pool<'a>(snapshot: &'a PgSnapshot, application: &str) -> Option<&'a PgPool> {
     snapshot.pools.iter().find(|p| p.application == application)

@@ -5,14 +5,11 @@ use std::time::Duration;
 
 use redis::aio::MultiplexedConnection;
 use stacktop::collect::redis as probe;
-use stacktop::event::{Event, ProbeEvent};
-use stacktop::model::{ProbeStatus, RedisSnapshot, Snapshot, Target, TargetKind, TargetOrigin};
-use stacktop::tasks::AbortOnDrop;
-use tokio::sync::mpsc;
-use tokio::time::Instant;
+use stacktop::model::{RedisSnapshot, Target, TargetKind, TargetOrigin};
 
 use super::docker::{REDIS, Throwaway as Container, require_image};
 use super::ports::with_free_port;
+use super::probe::Probe as GenericProbe;
 use super::stack::{REDIS_PASSWORD, container_name, redis_port};
 use super::wait_until;
 
@@ -124,12 +121,6 @@ pub async fn info_field(conn: &mut MultiplexedConnection, section: &str, field: 
         .unwrap_or_else(|| panic!("no {field} in INFO {section}"))
 }
 
-/// A probe task and the events it sent, aborted on drop.
-pub struct Probe {
-    pub rx: mpsc::Receiver<Event>,
-    _task: AbortOnDrop,
-}
-
 pub fn target(url: &str) -> Target {
     Target {
         id: "redis:test".into(),
@@ -141,43 +132,14 @@ pub fn target(url: &str) -> Target {
     }
 }
 
+/// The Redis probe, with the reads its tests want; everything else is the
+/// generic probe's.
+pub struct Probe(GenericProbe);
+
 impl Probe {
     pub fn start(url: &str, interval: Duration) -> Self {
-        let (tx, rx) = mpsc::channel(256);
-        let task = tokio::spawn(probe::run(target(url), interval, tx)).into();
-        Self { rx, _task: task }
-    }
-
-    /// The next event within `timeout`, or `None`.
-    pub async fn next(&mut self, timeout: Duration) -> Option<ProbeEvent> {
-        match tokio::time::timeout(timeout, self.rx.recv()).await {
-            Ok(Some(Event::Probe(event))) => Some(event),
-            Ok(Some(other)) => panic!("the probe sent a non-probe event: {other:?}"),
-            Ok(None) => panic!("the probe ended"),
-            Err(_) => None,
-        }
-    }
-
-    /// Events until `pick` finds something; fails after `timeout` with the
-    /// events seen.
-    pub async fn until<T>(
-        &mut self,
-        timeout: Duration,
-        what: &str,
-        mut pick: impl FnMut(&ProbeEvent) -> Option<T>,
-    ) -> T {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Some(event) = self.next(left).await else {
-                break;
-            };
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-            seen.push(describe(&event));
-        }
-        panic!("no {what} within {timeout:?}; saw: {seen:#?}");
+        let target = target(url);
+        Self(GenericProbe::start(|tx| probe::run(target, interval, tx)))
     }
 
     /// The next snapshot that satisfies `check`.
@@ -187,56 +149,10 @@ impl Probe {
         what: &str,
         check: impl Fn(&RedisSnapshot) -> bool,
     ) -> RedisSnapshot {
-        self.until(timeout, what, |e| match e {
-            ProbeEvent::Snapshot { snapshot, .. } => match snapshot.as_ref() {
-                Snapshot::Redis(redis) if check(redis) => Some(redis.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .await
-    }
-
-    /// The next status that satisfies `check`.
-    pub async fn status_where(
-        &mut self,
-        timeout: Duration,
-        what: &str,
-        check: impl Fn(&ProbeStatus) -> bool,
-    ) -> ProbeStatus {
-        self.until(timeout, what, |e| match e {
-            ProbeEvent::Status { status, .. } if check(status) => Some(status.clone()),
-            _ => None,
-        })
-        .await
+        self.0
+            .snapshot_where(timeout, what, |s| s.redis().filter(|r| check(r)).cloned())
+            .await
     }
 }
 
-impl Probe {
-    /// Waits for Live, failing if figures come first: none may be sent
-    /// while the server is away or loading.
-    pub async fn live_before_figures(&mut self, timeout: Duration, what: &str) {
-        let live = self
-            .until(timeout, what, |e| match e {
-                ProbeEvent::Status { status, .. } if *status == ProbeStatus::Live => Some(true),
-                ProbeEvent::Snapshot { .. } => Some(false),
-                _ => None,
-            })
-            .await;
-        assert!(live, "{what}: a snapshot came before the probe was Live");
-    }
-}
-
-/// A short line for an event (snapshots are long).
-pub fn describe(event: &ProbeEvent) -> String {
-    match event {
-        ProbeEvent::Status { status, .. } => format!("status {status:?}"),
-        ProbeEvent::Snapshot { snapshot, .. } => match snapshot.redis() {
-            Some(redis) => format!(
-                "snapshot (keyspace {:?}, hit ratio {:?})",
-                redis.keyspace, redis.hit_ratio
-            ),
-            None => format!("a {:?} snapshot", snapshot.kind()),
-        },
-    }
-}
+super::probe::generic_methods!(Probe);
