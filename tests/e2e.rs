@@ -49,7 +49,9 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
     app.text("m");
     app.expect("restart done", SECS(15));
     app.text("m");
-    app.expect(" r restart", SECS(5));
+    app.wait_screen_for("the messages overlay closed", SECS(5), |s| {
+        !s.contains("Messages, newest first")
+    });
 
     // Esc clears the filter; select the ticker and open its logs.
     app.escape();
