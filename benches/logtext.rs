@@ -1,12 +1,13 @@
 //! The log path end to end: chunks from the engine split into lines, the
 //! timestamp taken off, the text sanitised, the line pushed into the
-//! bounded buffer the log view reads.
+//! bounded buffer the log view reads; with and without finding each
+//! line's level and reading its JSON, to see what that costs.
 
 use std::hint::black_box;
 
 use chrono::TimeDelta;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use stacktop::logtext::{LineSplitter, sanitize_line, split_timestamp};
+use stacktop::logtext::{LineSplitter, classify, sanitize_line, split_timestamp};
 use stacktop::model::{LogBuffer, LogLine, LogStream};
 
 /// Distinct lines in the sample stream; it is fed again and again.
@@ -43,8 +44,9 @@ fn sample_stream() -> Vec<u8> {
     stream
 }
 
-/// Runs every line of `stream`, `rounds` times, through the whole path.
-fn pipeline(stream: &[u8], rounds: usize, buffer: &mut LogBuffer) {
+/// Runs every line of `stream`, `rounds` times, through the whole path;
+/// `levels`: finding levels and JSON too, as the log streams do.
+fn pipeline(stream: &[u8], rounds: usize, buffer: &mut LogBuffer, levels: bool) {
     let mut splitter = LineSplitter::default();
     for round in 0..rounds {
         // Each round is later than the last, as a live stream is: a line
@@ -53,12 +55,17 @@ fn pipeline(stream: &[u8], rounds: usize, buffer: &mut LogBuffer) {
         for chunk in stream.chunks(CHUNK_BYTES) {
             splitter.feed(chunk, |raw| {
                 let (timestamp, text) = split_timestamp(raw);
-                buffer.push(LogLine {
+                let mut line = LogLine {
                     timestamp: timestamp.map(|t| t + shift),
                     stream: LogStream::Stdout,
                     source: 0,
                     spans: sanitize_line(text),
-                });
+                    ..LogLine::default()
+                };
+                if levels {
+                    classify(&mut line);
+                }
+                buffer.push(line);
             });
         }
     }
@@ -70,13 +77,18 @@ fn bench_pipeline(c: &mut Criterion) {
     let mut group = c.benchmark_group("log_pipeline");
     group.sample_size(10);
     group.throughput(Throughput::Elements(TOTAL_LINES as u64));
-    group.bench_function("split_sanitise_push_1m_lines", |b| {
-        b.iter(|| {
-            let mut buffer = LogBuffer::new(10_000);
-            pipeline(&stream, TOTAL_LINES / SAMPLE_LINES, &mut buffer);
-            black_box(buffer.len())
+    for (name, levels) in [
+        ("split_sanitise_push_1m_lines", false),
+        ("split_sanitise_levels_json_push_1m_lines", true),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut buffer = LogBuffer::new(10_000);
+                pipeline(&stream, TOTAL_LINES / SAMPLE_LINES, &mut buffer, levels);
+                black_box(buffer.len())
+            });
         });
-    });
+    }
     group.finish();
 }
 
@@ -103,5 +115,32 @@ fn bench_sanitise(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_pipeline, bench_sanitise);
+/// Finding the level and reading JSON, per line shape, once sanitised.
+fn bench_classify(c: &mut Criterion) {
+    let lines: [(&str, &[u8]); 5] = [
+        ("plain", b"GET /api/items/42 200 3.1ms"),
+        ("coloured_level", b"\x1b[2m12:00:01\x1b[0m \x1b[32mINFO\x1b[0m worker: job 42 done\tok"),
+        ("logfmt", b"ts=2026-11-25T01:00:00Z caller=main.go:42 level=warn msg=\"slow query\" ms=42"),
+        ("json", br#"{"level":"warn","msg":"slow query","ms":42,"table":"orders"}"#),
+        ("pino_json", br#"{"level":30,"time":1795608000250,"pid":7,"hostname":"api-1","msg":"request done","req":{"method":"GET","url":"/orders/7"},"ms":12}"#),
+    ];
+    let mut group = c.benchmark_group("classify_line");
+    group.throughput(Throughput::Elements(1));
+    for (name, raw) in lines {
+        let line = LogLine {
+            spans: sanitize_line(raw),
+            ..LogLine::default()
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut line = line.clone();
+                classify(black_box(&mut line));
+                line
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_pipeline, bench_sanitise, bench_classify);
 criterion_main!(benches);

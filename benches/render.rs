@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)]
 //! Rendering cost: the overview with 300 services, the log view with a
-//! full window. Run with `cargo bench --bench render`.
+//! full window, and a search across 100,000 kept lines with the frame
+//! that shows its first match. Run with `cargo bench --bench render`.
 
 use std::hint::black_box;
 
@@ -13,8 +14,8 @@ use ratatui::backend::TestBackend;
 use stacktop::app::App;
 use stacktop::config::Settings;
 use stacktop::event::{DockerEvent, Event, LogEvent};
-use stacktop::logtext::sanitize_line;
-use stacktop::model::{Container, ContainerState, Health, LogLine, LogStream, Stats};
+use stacktop::logtext::make_line;
+use stacktop::model::{Container, ContainerState, EngineId, Health, LogLine, LogStream, Stats};
 use stacktop::theme::Theme;
 use stacktop::ui;
 
@@ -43,23 +44,27 @@ fn containers(n: usize) -> Vec<Container> {
             restart_count: (i % 3) as u64,
             ports: Vec::new(),
             tty: false,
+            engine: Default::default(),
             spec: Default::default(),
         })
         .collect()
 }
 
 fn app(size: (u16, u16)) -> App {
+    app_keeping(size, Settings::default())
+}
+
+fn app_keeping(size: (u16, u16), settings: Settings) -> App {
     let now = Utc
         .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
         .unwrap()
         .fixed_offset();
-    let mut app = App::new(
-        Settings::default(),
-        "unix:///var/run/docker.sock".into(),
-        now,
-    );
+    let mut app = App::new(settings, "unix:///var/run/docker.sock".into(), now);
     app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
-    app.update(Event::Docker(DockerEvent::Containers(containers(300))));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers(300)),
+    ));
     let stats = (0..300)
         .map(|i| {
             (
@@ -72,7 +77,7 @@ fn app(size: (u16, u16)) -> App {
             )
         })
         .collect();
-    app.update(Event::Docker(DockerEvent::Stats(stats)));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Stats(stats)));
     app
 }
 
@@ -83,45 +88,91 @@ fn bench_overview(c: &mut Criterion) {
     c.bench_function("render_overview_300_services_200x60", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ui::render(black_box(&app), &theme, f))
+                .draw(|f| {
+                    ui::render(black_box(&app), &theme, f);
+                })
                 .unwrap();
         });
     });
+}
+
+fn press(app: &mut App, c: char) {
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )));
+}
+
+/// An app with the log view of one service open, holding `count` lines:
+/// coloured INFO lines, a JSON line in ten, a timeout in a hundred.
+fn log_app(count: usize) -> App {
+    let settings = Settings {
+        log_lines: count,
+        ..Settings::default()
+    };
+    let mut app = app_keeping((200, 60), settings);
+    press(&mut app, 'j');
+    press(&mut app, 'l');
+    let session = app.log_view().unwrap().session;
+    let lines: Vec<LogLine> = (0..count)
+        .map(|i| {
+            let text = match i % 100 {
+                0 => format!("WARN request {i} timeout after 30s path=/api/items/{i}"),
+                n if n % 10 == 5 => {
+                    format!(r#"{{"level":30,"msg":"request {i} handled","ms":3,"path":"/api/items/{i}"}}"#)
+                }
+                _ => format!("\x1b[32mINFO\x1b[0m request {i} handled in 3ms path=/api/items/{i}"),
+            };
+            make_line(None, LogStream::Stdout, 0, text.as_bytes())
+        })
+        .collect();
+    app.update(Event::Log(LogEvent::Lines { session, lines }));
+    app
 }
 
 fn bench_logs(c: &mut Criterion) {
     let theme = Theme::default();
-    let mut app = app((200, 60));
-    app.update(Event::Key(KeyEvent::new(
-        KeyCode::Char('j'),
-        KeyModifiers::NONE,
-    )));
-    app.update(Event::Key(KeyEvent::new(
-        KeyCode::Char('l'),
-        KeyModifiers::NONE,
-    )));
-    let session = app.log_view().unwrap().session;
-    let lines: Vec<LogLine> = (0..10_000)
-        .map(|i| LogLine {
-            timestamp: None,
-            stream: LogStream::Stdout,
-            source: 0,
-            spans: sanitize_line(
-                format!("\x1b[32mINFO\x1b[0m request {i} handled in 3ms path=/api/items/{i}")
-                    .as_bytes(),
-            ),
-        })
-        .collect();
-    app.update(Event::Log(LogEvent::Lines { session, lines }));
+    let app = log_app(10_000);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("render_log_view_full_window_200x60", |b| {
         b.iter(|| {
             terminal
-                .draw(|f| ui::render(black_box(&app), &theme, f))
+                .draw(|f| {
+                    ui::render(black_box(&app), &theme, f);
+                })
                 .unwrap();
         });
     });
 }
 
-criterion_group!(benches, bench_overview, bench_logs);
+/// `/timeout` Enter over 100,000 kept lines (1,000 match), then the frame
+/// that shows the match it went to: the whole cost of a search to the eye.
+fn bench_search(c: &mut Criterion) {
+    let theme = Theme::default();
+    let mut app = log_app(100_000);
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    let mut group = c.benchmark_group("log_search");
+    group.sample_size(20);
+    group.bench_function("search_100k_lines_and_draw_first_match_200x60", |b| {
+        b.iter(|| {
+            for c in "/timeout".chars() {
+                press(&mut app, c);
+            }
+            app.update(Event::Key(KeyEvent::new(
+                KeyCode::Enter,
+                KeyModifiers::NONE,
+            )));
+            terminal
+                .draw(|f| {
+                    ui::render(black_box(&app), &theme, f);
+                })
+                .unwrap();
+        });
+    });
+    group.finish();
+    let view = app.log_view().unwrap();
+    assert_eq!(view.match_position(), Some((1000, 1000)));
+}
+
+criterion_group!(benches, bench_overview, bench_logs, bench_search);
 criterion_main!(benches);

@@ -1,7 +1,7 @@
 //! What the fuzz targets check, shared with the corpus replay in CI.
 
 use stacktop::config::file::parse;
-use stacktop::logtext::{LineSplitter, sanitize_line, split_timestamp};
+use stacktop::logtext::{LineSplitter, json, sanitize_line, split_timestamp};
 use stacktop::theme::Theme;
 
 /// Splits and sanitises `data` (in two chunks, so partial lines and split
@@ -33,4 +33,41 @@ pub fn config(data: &[u8]) {
         assert!(e.to_string().starts_with("fuzz.toml"), "{e}");
     }
     let _ = Theme::parse(&text, None);
+}
+
+/// Reads `data` (sanitised first, as log lines are) as a JSON log line:
+/// never a panic; what is read holds no control character, its parts lie
+/// in order on character boundaries, its level tag inside the line; and
+/// every object serde_json accepts is read.
+pub fn json_line(data: &[u8]) {
+    let text: String = sanitize_line(data).into_iter().map(|s| s.text).collect();
+    let read = json::read(&text);
+    let object = matches!(
+        serde_json::from_str::<serde_json::Value>(&text),
+        Ok(serde_json::Value::Object(_))
+    );
+    assert!(
+        read.is_some() || !object,
+        "a valid object was not read: {text:?}"
+    );
+    let Some(read) = read else {
+        return;
+    };
+    let s = &read.structured;
+    let mut last = 0;
+    for part in &s.parts {
+        assert!(part.start >= last && part.end > part.start, "{s:?}");
+        assert!(s.text.is_char_boundary(part.start as usize), "{s:?}");
+        assert!(s.text.is_char_boundary(part.end as usize), "{s:?}");
+        last = part.end;
+    }
+    assert!(last as usize <= s.text.len(), "{s:?}");
+    assert!(
+        !s.text.chars().any(char::is_control),
+        "control char in {s:?}"
+    );
+    if let Some(tag) = read.level {
+        let range = usize::from(tag.start)..usize::from(tag.end);
+        assert!(text.get(range).is_some(), "level tag off the line: {tag:?}");
+    }
 }

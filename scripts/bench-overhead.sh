@@ -14,10 +14,12 @@
 #         < 1 %, peak RSS < 25 MB.
 #  flood  The `logflood` service (tests/stack/bench-logs.yaml) prints
 #         BENCH_FLOOD_RATE numbered lines a second for BENCH_FLOOD_SECONDS while
-#         stacktop's log view follows it (`/` logflood Enter, then `l`). During
+#         stacktop's log view follows it (`/` logflood Enter, then `l`), with the
+#         filter BENCH_FLOOD_FILTER on (`&` in the log view; empty: none). During
 #         the flood `t` is pressed BENCH_FLOOD_KEYS times, 1 s apart, and each
 #         keypress-to-frame latency is read from stacktop's own stats file
-#         (STACKTOP_STATS_FILE). Once the flood ends the view must hold a full
+#         (STACKTOP_STATS_FILE). Once the flood ends the filter is removed and
+#         the view must hold a full
 #         window (N/BENCH_LOG_WINDOW lines) ending with the last line printed,
 #         with every line received (kept + dropped = printed) and no gap in the
 #         numbers on screen. Targets: peak RSS < 50 MB, key latency < 50 ms.
@@ -47,6 +49,7 @@
 #   BENCH_SCENARIOS="flood million probes idle"  BENCH_NS="10 50 200"  BENCH_SECONDS=60
 #   BENCH_PROBES=20
 #   BENCH_FLOOD_RATE=20000  BENCH_FLOOD_SECONDS=30  BENCH_FLOOD_KEYS=5
+#   BENCH_FLOOD_FILTER='7 abc|logflood'  (about one line in ten, and the script's own lines)
 #   BENCH_LOG_WINDOW=10000 (stacktop --log-lines)  BENCH_LOG_LINES=1000000  BENCH_LOG_WAIT=20
 #   BENCH_PROJECT=stacktop-bench   compose project of the benchmark's own containers;
 #                                  it must not exist yet (nothing of another run is touched)
@@ -68,6 +71,7 @@ BENCH_SECONDS="${BENCH_SECONDS:-60}"
 BENCH_FLOOD_RATE="${BENCH_FLOOD_RATE:-20000}"
 BENCH_FLOOD_SECONDS="${BENCH_FLOOD_SECONDS:-30}"
 BENCH_FLOOD_KEYS="${BENCH_FLOOD_KEYS:-5}"
+BENCH_FLOOD_FILTER="${BENCH_FLOOD_FILTER-7 abc|logflood}"
 BENCH_LOG_WINDOW="${BENCH_LOG_WINDOW:-10000}"
 BENCH_LOG_LINES="${BENCH_LOG_LINES:-1000000}"
 BENCH_LOG_WAIT="${BENCH_LOG_WAIT:-20}"
@@ -411,6 +415,12 @@ bench_flood() {
     start_stacktop
     open_logs logflood
     wait_for_screen "logflood: waiting" 15
+    if [ -n "$BENCH_FLOOD_FILTER" ]; then
+        keys '&'
+        tmux_ send-keys -t bench: -l "$BENCH_FLOOD_FILTER"
+        keys Enter
+        wait_for_screen "&$BENCH_FLOOD_FILTER" 5
+    fi
     sleep 2 # settle: a frame or two and a stats write before the flood
 
     measure_begin "$STACKTOP_PID"
@@ -469,6 +479,15 @@ bench_flood() {
     fi
     measure_end
     ensure_alive "after the flood"
+    if [ -n "$BENCH_FLOOD_FILTER" ]; then
+        # Esc in the filter prompt removes the filter: every line shows again.
+        keys '&' Escape
+        local filter_deadline=$((SECONDS + 10))
+        while screen | head -n 1 | grep -qF -- "&$BENCH_FLOOD_FILTER"; do
+            [ "$SECONDS" -lt "$filter_deadline" ] || fail_with_screen "the filter did not go"
+            sleep 0.2
+        done
+    fi
     sleep 1 # a last frame and stats write
 
     # logflood: done PRINTED lines in CS cs
@@ -519,7 +538,10 @@ bench_flood() {
     checks+=("$catch_up; $frames frames drawn")
     notes=$(printf '%s; ' "${checks[@]}")
 
-    ROWS_FLOOD+=("log flood, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
+    # (the pattern may hold `|`, the table's separator: the summary names it)
+    local filtered=""
+    [ -z "$BENCH_FLOOD_FILTER" ] || filtered=", with a filter on"
+    ROWS_FLOOD+=("log flood${filtered}, $(thousands "$BENCH_FLOOD_RATE") lines/s x ${BENCH_FLOOD_SECONDS} s (achieved $(thousands "$rate")/s, $(thousands "$printed") lines)|$((STACK_CONTAINERS + 1)) / $(docker ps -aq | wc -l)|$CPU_STACKTOP|$rss|$CPU_DOCKERD|$CPU_ENGINE|$key_last / $key_max|${key_note}${notes%; }")
     info "stacktop $CPU_STACKTOP %, peak RSS $rss MiB; dockerd $CPU_DOCKERD %; keys last $key_last / max $key_max ms"
     info "${notes%; }"
     stop_stacktop
@@ -707,7 +729,7 @@ table() {
 
 summary="CPU as % of one core ($(nproc) cores, $CLK_TCK ticks/s); $BENCH_SECONDS s per idle measurement; \
 stacktop $("$STACKTOP_BIN" --version 2>/dev/null | awk '{ print $2 }') at $(git rev-parse --short HEAD 2>/dev/null || echo '?'), \
-120x40, --log-lines $BENCH_LOG_WINDOW; Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null), \
+120x40, --log-lines $BENCH_LOG_WINDOW${BENCH_FLOOD_FILTER:+, flood filter '$BENCH_FLOOD_FILTER'}; Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null), \
 $("${COMPOSE_CMD[@]}" version --short 2>/dev/null || echo compose); $(date -u '+%Y-%m-%d %H:%M UTC')"
 tbl=$(printf '%s\n' "$HEADER" "${ROWS[@]}" | table)
 

@@ -87,9 +87,16 @@ ensure_packages() {
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
     # The PostgreSQL fixture image is built from the machine's PostgreSQL 15.
     [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+    # The engine tests (tests/engines.rs): Podman's API service, socat as a
+    # TLS endpoint, certificates made with openssl, an sshd of their own.
+    command -v podman >/dev/null 2>&1 || missing+=(podman)
+    command -v socat >/dev/null 2>&1 || missing+=(socat)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 
     if [ "${#missing[@]}" -eq 0 ]; then
-        info "all present (dockerd, docker CLI, compose, busybox-static, tmux, postgresql)"
+        info "all present (dockerd, docker CLI, compose, busybox-static, tmux, postgresql, podman, socat, openssl, openssh)"
         return
     fi
     info "installing: ${missing[*]}"

@@ -4,7 +4,9 @@
 #   scripts/test.sh [extra args for cargo test...]
 #
 # 1. installs missing Debian packages (docker.io, docker-compose, busybox-static, tmux,
-#    postgresql, mmdebstrap), and takes the compose v2 plugin from Debian trixie
+#    postgresql, mmdebstrap; podman, socat, openssl and openssh for the engine tests,
+#    which start their own Podman service, TLS endpoint, sshd and private dockerds),
+#    and takes the compose v2 plugin from Debian trixie
 # 2. makes sure a Docker engine answers (starts dockerd if needed, and leaves it running)
 # 3. builds the fixture images (only when missing or changed)
 # 4. builds the release binary and the tests
@@ -126,14 +128,14 @@ export STACKTOP_TEST_PROMETHEUS_PORT="${STACKTOP_TEST_PROMETHEUS_PORT:-19090}"
 http_status() {
     local port="$1" path="$2" credentials="${3:-}" auth="" line
     [ -n "$credentials" ] && auth="Authorization: Basic $(printf '%s' "$credentials" | base64 -w0)"$'\r\n'
-    # Called as $(…), a subshell: a server closing early (a port published
-    # before the service listens) must be an answer of 000, not a SIGPIPE.
-    trap '' PIPE
-    exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || { echo 000; return; }
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" "$auth" >&3 2>/dev/null ||
-        { echo 000; return; }
-    read -r -t 5 line <&3 || line=""
-    exec 3<&-
+    # In a subshell: a server still starting may close the connection before
+    # the request is written, and the SIGPIPE then ends the subshell only.
+    line=$(
+        exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$port" || exit 0
+        printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n' "$path" "$auth" >&3
+        read -r -t 5 reply <&3 && printf '%s' "$reply"
+    ) || line=""
+    [ -n "$line" ] || { echo 000; return; }
     line=${line#HTTP/* }
     echo "${line:0:3}" | grep -E '^[0-9]{3}$' || echo 000
 }

@@ -1,25 +1,37 @@
 //! Work `App::update` asks the runtime to do; never done inside `update`.
 
+use std::path::PathBuf;
+
 use crate::app::Prefs;
 use crate::model::{
-    ComposeProject, HealthCheck, LogSource, PgSignal, ProjectLocation, ResetPlan, Target, Verb,
+    ComposeProject, EngineId, HealthCheck, LogQuery, LogSource, PgSignal, ProjectLocation,
+    ResetPlan, Target, Verb,
 };
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    /// Restart, stop or start one container.
+    /// Restart, stop or start one container, on the engine that runs it.
     Act {
+        engine: EngineId,
         verb: Verb,
         container_id: String,
         container_name: String,
     },
+    /// Follow the logs of `sources` on one engine, each with its index in the view.
     OpenLogs {
+        engine: EngineId,
         session: u64,
-        sources: Vec<LogSource>,
-        tail: usize,
+        sources: Vec<(usize, LogSource)>,
+        query: LogQuery,
     },
     CloseLogs {
         session: u64,
+    },
+    /// Write a log view's shown lines (`lines` of them) to a new file.
+    SaveLog {
+        path: PathBuf,
+        text: String,
+        lines: usize,
     },
     /// Read the declared services of a compose project.
     LoadProject(ProjectLocation),
@@ -29,6 +41,7 @@ pub enum Command {
     Reset(Box<ResetPlan>),
     /// Bring up a declared service (or the whole project when `None`).
     Up {
+        engine: EngineId,
         project: Box<ComposeProject>,
         service: Option<String>,
     },

@@ -3,8 +3,9 @@
 //! A container is a target of a kind (see `TargetKind::info`) when its
 //! image looks like one or it exposes the kind's port: PostgreSQL 5432,
 //! Redis 6379, RabbitMQ's management API 15672, Elasticsearch or
-//! OpenSearch 9200. stacktop connects through the port published on the
-//! host's loopback, with credentials from the container's environment or
+//! OpenSearch 9200. stacktop connects through the port the engine publishes
+//! (on this machine's loopback for a local engine, on the engine's host for
+//! a remote one), with credentials from the container's environment or
 //! command, or from the compose project's `.env` URLs. Pure functions: the
 //! collector already read what they need.
 
@@ -14,13 +15,27 @@ use url::Url;
 
 use crate::model::{Container, PortMapping, Target, TargetKind, TargetOrigin};
 
+/// Where each engine's published ports are reached, by `EngineId`; an
+/// engine missing here is local (`127.0.0.1`).
+pub type PortsHosts<'a> = &'a [String];
+
+/// Every engine local: ports on this machine's loopback.
+pub const LOCAL: PortsHosts<'static> = &[];
+
+/// The host whose address publishes `c`'s ports.
+pub fn ports_host<'a>(hosts: PortsHosts<'a>, c: &Container) -> &'a str {
+    hosts
+        .get(c.engine.index())
+        .map_or("127.0.0.1", String::as_str)
+}
+
 /// Every target found in `containers` (running ones only: a stopped
 /// container has no published port to reach).
-pub fn discover(containers: &[Container]) -> Vec<Target> {
+pub fn discover(containers: &[Container], hosts: PortsHosts<'_>) -> Vec<Target> {
     containers
         .iter()
         .filter(|c| c.state.is_running())
-        .filter_map(target_of)
+        .filter_map(|c| target_of(c, ports_host(hosts, c)))
         .collect()
 }
 
@@ -46,24 +61,38 @@ pub fn image_name(c: &Container) -> String {
     }
 }
 
-fn target_of(c: &Container) -> Option<Target> {
+fn target_of(c: &Container, host: &str) -> Option<Target> {
     let kind = kind_of(c)?;
-    let host_port = published_on_loopback(&c.ports, kind.info().port)?;
+    let host_port = published_on(&c.ports, kind.info().port, host)?;
+    let at = Published {
+        host,
+        port: host_port,
+    };
     let url = match kind {
-        TargetKind::Postgres => postgres_url(c, host_port),
-        TargetKind::Redis => redis_url(c, host_port),
-        TargetKind::RabbitMq => rabbit_url(c, host_port),
-        TargetKind::Search => search_url(c, host_port),
+        TargetKind::Postgres => postgres_url(c, at),
+        TargetKind::Redis => redis_url(c, at),
+        TargetKind::RabbitMq => rabbit_url(c, at),
+        TargetKind::Search => search_url(c, at),
     };
     let name = c.service.clone().unwrap_or_else(|| c.name.clone());
+    let id = target_id(kind, &c.project, &name);
     Some(Target {
-        id: target_id(kind, &c.project, &name),
+        id: on_engine(id, c),
         kind,
         name,
         url,
         container_id: Some(c.id.clone()),
         origin: TargetOrigin::Discovered,
     })
+}
+
+/// An id made unique across engines: the first engine's as is, another's
+/// with `@N` (the same project can run on two engines).
+pub fn on_engine(id: String, c: &Container) -> String {
+    match c.engine.0 {
+        0 => id,
+        n => format!("{id}@{n}"),
+    }
 }
 
 /// `pg:project/service`: stable across restarts of the container.
@@ -75,57 +104,69 @@ pub fn target_id(kind: TargetKind, project: &Option<String>, name: &str) -> Stri
     }
 }
 
-/// The host port that `container_port` is published on, reachable on
-/// loopback (bound to 127.0.0.1, ::1 or all addresses).
-pub fn published_on_loopback(ports: &[PortMapping], container_port: u16) -> Option<u16> {
+/// Where a port is reached: the engine's host and the published port.
+#[derive(Debug, Clone, Copy)]
+struct Published<'a> {
+    host: &'a str,
+    port: u16,
+}
+
+/// The host port that `container_port` is published on, reachable at
+/// `host`: bound to all addresses, to `host` itself, or to loopback when
+/// `host` is this machine's loopback.
+pub fn published_on(ports: &[PortMapping], container_port: u16, host: &str) -> Option<u16> {
+    let loopback = is_loopback(host);
     ports
         .iter()
         .filter(|p| p.container_port == container_port && p.protocol == "tcp")
-        .find(|p| {
-            matches!(
-                p.host_ip.as_str(),
-                "" | "0.0.0.0" | "::" | "127.0.0.1" | "::1"
-            )
+        .find(|p| match p.host_ip.as_str() {
+            "" | "0.0.0.0" | "::" => true,
+            "127.0.0.1" | "::1" => loopback,
+            bound => bound == host.trim_start_matches('[').trim_end_matches(']'),
         })
         .map(|p| p.host_port)
 }
 
-fn postgres_url(c: &Container, host_port: u16) -> String {
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1"
+}
+
+fn postgres_url(c: &Container, at: Published<'_>) -> String {
     let env = |k| c.spec.env_var(k).filter(|v| !v.is_empty());
     if let (None, Some(from_dotenv)) = (
         env("POSTGRES_PASSWORD"),
-        dotenv_match(c, host_port, &["postgres", "postgresql"]),
+        dotenv_match(c, at.port, &["postgres", "postgresql"]),
     ) {
-        return relocate(&from_dotenv, host_port);
+        return relocate(&from_dotenv, at);
     }
     let user = env("POSTGRES_USER").unwrap_or("postgres");
     let db = env("POSTGRES_DB").unwrap_or(user);
-    let mut url = base_url("postgres", host_port);
+    let mut url = base_url("postgres", at);
     let _ = url.set_username(user);
     let _ = url.set_password(env("POSTGRES_PASSWORD"));
     url.set_path(db);
     url.to_string()
 }
 
-fn redis_url(c: &Container, host_port: u16) -> String {
+fn redis_url(c: &Container, at: Published<'_>) -> String {
     let password = requirepass(&c.spec.command)
         .or_else(|| c.spec.env_var("REDIS_PASSWORD").map(str::to_string))
         .filter(|p| !p.is_empty());
     if password.is_none()
-        && let Some(from_dotenv) = dotenv_match(c, host_port, &["redis", "rediss"])
+        && let Some(from_dotenv) = dotenv_match(c, at.port, &["redis", "rediss"])
     {
-        return relocate(&from_dotenv, host_port);
+        return relocate(&from_dotenv, at);
     }
-    let mut url = base_url("redis", host_port);
+    let mut url = base_url("redis", at);
     let _ = url.set_password(password.as_deref());
     url.to_string()
 }
 
 /// The management API, as `RABBITMQ_DEFAULT_USER` / `_PASS` say (else
 /// RabbitMQ's own guest).
-fn rabbit_url(c: &Container, host_port: u16) -> String {
+fn rabbit_url(c: &Container, at: Published<'_>) -> String {
     let env = |k| c.spec.env_var(k).filter(|v| !v.is_empty());
-    let mut url = base_url("http", host_port);
+    let mut url = base_url("http", at);
     let _ = url.set_username(env("RABBITMQ_DEFAULT_USER").unwrap_or("guest"));
     let _ = url.set_password(Some(env("RABBITMQ_DEFAULT_PASS").unwrap_or("guest")));
     url.to_string()
@@ -133,8 +174,8 @@ fn rabbit_url(c: &Container, host_port: u16) -> String {
 
 /// The search cluster's API; as `elastic` with `ELASTIC_PASSWORD` when
 /// security is on.
-fn search_url(c: &Container, host_port: u16) -> String {
-    let mut url = base_url("http", host_port);
+fn search_url(c: &Container, at: Published<'_>) -> String {
+    let mut url = base_url("http", at);
     if let Some(password) = c.spec.env_var("ELASTIC_PASSWORD").filter(|v| !v.is_empty()) {
         let _ = url.set_username("elastic");
         let _ = url.set_password(Some(password));
@@ -142,9 +183,12 @@ fn search_url(c: &Container, host_port: u16) -> String {
     url.to_string()
 }
 
-fn base_url(scheme: &str, port: u16) -> Url {
-    let mut url = Url::parse(&format!("{scheme}://127.0.0.1")).expect("a valid base URL");
-    let _ = url.set_port(Some(port));
+/// `scheme://host:port`; a host that makes no URL falls back to loopback.
+fn base_url(scheme: &str, at: Published<'_>) -> Url {
+    let mut url = Url::parse(&format!("{scheme}://{}", at.host))
+        .or_else(|_| Url::parse(&format!("{scheme}://127.0.0.1")))
+        .expect("a valid base URL");
+    let _ = url.set_port(Some(at.port));
     url
 }
 
@@ -179,11 +223,11 @@ fn dotenv_match(c: &Container, host_port: u16, schemes: &[&str]) -> Option<Url> 
     })
 }
 
-/// The same URL, pointed at the published port on loopback.
-fn relocate(url: &Url, host_port: u16) -> String {
+/// The same URL, pointed at the published port on the engine's host.
+fn relocate(url: &Url, at: Published<'_>) -> String {
     let mut url = url.clone();
-    let _ = url.set_host(Some("127.0.0.1"));
-    let _ = url.set_port(Some(host_port));
+    let _ = url.set_host(Some(at.host));
+    let _ = url.set_port(Some(at.port));
     url.to_string()
 }
 

@@ -5,25 +5,31 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::engine::reach::Attempt;
 use crate::model::{
-    CheckResult, CliFailure, ComposeProject, Container, Done, HostSnapshot, LogLine, ProbeStatus,
-    ResetPlan, Snapshot, Stats,
+    CheckResult, CliFailure, ComposeProject, Container, Done, EngineId, HostSnapshot, LogLine,
+    ProbeStatus, ResetPlan, Snapshot, Stats,
 };
 
 #[derive(Debug)]
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// A second left click on the same cell, soon after the first.
+    DoubleClick(MouseEvent),
+    /// Where the last frame put what a click can hit.
+    Layout(Hits),
     /// The terminal's new size, with the rows each view has at that size.
     Resize(Viewport),
     /// Once a second, with the local time: ages uptimes, expires messages.
     Tick(DateTime<FixedOffset>),
     /// SIGTERM, SIGHUP or SIGINT: leave cleanly.
     Terminate,
-    Docker(DockerEvent),
+    /// What the collector of one engine reports.
+    Docker(EngineId, DockerEvent),
     Host(HostSnapshot),
     Log(LogEvent),
     Probe(ProbeEvent),
@@ -84,6 +90,8 @@ pub enum ProbeEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DockerEvent {
     Connected {
+        /// `Docker` or `Podman`.
+        product: String,
         version: String,
         endpoint: String,
     },
@@ -92,6 +100,9 @@ pub enum DockerEvent {
         endpoint: String,
         error: String,
         retry_in: Duration,
+        /// When the engine was found by searching the well-known sockets:
+        /// why each other socket does not answer either.
+        others: Vec<Attempt>,
     },
     /// Every container the engine knows (after connecting, and on resync).
     Containers(Vec<Container>),
@@ -117,12 +128,53 @@ pub enum LogEvent {
         source: usize,
         reason: String,
     },
+    /// The container of one source runs again after it stopped
+    /// (`recreated`: a new container of the same name): the view marks
+    /// the place between the two runs.
+    Restarted {
+        session: u64,
+        source: usize,
+        at: Option<DateTime<Utc>>,
+        exit: Option<i64>,
+        recreated: bool,
+    },
     /// The stream of one source failed; carries the engine's message.
     Failed {
         session: u64,
         source: usize,
         error: String,
     },
+}
+
+/// Where the last frame put what a click can hit; the views work it out
+/// and the runtime hands it to the app when it changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hits {
+    /// The service list's rows, when the list is on screen.
+    pub list: Option<ListArea>,
+    /// The panel titles of a detail view.
+    pub tabs: Vec<TabHit>,
+    /// Lines of the key help that do not fit: how far it can scroll.
+    pub help_overflow: usize,
+}
+
+/// The screen rows of the service list: which row is on which line is
+/// `App::window(height)`, worked out the same way as the list drew it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListArea {
+    /// Screen row of the list's first line.
+    pub top: u16,
+    /// Lines the list has for its rows.
+    pub height: u16,
+}
+
+/// A panel title: its screen row, columns, and which panel (its index in
+/// the kind's panels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabHit {
+    pub y: u16,
+    pub x: std::ops::Range<u16>,
+    pub panel: usize,
 }
 
 /// The terminal's size and the rows each view has for its lines, worked
@@ -135,8 +187,6 @@ pub struct Viewport {
     pub list_rows: usize,
     /// Rows of log lines in the log view.
     pub log_rows: usize,
-    /// Lines of the key help that do not fit: how far it can scroll.
-    pub help_overflow: usize,
 }
 
 impl Default for Viewport {
@@ -147,7 +197,6 @@ impl Default for Viewport {
             height: 0,
             list_rows: 1,
             log_rows: 1,
-            help_overflow: 0,
         }
     }
 }

@@ -1,9 +1,12 @@
-//! Every key binding, in one table.
+//! Every key binding, in one table, and the keymap in force: that table
+//! with the config file's `[keys]` applied.
 //!
-//! The help overlay is generated from this table, so what it lists is
-//! exactly what the keys do.
+//! The help overlay and every footer hint are generated from the keymap in
+//! force, so what they list is exactly what the keys do.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::model::TimeRange;
 
 /// What a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,16 @@ pub enum Action {
     Follow,
     Timestamps,
     Wrap,
+    Search,
+    NextMatch,
+    PrevMatch,
+    MinLevel,
+    Json,
+    Range(TimeRange),
+    Save,
+    Mouse,
+    Plain,
+    Sources,
     Help,
     Messages,
     Timeline,
@@ -38,6 +51,133 @@ pub enum Action {
     Fold,
     FoldAll,
     Quit,
+    /// Ctrl-Z: back to the shell; `fg` returns.
+    Suspend,
+    /// `y` in a confirmation: go ahead.
+    Confirm,
+    /// Enter while typing the filter: keep it.
+    KeepFilter,
+    /// Backspace while typing the filter.
+    DeleteChar,
+    /// Ctrl-U while typing the filter: empty it.
+    ClearLine,
+}
+
+impl Action {
+    /// Every action, to look one up by name.
+    pub const ALL: &[Action] = &[
+        Self::Up,
+        Self::Down,
+        Self::PageUp,
+        Self::PageDown,
+        Self::Top,
+        Self::Bottom,
+        Self::Filter,
+        Self::ToggleAll,
+        Self::Restart,
+        Self::StopStart,
+        Self::OpenLogs,
+        Self::OpenDatabase,
+        Self::BringUp,
+        Self::Reset,
+        Self::NextPanel,
+        Self::PrevPanel,
+        Self::CancelQuery,
+        Self::TerminateBackend,
+        Self::PurgeQueue,
+        Self::Back,
+        Self::Follow,
+        Self::Timestamps,
+        Self::Wrap,
+        Self::Search,
+        Self::NextMatch,
+        Self::PrevMatch,
+        Self::MinLevel,
+        Self::Json,
+        Self::Range(TimeRange::Tail),
+        Self::Range(TimeRange::Minute),
+        Self::Range(TimeRange::FiveMinutes),
+        Self::Range(TimeRange::FifteenMinutes),
+        Self::Range(TimeRange::Hour),
+        Self::Range(TimeRange::All),
+        Self::Save,
+        Self::Mouse,
+        Self::Plain,
+        Self::Sources,
+        Self::Sort,
+        Self::Fold,
+        Self::FoldAll,
+        Self::Help,
+        Self::Messages,
+        Self::Timeline,
+        Self::Quit,
+        Self::Suspend,
+        Self::Confirm,
+        Self::KeepFilter,
+        Self::DeleteChar,
+        Self::ClearLine,
+    ];
+
+    /// Its name in the config file's `[keys]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Down => "down",
+            Self::PageUp => "page_up",
+            Self::PageDown => "page_down",
+            Self::Top => "top",
+            Self::Bottom => "bottom",
+            Self::Filter => "filter",
+            Self::ToggleAll => "toggle_all",
+            Self::Restart => "restart",
+            Self::StopStart => "stop_start",
+            Self::OpenLogs => "logs",
+            Self::OpenDatabase => "details",
+            Self::BringUp => "bring_up",
+            Self::Reset => "reset",
+            Self::NextPanel => "next_panel",
+            Self::PrevPanel => "prev_panel",
+            Self::CancelQuery => "cancel_query",
+            Self::TerminateBackend => "terminate_backend",
+            Self::PurgeQueue => "purge_queue",
+            Self::Back => "back",
+            Self::Follow => "follow",
+            Self::Timestamps => "timestamps",
+            Self::Wrap => "wrap",
+            Self::Search => "search",
+            Self::NextMatch => "next_match",
+            Self::PrevMatch => "prev_match",
+            Self::MinLevel => "min_level",
+            Self::Json => "json",
+            Self::Range(TimeRange::Tail) => "range_tail",
+            Self::Range(TimeRange::Minute) => "range_1m",
+            Self::Range(TimeRange::FiveMinutes) => "range_5m",
+            Self::Range(TimeRange::FifteenMinutes) => "range_15m",
+            Self::Range(TimeRange::Hour) => "range_1h",
+            Self::Range(TimeRange::All) => "range_all",
+            Self::Save => "save",
+            Self::Mouse => "mouse",
+            Self::Plain => "plain",
+            Self::Sources => "sources",
+            Self::Help => "help",
+            Self::Messages => "messages",
+            Self::Timeline => "timeline",
+            Self::Sort => "sort",
+            Self::Fold => "fold",
+            Self::FoldAll => "fold_all",
+            Self::Quit => "quit",
+            Self::Suspend => "suspend",
+            Self::Confirm => "confirm",
+            Self::KeepFilter => "keep_filter",
+            Self::DeleteChar => "delete_char",
+            Self::ClearLine => "clear_line",
+        }
+    }
+
+    /// The action a `[keys]` entry names.
+    pub fn named(name: &str) -> Option<Action> {
+        Self::ALL.iter().copied().find(|a| a.name() == name)
+    }
 }
 
 /// Where a binding applies.
@@ -47,16 +187,52 @@ pub enum Context {
     List,
     Logs,
     Database,
+    /// A question before a destructive action.
+    Confirm,
+    /// Typing the list's filter.
+    Filter,
 }
 
 impl Context {
+    pub const ALL: [Context; 6] = [
+        Self::Everywhere,
+        Self::List,
+        Self::Logs,
+        Self::Database,
+        Self::Confirm,
+        Self::Filter,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             Self::Everywhere => "Everywhere",
             Self::List => "Service list",
             Self::Logs => "Log view",
-            Self::Database => "Database view",
+            Self::Database => "Detail view",
+            Self::Confirm => "Confirmation",
+            Self::Filter => "Typing the filter",
         }
+    }
+
+    /// Its name in the config file: `[keys.log_view]` (no action has it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Everywhere => "everywhere",
+            Self::List => "list_view",
+            Self::Logs => "log_view",
+            Self::Database => "detail_view",
+            Self::Confirm => "confirmation",
+            Self::Filter => "filter_input",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<Context> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Keys of `Everywhere` work here too (not while typing or asked).
+    fn with_everywhere(self) -> bool {
+        !matches!(self, Self::Confirm | Self::Filter)
     }
 }
 
@@ -100,6 +276,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::Everywhere, Action::Messages, &[ch('m')], "messages, whole", ""),
     bind(Context::Everywhere, Action::Timeline, &[ch('e')], "state changes, timeline", ""),
     bind(Context::Everywhere, Action::Quit, &[ch('q'), ctrl('c')], "quit", "quit"),
+    bind(Context::Everywhere, Action::Suspend, &[ctrl('z')], "suspend (fg comes back)", ""),
+    bind(Context::Confirm, Action::Confirm, &[ch('y')], "yes; any other key: no", "yes"),
+    bind(Context::Filter, Action::KeepFilter, &[key(KeyCode::Enter)], "keep the filter", "keep"),
+    bind(Context::Filter, Action::Back, &[key(KeyCode::Esc)], "clear it and stop", "clear"),
+    bind(Context::Filter, Action::DeleteChar, &[key(KeyCode::Backspace)], "delete a character", ""),
+    bind(Context::Filter, Action::ClearLine, &[ctrl('u')], "empty the filter", ""),
+    bind(Context::Filter, Action::Up, &[key(KeyCode::Up)], "move up", ""),
+    bind(Context::Filter, Action::Down, &[key(KeyCode::Down)], "move down", ""),
     bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
     bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
     bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up", ""),
@@ -111,7 +295,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::List, Action::Restart, &[ch('r')], "restart (project row: all)", "restart"),
     bind(Context::List, Action::StopStart, &[ch('s')], "stop, or start if stopped", "stop/start"),
     bind(Context::List, Action::OpenLogs, &[ch('l'), key(KeyCode::Enter)], "logs (project row: merged)", "logs"),
-    bind(Context::List, Action::OpenDatabase, &[ch('d')], "database view of the row", "database"),
+    bind(Context::List, Action::OpenDatabase, &[ch('d')], "details: database, queues", "details"),
     bind(Context::List, Action::BringUp, &[ch('u')], "up: create and start", ""),
     bind(Context::List, Action::Reset, &[ch('X')], "reset: empty volumes, asks", "reset"),
     bind(Context::List, Action::ToggleAll, &[ch('a')], "one project / all projects", "all"),
@@ -126,14 +310,31 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::Database, Action::TerminateBackend, &[ch('K')], "terminate backend (asks)", "terminate"),
     bind(Context::Database, Action::PurgeQueue, &[ch('P')], "purge the queue (asks first)", "purge"),
     bind(Context::Database, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
-    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following", "scroll"),
+    bind(Context::Logs, Action::Up, &[key(KeyCode::Up), ch('k')], "scroll up, pause following", ""),
     bind(Context::Logs, Action::Down, &[key(KeyCode::Down), ch('j')], "scroll down", ""),
-    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following", "scroll"),
+    bind(Context::Logs, Action::PageUp, &[key(KeyCode::PageUp)], "page up, pause following", ""),
     bind(Context::Logs, Action::PageDown, &[key(KeyCode::PageDown)], "page down", ""),
     bind(Context::Logs, Action::Top, &[ch('g'), key(KeyCode::Home)], "oldest line kept", ""),
     bind(Context::Logs, Action::Follow, &[ch('G'), ch('f'), key(KeyCode::End)], "follow new lines", "follow"),
-    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps", "timestamps"),
-    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping", "wrap"),
+    bind(Context::Logs, Action::Search, &[ch('/')], "search (regex, smart case)", "search"),
+    bind(Context::Logs, Action::NextMatch, &[ch('n')], "next match, newer", ""),
+    bind(Context::Logs, Action::PrevMatch, &[ch('N')], "previous match, older", ""),
+    bind(Context::Logs, Action::Filter, &[ch('&')], "filter lines, !re inverts", "filter"),
+    bind(Context::Logs, Action::MinLevel, &[ch('L')], "cycle the minimum level", "level"),
+    bind(Context::Logs, Action::Json, &[ch('J')], "JSON lines: fields or raw", ""),
+    bind(Context::Logs, Action::Range(TimeRange::Tail), &[ch('0')], "load the last --tail lines", ""),
+    bind(Context::Logs, Action::Range(TimeRange::Minute), &[ch('1')], "load the last minute", ""),
+    bind(Context::Logs, Action::Range(TimeRange::FiveMinutes), &[ch('2')], "load the last 5 minutes", ""),
+    bind(Context::Logs, Action::Range(TimeRange::FifteenMinutes), &[ch('3')], "load the last 15 minutes", ""),
+    bind(Context::Logs, Action::Range(TimeRange::Hour), &[ch('4')], "load the last hour", ""),
+    bind(Context::Logs, Action::Range(TimeRange::All), &[ch('5')], "load all the engine has", ""),
+    bind(Context::Logs, Action::Timestamps, &[ch('t')], "toggle timestamps", ""),
+    bind(Context::Logs, Action::Wrap, &[ch('w')], "toggle wrapping", ""),
+    bind(Context::Logs, Action::Plain, &[ch('p')], "plain text, for copying", ""),
+    bind(Context::Logs, Action::Mouse, &[ch('M')], "mouse scroll / select text", "mouse"),
+    bind(Context::Logs, Action::Save, &[ch('S')], "save shown lines to a file", "save"),
+    bind(Context::Logs, Action::Sources, &[ch('s')], "sources of project logs", "sources"),
+    bind(Context::Logs, Action::Restart, &[ch('r')], "restart what is followed", ""),
     bind(Context::Logs, Action::Back, &[key(KeyCode::Esc), key(KeyCode::Backspace)], "back to the list", "back"),
 ];
 
@@ -153,39 +354,226 @@ const fn bind(
     }
 }
 
-/// The footer of a view: `(key, word)` for the bindings of `context` that
-/// have a hint and that `shown` keeps, then the global ones. Neighbours
-/// with the same word share it: `↑/↓ select`.
-pub fn hints(context: Context, shown: impl Fn(Action) -> bool) -> Vec<(String, &'static str)> {
-    let mut hints: Vec<(String, &'static str)> = Vec::new();
-    let bindings = [context, Context::Everywhere]
-        .into_iter()
-        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.context == ctx))
-        .filter(|b| !b.hint.is_empty() && shown(b.action));
-    for binding in bindings {
-        let Some(key) = binding.keys.first().map(key_label) else {
-            continue;
-        };
-        match hints.last_mut() {
-            Some((keys, word)) if *word == binding.hint => keys.extend(["/", &key]),
-            _ => hints.push((key, binding.hint)),
-        }
-    }
-    hints
+/// A binding in force: the table's, with the keys the config file chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub context: Context,
+    pub action: Action,
+    pub keys: Vec<Key>,
+    pub help: &'static str,
+    pub hint: &'static str,
 }
 
-/// The action bound to `event` in `context` (or everywhere).
-pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
-    let pressed = Key {
-        code: event.code,
-        ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
-    };
-    [context, Context::Everywhere].iter().find_map(|ctx| {
-        BINDINGS
+/// The key table in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: Vec<Bound>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let bindings = BINDINGS
             .iter()
-            .find(|b| b.context == *ctx && b.keys.contains(&pressed))
-            .map(|b| b.action)
-    })
+            .map(|b| Bound {
+                context: b.context,
+                action: b.action,
+                keys: b.keys.to_vec(),
+                help: b.help,
+                hint: b.hint,
+            })
+            .collect();
+        Self { bindings }
+    }
+}
+
+/// Two actions that one key would ask for in the same place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub context: Context,
+    pub key: Key,
+    pub actions: [Action; 2],
+}
+
+impl Keymap {
+    pub fn bindings(&self) -> &[Bound] {
+        &self.bindings
+    }
+
+    /// Binds `action` to `keys` instead of its own, in `context` or (when
+    /// `None`) wherever it is bound, except while typing the filter or
+    /// answering a question (a letter there is text, or an answer) unless
+    /// it is bound only there. Fails when it is bound nowhere there.
+    pub fn rebind(
+        &mut self,
+        context: Option<Context>,
+        action: Action,
+        keys: &[Key],
+    ) -> Result<(), String> {
+        let mut found = false;
+        for typing in [false, true] {
+            for bound in &mut self.bindings {
+                let place = match context {
+                    Some(c) => c == bound.context,
+                    None => bound.context.with_everywhere() != typing,
+                };
+                if bound.action == action && place {
+                    bound.keys = keys.to_vec();
+                    found = true;
+                }
+            }
+            if found || context.is_some() {
+                break;
+            }
+        }
+        match (found, context) {
+            (true, _) => Ok(()),
+            (false, Some(c)) => Err(format!(
+                "{} has no key in [keys.{}]",
+                action.name(),
+                c.name()
+            )),
+            (false, None) => Err(format!("{} has no key to change", action.name())),
+        }
+    }
+
+    /// Keys bound to two actions in one context (or in one and
+    /// everywhere), each once.
+    pub fn clashes(&self) -> Vec<Clash> {
+        let mut clashes = Vec::new();
+        for (i, a) in self.bindings.iter().enumerate() {
+            for b in &self.bindings[i + 1..] {
+                let together = a.context == b.context
+                    || (a.context == Context::Everywhere && b.context.with_everywhere())
+                    || (b.context == Context::Everywhere && a.context.with_everywhere());
+                if let Some(key) = a.keys.iter().find(|k| together && b.keys.contains(k)) {
+                    let context = if a.context == Context::Everywhere {
+                        b.context
+                    } else {
+                        a.context
+                    };
+                    clashes.push(Clash {
+                        context,
+                        key: *key,
+                        actions: [a.action, b.action],
+                    });
+                }
+            }
+        }
+        clashes
+    }
+
+    /// The action bound to `event` in `context` (or everywhere).
+    pub fn lookup(&self, context: Context, event: &KeyEvent) -> Option<Action> {
+        let pressed = Key {
+            code: event.code,
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+        };
+        let contexts: &[Context] = if context.with_everywhere() {
+            &[context, Context::Everywhere]
+        } else {
+            &[context]
+        };
+        contexts.iter().find_map(|ctx| {
+            self.bindings
+                .iter()
+                .find(|b| b.context == *ctx && b.keys.contains(&pressed))
+                .map(|b| b.action)
+        })
+    }
+
+    /// The footer of a view: `(key, word)` for the bindings of `context`
+    /// that have a hint and that `shown` keeps, then the global ones.
+    /// Neighbours with the same word share it: `↑/↓ select`.
+    pub fn hints(
+        &self,
+        context: Context,
+        shown: impl Fn(Action) -> bool,
+    ) -> Vec<(String, &'static str)> {
+        let mut hints: Vec<(String, &'static str)> = Vec::new();
+        let contexts: &[Context] = if context.with_everywhere() {
+            &[context, Context::Everywhere]
+        } else {
+            &[context]
+        };
+        let bindings = contexts
+            .iter()
+            .flat_map(|ctx| self.bindings.iter().filter(move |b| b.context == *ctx))
+            .filter(|b| !b.hint.is_empty() && shown(b.action));
+        for binding in bindings {
+            let Some(key) = binding.keys.first().map(key_label) else {
+                continue;
+            };
+            match hints.last_mut() {
+                Some((keys, word)) if *word == binding.hint => keys.extend(["/", &key]),
+                _ => hints.push((key, binding.hint)),
+            }
+        }
+        hints
+    }
+
+    /// How the first key of `action` in `context` is written, for
+    /// messages that name a key ("? for help").
+    pub fn key_of(&self, context: Context, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| {
+                b.action == action && (b.context == context || b.context == Context::Everywhere)
+            })
+            .and_then(|b| b.keys.first())
+            .map_or_else(|| "(unbound)".to_string(), key_label)
+    }
+}
+
+/// Reads a key as the config file writes it: `r`, `R`, `ctrl-r`, `enter`,
+/// `esc`, `tab`, `shift-tab`, `up`, `pgdn`, `f5`, `space`…
+pub fn parse_key(text: &str) -> Result<Key, String> {
+    let lower = text.to_lowercase();
+    let (ctrl, name) = match lower
+        .strip_prefix("ctrl-")
+        .or_else(|| lower.strip_prefix("c-"))
+    {
+        Some(rest) if !rest.is_empty() => (true, rest),
+        _ => (false, lower.as_str()),
+    };
+    let code = match name {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "shift-tab" | "backtab" | "s-tab" => KeyCode::BackTab,
+        "backspace" | "bksp" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        "space" => KeyCode::Char(' '),
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" | "pgup" | "page_up" => KeyCode::PageUp,
+        "pagedown" | "pgdn" | "page_down" => KeyCode::PageDown,
+        f if f.len() > 1
+            && f.starts_with('f')
+            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+        {
+            KeyCode::F(f[1..].parse().unwrap_or(1))
+        }
+        _ => {
+            // One character, as typed (its case kept): `R` is Shift-r.
+            let original = &text[text.len() - name.len()..];
+            let mut chars = original.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+                (Some(c), None) => KeyCode::Char(c),
+                _ => {
+                    return Err(format!(
+                        "{text:?} is not a key (try \"r\", \"ctrl-r\", \"enter\", \"f5\")"
+                    ));
+                }
+            }
+        }
+    };
+    Ok(Key { code, ctrl })
 }
 
 /// How a key is written in the help overlay.
@@ -204,6 +592,11 @@ pub fn key_label(key: &Key) -> String {
         KeyCode::Backspace => "Bksp".into(),
         KeyCode::Tab => "Tab".into(),
         KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Delete => "Del".into(),
+        KeyCode::Insert => "Ins".into(),
+        KeyCode::F(n) => format!("F{n}"),
         other => format!("{other:?}"),
     };
     if key.ctrl {
@@ -224,19 +617,19 @@ mod tests {
     #[test]
     fn context_keys_win_over_global_ones() {
         assert_eq!(
-            lookup(Context::List, &press(KeyCode::Char('j'))),
+            Keymap::default().lookup(Context::List, &press(KeyCode::Char('j'))),
             Some(Action::Down)
         );
         assert_eq!(
-            lookup(Context::Logs, &press(KeyCode::Char('G'))),
+            Keymap::default().lookup(Context::Logs, &press(KeyCode::Char('G'))),
             Some(Action::Follow)
         );
         assert_eq!(
-            lookup(Context::List, &press(KeyCode::Char('G'))),
+            Keymap::default().lookup(Context::List, &press(KeyCode::Char('G'))),
             Some(Action::Bottom)
         );
         assert_eq!(
-            lookup(Context::Logs, &press(KeyCode::Char('q'))),
+            Keymap::default().lookup(Context::Logs, &press(KeyCode::Char('q'))),
             Some(Action::Quit)
         );
     }
@@ -244,37 +637,57 @@ mod tests {
     #[test]
     fn ctrl_c_quits_and_plain_c_does_not() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Context::List, &ctrl_c), Some(Action::Quit));
-        assert_eq!(lookup(Context::List, &press(KeyCode::Char('c'))), None);
+        assert_eq!(
+            Keymap::default().lookup(Context::List, &ctrl_c),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            Keymap::default().lookup(Context::List, &press(KeyCode::Char('c'))),
+            None
+        );
     }
 
     #[test]
     fn footer_hints_come_from_the_bindings() {
-        let list = hints(Context::List, |_| true);
+        let list = Keymap::default().hints(Context::List, |_| true);
         assert!(list.contains(&("r".to_string(), "restart")));
         assert_eq!(list.last(), Some(&("q".to_string(), "quit")));
-        let logs = hints(Context::Logs, |_| true);
+        let logs = Keymap::default().hints(Context::Logs, |_| true);
         assert!(logs.contains(&("Esc".to_string(), "back")));
-        let db = hints(Context::Database, |a| a != Action::CancelQuery);
+        let db = Keymap::default().hints(Context::Database, |a| a != Action::CancelQuery);
         assert!(!db.iter().any(|(_, word)| *word == "cancel"));
         assert!(db.contains(&("↑/↓".to_string(), "select")));
     }
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
-                let shared = a.keys.iter().any(|k| b.keys.contains(k));
-                let clash = a.context == b.context
-                    || a.context == Context::Everywhere
-                    || b.context == Context::Everywhere;
-                assert!(
-                    !(shared && clash),
-                    "{:?} and {:?} share a key",
-                    a.action,
-                    b.action
-                );
-            }
+        assert_eq!(Keymap::default().clashes(), Vec::new());
+    }
+
+    #[test]
+    fn every_bound_action_has_a_name_of_its_own() {
+        for binding in BINDINGS {
+            let name = binding.action.name();
+            assert_eq!(Action::named(name), Some(binding.action), "{name}");
         }
+        for context in Context::ALL {
+            assert_eq!(Context::named(context.name()), Some(context));
+        }
+    }
+
+    #[test]
+    fn keys_parse_as_the_config_writes_them() {
+        let parsed = |text| parse_key(text).map(|k| key_label(&k));
+        assert_eq!(parsed("r"), Ok("r".into()));
+        assert_eq!(parsed("R"), Ok("R".into()));
+        assert_eq!(parsed("ctrl-r"), Ok("Ctrl-r".into()));
+        assert_eq!(parsed("Ctrl-R"), Ok("Ctrl-r".into()));
+        assert_eq!(parsed("enter"), Ok("Enter".into()));
+        assert_eq!(parsed("shift-tab"), Ok("S-Tab".into()));
+        assert_eq!(parsed("pgdn"), Ok("PgDn".into()));
+        assert_eq!(parsed("f5"), Ok("F5".into()));
+        assert_eq!(parsed("space"), Ok("Space".into()));
+        assert!(parse_key("ctrl-").is_err());
+        assert!(parse_key("enterr").is_err());
     }
 }

@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod app;
+pub mod backend;
 pub mod backoff;
 pub mod collect;
 pub mod command;

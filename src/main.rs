@@ -35,12 +35,20 @@ fn main() -> ExitCode {
 
 fn prepare(cli: &Cli) -> Result<(Settings, Theme)> {
     init_logging(cli)?;
-    let theme = match &cli.theme {
-        Some(path) => Theme::load(path)?,
+    let cwd = std::env::current_dir().context("reading the current folder")?;
+    let settings = Settings::load(cli, &cwd)?;
+    let theme = match &settings.theme {
+        Some(spec) => Theme::resolve(spec, &cwd)?,
         None => Theme::default(),
     };
-    let cwd = std::env::current_dir().context("reading the current folder")?;
-    Ok((Settings::load(cli, &cwd)?, theme))
+    // NO_COLOR (no-color.org): set and not empty.
+    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_colour {
+        theme.without_colour()
+    } else {
+        theme
+    };
+    Ok((settings, theme))
 }
 
 fn start(settings: Settings, theme: Theme) -> Result<()> {

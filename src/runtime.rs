@@ -5,27 +5,32 @@
 //! costs one frame per interval, not one per line.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use chrono::Local;
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event as TermEvent, EventStream, KeyEventKind, MouseButton, MouseEventKind,
+};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::{Instant, sleep_until};
 
 use crate::app::App;
+use crate::backend::{Backend, Backends, docker_backends};
 use crate::collect::health::Checks;
+use crate::collect::host;
 use crate::collect::probes::Probes;
-use crate::collect::{docker, host};
 use crate::command::Command;
 use crate::config::Settings;
 use crate::config::notify::NotifySettings;
-use crate::engine::Engine;
+use crate::engine::EngineId;
 use crate::event::Event;
 use crate::frame_stats::FrameStats;
 use crate::jobs::{self, logs::LogsHandle};
+use crate::keymap::{Action, Context as KeyContext};
 use crate::state_file;
 use crate::tasks::supervise;
 use crate::theme::Theme;
@@ -42,17 +47,22 @@ const BATCH: usize = 256;
 
 pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let (tx, rx) = mpsc::channel(QUEUE);
-    let engine = Engine::from_env();
+    // Before the screen is taken, so "no engine answers" stays readable.
+    let engines = crate::engine::choose(&settings.engines)
+        .await
+        .map_err(anyhow::Error::msg)?;
     let mut tui = Tui::enter()?;
     let now = Local::now().fixed_offset();
-    let mut app = App::new(settings.clone(), engine.endpoint().to_string(), now);
+    let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
+    let engines = docker_backends(engines);
+    let mut app = App::with_engines(settings.clone(), &endpoints, now);
     let size = tui.terminal.size().context("reading the terminal size")?;
     app.viewport = ui::layout::viewport(size.width, size.height);
     restore_prefs(&mut app, settings.state_file.as_deref());
     debug_panic(&mut tui, &app, &theme)?;
-    spawn_sources(&engine, &tx, &settings);
+    spawn_sources(&engines, &tx, &settings);
     let running = Running {
-        engine,
+        engines,
         logs: HashMap::new(),
         probes: Probes::new(settings.interval),
         checks: Checks::new(settings.health.interval, settings.health.timeout),
@@ -86,17 +96,18 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
         return Ok(());
     }
     tui.terminal
-        .draw(|frame| ui::render(app, theme, frame))
+        .draw(|frame| {
+            ui::render(app, theme, frame);
+        })
         .context("drawing")?;
     panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
 }
 
-fn spawn_sources(engine: &Engine, tx: &Sender<Event>, settings: &Settings) {
-    let options = docker::DockerOptions {
-        interval: settings.interval,
-    };
-    let docker = docker::run(engine.clone(), tx.clone(), options);
-    supervise("the Docker collector", tx.clone(), docker);
+fn spawn_sources(engines: &Backends, tx: &Sender<Event>, settings: &Settings) {
+    // One collector per engine: one going away leaves the others running.
+    for engine in engines {
+        engine.follow(tx.clone(), settings.interval);
+    }
     supervise(
         "the host collector",
         tx.clone(),
@@ -124,9 +135,17 @@ async fn event_loop(
     let mut stats = FrameStats::from_env();
     while !quit {
         if dirty && Instant::now() >= next_frame {
+            let mut hits = None;
             tui.terminal
-                .draw(|frame| ui::render(app, theme, frame))
+                .draw(|frame| hits = Some(ui::render(app, theme, frame)))
                 .context("drawing")?;
+            // Where things landed changes only with the layout: tell the
+            // app then (it needs no redraw for it).
+            if let Some(hits) = hits.filter(|h| *h != app.hits) {
+                for command in app.update(Event::Layout(hits)) {
+                    quit |= running.run(command, &tx, tui);
+                }
+            }
             stats.frame_drawn();
             dirty = false;
             next_frame = Instant::now() + FRAME;
@@ -144,7 +163,7 @@ async fn event_loop(
             if matches!(event, Event::Key(_)) {
                 stats.key_received();
             }
-            if is_suspend(&event) {
+            if is_suspend(app, &event) {
                 tui.suspend()?;
             } else {
                 for command in app.update(event) {
@@ -156,23 +175,26 @@ async fn event_loop(
                 pending = rx.try_recv().ok();
             }
         }
+        tui.capture_mouse(app.mouse_capture)?;
         dirty = true;
     }
     Ok(())
 }
 
-fn is_suspend(event: &Event) -> bool {
+/// The suspend key (Ctrl-Z unless remapped) stops the process: the
+/// runtime does that, not the app.
+fn is_suspend(app: &App, event: &Event) -> bool {
     matches!(event, Event::Key(k)
-        if k.code == KeyCode::Char('z')
-            && k.modifiers.contains(KeyModifiers::CONTROL)
-            && k.kind != KeyEventKind::Release)
+        if k.kind != KeyEventKind::Release
+            && app.settings.keys.lookup(KeyContext::Everywhere, k) == Some(Action::Suspend))
 }
 
-/// What the loop owns besides the app: the engine, open log streams, the
+/// What the loop owns besides the app: the engines, open log streams, the
 /// probes, the health checks, the state file's writer and which alerts
 /// the config turns on.
 struct Running {
-    engine: Engine,
+    /// By `EngineId`.
+    engines: Backends,
     logs: HashMap<u64, LogsHandle>,
     probes: Probes,
     checks: Checks,
@@ -184,21 +206,31 @@ impl Running {
     /// Starts what `command` asks for; true when it asks to quit. Bells,
     /// notifications and titles go to the terminal here, and only here.
     fn run(&mut self, command: Command, tx: &Sender<Event>, tui: &mut Tui) -> bool {
-        let engine = self.engine.clone();
         let tx = tx.clone();
         match command {
             Command::Act {
+                engine,
                 verb,
                 container_id,
                 container_name,
-            } => jobs::spawn_verb(engine, verb, container_id, container_name, tx),
+            } => {
+                if let Some(engine) = self.engine(engine) {
+                    engine.act(verb, container_id, container_name, tx);
+                }
+            }
             Command::OpenLogs {
+                engine,
                 session,
                 sources,
-                tail,
+                query,
             } => {
-                let handle = jobs::logs::open(&engine, session, sources, tail, tx);
-                self.logs.insert(session, handle);
+                if let Some(engine) = self.engine(engine) {
+                    let handle = engine.logs(session, sources, query, tx);
+                    self.logs.insert(session, handle);
+                }
+            }
+            Command::SaveLog { path, text, lines } => {
+                jobs::save::spawn_save(path, text, lines, tx);
             }
             Command::CloseLogs { session } => {
                 if let Some(mut handle) = self.logs.remove(&session) {
@@ -208,10 +240,24 @@ impl Running {
             Command::SetTargets(targets) => self.probes.set(targets, &tx),
             Command::SetChecks(checks) => self.checks.set(checks, &tx),
             Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
-            Command::PlanReset(plan) => jobs::reset::spawn_plan(engine, *plan, tx),
-            Command::Reset(plan) => jobs::reset::spawn_reset(engine, *plan, tx),
-            Command::Up { project, service } => {
-                jobs::reset::spawn_up(engine, *project, service, tx);
+            Command::PlanReset(plan) => {
+                if let Some(engine) = self.engine(plan.engine) {
+                    engine.plan_reset(*plan, tx);
+                }
+            }
+            Command::Reset(plan) => {
+                if let Some(engine) = self.engine(plan.engine) {
+                    engine.reset(*plan, tx);
+                }
+            }
+            Command::Up {
+                engine,
+                project,
+                service,
+            } => {
+                if let Some(engine) = self.engine(engine) {
+                    engine.up(*project, service, tx);
+                }
             }
             Command::SignalBackend {
                 target,
@@ -245,11 +291,38 @@ impl Running {
     }
 }
 
+impl Running {
+    /// Engine `id`: every row carries the id of an engine followed.
+    fn engine(&self, id: EngineId) -> Option<&Arc<dyn Backend>> {
+        let engine = self.engines.get(id.index());
+        if engine.is_none() {
+            tracing::warn!(?id, "a command for an engine not followed");
+        }
+        engine
+    }
+}
+
+/// Two left clicks on one cell this close together are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
 async fn read_terminal(tx: Sender<Event>) {
     let mut events = EventStream::new();
+    let mut last_click: Option<(Instant, u16, u16)> = None;
     while let Some(Ok(event)) = events.next().await {
         let event = match event {
             TermEvent::Key(key) => Event::Key(key),
+            TermEvent::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
+                let now = Instant::now();
+                let again = last_click.is_some_and(|(at, x, y)| {
+                    now - at < DOUBLE_CLICK && (x, y) == (mouse.column, mouse.row)
+                });
+                last_click = (!again).then_some((now, mouse.column, mouse.row));
+                if again {
+                    Event::DoubleClick(mouse)
+                } else {
+                    Event::Mouse(mouse)
+                }
+            }
             TermEvent::Mouse(mouse) => Event::Mouse(mouse),
             TermEvent::Resize(w, h) => Event::Resize(ui::layout::viewport(w, h)),
             _ => continue,

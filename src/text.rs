@@ -100,6 +100,29 @@ pub fn fit(text: &str, cells: usize) -> String {
     out
 }
 
+/// `text` cut or padded to exactly `cells` cells, a cut in the middle so
+/// both ends stay: `notificatio…-worker`. For names that share a prefix.
+pub fn fit_middle(text: &str, cells: usize) -> String {
+    if width(text) <= cells || cells < 5 {
+        return fit(text, cells);
+    }
+    let tail_cells = (cells - 1) / 2;
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_cells {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    // `fit` ends the head with its own `…` (and pads it when a wide
+    // character did not fit): the tail follows it.
+    format!("{}{tail}", fit(text, cells - used))
+}
+
 /// `text` right-aligned in `cells` cells (cut like [`fit`] when too long).
 pub fn fit_right(text: &str, cells: usize) -> String {
     let w = width(text);
@@ -122,6 +145,18 @@ mod tests {
         assert_eq!(bytes_short(3_250_000), "3.1M");
         assert_eq!(bytes_short(64 * 1024 * 1024), "64M");
         assert_eq!(bytes_short(900), "900B");
+    }
+
+    #[test]
+    fn middle_cuts_keep_both_ends() {
+        let a = fit_middle("notification-service-worker", 16);
+        let b = fit_middle("notification-service-api", 16);
+        assert_eq!(a, "notifica…-worker");
+        assert_eq!(b, "notifica…ice-api");
+        assert_eq!(width(&a), 16);
+        assert_eq!(fit_middle("short", 8), "short   ");
+        assert_eq!(fit_middle("postgres-user", 10), "postg…user");
+        assert_eq!(width(&fit_middle("サービス名前がとても長い", 9)), 9);
     }
 
     #[test]

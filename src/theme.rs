@@ -1,8 +1,11 @@
 //! Colours by role, loaded from TOML.
 //!
-//! `themes/default.toml` is compiled in; a user theme given with `--theme`
-//! is merged over it, role by role, so it only names what it changes.
-//! Views ask for a role (`theme.error`), never for a colour.
+//! stacktop ships a set of themes (`themes/`): `dark` (the default),
+//! `light`, `high-contrast` and `ansi-16` (the 16 colours every terminal
+//! has). A theme names only the roles it changes over the one it
+//! `inherits` (`dark` unless it says otherwise). Views ask for a role
+//! (`theme.error`), never for a colour. `NO_COLOR` drops every colour and
+//! keeps the symbols and the bold and reversed marks.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,6 +18,17 @@ use serde::Deserialize;
 use crate::config::toml_error;
 
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.toml");
+
+/// The themes stacktop ships, by the name `--theme` and `theme =` take.
+pub const BUILT_IN: [(&str, &str); 4] = [
+    ("dark", DEFAULT_THEME),
+    ("light", include_str!("../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
+    ("ansi-16", include_str!("../themes/ansi-16.toml")),
+];
 
 /// Every role a view may use.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,13 +51,38 @@ pub struct Theme {
     pub gauge: Style,
     pub stderr: Style,
     pub timestamp: Style,
+    /// Search matches in log lines, and the current one.
+    pub search_match: Style,
+    pub search_current: Style,
+    /// Level words and values in log lines, by level.
+    pub level_error: Style,
+    pub level_warn: Style,
+    pub level_info: Style,
+    pub level_debug: Style,
+    pub level_trace: Style,
+    /// The message of a structured (JSON) log line, and its field names.
+    pub message: Style,
+    pub field_key: Style,
+    /// The line stacktop puts between two runs of a container.
+    pub separator: Style,
     /// Colours of service prefixes in merged logs, used in turn.
     pub log_prefixes: Vec<Color>,
+    /// The terminal colours the theme is made for (what `reset` stands
+    /// for), against which its contrast is checked.
+    pub background: Color,
+    pub foreground: Color,
+    /// False under `NO_COLOR`: colours that come from elsewhere (log
+    /// lines' own) are dropped too.
+    pub colour: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
+    /// A built-in theme this one changes (`dark` when not said).
+    inherits: Option<String>,
+    background: Option<String>,
+    foreground: Option<String>,
     #[serde(default)]
     roles: BTreeMap<String, RoleStyle>,
     #[serde(default)]
@@ -75,31 +114,137 @@ struct RoleStyle {
 
 impl Default for Theme {
     fn default() -> Self {
-        // The compiled-in theme is tested to parse; failing here is a bug.
-        Self::parse(DEFAULT_THEME, None).expect("built-in theme is valid")
+        // The built-in themes are tested to parse; failing here is a bug.
+        Self::named("dark").expect("built-in theme is valid")
     }
 }
 
 impl Theme {
-    /// The built-in theme with the file at `path` merged over it.
+    /// A built-in theme, by name.
+    pub fn named(name: &str) -> Result<Self> {
+        let (_, text) = built_in(name)?;
+        build(&merged(text, name, 0)?).with_context(|| format!("in the built-in theme {name}"))
+    }
+
+    /// `spec` is a built-in theme's name or a theme file (relative to `dir`).
+    pub fn resolve(spec: &str, dir: &Path) -> Result<Self> {
+        if BUILT_IN.iter().any(|(name, _)| *name == spec) {
+            return Self::named(spec);
+        }
+        let path = dir.join(spec);
+        if !path.is_file() {
+            return Err(anyhow!(
+                "no theme named {spec:?}: built in are {}, or give a theme file",
+                names().join(", ")
+            ));
+        }
+        Self::load(&path)
+    }
+
+    /// The theme file at `path`.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading theme {}", path.display()))?;
         Self::parse(&text, Some(path))
     }
 
-    /// Parses `text` over the built-in theme; `origin` names it in errors.
+    /// Parses a theme's text over the one it inherits; `origin` names it
+    /// in errors.
     pub fn parse(text: &str, origin: Option<&Path>) -> Result<Self> {
-        let name = origin.map_or("built-in theme".to_string(), |p| p.display().to_string());
-        let user: ThemeFile = toml::from_str(text).map_err(|e| toml_error(&name, text, &e))?;
-        let mut merged: ThemeFile = toml::from_str(DEFAULT_THEME)
-            .map_err(|e| toml_error("built-in theme", DEFAULT_THEME, &e))?;
-        merged.roles.extend(user.roles);
-        if user.log.prefixes.is_some() {
-            merged.log.prefixes = user.log.prefixes;
-        }
-        build(&merged).with_context(|| format!("in {name}"))
+        let name = origin.map_or("theme".to_string(), |p| p.display().to_string());
+        build(&merged(text, &name, 0)?).with_context(|| format!("in {name}"))
     }
+
+    /// The same theme without a colour (`NO_COLOR`): the selection and the
+    /// banner reversed, emphasis kept, so every state still reads.
+    pub fn without_colour(self) -> Self {
+        let plain = |style: Style| Style {
+            fg: None,
+            bg: None,
+            underline_color: None,
+            ..style
+        };
+        Self {
+            selection: plain(self.selection).add_modifier(Modifier::REVERSED),
+            banner: plain(self.banner).add_modifier(Modifier::REVERSED),
+            text: plain(self.text),
+            muted: plain(self.muted),
+            title: plain(self.title),
+            border: plain(self.border),
+            header: plain(self.header),
+            project: plain(self.project),
+            healthy: plain(self.healthy),
+            warning: plain(self.warning),
+            error: plain(self.error),
+            info: plain(self.info),
+            key: plain(self.key),
+            status: plain(self.status),
+            filter: plain(self.filter),
+            gauge: plain(self.gauge),
+            stderr: plain(self.stderr),
+            timestamp: plain(self.timestamp),
+            log_prefixes: vec![Color::Reset],
+            colour: false,
+            ..self
+        }
+    }
+
+    /// A style from outside the theme (a log line's colours), as this
+    /// theme allows: without colour under `NO_COLOR`.
+    pub fn paint(&self, style: Style) -> Style {
+        if self.colour {
+            style
+        } else {
+            Style {
+                fg: None,
+                bg: None,
+                ..style
+            }
+        }
+    }
+}
+
+/// The name the root theme is known by inside this module; a user file
+/// is never called that (its errors name its path, or `theme`).
+const ROOT: &str = "dark";
+
+/// The names of the built-in themes.
+pub fn names() -> Vec<&'static str> {
+    BUILT_IN.iter().map(|(name, _)| *name).collect()
+}
+
+fn built_in(name: &str) -> Result<(&'static str, &'static str)> {
+    BUILT_IN
+        .iter()
+        .copied()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| {
+            anyhow!(
+                "no built-in theme {name:?} (there are {})",
+                names().join(", ")
+            )
+        })
+}
+
+/// `text`'s theme file merged over what it inherits, role by role.
+/// The built-in `dark` is the root every other theme comes from.
+fn merged(text: &str, name: &str, depth: usize) -> Result<ThemeFile> {
+    let own: ThemeFile = toml::from_str(text).map_err(|e| toml_error(name, text, &e))?;
+    if name == ROOT {
+        return Ok(own);
+    }
+    let parent = own.inherits.as_deref().unwrap_or("dark");
+    let (parent_name, parent_text) =
+        built_in(parent).with_context(|| format!("{name}: inherits"))?;
+    if depth > BUILT_IN.len() {
+        return Err(anyhow!("{name}: themes inherit each other in a circle"));
+    }
+    let mut base = merged(parent_text, parent_name, depth + 1)?;
+    base.roles.extend(own.roles);
+    base.log.prefixes = own.log.prefixes.or(base.log.prefixes);
+    base.background = own.background.or(base.background);
+    base.foreground = own.foreground.or(base.foreground);
+    Ok(base)
 }
 
 fn build(file: &ThemeFile) -> Result<Theme> {
@@ -137,12 +282,32 @@ fn build(file: &ThemeFile) -> Result<Theme> {
         gauge: role("gauge")?,
         stderr: role("stderr")?,
         timestamp: role("timestamp")?,
+        search_match: role("match")?,
+        search_current: role("match_current")?,
+        level_error: role("level_error")?,
+        level_warn: role("level_warn")?,
+        level_info: role("level_info")?,
+        level_debug: role("level_debug")?,
+        level_trace: role("level_trace")?,
+        message: role("message")?,
+        field_key: role("field_key")?,
+        separator: role("separator")?,
         log_prefixes: prefixes
             .iter()
             .map(|c| parse_color(c))
             .collect::<Result<_>>()
             .context("[log] prefixes")?,
+        background: terminal_colour(&file.background, "background")?,
+        foreground: terminal_colour(&file.foreground, "foreground")?,
+        colour: true,
     })
+}
+
+fn terminal_colour(value: &Option<String>, what: &str) -> Result<Color> {
+    let text = value
+        .as_deref()
+        .ok_or_else(|| anyhow!("`{what}` is missing"))?;
+    parse_color(text).with_context(|| format!("`{what}`"))
 }
 
 const ROLES: &[&str] = &[
@@ -164,7 +329,31 @@ const ROLES: &[&str] = &[
     "gauge",
     "stderr",
     "timestamp",
+    "match",
+    "match_current",
+    "level_error",
+    "level_warn",
+    "level_info",
+    "level_debug",
+    "level_trace",
+    "message",
+    "field_key",
+    "separator",
 ];
+
+impl Theme {
+    /// The colour of a log level.
+    pub fn level(&self, severity: crate::model::Severity) -> Style {
+        use crate::model::Severity;
+        match severity {
+            Severity::Error => self.level_error,
+            Severity::Warn => self.level_warn,
+            Severity::Info => self.level_info,
+            Severity::Debug => self.level_debug,
+            Severity::Trace => self.level_trace,
+        }
+    }
+}
 
 fn to_style(role: &RoleStyle) -> Result<Style> {
     let mut style = Style::default();
@@ -212,10 +401,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn built_in_theme_parses() {
+    fn built_in_themes_parse() {
         let theme = Theme::default();
         assert_eq!(theme.selection.bg, Some(Color::Cyan));
         assert!(!theme.log_prefixes.is_empty());
+        for name in names() {
+            Theme::named(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_user_theme_may_inherit_a_built_in_one() {
+        let theme = Theme::parse(
+            "inherits = \"light\"\n[roles]\nerror = { fg = \"#ff00ff\" }\n",
+            None,
+        )
+        .unwrap();
+        let light = Theme::named("light").unwrap();
+        assert_eq!(theme.error.fg, Some(Color::Rgb(255, 0, 255)));
+        assert_eq!(theme.selection, light.selection);
+        assert_eq!(theme.background, light.background);
+        let err = Theme::parse("inherits = \"sepia\"\n", None).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("no built-in theme \"sepia\""),
+            "{err:#}"
+        );
+    }
+
+    #[test]
+    fn no_colour_keeps_emphasis_and_drops_colours() {
+        let theme = Theme::default().without_colour();
+        assert_eq!(theme.error.fg, None);
+        assert!(theme.error.add_modifier.contains(Modifier::BOLD));
+        assert!(theme.selection.add_modifier.contains(Modifier::REVERSED));
+        assert_eq!(theme.selection.bg, None);
     }
 
     #[test]
@@ -245,5 +464,142 @@ mod tests {
         let err = Theme::parse("[roles]\nerror = { fg = }\n", Some(path)).unwrap_err();
         let text = format!("{err:#}");
         assert!(text.starts_with("mytheme.toml:2:"), "{text}");
+    }
+
+    /// xterm's colours for the names, the 6x6x6 cube and the grey ramp for
+    /// indexes: what the contrast check reads a colour as.
+    fn rgb(color: Color, reset: Color) -> (u8, u8, u8) {
+        const NAMED: [(u8, u8, u8); 16] = [
+            (0, 0, 0),
+            (205, 0, 0),
+            (0, 205, 0),
+            (205, 205, 0),
+            (0, 0, 238),
+            (205, 0, 205),
+            (0, 205, 205),
+            (229, 229, 229),
+            (127, 127, 127),
+            (255, 0, 0),
+            (0, 255, 0),
+            (255, 255, 0),
+            (92, 92, 255),
+            (255, 0, 255),
+            (0, 255, 255),
+            (255, 255, 255),
+        ];
+        let index = match color {
+            Color::Reset => return rgb(reset, Color::Black),
+            Color::Rgb(r, g, b) => return (r, g, b),
+            Color::Indexed(i) => i,
+            Color::Black => 0,
+            Color::Red => 1,
+            Color::Green => 2,
+            Color::Yellow => 3,
+            Color::Blue => 4,
+            Color::Magenta => 5,
+            Color::Cyan => 6,
+            Color::Gray => 7,
+            Color::DarkGray => 8,
+            Color::LightRed => 9,
+            Color::LightGreen => 10,
+            Color::LightYellow => 11,
+            Color::LightBlue => 12,
+            Color::LightMagenta => 13,
+            Color::LightCyan => 14,
+            Color::White => 15,
+        };
+        match index {
+            0..16 => NAMED[index as usize],
+            16..232 => {
+                let level = |n: u8| if n == 0 { 0 } else { 55 + 40 * n };
+                let n = index - 16;
+                (level(n / 36), level(n / 6 % 6), level(n % 6))
+            }
+            _ => {
+                let grey = 8 + 10 * (index - 232);
+                (grey, grey, grey)
+            }
+        }
+    }
+
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+
+    /// The WCAG contrast ratio of two colours.
+    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    fn text_roles(theme: &Theme) -> Vec<(&'static str, Style)> {
+        let mut roles = vec![
+            ("text", theme.text),
+            ("muted", theme.muted),
+            ("title", theme.title),
+            ("header", theme.header),
+            ("selection", theme.selection),
+            ("project", theme.project),
+            ("healthy", theme.healthy),
+            ("warning", theme.warning),
+            ("error", theme.error),
+            ("info", theme.info),
+            ("key", theme.key),
+            ("banner", theme.banner),
+            ("status", theme.status),
+            ("filter", theme.filter),
+            ("gauge", theme.gauge),
+            ("stderr", theme.stderr),
+            ("timestamp", theme.timestamp),
+        ];
+        roles.extend(
+            theme
+                .log_prefixes
+                .iter()
+                .map(|c| ("log prefix", Style::new().fg(*c))),
+        );
+        roles
+    }
+
+    #[test]
+    fn every_shipped_theme_reads_at_wcag_aa() {
+        let mut failures = Vec::new();
+        for name in names() {
+            let theme = Theme::named(name).unwrap();
+            for (role, style) in text_roles(&theme) {
+                let fg = rgb(style.fg.unwrap_or(Color::Reset), theme.foreground);
+                let bg = rgb(style.bg.unwrap_or(Color::Reset), theme.background);
+                let ratio = contrast(fg, bg);
+                if ratio < 4.5 {
+                    failures.push(format!("{name}: {role} {ratio:.2}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "below 4.5: {failures:#?}");
+    }
+
+    #[test]
+    fn contrast_is_computed_as_wcag_says() {
+        let ratio = contrast((0, 0, 0), (255, 255, 255));
+        assert!((ratio - 21.0).abs() < 0.01, "{ratio}");
+        assert!((contrast((118, 118, 118), (255, 255, 255)) - 4.54).abs() < 0.01);
+    }
+
+    #[test]
+    fn the_16_colour_theme_uses_only_the_16_colours() {
+        let theme = Theme::named("ansi-16").unwrap();
+        let basic = |c: Option<Color>| !matches!(c, Some(Color::Rgb(..) | Color::Indexed(_)));
+        for (role, style) in text_roles(&theme) {
+            assert!(basic(style.fg) && basic(style.bg), "{role}: {style:?}");
+        }
+        assert!(basic(Some(theme.border.fg.unwrap_or(Color::Reset))));
     }
 }

@@ -24,17 +24,20 @@ pub struct Tui {
     pub terminal: Term,
     /// The title the terminal had was saved before stacktop set its own.
     title_saved: bool,
+    /// The terminal reports the mouse to stacktop (else it selects text).
+    mouse: bool,
 }
 
 impl Tui {
     pub fn enter() -> Result<Self> {
         install_panic_hook();
-        setup().context("setting up the terminal")?;
+        setup(true).context("setting up the terminal")?;
         let terminal =
             Terminal::new(CrosstermBackend::new(io::stdout())).context("opening the terminal")?;
         Ok(Self {
             terminal,
             title_saved: false,
+            mouse: true,
         })
     }
 
@@ -72,13 +75,29 @@ impl Tui {
         write_raw(&format!("\x1b]2;{}\x1b\\", plain(text))).context("setting the title")
     }
 
+    /// Turns mouse capture on or off, if it is not so already: off, the
+    /// terminal's own selection works for copying.
+    pub fn capture_mouse(&mut self, on: bool) -> Result<()> {
+        if on == self.mouse {
+            return Ok(());
+        }
+        let result = if on {
+            execute!(io::stdout(), EnableMouseCapture)
+        } else {
+            execute!(io::stdout(), DisableMouseCapture)
+        };
+        result.context("switching mouse capture")?;
+        self.mouse = on;
+        Ok(())
+    }
+
     /// Ctrl-Z: give the terminal back, stop the process, take it again on `fg`.
     pub fn suspend(&mut self) -> Result<()> {
         restore();
         signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)
             .context("suspending stacktop")?;
         // Execution continues here after SIGCONT.
-        setup().context("setting up the terminal again")?;
+        setup(self.mouse).context("setting up the terminal again")?;
         // A fresh Terminal redraws everything on the next frame. (Its
         // clear() would ask the terminal for the cursor position, and the
         // answer would be read by the input task instead.)
@@ -116,14 +135,13 @@ fn through_tmux(sequence: &str) -> String {
     format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
 }
 
-fn setup() -> io::Result<()> {
+fn setup(mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableMouseCapture,
-        cursor::Hide
-    )
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
 }
 
 /// Puts the terminal back as it was; safe to call more than once.

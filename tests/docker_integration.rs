@@ -16,7 +16,7 @@ use stacktop::engine::Engine;
 use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::jobs::{logs, spawn_verb};
 use stacktop::model::{
-    Container, ContainerState, Done, Health, Job, LogLine, LogSource, LogStream, Verb,
+    Container, ContainerState, Done, Health, Job, LogLine, LogQuery, LogSource, LogStream, Verb,
 };
 use support::docker::{
     BUSYBOX, EngineProxy, IDLE_SCRIPT, Throwaway, docker, inspect_field, require_engine,
@@ -37,8 +37,8 @@ fn start_collector(interval: Duration) -> (mpsc::Receiver<Event>, JoinHandle<()>
 /// Waits for the first full list.
 async fn first_list(rx: &mut mpsc::Receiver<Event>) -> HashMap<String, Container> {
     let all = wait_for(rx, Duration::from_secs(10), "container list", |e| match e {
-        Event::Docker(DockerEvent::Containers(all)) => Some(all.clone()),
-        Event::Docker(DockerEvent::Disconnected { error, .. }) => {
+        Event::Docker(_, DockerEvent::Containers(all)) => Some(all.clone()),
+        Event::Docker(_, DockerEvent::Disconnected { error, .. }) => {
             panic!("collector could not reach the engine: {error}")
         }
         _ => None,
@@ -50,13 +50,13 @@ async fn first_list(rx: &mut mpsc::Receiver<Event>) -> HashMap<String, Container
 /// Applies a collector event to a list, as the app does.
 fn apply(list: &mut HashMap<String, Container>, event: &Event) {
     match event {
-        Event::Docker(DockerEvent::Containers(all)) => {
+        Event::Docker(_, DockerEvent::Containers(all)) => {
             *list = all.iter().map(|c| (c.id.clone(), c.clone())).collect();
         }
-        Event::Docker(DockerEvent::ContainerChanged(c)) => {
+        Event::Docker(_, DockerEvent::ContainerChanged(c)) => {
             list.insert(c.id.clone(), (**c).clone());
         }
-        Event::Docker(DockerEvent::ContainerRemoved(id)) => {
+        Event::Docker(_, DockerEvent::ContainerRemoved(id)) => {
             list.remove(id);
         }
         _ => {}
@@ -151,7 +151,7 @@ async fn stats_cover_running_stack_containers() {
         Duration::from_secs(10),
         "ticker stats",
         |e| match e {
-            Event::Docker(DockerEvent::Stats(all)) => all
+            Event::Docker(_, DockerEvent::Stats(all)) => all
                 .iter()
                 .find(|(id, s)| *id == ticker && s.mem_used > 0)
                 .map(|(_, s)| *s),
@@ -176,7 +176,9 @@ async fn changed_to(
 ) -> Duration {
     let start = tokio::time::Instant::now();
     wait_for(rx, Duration::from_secs(5), "state change", |e| match e {
-        Event::Docker(DockerEvent::ContainerChanged(c)) if c.id == id && want(&c.state) => Some(()),
+        Event::Docker(_, DockerEvent::ContainerChanged(c)) if c.id == id && want(&c.state) => {
+            Some(())
+        }
         _ => None,
     })
     .await;
@@ -202,7 +204,7 @@ async fn event_stream_reports_state_change_within_a_second() {
     let started = changed_to(&mut rx, &target.id, |s| *s == ContainerState::Running).await;
     docker(&["rm", "-f", &target.id]);
     wait_for(&mut rx, Duration::from_secs(5), "removal", |e| match e {
-        Event::Docker(DockerEvent::ContainerRemoved(id)) if *id == target.id => Some(()),
+        Event::Docker(_, DockerEvent::ContainerRemoved(id)) if *id == target.id => Some(()),
         _ => None,
     })
     .await;
@@ -296,6 +298,20 @@ async fn lines_until(
     .await;
 }
 
+fn log_source(id: &str) -> LogSource {
+    LogSource {
+        container_id: id.to_string(),
+        label: "t".into(),
+    }
+}
+
+fn tail(lines: usize) -> LogQuery {
+    LogQuery {
+        tail: lines,
+        since: None,
+    }
+}
+
 fn has_text(lines: &[LogLine], text: &str) -> Option<LogStream> {
     lines.iter().find(|l| l.text() == text).map(|l| l.stream)
 }
@@ -310,7 +326,7 @@ async fn log_line_printed_after_open_arrives_within_2s() {
         container_id: ticker.clone(),
         label: "ticker".into(),
     };
-    let _handle = logs::open(&Engine::from_env(), 7, vec![source], 5, tx);
+    let _handle = logs::open(&Engine::from_env(), 7, vec![(0, source)], tail(5), tx);
     // Let the stream open and the tail arrive.
     let mut seen = Vec::new();
     lines_until(&mut rx, 7, Duration::from_secs(5), "tail", &mut seen, |l| {
@@ -358,11 +374,8 @@ async fn log_stream_follows_a_restart_without_repeating_lines() {
         "trap 'exit 0' TERM; n=0; while true; do n=$((n+1)); echo line $n; sleep 0.1; done";
     let target = Throwaway::run("logrestart", script);
     let (tx, mut rx) = mpsc::channel(64);
-    let source = LogSource {
-        container_id: target.id.clone(),
-        label: "t".into(),
-    };
-    let _handle = logs::open(&Engine::from_env(), 1, vec![source], 1000, tx);
+    let source = log_source(&target.id);
+    let _handle = logs::open(&Engine::from_env(), 1, vec![(0, source)], tail(1000), tx);
     let mut seen = Vec::new();
     lines_until(
         &mut rx,
@@ -404,17 +417,80 @@ async fn log_stream_follows_a_restart_without_repeating_lines() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_container_that_exits_and_starts_again_is_reported_with_its_exit_code() {
+    let script = "echo run-$(cat /proc/uptime | cut -d' ' -f1); sleep 1; exit 3";
+    let target = Throwaway::run("logexit", script);
+    let (tx, mut rx) = mpsc::channel(64);
+    let source = log_source(&target.id);
+    let _handle = logs::open(&Engine::from_env(), 4, vec![(2, source)], tail(100), tx);
+    wait_for(&mut rx, Duration::from_secs(10), "the exit", |e| match e {
+        Event::Log(LogEvent::Ended { reason, .. }) => reason.contains("code 3").then_some(()),
+        _ => None,
+    })
+    .await;
+    docker(&["start", &target.id]);
+    let started = started_at(&target.id);
+    let (source, at, exit, recreated) =
+        wait_for(&mut rx, Duration::from_secs(10), "Restarted", |e| match e {
+            Event::Log(LogEvent::Restarted {
+                session: 4,
+                source,
+                at,
+                exit,
+                recreated,
+            }) => Some((*source, *at, *exit, *recreated)),
+            _ => None,
+        })
+        .await;
+    assert_eq!((source, exit, recreated), (2, Some(3), false));
+    assert_eq!(
+        at,
+        Some(started),
+        "the separator is stamped with the new run's start"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_since_query_loads_only_the_recent_lines() {
+    // `since` goes to the engine in whole seconds: seconds apart.
+    let script = "echo old; sleep 4; echo new; while :; do sleep 3600; done";
+    let target = Throwaway::run("logsince", script);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let since = Utc::now() - chrono::Duration::milliseconds(2500);
+    let (tx, mut rx) = mpsc::channel(64);
+    let source = log_source(&target.id);
+    let query = LogQuery {
+        tail: 100,
+        since: Some(since),
+    };
+    let _handle = logs::open(&Engine::from_env(), 5, vec![(0, source)], query, tx);
+    let mut seen = Vec::new();
+    lines_until(&mut rx, 5, Duration::from_secs(5), "new", &mut seen, |l| {
+        has_text(l, "new").is_some()
+    })
+    .await;
+    assert!(
+        has_text(&seen, "old").is_none(),
+        "a line from before `since` came"
+    );
+}
+
 /// Waits for the next Disconnected; checks its error is one line.
 async fn next_disconnect(
     rx: &mut mpsc::Receiver<Event>,
     timeout: Duration,
 ) -> (String, String, Duration) {
     wait_for(rx, timeout, "Disconnected", |e| match e {
-        Event::Docker(DockerEvent::Disconnected {
-            endpoint,
-            error,
-            retry_in,
-        }) => {
+        Event::Docker(
+            _,
+            DockerEvent::Disconnected {
+                endpoint,
+                error,
+                retry_in,
+                ..
+            },
+        ) => {
             assert!(!error.is_empty() && !error.contains('\n'), "{error:?}");
             Some((endpoint.clone(), error.clone(), *retry_in))
         }
@@ -475,7 +551,7 @@ async fn lost_engine_is_reported_and_reconnected() {
 
     proxy.resume();
     wait_for(&mut rx, Duration::from_secs(8), "Connected again", |e| {
-        matches!(e, Event::Docker(DockerEvent::Connected { .. })).then_some(())
+        matches!(e, Event::Docker(_, DockerEvent::Connected { .. })).then_some(())
     })
     .await;
     let list = first_list(&mut rx).await;

@@ -44,7 +44,14 @@ fn dashboard_filters_restarts_tails_logs_and_quits_cleanly() {
         started_at(&worker) != before && inspect_field(&worker, "{{.State.Status}}") == "running"
     });
     assert!(restarted, "{worker} was not restarted:\n{}", app.screen());
+    // The status line may have moved on by now on a busy machine: the
+    // messages overlay keeps what was said.
+    app.text("m");
     app.expect("restart done", SECS(15));
+    app.text("m");
+    app.wait_screen_for("the messages overlay closed", SECS(5), |s| {
+        !s.contains("Messages, newest first")
+    });
 
     // Esc clears the filter; select the ticker and open its logs.
     app.escape();

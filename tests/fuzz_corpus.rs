@@ -31,3 +31,8 @@ fn sanitizer_corpus_replays_clean() {
 fn config_corpus_replays_clean() {
     assert!(replay("config", checks::config) >= 3);
 }
+
+#[test]
+fn json_corpus_replays_clean() {
+    assert!(replay("json", checks::json_line) >= 3);
+}

@@ -4,7 +4,7 @@ use super::rows::NotCreated;
 use super::{App, ComposeStep, Confirm, Level, Overlay, Row};
 use crate::command::Command;
 use crate::event::ComposeEvent;
-use crate::model::{Container, DeclaredService, ProjectLocation, ResetPlan, plan_reset};
+use crate::model::{Container, DeclaredService, EngineId, ProjectLocation, ResetPlan, plan_reset};
 
 impl App {
     /// Asks for the declared services of every project not read yet: those
@@ -82,15 +82,18 @@ impl App {
 
     /// `u`: brings up the selected declared service, or the whole project.
     pub(super) fn up_selection(&mut self) -> Vec<Command> {
-        let (project, service) = match self.selected_row().cloned() {
-            Some(Row::Declared { project, service }) => (project, Some(service)),
-            Some(Row::Project(Some(project))) => (project, None),
+        let (engine, project, service) = match self.selected_row().cloned() {
+            Some(Row::Declared { project, service }) => {
+                (self.engine_of_project(&project), project, Some(service))
+            }
+            Some(Row::Project(engine, Some(project))) => (engine, project, None),
             Some(Row::Container(id)) => match self.container(&id) {
                 Some(Container {
+                    engine,
                     project: Some(p),
                     service: Some(s),
                     ..
-                }) => (p.clone(), Some(s.clone())),
+                }) => (*engine, p.clone(), Some(s.clone())),
                 _ => return self.nothing("up works on compose services"),
             },
             _ => return self.nothing("up works on compose services and projects"),
@@ -101,6 +104,7 @@ impl App {
         let label = service.clone().unwrap_or_else(|| project.clone());
         self.say(Level::Info, format!("bringing up {label}…"));
         vec![Command::Up {
+            engine,
             project: Box::new(loaded),
             service,
         }]
@@ -109,19 +113,20 @@ impl App {
     /// `X`: plans a reset of the selected service or project; the plan
     /// comes back with volume sizes and is confirmed before anything runs.
     pub(super) fn reset_selection(&mut self) -> Vec<Command> {
-        let (project, services) = match self.selected_row().cloned() {
-            Some(Row::Project(Some(project))) => (project, None),
+        let (engine, project, services) = match self.selected_row().cloned() {
+            Some(Row::Project(engine, Some(project))) => (engine, project, None),
             Some(Row::Container(id)) => match self.container(&id) {
                 Some(Container {
+                    engine,
                     project: Some(p),
                     service: Some(s),
                     ..
-                }) => (p.clone(), Some(vec![s.clone()])),
+                }) => (*engine, p.clone(), Some(vec![s.clone()])),
                 _ => return self.nothing("reset works on compose services and projects"),
             },
             _ => return self.nothing("reset works on compose services and projects"),
         };
-        match self.plan_reset(&project, services.as_deref()) {
+        match self.plan_reset_on(engine, &project, services.as_deref()) {
             Ok(plan) => {
                 self.say(Level::Info, "sizing the volumes to remove…".to_string());
                 vec![Command::PlanReset(Box::new(plan))]
@@ -141,8 +146,33 @@ impl App {
         project: &str,
         services: Option<&[String]>,
     ) -> Result<ResetPlan, String> {
+        self.plan_reset_on(self.engine_of_project(project), project, services)
+    }
+
+    /// The same, on one engine of several: only its containers count.
+    fn plan_reset_on(
+        &self,
+        engine: EngineId,
+        project: &str,
+        services: Option<&[String]>,
+    ) -> Result<ResetPlan, String> {
         let loaded = self.projects.get(project).map(|p| &p.location);
-        plan_reset(&self.containers, project, services, loaded)
+        let theirs: Vec<Container> = self
+            .containers
+            .iter()
+            .filter(|c| c.engine == engine)
+            .cloned()
+            .collect();
+        plan_reset(&theirs, project, services, loaded)
+    }
+
+    /// The engine that runs `project` (the first engine when none does
+    /// yet: a project not created is brought up there).
+    pub fn engine_of_project(&self, project: &str) -> EngineId {
+        self.containers
+            .iter()
+            .find(|c| c.project.as_deref() == Some(project))
+            .map_or(EngineId::default(), |c| c.engine)
     }
 
     /// How `service` of `project` is declared, once its files were read.
@@ -165,6 +195,7 @@ impl App {
                 });
                 if !exists {
                     missing.push(NotCreated {
+                        engine: self.engine_of_project(project.name()),
                         project: project.name(),
                         service,
                     });

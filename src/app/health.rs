@@ -113,7 +113,8 @@ impl App {
     /// Works out the checks again after the container list changed; tells
     /// the runtime when they are not the same any more.
     pub(super) fn refresh_checks(&mut self) -> Vec<Command> {
-        let wanted = checks(&self.containers, &self.settings.health.rules);
+        let hosts = self.ports_hosts();
+        let wanted = checks(&self.containers, &self.settings.health.rules, &hosts);
         let same = wanted.len() == self.checks.len()
             && wanted
                 .iter()

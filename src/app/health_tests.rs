@@ -1,12 +1,12 @@
-//! `update` tests of health: the HTTP checks and their results, the one
-//! summary per service, and purging a RabbitMQ queue.
+//! `update` tests of health (the HTTP checks and their results, the one
+//! summary per service), purging a RabbitMQ queue, and mouse clicks.
 
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::health::{Level as HealthLevel, Source};
 use super::*;
-use crate::event::ProbeEvent;
+use crate::event::{DockerEvent, ProbeEvent};
 use crate::model::{
     CheckResult, ContainerState, Health, HealthCheck, PortMapping, Queue, RabbitSnapshot, Snapshot,
     Verdict,
@@ -39,6 +39,7 @@ fn service(id: &str, name: &str, image: &str, port: (u16, u16)) -> Container {
             protocol: "tcp".into(),
         }],
         tty: false,
+        engine: Default::default(),
         spec: Default::default(),
     }
 }
@@ -49,7 +50,10 @@ fn app_with(containers: Vec<Container>, read_only: bool) -> (App, Vec<Command>) 
         ..Settings::default()
     };
     let mut app = App::new(settings, String::new(), at(0));
-    let commands = app.update(Event::Docker(DockerEvent::Containers(containers)));
+    let commands = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers),
+    ));
     (app, commands)
 }
 
@@ -192,4 +196,74 @@ fn read_only_refuses_to_purge() {
         .map(|s| s.text.clone())
         .unwrap_or_default();
     assert!(said.contains("read-only"), "{said}");
+}
+
+fn click(app: &mut App, x: u16, y: u16) -> Vec<Command> {
+    let mouse = crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.update(Event::Mouse(mouse))
+}
+
+#[test]
+fn a_click_selects_the_row_under_it_and_a_double_click_opens_its_logs() {
+    let containers = vec![
+        service("a", "api", "shop/api", (3001, 3000)),
+        service("w", "worker", "shop/worker", (3002, 3000)),
+    ];
+    let (mut app, _) = app_with(containers, false);
+    // The list's rows start at screen row 5; the project row is first.
+    app.update(Event::Layout(crate::event::Hits {
+        list: Some(crate::event::ListArea { top: 5, height: 3 }),
+        ..Default::default()
+    }));
+    click(&mut app, 10, 7);
+    assert_eq!(app.rows[app.selected], Row::Container("w".into()));
+    click(&mut app, 10, 30);
+    assert_eq!(
+        app.rows[app.selected],
+        Row::Container("w".into()),
+        "below the rows"
+    );
+    let mouse = crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 10,
+        row: 6,
+        modifiers: KeyModifiers::NONE,
+    };
+    let commands = app.update(Event::DoubleClick(mouse));
+    assert_eq!(app.rows[app.selected], Row::Container("a".into()));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::OpenLogs { .. })),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn a_click_on_a_panel_title_switches_to_it() {
+    let mut app = rabbit_app(false);
+    assert_eq!(app.database_view().unwrap().panel, Panel::Queues);
+    app.update(Event::Layout(crate::event::Hits {
+        list: None,
+        tabs: vec![
+            crate::event::TabHit {
+                y: 6,
+                x: 1..9,
+                panel: 0,
+            },
+            crate::event::TabHit {
+                y: 6,
+                x: 10..19,
+                panel: 1,
+            },
+        ],
+        help_overflow: 0,
+    }));
+    click(&mut app, 12, 6);
+    assert_eq!(app.database_view().unwrap().panel, Panel::Clients);
 }

@@ -1,11 +1,13 @@
 //! Keys and mouse: what each does to the state, by view.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::{App, Confirm, Level, LogView, Overlay, Row, View, rows};
 use crate::command::Command;
-use crate::keymap::{self, Action};
-use crate::model::{Container, LogSource, Verb};
+use crate::keymap::{Action, Context};
+use crate::model::{Container, EngineId, LogQuery, LogSource, Verb};
 
 /// Lines a mouse-wheel step scrolls.
 const WHEEL_STEP: usize = 3;
@@ -17,7 +19,10 @@ impl App {
         }
         // A key pressed in stacktop: the notices were seen.
         self.notices.seen();
-        let action = keymap::lookup(self.view.context(), &key);
+        if self.log_input_open() {
+            return self.on_log_input(key);
+        }
+        let action = self.settings.keys.lookup(self.view.context(), &key);
         match self.overlay.take() {
             Some(Overlay::Filter) => return self.on_filter_key(key),
             Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
@@ -62,7 +67,7 @@ impl App {
     /// In the help, the keys that move scroll it when it is taller than
     /// the screen; any other key closes it.
     fn scroll_help(&mut self, scroll: usize, action: Option<Action>) {
-        let most = self.viewport.help_overflow;
+        let most = self.hits.help_overflow;
         let page = self.viewport.height.saturating_sub(2).max(1) as usize;
         let scroll = match action {
             Some(Action::Down) => scroll + 1,
@@ -78,37 +83,39 @@ impl App {
         }
     }
 
-    /// Only `y` runs the action asked about; any other key cancels it.
+    /// Only the confirm key (`y`) runs the action asked about; any other
+    /// key cancels it.
     fn on_confirm_key(&mut self, key: KeyEvent, confirm: Confirm) -> Vec<Command> {
-        if key.code == KeyCode::Char('y')
-            && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
-        {
+        if self.settings.keys.lookup(Context::Confirm, &key) == Some(Action::Confirm) {
             return vec![confirm.command()];
         }
         self.say(Level::Info, "cancelled: nothing was changed".to_string());
         Vec::new()
     }
 
+    /// Typed characters go into the filter; the filter's keys edit it.
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return self.quit();
+        }
         let mut editing = true;
-        match key.code {
-            KeyCode::Char('c') if ctrl => return self.quit(),
-            KeyCode::Char('u') if ctrl => self.filter.clear(),
-            KeyCode::Char(c) if !ctrl => self.filter.push(c),
-            KeyCode::Backspace => {
+        match (self.settings.keys.lookup(Context::Filter, &key), key.code) {
+            (Some(Action::ClearLine), _) => self.filter.clear(),
+            (Some(Action::DeleteChar), _) => {
                 self.filter.pop();
             }
-            KeyCode::Enter => {
+            (Some(Action::KeepFilter), _) => {
                 editing = false;
                 self.select_first_container();
             }
-            KeyCode::Esc => {
+            (Some(Action::Back), _) => {
                 editing = false;
                 self.filter.clear();
             }
-            KeyCode::Up => self.move_selection(-1),
-            KeyCode::Down => self.move_selection(1),
+            (Some(Action::Up), _) => self.move_selection(-1),
+            (Some(Action::Down), _) => self.move_selection(1),
+            (_, KeyCode::Char(c)) if !ctrl => self.filter.push(c),
             _ => {}
         }
         if editing {
@@ -162,33 +169,18 @@ impl App {
         Vec::new()
     }
 
-    fn on_log_action(&mut self, action: Action) -> Vec<Command> {
-        if action == Action::Back {
-            return self.close_view();
-        }
-        let page = self.viewport.log_rows.max(1);
-        let View::Logs(view) = &mut self.view else {
-            return Vec::new();
-        };
-        match action {
-            Action::Up => view.scroll_up(1),
-            Action::Down => view.scroll_down(1),
-            Action::PageUp => view.scroll_up(page),
-            Action::PageDown => view.scroll_down(page),
-            Action::Top => view.to_oldest(),
-            Action::Bottom | Action::Follow => view.follow(),
-            Action::Timestamps => view.timestamps = !view.timestamps,
-            Action::Wrap => view.wrap = !view.wrap,
-            _ => {}
-        }
-        Vec::new()
-    }
-
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
         self.notices.seen();
+        if self.overlay.is_some() {
+            return Vec::new();
+        }
         let up = match mouse.kind {
             MouseEventKind::ScrollUp => true,
             MouseEventKind::ScrollDown => false,
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.click(mouse.column, mouse.row);
+                return Vec::new();
+            }
             _ => return Vec::new(),
         };
         match &mut self.view {
@@ -198,6 +190,40 @@ impl App {
             View::Database(_) => {
                 return self.on_database_action(if up { Action::Up } else { Action::Down });
             }
+        }
+        Vec::new()
+    }
+
+    /// A left click: selects the list row, or switches to the panel whose
+    /// title it hit. Returns whether it hit something.
+    fn click(&mut self, x: u16, y: u16) -> bool {
+        if let (View::List, Some(list)) = (&self.view, self.hits.list)
+            && (list.top..list.top + list.height).contains(&y)
+        {
+            let window = self.window(usize::from(list.height));
+            if let Some(row) = window.rows.get(usize::from(y - list.top)) {
+                self.selected = *row;
+                self.clamp_offset();
+                return true;
+            }
+        }
+        let tab = self.hits.tabs.iter().find(|t| t.y == y && t.x.contains(&x));
+        if let (Some(tab), View::Database(view)) = (tab, &mut self.view) {
+            let kind = self.probes.get(&view.target_id).map(|p| p.target.kind);
+            if let Some(panel) = kind.and_then(|k| super::Panel::of(k).get(tab.panel)) {
+                view.panel = *panel;
+                view.row = 0;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A double click on a list row opens its logs.
+    pub(super) fn on_double_click(&mut self, mouse: MouseEvent) -> Vec<Command> {
+        let list = matches!(self.view, View::List);
+        if self.overlay.is_none() && list && self.click(mouse.column, mouse.row) {
+            return self.open_logs();
         }
         Vec::new()
     }
@@ -252,35 +278,37 @@ impl App {
     fn selected_targets(&self) -> Vec<&Container> {
         match self.selected_row() {
             Some(Row::Container(id)) => self.container(id).into_iter().collect(),
-            Some(Row::Project(project)) => self.members(project.as_deref()),
+            Some(Row::Project(engine, project)) => self.members(*engine, project.as_deref()),
             _ => Vec::new(),
         }
     }
 
     fn act_on_selection(&mut self, verb: Verb) -> Vec<Command> {
-        let targets: Vec<(String, String)> = self
+        let targets: Vec<ActOn> = self
             .selected_targets()
             .into_iter()
             .filter(|c| !self.pending.contains_key(&c.id))
-            .map(|c| (c.id.clone(), c.name.clone()))
+            .map(ActOn::from)
             .collect();
         self.act(verb, targets)
     }
 
-    fn act(&mut self, verb: Verb, targets: Vec<(String, String)>) -> Vec<Command> {
+    pub(super) fn act(&mut self, verb: Verb, targets: Vec<ActOn>) -> Vec<Command> {
         if targets.is_empty() {
             self.say(Level::Info, format!("nothing to {}", verb.word()));
             return Vec::new();
         }
-        let names: Vec<&str> = targets.iter().map(|(_, n)| n.as_str()).collect();
+        let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
         let text = format!("{} {}…", verb.progressive(), names.join(", "));
         self.say(Level::Info, text);
         targets
             .into_iter()
-            .map(|(container_id, container_name)| {
+            .map(|ActOn { engine, id, name }| {
+                let (container_id, container_name) = (id, name);
                 self.pending.insert(container_id.clone(), verb);
                 self.outcomes.remove(&container_id);
                 Command::Act {
+                    engine,
                     verb,
                     container_id,
                     container_name,
@@ -294,10 +322,10 @@ impl App {
         let targets = self.selected_targets();
         let any_running = targets.iter().any(|c| c.state.is_running());
         let verb = if any_running { Verb::Stop } else { Verb::Start };
-        let chosen: Vec<(String, String)> = targets
+        let chosen: Vec<ActOn> = targets
             .into_iter()
             .filter(|c| c.state.is_running() == any_running && !self.pending.contains_key(&c.id))
-            .map(|c| (c.id.clone(), c.name.clone()))
+            .map(ActOn::from)
             .collect();
         self.act(verb, chosen)
     }
@@ -307,11 +335,13 @@ impl App {
         if targets.is_empty() {
             return Vec::new();
         }
-        let title = match self.selected_row() {
-            Some(Row::Project(p)) => {
-                format!("project {}", p.as_deref().unwrap_or(rows::NO_PROJECT))
+        let engine = targets[0].engine;
+        let (title, name) = match self.selected_row() {
+            Some(Row::Project(_, p)) => {
+                let project = p.as_deref().unwrap_or(rows::NO_PROJECT);
+                (format!("project {project}"), project.to_string())
             }
-            _ => targets[0].name.clone(),
+            _ => (targets[0].name.clone(), self.label(targets[0])),
         };
         let sources: Vec<LogSource> = targets
             .iter()
@@ -322,12 +352,35 @@ impl App {
             .collect();
         let session = self.next_session();
         let capacity = self.settings.log_lines;
-        let view = LogView::new(session, title, sources.clone(), capacity);
+        let now = self.now.to_utc();
+        let mut view = LogView::new(session, title, name, sources.clone(), capacity, now);
+        view.engine = engine;
         self.view = View::Logs(Box::new(view));
         vec![Command::OpenLogs {
+            engine,
             session,
-            sources,
-            tail: self.settings.tail,
+            sources: sources.into_iter().enumerate().collect(),
+            query: LogQuery {
+                tail: self.settings.tail,
+                since: None,
+            },
         }]
+    }
+}
+
+/// A container an action goes to: its engine, id and name.
+pub(super) struct ActOn {
+    engine: EngineId,
+    id: String,
+    name: String,
+}
+
+impl From<&Container> for ActOn {
+    fn from(c: &Container) -> Self {
+        Self {
+            engine: c.engine,
+            id: c.id.clone(),
+            name: c.name.clone(),
+        }
     }
 }

@@ -65,7 +65,7 @@ impl App {
     /// selection moves to the project's row.
     pub(super) fn toggle_fold(&mut self) -> Vec<Command> {
         let project = match self.selected_row() {
-            Some(Row::Project(p)) => p.clone(),
+            Some(Row::Project(_, p)) => p.clone(),
             Some(Row::Container(id)) => match self.container(id) {
                 Some(c) => c.project.clone(),
                 None => return Vec::new(),
@@ -81,7 +81,7 @@ impl App {
         if let Some(at) = self
             .rows
             .iter()
-            .position(|r| *r == Row::Project(project.clone()))
+            .position(|r| matches!(r, Row::Project(_, p) if *p == project))
         {
             self.selected = at;
             self.clamp_offset();
@@ -96,7 +96,7 @@ impl App {
             .rows
             .iter()
             .filter_map(|r| match r {
-                Row::Project(p) => Some(p.clone()),
+                Row::Project(_, p) => Some(p.clone()),
                 _ => None,
             })
             .collect();
@@ -136,13 +136,13 @@ impl App {
             facts,
             folded: &folded,
         };
-        rows::build(
-            &self.containers,
-            &declared,
-            &targets,
-            self.shown(),
-            &arrange,
-        )
+        let groups = rows::Groups {
+            engines: self.engines.len(),
+            containers: &self.containers,
+            declared: &declared,
+            targets: &targets,
+        };
+        rows::build(&groups, self.shown(), &arrange)
     }
 
     /// With every project listed, several of them and more rows than fit,
@@ -199,7 +199,7 @@ impl App {
         self.rows
             .iter()
             .map(|row| match row {
-                Row::Project(p) if troubled.contains(&p.as_deref()) => Pin::Context,
+                Row::Project(_, p) if troubled.contains(&p.as_deref()) => Pin::Context,
                 Row::Container(id)
                     if self.container(id).is_some_and(|c| self.needs_attention(c)) =>
                 {
@@ -236,7 +236,7 @@ impl App {
                     hidden_all_running = false;
                 }
                 Row::Target(_) => hidden += 1,
-                Row::Project(_) | Row::Databases => {}
+                Row::Engine(_) | Row::Project(..) | Row::Databases => {}
             }
         }
         Window {

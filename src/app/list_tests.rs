@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::config::notify::{Desktop, NotifySettings};
+use crate::event::DockerEvent;
 use crate::model::{ContainerState, Health};
 
 fn at(second: u32) -> DateTime<FixedOffset> {
@@ -41,9 +42,11 @@ fn app_of(settings: Settings, rows: usize, containers: Vec<Container>) -> App {
         height: rows as u16 + 3,
         list_rows: rows,
         log_rows: rows,
-        help_overflow: 0,
     };
-    app.update(Event::Docker(DockerEvent::Containers(containers)));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers),
+    ));
     app
 }
 
@@ -55,7 +58,7 @@ fn labels(app: &App) -> Vec<String> {
     app.rows
         .iter()
         .map(|row| match row {
-            Row::Project(p) => format!("[{}]", p.as_deref().unwrap_or("-")),
+            Row::Project(_, p) => format!("[{}]", p.as_deref().unwrap_or("-")),
             Row::Container(id) => app.label(app.container(id).unwrap()),
             other => format!("{other:?}"),
         })
@@ -92,15 +95,15 @@ fn cpu_order_follows_each_stats_sample() {
             },
         )
     };
-    app.update(Event::Docker(DockerEvent::Stats(vec![
-        busy("shop-api", 1.0),
-        busy("shop-cart", 50.0),
-    ])));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Stats(vec![busy("shop-api", 1.0), busy("shop-cart", 50.0)]),
+    ));
     assert_eq!(labels(&app)[1..3], ["cart", "api"]);
-    app.update(Event::Docker(DockerEvent::Stats(vec![
-        busy("shop-api", 80.0),
-        busy("shop-cart", 5.0),
-    ])));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Stats(vec![busy("shop-api", 80.0), busy("shop-cart", 5.0)]),
+    ));
     assert_eq!(labels(&app)[1..3], ["api", "cart"]);
 }
 
@@ -134,7 +137,7 @@ fn space_folds_the_project_into_its_row_and_remembers_it() {
     assert_eq!(app.prefs.folds.get("shop"), Some(&true));
     assert_eq!(commands, vec![Command::SavePrefs(app.prefs.clone())]);
     // `r`, `s` and logs on the folded row still act on every container.
-    assert_eq!(app.members(Some("shop")).len(), 5);
+    assert_eq!(app.members(EngineId(0), Some("shop")).len(), 5);
     // A filter shows matches inside folded projects.
     app.update(ch('/'));
     app.update(ch('w'));
@@ -166,7 +169,10 @@ fn with_many_projects_the_fine_ones_start_folded() {
     all.extend(["x", "y"].map(|n| service("auth", n)));
     let mut prefs_app = app_of(Settings::default(), 6, Vec::new());
     prefs_app.prefs.folds.insert("auth".into(), false);
-    prefs_app.update(Event::Docker(DockerEvent::Containers(all.clone())));
+    prefs_app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(all.clone()),
+    ));
     assert!(prefs_app.is_folded(Some("blog")));
     assert!(!prefs_app.is_folded(Some("shop")), "it has problems");
     assert!(!prefs_app.is_folded(Some("auth")), "the user unfolded it");
@@ -196,7 +202,10 @@ fn notifying() -> Settings {
 }
 
 fn changed(app: &mut App, c: Container) -> Vec<Command> {
-    app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(c))))
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerChanged(Box::new(c)),
+    ))
 }
 
 #[test]
@@ -274,9 +283,10 @@ fn alerts_are_off_by_default_and_other_projects_are_not_watched() {
 fn a_removed_container_is_told_but_is_no_problem() {
     let mut app = app_of(notifying(), 30, shop());
     let before = app.notices.timeline.len();
-    let commands = app.update(Event::Docker(DockerEvent::ContainerRemoved(
-        "shop-worker".into(),
-    )));
+    let commands = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerRemoved("shop-worker".into()),
+    ));
     assert_eq!(app.notices.timeline.len(), before + 1);
     assert_eq!(app.notices.timeline[0].text(), "worker removed");
     assert_eq!(

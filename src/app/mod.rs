@@ -5,9 +5,12 @@
 
 mod compose;
 mod database;
+mod engines;
 mod health;
 mod input;
 pub mod list;
+mod logevents;
+mod logkeys;
 pub mod logview;
 mod messages;
 pub mod notices;
@@ -22,10 +25,12 @@ use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 
 use crate::command::Command;
 use crate::config::Settings;
+use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 pub use crate::event::Viewport;
-use crate::event::{DockerEvent, Event, LogEvent};
-use crate::model::{ComposeProject, Container, Done, HostSnapshot, Job, Stats, Verb};
+use crate::event::{Event, Hits};
+use crate::model::{ComposeProject, Container, Done, EngineId, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
+pub use engines::{EngineState, EngineStatus};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
 pub use list::{Prefs, Window};
 pub use logview::LogView;
@@ -38,14 +43,6 @@ pub use view::{Confirm, Overlay, View};
 
 /// How long the result of an action stays on its row.
 const OUTCOME_SHOWN_FOR: Age = Age::seconds(5);
-
-/// Connection to the Docker engine, as last reported by the collector.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EngineStatus {
-    Connecting,
-    Up { version: String },
-    Down { error: String, retry_in_ms: u64 },
-}
 
 /// The step a reset or up of a project is at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,9 +63,9 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 pub struct App {
     pub settings: Settings,
-    pub endpoint: String,
-    pub engine: EngineStatus,
-    /// Every container the engine reported, in no particular order.
+    /// The engines followed, by `EngineId`; one unless several were asked.
+    pub engines: Vec<EngineState>,
+    /// Every container the engines reported, in no particular order.
     pub containers: Vec<Container>,
     pub stats: HashMap<String, Stats>,
     pub host: Option<HostSnapshot>,
@@ -104,6 +101,11 @@ pub struct App {
     /// The running reset or up of each project.
     pub compose_steps: HashMap<String, ComposeStep>,
     pub viewport: Viewport,
+    /// Where the last frame put the list rows and panel titles, for clicks.
+    pub hits: Hits,
+    /// The terminal reports the mouse (the wheel scrolls); off, the
+    /// terminal selects text. The runtime follows it.
+    pub mouse_capture: bool,
     next_session: u64,
     /// The list's order and the user's folds, remembered between runs.
     pub prefs: Prefs,
@@ -117,12 +119,22 @@ pub struct App {
 }
 
 impl App {
+    /// An app following the one engine at `endpoint`.
     pub fn new(settings: Settings, endpoint: String, now: DateTime<FixedOffset>) -> Self {
+        let endpoint = Endpoint::plain(DEFAULT_CONTEXT, &endpoint);
+        Self::with_engines(settings, &[endpoint], now)
+    }
+
+    /// An app following `engines`, each a group of its own when several.
+    pub fn with_engines(
+        settings: Settings,
+        engines: &[Endpoint],
+        now: DateTime<FixedOffset>,
+    ) -> Self {
         Self {
             scope: settings.project.clone(),
             settings,
-            endpoint,
-            engine: EngineStatus::Connecting,
+            engines: engines.iter().map(EngineState::new).collect(),
             containers: Vec::new(),
             stats: HashMap::new(),
             host: None,
@@ -145,6 +157,8 @@ impl App {
             requested_projects: HashSet::new(),
             compose_steps: HashMap::new(),
             viewport: Viewport::default(),
+            hits: Hits::default(),
+            mouse_capture: true,
             next_session: 1,
             prefs: Prefs::default(),
             auto_folded: HashSet::new(),
@@ -164,6 +178,11 @@ impl App {
         match event {
             Event::Key(key) => self.on_key(key),
             Event::Mouse(mouse) => self.on_mouse(mouse),
+            Event::DoubleClick(mouse) => self.on_double_click(mouse),
+            Event::Layout(hits) => {
+                self.hits = hits;
+                Vec::new()
+            }
             Event::Resize(viewport) => {
                 self.viewport = viewport;
                 self.clamp_offset();
@@ -174,7 +193,7 @@ impl App {
                 Vec::new()
             }
             Event::Terminate => self.quit(),
-            Event::Docker(event) => self.on_docker(event),
+            Event::Docker(engine, event) => self.on_docker(engine, event),
             Event::Host(snapshot) => {
                 self.host = Some(snapshot);
                 Vec::new()
@@ -224,7 +243,11 @@ impl App {
         let replicas = self
             .containers
             .iter()
-            .filter(|o| o.project == c.project && o.service.as_deref() == Some(service))
+            .filter(|o| {
+                o.engine == c.engine
+                    && o.project == c.project
+                    && o.service.as_deref() == Some(service)
+            })
             .count();
         match c.number {
             Some(n) if replicas > 1 => format!("{service}-{n}"),
@@ -240,9 +263,10 @@ impl App {
         }
     }
 
-    /// The listed containers of a project: what its row stands for.
-    pub fn members(&self, project: Option<&str>) -> Vec<&Container> {
-        rows::members(&self.containers, project, self.shown())
+    /// The listed containers of a project of an engine: what its row
+    /// stands for.
+    pub fn members(&self, engine: EngineId, project: Option<&str>) -> Vec<&Container> {
+        rows::members(&self.containers, engine, project, self.shown())
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
@@ -260,52 +284,6 @@ impl App {
         let mut commands = self.refresh_targets();
         commands.extend(self.load_new_projects());
         commands
-    }
-
-    fn on_docker(&mut self, event: DockerEvent) -> Vec<Command> {
-        match event {
-            DockerEvent::Connected { version, endpoint } => {
-                self.engine = EngineStatus::Up { version };
-                self.endpoint = endpoint;
-            }
-            DockerEvent::Disconnected {
-                endpoint,
-                error,
-                retry_in,
-            } => {
-                self.endpoint = endpoint;
-                self.engine = EngineStatus::Down {
-                    error,
-                    retry_in_ms: retry_in.as_millis() as u64,
-                };
-            }
-            DockerEvent::Containers(all) => {
-                self.containers = all;
-                let known: Vec<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
-                self.stats.retain(|id, _| known.contains(&id.as_str()));
-                return self.touched();
-            }
-            DockerEvent::ContainerChanged(changed) => {
-                match self.containers.iter_mut().find(|c| c.id == changed.id) {
-                    Some(slot) => *slot = *changed,
-                    None => self.containers.push(*changed),
-                }
-                return self.touched();
-            }
-            DockerEvent::ContainerRemoved(id) => {
-                self.containers.retain(|c| c.id != id);
-                self.stats.remove(&id);
-                return self.touched();
-            }
-            DockerEvent::Stats(stats) => {
-                self.stats = stats.into_iter().collect();
-                self.last_update = Some(self.now);
-                if self.prefs.sort.follows_stats() {
-                    self.rebuild_rows();
-                }
-            }
-        }
-        Vec::new()
     }
 
     /// The container list changed: rediscover targets, rebuild rows.
@@ -334,30 +312,6 @@ impl App {
         self.offset = self.window(self.viewport.list_rows).offset;
     }
 
-    fn on_log(&mut self, event: LogEvent) {
-        let View::Logs(view) = &mut self.view else {
-            return;
-        };
-        match event {
-            LogEvent::Lines { session, lines } if session == view.session => view.append(lines),
-            LogEvent::Ended {
-                session,
-                source,
-                reason,
-            } if session == view.session => {
-                view.notice = Some(source_notice(view, source, &reason));
-            }
-            LogEvent::Failed {
-                session,
-                source,
-                error,
-            } if session == view.session => {
-                view.notice = Some(source_notice(view, source, &error));
-            }
-            _ => {}
-        }
-    }
-
     fn on_done(&mut self, done: Done) {
         match &done.job {
             Job::Container { id, verb, .. } => {
@@ -372,7 +326,7 @@ impl App {
             Job::Compose { project, .. } => {
                 self.compose_steps.remove(project);
             }
-            Job::Backend { .. } | Job::Purge { .. } => {}
+            Job::Backend { .. } | Job::Purge { .. } | Job::SaveLog { .. } => {}
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
@@ -405,13 +359,6 @@ impl App {
     }
 }
 
-fn source_notice(view: &LogView, source: usize, reason: &str) -> String {
-    match view.sources.get(source) {
-        Some(s) if view.merged => format!("{}: {reason}", s.label),
-        _ => reason.to_string(),
-    }
-}
-
 /// Uptime of a container at `now`, if it is running.
 pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> {
     if !container.state.is_running() {
@@ -421,6 +368,8 @@ pub fn uptime(container: &Container, now: DateTime<FixedOffset>) -> Option<Age> 
     Some((now.with_timezone(&Utc) - started).max(Age::zero()))
 }
 
+#[cfg(test)]
+mod engines_tests;
 #[cfg(test)]
 mod health_tests;
 #[cfg(test)]

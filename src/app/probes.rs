@@ -120,7 +120,9 @@ impl App {
     /// Re-runs discovery after the container list changed; tells the
     /// runtime when the set of targets is not the same any more.
     pub(super) fn refresh_targets(&mut self) -> Vec<Command> {
-        let targets = discover::merge(discover::discover(&self.containers), &self.settings.targets);
+        let hosts = self.ports_hosts();
+        let found = discover::discover(&self.containers, &hosts);
+        let targets = discover::merge(found, &self.settings.targets);
         let same = targets.len() == self.probes.len()
             && targets
                 .iter()

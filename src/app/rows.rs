@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::sort::{Facts, SortKey};
-use crate::model::{Container, DeclaredService, Target};
+use crate::model::{Container, DeclaredService, EngineId, Target};
 
 /// Name of the group of containers that belong to no Compose project.
 pub const NO_PROJECT: &str = "(no compose project)";
@@ -11,8 +11,11 @@ pub const NO_PROJECT: &str = "(no compose project)";
 /// One line of the service list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row {
-    /// A project header; `None` is the group of containers outside Compose.
-    Project(Option<String>),
+    /// An engine's header, above its projects (only with several engines).
+    Engine(EngineId),
+    /// A project header of an engine; `None` is the group of containers
+    /// outside Compose.
+    Project(EngineId, Option<String>),
     /// A container, by id.
     Container(String),
     /// A declared service with no container.
@@ -63,16 +66,17 @@ impl Shown<'_> {
     }
 }
 
-/// The listed containers of `project` (`None`: those outside Compose), in
-/// list order.
+/// The listed containers of `project` (`None`: those outside Compose) on
+/// `engine`, in list order.
 pub fn members<'a>(
     containers: &'a [Container],
+    engine: EngineId,
     project: Option<&str>,
     shown: Shown<'_>,
 ) -> Vec<&'a Container> {
     let mut members: Vec<&Container> = containers
         .iter()
-        .filter(|c| c.project.as_deref() == project && shown.container(c))
+        .filter(|c| c.engine == engine && c.project.as_deref() == project && shown.container(c))
         .collect();
     members.sort_by(|a, b| (a.display_name(), a.number).cmp(&(b.display_name(), b.number)));
     members
@@ -81,6 +85,8 @@ pub fn members<'a>(
 /// A service a project's files declare and no container runs.
 #[derive(Debug, Clone, Copy)]
 pub struct NotCreated<'a> {
+    /// The engine whose group lists it: the one running the project.
+    pub engine: EngineId,
     pub project: &'a str,
     pub service: &'a DeclaredService,
 }
@@ -98,27 +104,40 @@ pub struct Arrange<'f> {
     pub folded: &'f dyn Fn(Option<&str>) -> bool,
 }
 
-/// Builds the rows: projects in name order (the no-project group last),
-/// each followed by its containers and declared services in the order of
-/// `arrange.sort`, unless the project is folded. While a filter is typed
-/// every project shows its matches.
-pub fn build(
-    containers: &[Container],
-    declared: &[NotCreated<'_>],
-    targets: &[&Target],
-    shown: Shown<'_>,
-    arrange: &Arrange<'_>,
-) -> Vec<Row> {
-    let mut groups: BTreeMap<(bool, Option<&str>), Vec<Member>> = BTreeMap::new();
-    for c in containers.iter().filter(|c| shown.container(c)) {
+/// A project group's place: engine, outside Compose last, then by name.
+type GroupKey<'a> = (EngineId, bool, Option<&'a str>);
+
+/// What the list is built from.
+pub struct Groups<'a> {
+    /// How many engines are followed; with more than one, each gets a
+    /// header row above its projects, even with no container.
+    pub engines: usize,
+    pub containers: &'a [Container],
+    pub declared: &'a [NotCreated<'a>],
+    pub targets: &'a [&'a Target],
+}
+
+/// Builds the rows: per engine, projects in name order (the no-project
+/// group last), each followed by its containers and declared services in
+/// the order of `arrange.sort`, unless the project is folded; then the
+/// configured databases. While a filter is typed every project shows its
+/// matches.
+pub fn build(from: &Groups<'_>, shown: Shown<'_>, arrange: &Arrange<'_>) -> Vec<Row> {
+    let mut groups: BTreeMap<GroupKey, Vec<Member>> = BTreeMap::new();
+    for c in from.containers.iter().filter(|c| shown.container(c)) {
         let project = c.project.as_deref();
         let member = ((arrange.facts)(c), Row::Container(c.id.clone()));
         groups
-            .entry((project.is_none(), project))
+            .entry((c.engine, project.is_none(), project))
             .or_default()
             .push(member);
     }
-    for NotCreated { project, service } in declared {
+    for NotCreated {
+        engine,
+        project,
+        service,
+    } in from.declared
+    {
         if shown.declared(project, &service.name) {
             let row = Row::Declared {
                 project: project.to_string(),
@@ -129,21 +148,33 @@ pub fn build(
                 ..Facts::default()
             };
             groups
-                .entry((false, Some(*project)))
+                .entry((*engine, false, Some(*project)))
                 .or_default()
                 .push((facts, row));
         }
     }
     let mut rows = Vec::new();
-    for ((_, project), mut members) in groups {
-        rows.push(Row::Project(project.map(str::to_string)));
+    let several = from.engines > 1;
+    let mut headed = 0;
+    for ((engine, _, project), mut members) in groups {
+        // Headers of engines with nothing listed come too, in order.
+        while several && headed <= engine.index() {
+            rows.push(Row::Engine(EngineId(headed as u16)));
+            headed += 1;
+        }
+        rows.push(Row::Project(engine, project.map(str::to_string)));
         if shown.filter.is_empty() && (arrange.folded)(project) {
             continue;
         }
         members.sort_by(|a, b| arrange.sort.compare(&a.0, &b.0));
         rows.extend(members.into_iter().map(|(_, row)| row));
     }
-    let targets: Vec<Row> = targets
+    while several && headed < from.engines {
+        rows.push(Row::Engine(EngineId(headed as u16)));
+        headed += 1;
+    }
+    let targets: Vec<Row> = from
+        .targets
         .iter()
         .filter(|t| shown.matches(&[Some(&t.name)]))
         .map(|t| Row::Target(t.id.clone()))

@@ -4,9 +4,10 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
+use crate::event::{DockerEvent, LogEvent};
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
 
-fn now() -> DateTime<FixedOffset> {
+pub(super) fn now() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
         .unwrap()
         .fixed_offset()
@@ -28,6 +29,7 @@ pub(super) fn container(id: &str, project: Option<&str>, service: &str, number: 
         restart_count: 0,
         ports: Vec::new(),
         tty: false,
+        engine: Default::default(),
         spec: Default::default(),
     }
 }
@@ -49,9 +51,11 @@ fn app_with(containers: Vec<Container>) -> App {
         height: 40,
         list_rows: 36,
         log_rows: 38,
-        help_overflow: 0,
     };
-    app.update(Event::Docker(DockerEvent::Containers(containers)));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers),
+    ));
     app
 }
 
@@ -59,7 +63,7 @@ fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-fn ch(c: char) -> Event {
+pub(super) fn ch(c: char) -> Event {
     key(KeyCode::Char(c))
 }
 
@@ -73,13 +77,13 @@ fn type_text(app: &mut App, text: &str) {
 fn rows_group_by_project_with_loose_containers_last() {
     let app = app_with(stack());
     let expected = vec![
-        Row::Project(Some("auth".into())),
+        Row::Project(EngineId(0), Some("auth".into())),
         Row::Container("a1".into()),
-        Row::Project(Some("shop".into())),
+        Row::Project(EngineId(0), Some("shop".into())),
         Row::Container("db".into()),
         Row::Container("w1".into()),
         Row::Container("w2".into()),
-        Row::Project(None),
+        Row::Project(EngineId(0), None),
         Row::Container("lone".into()),
     ];
     assert_eq!(app.rows, expected);
@@ -132,7 +136,7 @@ fn filter_matches_project_and_container_names_case_insensitively() {
     assert_eq!(
         app.rows,
         vec![
-            Row::Project(Some("auth".into())),
+            Row::Project(EngineId(0), Some("auth".into())),
             Row::Container("a1".into())
         ]
     );
@@ -160,11 +164,15 @@ fn selection_follows_its_container_when_the_list_changes() {
     app.selected = 5; // w2
     let mut newcomer = container("a2", Some("auth"), "web", 1);
     newcomer.state = ContainerState::Created;
-    app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(
-        newcomer,
-    ))));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerChanged(Box::new(newcomer)),
+    ));
     assert_eq!(app.selected_row(), Some(&Row::Container("w2".into())));
-    app.update(Event::Docker(DockerEvent::ContainerRemoved("w2".into())));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerRemoved("w2".into()),
+    ));
     assert!(app.container("w2").is_none());
     assert!(app.selected < app.rows.len());
 }
@@ -177,6 +185,7 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
     assert_eq!(
         commands,
         vec![Command::Act {
+            engine: EngineId(0),
             verb: Verb::Restart,
             container_id: "db".into(),
             container_name: "shop-db-1".into(),
@@ -280,12 +289,19 @@ fn logs_open_on_a_container_and_close_on_escape() {
     assert_eq!(
         commands,
         vec![Command::OpenLogs {
+            engine: EngineId(0),
             session,
-            sources: vec![LogSource {
-                container_id: "db".into(),
-                label: "db".into(),
-            }],
-            tail: 500,
+            sources: vec![(
+                0,
+                LogSource {
+                    container_id: "db".into(),
+                    label: "db".into(),
+                }
+            )],
+            query: crate::model::LogQuery {
+                tail: 500,
+                since: None
+            },
         }]
     );
     assert_eq!(
@@ -392,7 +408,7 @@ fn log_window_is_bounded() {
         ..Settings::default()
     };
     let mut app = App::new(settings, String::new(), now());
-    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
     app.selected = 3;
     app.update(ch('l'));
     let session = app.log_view().unwrap().session;
@@ -458,22 +474,31 @@ fn quitting_from_the_log_view_closes_its_stream() {
 #[test]
 fn engine_outage_is_reported_and_recovery_clears_it() {
     let mut app = app_with(stack());
-    app.update(Event::Docker(DockerEvent::Disconnected {
-        endpoint: "unix:///test.sock".into(),
-        error: "connection refused".into(),
-        retry_in: std::time::Duration::from_secs(2),
-    }));
-    assert!(matches!(app.engine, EngineStatus::Down { .. }));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Disconnected {
+            endpoint: "unix:///test.sock".into(),
+            error: "connection refused".into(),
+            retry_in: std::time::Duration::from_secs(2),
+            others: Vec::new(),
+        },
+    ));
+    assert!(matches!(app.engines[0].status, EngineStatus::Down { .. }));
     assert_eq!(app.containers.len(), 5, "last known list stays");
     app.update(ch('j'));
     assert_eq!(app.selected, 1, "keys keep working");
-    app.update(Event::Docker(DockerEvent::Connected {
-        version: "28.2".into(),
-        endpoint: "unix:///test.sock".into(),
-    }));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Connected {
+            product: "Docker".into(),
+            version: "28.2".into(),
+            endpoint: "unix:///test.sock".into(),
+        },
+    ));
     assert_eq!(
-        app.engine,
+        app.engines[0].status,
         EngineStatus::Up {
+            product: "Docker".into(),
             version: "28.2".into()
         }
     );
@@ -486,7 +511,7 @@ fn project_scope_hides_other_projects_and_a_toggles_it() {
         ..Settings::default()
     };
     let mut app = App::new(settings, String::new(), now());
-    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
     assert_eq!(app.rows.len(), 4);
     app.update(ch('a'));
     assert_eq!(app.rows.len(), 8);
@@ -497,11 +522,17 @@ fn project_scope_hides_other_projects_and_a_toggles_it() {
 #[test]
 fn stats_are_dropped_for_removed_containers() {
     let mut app = app_with(stack());
-    app.update(Event::Docker(DockerEvent::Stats(vec![
-        ("db".into(), Stats::default()),
-        ("w1".into(), Stats::default()),
-    ])));
-    app.update(Event::Docker(DockerEvent::ContainerRemoved("db".into())));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Stats(vec![
+            ("db".into(), Stats::default()),
+            ("w1".into(), Stats::default()),
+        ]),
+    ));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerRemoved("db".into()),
+    ));
     assert!(!app.stats.contains_key("db"));
     assert!(app.stats.contains_key("w1"));
 }
@@ -552,7 +583,10 @@ fn app_with_pg() -> (App, Vec<Command>) {
     let mut app = App::new(Settings::default(), String::new(), now());
     let mut containers = stack();
     containers.push(pg_container());
-    let commands = app.update(Event::Docker(DockerEvent::Containers(containers)));
+    let commands = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers),
+    ));
     (app, commands)
 }
 
@@ -563,11 +597,15 @@ fn discovered_databases_are_sent_to_the_probes_once() {
         panic!("expected SetTargets, got {commands:?}");
     };
     assert_eq!(targets[0].id, "pg:shop/auth_db");
-    let again = app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(
-        container("w1", Some("shop"), "worker", 1),
-    ))));
+    let again = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerChanged(Box::new(container("w1", Some("shop"), "worker", 1))),
+    ));
     assert!(again.is_empty(), "same targets: no new command");
-    let gone = app.update(Event::Docker(DockerEvent::ContainerRemoved("pgc".into())));
+    let gone = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::ContainerRemoved("pgc".into()),
+    ));
     assert_eq!(gone, vec![Command::SetTargets(vec![])]);
 }
 
@@ -637,7 +675,7 @@ fn configured_targets_without_container_get_rows_of_their_own() {
     };
     let mut app = App::new(settings, String::new(), now());
     assert_eq!(app.start().len(), 1);
-    app.update(Event::Docker(DockerEvent::Containers(stack())));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
     assert_eq!(app.rows[app.rows.len() - 2], Row::Databases);
     assert_eq!(
         app.rows[app.rows.len() - 1],
@@ -670,7 +708,7 @@ fn compose_stack() -> Vec<Container> {
     all
 }
 
-fn select(app: &mut App, row: Row) {
+pub(super) fn select(app: &mut App, row: Row) {
     app.selected = app.rows.iter().position(|r| *r == row).unwrap();
 }
 
@@ -733,7 +771,10 @@ fn read_only_refuses_every_changing_key() {
         ..Settings::default()
     };
     let mut app = App::new(settings, String::new(), now());
-    app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(compose_stack()),
+    ));
     select(&mut app, Row::Container("db".into()));
     for c in ['r', 's', 'u', 'X'] {
         assert!(app.update(ch(c)).is_empty(), "{c} must do nothing");
@@ -781,13 +822,19 @@ fn declared_services_without_containers_show_and_u_brings_them_up() {
 #[test]
 fn each_project_is_loaded_once() {
     let mut app = App::new(Settings::default(), String::new(), now());
-    let commands = app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
+    let commands = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(compose_stack()),
+    ));
     let loads: Vec<&Command> = commands
         .iter()
         .filter(|c| matches!(c, Command::LoadProject { .. }))
         .collect();
     assert_eq!(loads.len(), 1);
-    let again = app.update(Event::Docker(DockerEvent::Containers(compose_stack())));
+    let again = app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(compose_stack()),
+    ));
     assert!(again.is_empty());
 }
 
@@ -861,7 +908,7 @@ fn project_row_acts_on_containers_listed_after_a_declared_service() {
         project: "shop".into(),
         service: "seeder".into(),
     }));
-    select(&mut app, Row::Project(Some("shop".into())));
+    select(&mut app, Row::Project(EngineId(0), Some("shop".into())));
     let commands = app.update(ch('r'));
     let restarted: Vec<&str> = commands
         .iter()

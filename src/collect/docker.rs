@@ -17,7 +17,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::backoff::Backoff;
-use crate::engine::Engine;
+use crate::engine::{Engine, reach};
 use crate::event::{DockerEvent, Event};
 use crate::text::one_line;
 
@@ -61,8 +61,9 @@ pub async fn run(engine: Engine, tx: mpsc::Sender<Event>, opts: DockerOptions) {
             endpoint: endpoint.clone(),
             error,
             retry_in,
+            others: reach::alternatives(&engine).await,
         };
-        if tx.send(Event::Docker(lost)).await.is_err() {
+        if tx.send(Event::Docker(engine.id(), lost)).await.is_err() {
             return;
         }
         tokio::select! {

@@ -13,7 +13,13 @@
 //! [[rabbitmq]]
 //! name = "bus"
 //! url = "http://guest:guest@127.0.0.1:15672"
+//!
+//! # Where `S` in the log view saves (default: the current folder).
+//! log_folder = "~/logs"
 //! ```
+//!
+//! `engines = ["desktop-linux", "devbox"]` follows several engines at once
+//! (context names, or addresses such as `ssh://dev@devbox`).
 //!
 //! Every mistake names the file, line and column and what was expected.
 
@@ -27,6 +33,7 @@ use super::health::{HealthSection, HealthSettings};
 use super::notify::{NotifySection, NotifySettings};
 use super::{line_column, toml_error};
 use crate::discover::target_id;
+use crate::keymap::Keymap;
 use crate::model::{Target, TargetKind, TargetOrigin};
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +42,11 @@ struct FileConfig {
     /// Disables restart, stop, start, up and reset.
     #[serde(default)]
     read_only: bool,
+    /// Engines to follow at once: context names or addresses.
+    #[serde(default)]
+    engines: Vec<String>,
+    /// Where the log view saves files; `~/` is the home folder.
+    log_folder: Option<Spanned<String>>,
     #[serde(default)]
     postgres: Vec<TargetEntry>,
     #[serde(default)]
@@ -45,6 +57,10 @@ struct FileConfig {
     search: Vec<TargetEntry>,
     health: Option<HealthSection>,
     notify: Option<NotifySection>,
+    /// Read with its positions by `keys::keymap`.
+    keys: Option<toml::Table>,
+    /// A built-in theme's name, or a theme file.
+    theme: Option<String>,
 }
 
 impl FileConfig {
@@ -79,9 +95,13 @@ pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FileSettings {
     pub read_only: bool,
+    pub engines: Vec<String>,
     pub targets: Vec<Target>,
     pub health: HealthSettings,
     pub notify: NotifySettings,
+    pub keys: Keymap,
+    pub theme: Option<String>,
+    pub log_folder: Option<PathBuf>,
 }
 
 /// Settings of the first config file found (defaults when there is none).
@@ -91,7 +111,14 @@ pub fn load(paths: &[PathBuf]) -> Result<FileSettings> {
     };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading config {}", path.display()))?;
-    parse(&text, &path.display().to_string())
+    let mut settings = parse(&text, &path.display().to_string())?;
+    // A theme file is named relative to the config file.
+    if let (Some(theme), Some(dir)) = (&settings.theme, path.parent())
+        && !crate::theme::names().contains(&theme.as_str())
+    {
+        settings.theme = Some(dir.join(theme).display().to_string());
+    }
+    Ok(settings)
 }
 
 /// Parses a config file's text; `name` is how errors call the file.
@@ -105,12 +132,43 @@ pub fn parse(text: &str, name: &str) -> Result<FileSettings> {
         Some(section) => section.settings(text, name)?,
         None => NotifySettings::default(),
     };
+    let keys = match &file.keys {
+        Some(_) => super::keys::keymap(text, name)?,
+        None => Keymap::default(),
+    };
     Ok(FileSettings {
         read_only: file.read_only,
+        engines: file.engines.clone(),
         targets: targets_of(&file, text, name)?,
         health,
         notify,
+        keys,
+        log_folder: log_folder_of(&file, text, name)?,
+        theme: file.theme,
     })
+}
+
+/// The `log_folder` key: a folder path, `~/` for the home folder.
+fn log_folder_of(file: &FileConfig, text: &str, name: &str) -> Result<Option<PathBuf>> {
+    let Some(folder) = &file.log_folder else {
+        return Ok(None);
+    };
+    let at = |why: &str| {
+        let (line, column) = line_column(text, folder.span().start);
+        anyhow!("{name}:{line}:{column}: {why}")
+    };
+    let value = folder.get_ref().trim();
+    if value.is_empty() {
+        return Err(at("log_folder is empty; expected a folder like \"~/logs\""));
+    }
+    match value.strip_prefix("~/") {
+        Some(rest) => {
+            let home = dirs::home_dir()
+                .ok_or_else(|| at("log_folder starts with ~/ but there is no home folder"))?;
+            Ok(Some(home.join(rest)))
+        }
+        None => Ok(Some(PathBuf::from(value))),
+    }
 }
 
 fn targets_of(file: &FileConfig, text: &str, name: &str) -> Result<Vec<Target>> {
@@ -263,12 +321,33 @@ mod tests {
     }
 
     #[test]
+    fn engines_are_read() {
+        let text = "engines = [\"desktop-linux\", \"ssh://dev@box\"]\n";
+        let engines = parse(text, "c.toml").unwrap().engines;
+        assert_eq!(engines, ["desktop-linux", "ssh://dev@box"]);
+    }
+
+    #[test]
     fn read_only_is_read() {
         assert!(parse("read_only = true\n", "c.toml").unwrap().read_only);
         let err = parse("read_only = \"yes\"\n", "c.toml")
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("c.toml:1:13:"), "{err}");
+    }
+
+    #[test]
+    fn log_folder_is_read_and_a_bad_one_names_its_position() {
+        let settings = parse("log_folder = \"/tmp/logs\"\n", "c.toml").unwrap();
+        assert_eq!(settings.log_folder, Some(PathBuf::from("/tmp/logs")));
+        let home = parse("log_folder = \"~/logs\"\n", "c.toml").unwrap();
+        assert!(home.log_folder.unwrap().ends_with("logs"));
+        let err = parse("\nlog_folder = \" \"\n", "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("c.toml:2:14:"), "{err}");
+        let err = parse("log_folder = 3\n", "c.toml").unwrap_err().to_string();
+        assert!(err.starts_with("c.toml:1:14:"), "{err}");
     }
 
     #[test]

@@ -6,12 +6,15 @@ use std::time::Duration;
 
 pub mod file;
 pub mod health;
+pub mod keys;
 pub mod notify;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
 
 use crate::compose::{self, ProjectOptions};
+use crate::engine::endpoint::Request as EngineRequest;
+use crate::keymap::Keymap;
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
 use notify::NotifySettings;
@@ -37,9 +40,11 @@ pub struct Cli {
     #[arg(long, default_value = "1s", value_parser = parse_interval)]
     pub interval: Duration,
 
-    /// A theme file merged over the built-in theme.
-    #[arg(long, value_name = "FILE")]
-    pub theme: Option<PathBuf>,
+    /// A built-in theme (dark, light, high-contrast, ansi-16) or a theme
+    /// file (default: the config file's `theme`, else dark). NO_COLOR turns
+    /// colours off.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
 
     /// Lines of log kept by the log view (older ones are dropped).
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(100..=1_000_000))]
@@ -81,6 +86,16 @@ pub struct Cli {
     #[arg(global = true, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The engine's address, as `docker --host`: unix://, tcp:// or
+    /// ssh:// (repeatable: several engines at once).
+    #[arg(global = true, short = 'H', long = "host", value_name = "URL")]
+    pub hosts: Vec<String>,
+
+    /// A docker context, as `docker --context` (repeatable: each context's
+    /// engine is a group of its own).
+    #[arg(global = true, short = 'c', long = "context", value_name = "NAME")]
+    pub contexts: Vec<String>,
+
     /// Write stacktop's own diagnostics to this file (never to the screen).
     #[arg(global = true, long, value_name = "FILE", env = "STACKTOP_LOG")]
     pub log_file: Option<PathBuf>,
@@ -106,6 +121,16 @@ pub struct Settings {
     pub notify: NotifySettings,
     /// Where the list's order and folds are remembered; none in tests.
     pub state_file: Option<PathBuf>,
+    /// Which engines to follow, as asked (resolved by `engine::endpoint`).
+    pub engines: EngineRequest,
+    /// The keys in force: the defaults with the config file's `[keys]`.
+    pub keys: Keymap,
+    /// The theme asked for: `--theme`, else the config file's `theme`
+    /// (a file named there is relative to the config file's folder).
+    pub theme: Option<String>,
+    /// Where `S` in the log view writes files (`log_folder` in the config
+    /// file; default: the current folder).
+    pub log_folder: PathBuf,
 }
 
 impl Default for Settings {
@@ -121,6 +146,10 @@ impl Default for Settings {
             health: HealthSettings::default(),
             notify: NotifySettings::default(),
             state_file: None,
+            engines: EngineRequest::default(),
+            keys: Keymap::default(),
+            theme: None,
+            log_folder: PathBuf::from("."),
         }
     }
 }
@@ -143,6 +172,13 @@ impl Settings {
         settings.notify = from_file.notify;
         settings.read_only |= from_file.read_only;
         settings.state_file = state_file(&os);
+        settings.keys = from_file.keys;
+        settings.theme = settings.theme.take().or(from_file.theme);
+        settings.read_only |= from_file.read_only;
+        settings.engines.from_file = from_file.engines;
+        if let Some(folder) = from_file.log_folder {
+            settings.log_folder = folder;
+        }
         for kind in TargetKind::ALL {
             let var = kind.info().env_var;
             if let Ok(value) = std::env::var(var) {
@@ -181,6 +217,14 @@ impl Settings {
             health: HealthSettings::default(),
             notify: NotifySettings::default(),
             state_file: None,
+            engines: EngineRequest {
+                hosts: cli.hosts.clone(),
+                contexts: cli.contexts.clone(),
+                from_file: Vec::new(),
+            },
+            keys: Keymap::default(),
+            theme: cli.theme.clone(),
+            log_folder: PathBuf::from("."),
         })
     }
 }

@@ -6,9 +6,10 @@
 //! endpoint; an app with a published port and no Docker health check,
 //! guessed at `/health`, `/healthz`, `/actuator/health`, then `/`.
 //! Databases, RabbitMQ and search clusters are left to their own probes.
-//! Only ports published on the loopback are asked.
+//! Only published ports are asked, on the engine's host (this machine's
+//! loopback for a local engine).
 
-use super::{image_name, kind_of, published_on_loopback};
+use super::{PortsHosts, image_name, kind_of, on_engine, ports_host, published_on};
 use crate::model::{CheckSource, Container, Health, HealthCheck};
 
 /// Paths a guess tries, in order.
@@ -80,17 +81,21 @@ pub struct CheckRules {
 }
 
 /// The checks of the running containers.
-pub fn checks(containers: &[Container], rules: &CheckRules) -> Vec<HealthCheck> {
+pub fn checks(
+    containers: &[Container],
+    rules: &CheckRules,
+    hosts: PortsHosts<'_>,
+) -> Vec<HealthCheck> {
     let mut checks: Vec<HealthCheck> = containers
         .iter()
         .filter(|c| c.state.is_running())
-        .filter_map(|c| check_of(c, rules))
+        .filter_map(|c| check_of(c, rules, ports_host(hosts, c)))
         .collect();
     checks.sort_by(|a, b| a.id.cmp(&b.id));
     checks
 }
 
-fn check_of(c: &Container, rules: &CheckRules) -> Option<HealthCheck> {
+fn check_of(c: &Container, rules: &CheckRules, host: &str) -> Option<HealthCheck> {
     let name = c.service.clone().unwrap_or_else(|| c.name.clone());
     let id = match &c.project {
         Some(p) => format!("{p}/{name}"),
@@ -103,16 +108,18 @@ fn check_of(c: &Container, rules: &CheckRules) -> Option<HealthCheck> {
         .map(|d| d.url.clone())
         .or_else(|| c.spec.health_label.clone());
     let (urls, source) = match declared {
-        Some(url) => (vec![absolute(c, &url)?], CheckSource::Declared),
+        Some(url) => (vec![absolute(c, &url, host)?], CheckSource::Declared),
         None if kind_of(c).is_some() => return None,
-        None => match known(c) {
+        None => match known(c, host) {
             Some(found) => found,
-            None if rules.guess && c.health == Health::None => (guessed(c)?, CheckSource::Guessed),
+            None if rules.guess && c.health == Health::None => {
+                (guessed(c, host)?, CheckSource::Guessed)
+            }
             None => return None,
         },
     };
     Some(HealthCheck {
-        id,
+        id: on_engine(id, c),
         container_id: Some(c.id.clone()),
         name,
         urls,
@@ -121,41 +128,41 @@ fn check_of(c: &Container, rules: &CheckRules) -> Option<HealthCheck> {
 }
 
 /// A declared URL as is; a bare path on the first published port.
-fn absolute(c: &Container, url: &str) -> Option<String> {
+fn absolute(c: &Container, url: &str, host: &str) -> Option<String> {
     if url.contains("://") {
         return Some(url.to_string());
     }
-    let port = first_http_port(c)?;
+    let port = first_http_port(c, host)?;
     let path = if url.starts_with('/') {
         url.to_string()
     } else {
         format!("/{url}")
     };
-    Some(format!("http://127.0.0.1:{port}{path}"))
+    Some(format!("http://{host}:{port}{path}"))
 }
 
-fn known(c: &Container) -> Option<(Vec<String>, CheckSource)> {
+fn known(c: &Container, host: &str) -> Option<(Vec<String>, CheckSource)> {
     let image = image_name(c);
     let known = KNOWN
         .iter()
         .find(|k| k.images.iter().any(|i| image.contains(i)))?;
-    let port = published_on_loopback(&c.ports, known.port)?;
-    let url = format!("http://127.0.0.1:{port}{}", known.path);
+    let port = published_on(&c.ports, known.port, host)?;
+    let url = format!("http://{host}:{port}{}", known.path);
     Some((vec![url], CheckSource::Known(known.name)))
 }
 
-fn guessed(c: &Container) -> Option<Vec<String>> {
-    let port = first_http_port(c)?;
+fn guessed(c: &Container, host: &str) -> Option<Vec<String>> {
+    let port = first_http_port(c, host)?;
     Some(
         GUESSED_PATHS
             .iter()
-            .map(|path| format!("http://127.0.0.1:{port}{path}"))
+            .map(|path| format!("http://{host}:{port}{path}"))
             .collect(),
     )
 }
 
 /// The host port of the lowest published TCP port that may be HTTP.
-fn first_http_port(c: &Container) -> Option<u16> {
+fn first_http_port(c: &Container, host: &str) -> Option<u16> {
     let mut ports: Vec<u16> = c
         .ports
         .iter()
@@ -165,7 +172,7 @@ fn first_http_port(c: &Container) -> Option<u16> {
     ports.sort_unstable();
     ports
         .into_iter()
-        .find_map(|inner| published_on_loopback(&c.ports, inner))
+        .find_map(|inner| published_on(&c.ports, inner, host))
 }
 
 #[cfg(test)]
@@ -197,6 +204,7 @@ mod tests {
                 })
                 .collect(),
             tty: false,
+            engine: Default::default(),
             spec: ContainerSpec::default(),
         }
     }
@@ -212,7 +220,7 @@ mod tests {
     fn an_app_is_guessed_on_its_published_port_and_databases_are_not() {
         let api = container("shop/api:1", &[(18081, 8080)]);
         let db = container("postgres:16", &[(15432, 5432)]);
-        let found = checks(&[api, db], &rules());
+        let found = checks(&[api, db], &rules(), super::super::LOCAL);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].source, CheckSource::Guessed);
         assert_eq!(found[0].urls[0], "http://127.0.0.1:18081/health");
@@ -222,7 +230,7 @@ mod tests {
     #[test]
     fn known_services_are_asked_on_their_own_endpoint() {
         let prom = container("prom/prometheus:v2", &[(19090, 9090)]);
-        let found = checks(&[prom], &rules());
+        let found = checks(&[prom], &rules(), super::super::LOCAL);
         assert_eq!(found[0].source, CheckSource::Known("prometheus"));
         assert_eq!(found[0].urls, ["http://127.0.0.1:19090/-/ready"]);
     }
@@ -231,7 +239,7 @@ mod tests {
     fn a_label_or_the_config_declares_and_wins_over_a_guess() {
         let mut api = container("shop/api:1", &[(18081, 8080), (18082, 9000)]);
         api.spec.health_label = Some("/ready".into());
-        let found = checks(std::slice::from_ref(&api), &rules());
+        let found = checks(std::slice::from_ref(&api), &rules(), super::super::LOCAL);
         assert_eq!(found[0].urls, ["http://127.0.0.1:18081/ready"]);
         assert_eq!(found[0].source, CheckSource::Declared);
         let rules = CheckRules {
@@ -241,7 +249,7 @@ mod tests {
             }],
             guess: true,
         };
-        let found = checks(&[api], &rules);
+        let found = checks(&[api], &rules, super::super::LOCAL);
         assert_eq!(found[0].urls, ["http://127.0.0.1:3001/health"]);
     }
 
@@ -249,17 +257,17 @@ mod tests {
     fn guessing_can_be_turned_off_and_skips_docker_health_checks() {
         let mut api = container("shop/api:1", &[(18081, 8080)]);
         let off = CheckRules::default();
-        assert!(checks(std::slice::from_ref(&api), &off).is_empty());
+        assert!(checks(std::slice::from_ref(&api), &off, super::super::LOCAL).is_empty());
         api.health = Health::Healthy;
-        assert!(checks(&[api], &rules()).is_empty());
+        assert!(checks(&[api], &rules(), super::super::LOCAL).is_empty());
     }
 
     #[test]
     fn unpublished_or_stopped_services_have_no_check() {
         let mut api = container("shop/api:1", &[]);
-        assert!(checks(std::slice::from_ref(&api), &rules()).is_empty());
+        assert!(checks(std::slice::from_ref(&api), &rules(), super::super::LOCAL).is_empty());
         api = container("shop/api:1", &[(18081, 8080)]);
         api.state = ContainerState::Exited { code: 0 };
-        assert!(checks(&[api], &rules()).is_empty());
+        assert!(checks(&[api], &rules(), super::super::LOCAL).is_empty());
     }
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{ContainerSpec, ContainerState, Health};
+use crate::model::{ContainerSpec, ContainerState, EngineId, Health};
 
 fn container(service: &str, image: &str, published: Option<(u16, u16)>, env: &[&str]) -> Container {
     Container {
@@ -25,6 +25,7 @@ fn container(service: &str, image: &str, published: Option<(u16, u16)>, env: &[&
             .into_iter()
             .collect(),
         tty: false,
+        engine: Default::default(),
         spec: ContainerSpec {
             env: env.iter().map(|s| s.to_string()).collect(),
             ..ContainerSpec::default()
@@ -53,7 +54,7 @@ fn postgres_per_service_on_its_own_port_with_env_credentials() {
         ),
         container("web", "shop/web", Some((8080, 8080)), &[]),
     ];
-    let targets = discover(&containers);
+    let targets = discover(&containers, LOCAL);
     assert_eq!(targets.len(), 2);
     assert_eq!(targets[0].id, "pg:shop/auth_db");
     assert_eq!(targets[0].url, "postgres://auth:pw@127.0.0.1:5433/auth_db");
@@ -89,7 +90,7 @@ fn redis_password_comes_from_requirepass_then_env() {
         "64mb".into(),
     ];
     assert_eq!(
-        discover(&[redis.clone()])[0].url,
+        discover(&[redis.clone()], LOCAL)[0].url,
         "redis://:s3cret@127.0.0.1:6379"
     );
     redis.spec.command = vec![
@@ -98,11 +99,14 @@ fn redis_password_comes_from_requirepass_then_env() {
         "redis-server --requirepass=\"quoted\"".into(),
     ];
     assert_eq!(
-        discover(&[redis.clone()])[0].url,
+        discover(&[redis.clone()], LOCAL)[0].url,
         "redis://:quoted@127.0.0.1:6379"
     );
     redis.spec.command.clear();
-    assert_eq!(discover(&[redis])[0].url, "redis://:fromenv@127.0.0.1:6379");
+    assert_eq!(
+        discover(&[redis], LOCAL)[0].url,
+        "redis://:fromenv@127.0.0.1:6379"
+    );
 }
 
 #[test]
@@ -119,17 +123,23 @@ fn dotenv_urls_supply_credentials_by_service_name_or_port() {
         ),
     ];
     assert_eq!(
-        discover(&[db.clone()])[0].url,
+        discover(&[db.clone()], LOCAL)[0].url,
         "postgresql://prod:pp@127.0.0.1:5435/products"
     );
     db.spec.dotenv_urls = vec![(
         "DATABASE_URL".into(),
         "postgres://p:q@localhost:5435/x".into(),
     )];
-    assert_eq!(discover(&[db])[0].url, "postgres://p:q@127.0.0.1:5435/x");
+    assert_eq!(
+        discover(&[db], LOCAL)[0].url,
+        "postgres://p:q@127.0.0.1:5435/x"
+    );
     let mut cache = container("cache", "redis:7", Some((16379, 6379)), &[]);
     cache.spec.dotenv_urls = vec![("REDIS_URL".into(), "redis://:rp@cache:6379/2".into())];
-    assert_eq!(discover(&[cache])[0].url, "redis://:rp@127.0.0.1:16379/2");
+    assert_eq!(
+        discover(&[cache], LOCAL)[0].url,
+        "redis://:rp@127.0.0.1:16379/2"
+    );
 }
 
 #[test]
@@ -139,7 +149,7 @@ fn unpublished_or_stopped_databases_are_not_probed() {
     stopped.state = ContainerState::Exited { code: 0 };
     let mut elsewhere = container("db3", "postgres:16", Some((5441, 5432)), &[]);
     elsewhere.ports[0].host_ip = "192.168.1.5".into();
-    assert!(discover(&[hidden, stopped, elsewhere]).is_empty());
+    assert!(discover(&[hidden, stopped, elsewhere], LOCAL).is_empty());
 }
 
 #[test]
@@ -150,7 +160,7 @@ fn passwords_with_special_characters_are_encoded() {
         Some((5432, 5432)),
         &["POSTGRES_PASSWORD=p@ss:w/rd"],
     );
-    let url = &discover(&[db])[0].url;
+    let url = &discover(&[db], LOCAL)[0].url;
     assert_eq!(
         url,
         "postgres://postgres:p%40ss%3Aw%2Frd@127.0.0.1:5432/postgres"
@@ -159,7 +169,10 @@ fn passwords_with_special_characters_are_encoded() {
 
 #[test]
 fn configured_targets_replace_discovered_ones_by_name_and_add_others() {
-    let discovered = discover(&[container("auth_db", "postgres", Some((5433, 5432)), &[])]);
+    let discovered = discover(
+        &[container("auth_db", "postgres", Some((5433, 5432)), &[])],
+        LOCAL,
+    );
     let configured = vec![
         Target {
             id: "pg:auth_db".into(),
@@ -187,4 +200,25 @@ fn configured_targets_replace_discovered_ones_by_name_and_add_others() {
         "keeps its row"
     );
     assert_eq!(all[1].name, "sessions");
+}
+
+#[test]
+fn a_remote_engines_ports_are_reached_on_its_host_and_ids_stay_apart() {
+    let hosts = ["127.0.0.1".to_string(), "10.0.0.7".to_string()];
+    let mut all_addresses = container("db", "postgres:16", Some((5433, 5432)), &[]);
+    all_addresses.engine = EngineId(1);
+    all_addresses.ports[0].host_ip = "0.0.0.0".into();
+    let found = discover(std::slice::from_ref(&all_addresses), &hosts);
+    assert_eq!(found[0].url, "postgres://postgres@10.0.0.7:5433/postgres");
+    assert_eq!(
+        found[0].id, "pg:shop/db@1",
+        "apart from the first engine's shop/db"
+    );
+    // Bound to the remote machine's loopback: out of reach from here.
+    let mut loopback_only = all_addresses.clone();
+    loopback_only.ports[0].host_ip = "127.0.0.1".into();
+    assert!(discover(&[loopback_only.clone()], &hosts).is_empty());
+    // Over SSH to this very machine, its loopback is ours.
+    let here = ["127.0.0.1".to_string(), "127.0.0.1".to_string()];
+    assert_eq!(discover(&[loopback_only], &here).len(), 1);
 }

@@ -50,6 +50,7 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
             .unwrap_or(0),
         ports,
         tty: config.tty.unwrap_or(false),
+        engine: Default::default(),
         spec,
     })
 }
@@ -149,9 +150,18 @@ fn state_from_engine(state: &EngineState) -> ContainerState {
 }
 
 fn health_from_engine(state: &EngineState) -> Health {
-    match state.health.as_ref().and_then(|h| h.status) {
+    let Some(health) = state.health.as_ref() else {
+        return Health::None;
+    };
+    match health.status {
         Some(HealthStatusEnum::HEALTHY) => Health::Healthy,
         Some(HealthStatusEnum::UNHEALTHY) => Health::Unhealthy,
+        // Docker starts with an empty log (`[]`); Podman with none
+        // (`null`) until its first check. Podman runs checks from systemd
+        // timers, so without systemd none ever runs, and "starting" would
+        // last for ever (and `stacktop wait` with it): no check yet is
+        // shown as no health.
+        Some(HealthStatusEnum::STARTING) if health.log.is_none() => Health::None,
         Some(HealthStatusEnum::STARTING) => Health::Starting,
         _ => Health::None,
     }
@@ -259,6 +269,25 @@ mod tests {
     };
 
     use super::*;
+
+    #[test]
+    fn starting_before_any_check_is_no_health_as_podman_reports_it() {
+        let starting = |log| EngineState {
+            health: Some(EngineHealth {
+                status: Some(HealthStatusEnum::STARTING),
+                log,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        // Docker: an empty log while starting.
+        assert_eq!(
+            health_from_engine(&starting(Some(Vec::new()))),
+            Health::Starting
+        );
+        // Podman: no log at all until a check ran (never, without systemd).
+        assert_eq!(health_from_engine(&starting(None)), Health::None);
+    }
 
     fn labels() -> HashMap<String, String> {
         [

@@ -6,7 +6,12 @@
 //! every error names the engine in the same words.
 
 mod convert;
+mod dial;
+pub mod endpoint;
 mod raw;
+pub mod reach;
+mod ssh;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +21,7 @@ use bollard::Docker;
 use bollard::query_parameters::{RestartContainerOptionsBuilder, StopContainerOptionsBuilder};
 use tokio::sync::OnceCell;
 
+pub use crate::model::EngineId;
 use crate::model::{Container, Verb};
 use crate::text::one_line;
 
@@ -23,9 +29,7 @@ pub use convert::{
     NUMBER_LABEL, PROJECT_LABEL, SERVICE_LABEL, container_from_inspect, parse_engine_time,
     summary_matches,
 };
-
-/// Where the engine listens when `DOCKER_HOST` is not set.
-pub const DEFAULT_ENDPOINT: &str = "unix:///var/run/docker.sock";
+pub use endpoint::{DEFAULT_SOCKET as DEFAULT_ENDPOINT, Endpoint, Resolved, TlsFiles};
 
 /// Longest wait for the engine's answer to one request (not for the body
 /// of a stream). Actions get longer: a stop may wait out its own timeout.
@@ -40,35 +44,108 @@ const VERB_TIMEOUT: Duration = Duration::from_secs(STOP_TIMEOUT_SECS as u64 + 30
 /// One engine and its client. Cheap to clone: clones share the client.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    endpoint: String,
+    /// Its place among the engines followed; its containers carry it.
+    id: EngineId,
+    endpoint: Arc<Endpoint>,
+    /// The other sockets searched when none was named: told again, with
+    /// why each fails, when this engine goes away.
+    alternatives: Arc<Vec<Endpoint>>,
     client: Arc<OnceCell<Docker>>,
 }
 
 impl Engine {
-    /// The engine at `DOCKER_HOST`, else at the local socket.
+    /// The engine `DOCKER_HOST` and the docker CLI's settings name, else
+    /// the standard socket; no engine is asked (see [`reach`] for that).
     pub fn from_env() -> Self {
-        let endpoint = std::env::var("DOCKER_HOST")
+        let env = endpoint::Environment::from_process();
+        let chosen = endpoint::resolve(&endpoint::Request::default(), &env)
             .ok()
-            .filter(|h| !h.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
-        Self::at(endpoint)
+            .and_then(|r| r.endpoints().first().cloned());
+        Self::new(chosen.unwrap_or_else(|| {
+            Endpoint::plain(endpoint::DEFAULT_CONTEXT, endpoint::DEFAULT_SOCKET)
+        }))
     }
 
-    /// The engine at `endpoint` (`unix://`, `tcp://` or `http://`).
-    pub fn at(endpoint: impl Into<String>) -> Self {
+    /// The engine at `host` (`unix://`, `tcp://`, `http://` or `ssh://`).
+    pub fn at(host: impl Into<String>) -> Self {
+        Self::new(Endpoint::plain(endpoint::DEFAULT_CONTEXT, &host.into()))
+    }
+
+    pub fn new(endpoint: Endpoint) -> Self {
         Self {
-            endpoint: endpoint.into(),
+            id: EngineId::default(),
+            endpoint: Arc::new(endpoint),
+            alternatives: Arc::new(Vec::new()),
             client: Arc::new(OnceCell::new()),
         }
     }
 
+    /// The same engine as the `id`th of those followed.
+    pub fn with_id(mut self, id: EngineId) -> Self {
+        self.id = id;
+        self
+    }
+
+    pub fn id(&self) -> EngineId {
+        self.id
+    }
+
+    /// The same engine, found among `others` that were searched too.
+    pub fn with_alternatives(mut self, others: Vec<Endpoint>) -> Self {
+        self.alternatives = Arc::new(others);
+        self
+    }
+
+    /// The address: `unix:///var/run/docker.sock`, `ssh://dev@box`.
     pub fn endpoint(&self) -> &str {
+        &self.endpoint.host
+    }
+
+    /// Where it is and how it is reached.
+    pub fn target(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// The context's name (`default` outside contexts).
+    pub fn name(&self) -> &str {
+        &self.endpoint.name
+    }
+
+    pub fn alternatives(&self) -> &[Endpoint] {
+        &self.alternatives
+    }
+
+    /// The environment `vars` with this engine chosen for the docker and
+    /// compose CLIs: its context by name, or its address (and TLS files).
+    pub fn cli_env(
+        &self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> std::collections::HashMap<String, String> {
+        let mut env: std::collections::HashMap<String, String> = vars.into_iter().collect();
+        for name in [
+            "DOCKER_HOST",
+            "DOCKER_CONTEXT",
+            "DOCKER_TLS_VERIFY",
+            "DOCKER_CERT_PATH",
+        ] {
+            env.remove(name);
+        }
+        let target = &self.endpoint;
+        if target.name != endpoint::DEFAULT_CONTEXT {
+            env.insert("DOCKER_CONTEXT".into(), target.name.clone());
+            return env;
+        }
+        env.insert("DOCKER_HOST".into(), target.host.clone());
+        if let Some(folder) = target.tls.as_ref().and_then(|t| t.ca.parent()) {
+            env.insert("DOCKER_TLS_VERIFY".into(), "1".into());
+            env.insert("DOCKER_CERT_PATH".into(), folder.display().to_string());
+        }
+        env
     }
 
     /// Whether the engine runs on this host, so its cgroups can be read.
     pub fn is_local(&self) -> bool {
-        self.endpoint.starts_with("unix://")
+        self.endpoint.is_local()
     }
 
     /// The client, with the API version agreed with the engine (which
@@ -78,11 +155,11 @@ impl Engine {
         let client = self
             .client
             .get_or_try_init(|| async {
-                connect_to(&self.endpoint)?
+                connect(&self.endpoint)?
                     .negotiate_version()
                     .await
                     .map_err(engine_error)
-                    .with_context(|| format!("reaching the engine at {}", self.endpoint))
+                    .with_context(|| format!("reaching the engine at {}", self.endpoint.host))
             })
             .await?;
         Ok(client.clone())
@@ -128,12 +205,38 @@ impl Engine {
     }
 }
 
-/// A client for `endpoint`. No request is made yet, so this fails only on a
-/// bad address or a missing socket.
-pub fn connect_to(endpoint: &str) -> anyhow::Result<Docker> {
-    let docker = Docker::connect_with_host(endpoint)
-        .map_err(engine_error)
-        .with_context(|| format!("connecting to {endpoint}"))?;
+/// The engines `request` names (see [`endpoint`] for the order), each
+/// asked once before the screen is taken; the error lists every endpoint
+/// tried and why it failed (see [`reach::connect`]).
+pub async fn choose(request: &endpoint::Request) -> Result<Vec<Engine>, String> {
+    let env = endpoint::Environment::from_process();
+    let resolved = endpoint::resolve(request, &env).map_err(|e| format!("{e:#}"))?;
+    let engines = reach::connect(resolved).await?;
+    Ok(engines
+        .into_iter()
+        .zip(0u16..)
+        .map(|(engine, at)| engine.with_id(EngineId(at)))
+        .collect())
+}
+
+/// A client for the engine at `host`, without TLS.
+pub fn connect_to(host: &str) -> anyhow::Result<Docker> {
+    connect(&Endpoint::plain(endpoint::DEFAULT_CONTEXT, host))
+}
+
+/// A client for `endpoint`: over its socket, TCP (with TLS when it has
+/// TLS files) or SSH. No request is made yet, so this fails only on a bad
+/// address, a missing socket or missing TLS files.
+pub fn connect(endpoint: &Endpoint) -> anyhow::Result<Docker> {
+    let host = endpoint.host.as_str();
+    let docker = if host.starts_with("ssh://") {
+        ssh::connect(host)
+    } else if let Some(files) = &endpoint.tls {
+        tls::connect(host, files)
+    } else {
+        Docker::connect_with_host(host).map_err(engine_error)
+    };
+    let docker = docker.with_context(|| format!("connecting to {host}"))?;
     Ok(docker.with_timeout(REQUEST_TIMEOUT))
 }
 
@@ -163,15 +266,16 @@ pub fn engine_error(error: bollard::errors::Error) -> anyhow::Error {
     anyhow::anyhow!(describe(&error))
 }
 
-/// Whether the engine answered "no such …".
+/// Whether the engine answered "no such …". Podman answers an inspect
+/// racing a removal with a 500 that says "no such container".
 pub fn is_not_found(error: &bollard::errors::Error) -> bool {
-    matches!(
-        error,
+    match error {
         bollard::errors::Error::DockerResponseServerError {
-            status_code: 404,
-            ..
-        }
-    )
+            status_code,
+            message,
+        } => *status_code == 404 || message.to_lowercase().contains("no such container"),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -186,6 +290,12 @@ mod tests {
         };
         assert_eq!(describe(&error), "No such container: abc");
         assert!(is_not_found(&error));
+        // Podman, when an inspect races a removal.
+        let podman = bollard::errors::Error::DockerResponseServerError {
+            status_code: 500,
+            message: "container ada0 does not exist in database: no such container".to_string(),
+        };
+        assert!(is_not_found(&podman));
     }
 
     #[test]

@@ -91,15 +91,17 @@ pub struct Probe {
 }
 
 pub fn status(app: &App, services: &[ServiceReport<'_>]) -> Status {
-    let version = match &app.engine {
-        crate::app::EngineStatus::Up { version } => Some(version.clone()),
+    // The first engine: the one there is unless several were asked for.
+    let first = app.engines.first();
+    let version = match first.map(|e| &e.status) {
+        Some(crate::app::EngineStatus::Up { version, .. }) => Some(version.clone()),
         _ => None,
     };
     Status {
         schema: SCHEMA,
         generated_at: app.now.to_rfc3339(),
         engine: Engine {
-            endpoint: app.endpoint.clone(),
+            endpoint: first.map(|e| e.endpoint.clone()).unwrap_or_default(),
             version,
         },
         projects: projects(app, services),

@@ -77,7 +77,8 @@ pub fn run(settings: Settings, command: Headless) -> ExitCode {
 
 async fn execute(settings: Settings, command: Headless) -> Result<u8, String> {
     let wants_cpu = matches!(command, Headless::Status { .. });
-    let mut observer = Observer::start(settings, wants_cpu);
+    let engines = crate::engine::choose(&settings.engines).await?;
+    let mut observer = Observer::start(settings, engines, wants_cpu);
     match command {
         Headless::Status { json } => {
             settle(&mut observer, true).await?;
@@ -102,8 +103,8 @@ async fn settle(observer: &mut Observer, compose: bool) -> Result<(), String> {
     observer.tick();
     if !observer.listed() {
         return Err(format!(
-            "the Docker engine at {} did not answer within {} s",
-            observer.app.endpoint,
+            "the engine at {} did not answer within {} s",
+            observer.endpoints(),
             SETTLE.as_secs()
         ));
     }
@@ -255,8 +256,8 @@ async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> R
         if !observer.listed() {
             if over {
                 return Err(format!(
-                    "the Docker engine at {} did not answer within {} s",
-                    observer.app.endpoint,
+                    "the engine at {} did not answer within {} s",
+                    observer.endpoints(),
                     timeout.as_secs()
                 ));
             }

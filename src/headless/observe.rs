@@ -2,6 +2,7 @@
 //! collector, probes, health checks and compose reading feed the same
 //! `App`, which the headless commands then read.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Local;
@@ -9,15 +10,15 @@ use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::Instant;
 
 use crate::app::App;
-use crate::collect::docker::{self, DockerOptions};
+use crate::backend::Backend;
 use crate::collect::health::Checks;
 use crate::collect::probes::Probes;
 use crate::command::Command;
 use crate::config::Settings;
-use crate::engine::Engine;
+use crate::engine::{Engine, EngineId};
 use crate::event::{ComposeEvent, DockerEvent, Event};
 use crate::model::{ProbeStatus, ProjectLocation};
-use crate::tasks::{AbortOnDrop, supervise};
+use crate::tasks::AbortOnDrop;
 
 /// How often stats are sampled: two samples give CPU use, so soon.
 const STATS_EVERY: Duration = Duration::from_millis(250);
@@ -29,8 +30,10 @@ pub struct Observer {
     tx: Sender<Event>,
     probes: Probes,
     checks: Checks,
-    _docker: AbortOnDrop,
-    listed: bool,
+    _docker: Vec<AbortOnDrop>,
+    /// What each engine said first: listed its containers (true), or
+    /// could not be reached (false).
+    answered: BTreeMap<EngineId, bool>,
     /// CPU use takes two samples; only `status` shows it.
     wants_cpu: bool,
     stats_samples: u32,
@@ -42,23 +45,22 @@ pub struct Observer {
 }
 
 impl Observer {
-    pub fn start(settings: Settings, wants_cpu: bool) -> Self {
-        let engine = Engine::from_env();
+    pub fn start(settings: Settings, engines: Vec<Engine>, wants_cpu: bool) -> Self {
         let (tx, rx) = mpsc::channel(256);
-        let options = DockerOptions {
-            interval: STATS_EVERY,
-        };
-        let collector = docker::run(engine.clone(), tx.clone(), options);
-        let docker = AbortOnDrop(supervise("the Docker collector", tx.clone(), collector));
+        let docker = engines
+            .iter()
+            .map(|engine| AbortOnDrop(Backend::follow(engine, tx.clone(), STATS_EVERY)))
+            .collect();
         let now = Local::now().fixed_offset();
+        let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
         let mut observer = Self {
             probes: Probes::new(settings.interval),
             checks: Checks::new(settings.health.interval, settings.health.timeout),
-            app: App::new(settings, engine.endpoint().to_string(), now),
+            app: App::with_engines(settings, &endpoints, now),
             rx,
             tx,
             _docker: docker,
-            listed: false,
+            answered: BTreeMap::new(),
             wants_cpu,
             stats_samples: 0,
             loads_pending: 0,
@@ -97,15 +99,26 @@ impl Observer {
 
     fn absorb(&mut self, event: Event) -> Result<(), String> {
         match &event {
-            Event::Docker(DockerEvent::Disconnected {
-                endpoint, error, ..
-            }) if !self.listed => {
-                return Err(format!(
-                    "cannot reach the Docker engine at {endpoint}: {error}"
-                ));
+            Event::Docker(
+                engine,
+                DockerEvent::Disconnected {
+                    endpoint, error, ..
+                },
+            ) => {
+                self.answered.entry(*engine).or_insert(false);
+                // Only when no engine at all can be read is it an error.
+                if self.answered.len() == self.app.engines.len()
+                    && !self.answered.values().any(|listed| *listed)
+                {
+                    return Err(format!(
+                        "cannot reach the Docker engine at {endpoint}: {error}"
+                    ));
+                }
             }
-            Event::Docker(DockerEvent::Containers(_)) => self.listed = true,
-            Event::Docker(DockerEvent::Stats(_)) => self.stats_samples += 1,
+            Event::Docker(engine, DockerEvent::Containers(_)) => {
+                self.answered.insert(*engine, true);
+            }
+            Event::Docker(_, DockerEvent::Stats(_)) => self.stats_samples += 1,
             Event::Compose(ComposeEvent::Loaded { .. } | ComposeEvent::LoadFailed { .. }) => {
                 self.loads_pending = self.loads_pending.saturating_sub(1);
             }
@@ -129,7 +142,7 @@ impl Observer {
         let checks = self.app.checks.values().all(|c| c.result.is_some());
         let stats = !self.wants_cpu || self.stats_samples >= 2;
         let loaded = !compose || self.loads_pending == 0;
-        self.listed && stats && probes && checks && loaded
+        self.listed() && stats && probes && checks && loaded
     }
 
     /// Brings the app's clock to now, before its state is read.
@@ -150,8 +163,15 @@ impl Observer {
         }
     }
 
+    /// Every engine answered, and at least one listed its containers.
     pub fn listed(&self) -> bool {
-        self.listed
+        self.answered.len() == self.app.engines.len() && self.answered.values().any(|l| *l)
+    }
+
+    /// The engines' addresses, for messages.
+    pub fn endpoints(&self) -> String {
+        let labels: Vec<String> = self.app.engines.iter().map(|e| e.label()).collect();
+        labels.join(", ")
     }
 
     /// The collectors a headless command needs; actions are not run.

@@ -34,7 +34,8 @@ pub fn services(app: &App) -> Vec<ServiceReport<'_>> {
     let mut out = Vec::new();
     for row in &app.rows {
         match row {
-            Row::Project(name) => project = name.clone(),
+            Row::Project(_, name) => project = name.clone(),
+            Row::Engine(_) => project = None,
             Row::Databases => project = None,
             Row::Container(id) => out.extend(app.container(id).map(|c| container(app, c))),
             Row::Declared { project, service } => out.push(ServiceReport {

@@ -2,13 +2,15 @@
 //!
 //! One task per source follows `docker logs --follow --timestamps`. When a
 //! container stops, its stream ends; the task then waits for it to run
-//! again and reopens from the last timestamp it saw, so a restart from the
-//! dashboard keeps the view following without repeating lines. When the
+//! again, tells the view (which marks the place between the two runs) and
+//! reopens from the last timestamp it saw, so a restart from anywhere keeps
+//! the view following without repeating lines. When the
 //! container is removed, the task follows the next container of the same
 //! name (`docker rm -f x; docker run --name x …`, or compose recreating a
 //! service); when the engine goes away, it says so and waits for it.
 
 mod decode;
+mod resume;
 
 use std::time::Duration;
 
@@ -18,9 +20,9 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc::Sender;
 use tokio::task::AbortHandle;
 
-use crate::engine::{Engine, describe, is_not_found};
+use crate::engine::Engine;
 use crate::event::{Event, LogEvent};
-use crate::model::{Container, ContainerState, LogSource};
+use crate::model::{Container, LogQuery, LogSource};
 use crate::tasks::supervise;
 
 use decode::{Batch, Closed};
@@ -61,18 +63,18 @@ impl Drop for LogsHandle {
     }
 }
 
-/// Follows the logs of `sources`, starting with the last `tail` lines of
-/// each; lines arrive as [`LogEvent::Lines`] tagged with `session`.
+/// Follows the logs of `sources` (each with its index in the view),
+/// starting with what `query` asks for; lines arrive as
+/// [`LogEvent::Lines`] tagged with `session`.
 pub fn open(
     engine: &Engine,
     session: u64,
-    sources: Vec<LogSource>,
-    tail: usize,
+    sources: Vec<(usize, LogSource)>,
+    query: LogQuery,
     tx: Sender<Event>,
 ) -> LogsHandle {
     let tasks = sources
         .into_iter()
-        .enumerate()
         .map(|(index, source)| {
             let task = format!("log stream of {}", source.label);
             let follower = Follower {
@@ -80,7 +82,8 @@ pub fn open(
                 container_id: source.container_id,
                 name: None,
                 source: index,
-                tail,
+                query,
+                exit: None,
                 batch: Batch::new(session, tx.clone()),
                 session,
             };
@@ -113,9 +116,18 @@ struct Follower {
     /// The container's name, once an inspect has told it.
     name: Option<String>,
     source: usize,
-    tail: usize,
+    query: LogQuery,
+    /// How the last run ended, when the engine said.
+    exit: Option<i64>,
     session: u64,
     batch: Batch,
+}
+
+/// A container running again after its stream ended.
+struct Resumed {
+    started: Option<chrono::DateTime<chrono::Utc>>,
+    /// A new container of the same name, not the same one restarted.
+    recreated: bool,
 }
 
 impl Follower {
@@ -140,40 +152,11 @@ impl Follower {
             first = false;
             let told = self.report_end(&docker, end).await?;
             let started = opened.and_then(|c| c.started_at);
-            if !self.wait_for_run(&docker, started, told).await? {
+            let Some(resumed) = self.wait_for_run(&docker, started, told).await? else {
                 return Ok(());
-            }
+            };
+            self.restarted(resumed).await?;
             decoder.restart();
-        }
-    }
-
-    /// Tells the view how the stream ended.
-    async fn report_end(&mut self, docker: &Docker, end: StreamEnd) -> Result<Told, Closed> {
-        match end {
-            StreamEnd::Failed(error) if is_not_found(&error) => {
-                self.ended(REMOVED.to_string()).await?;
-                Ok(Told::Removed)
-            }
-            StreamEnd::Failed(error) => {
-                self.failed(describe(&error)).await?;
-                Ok(Told::Nothing)
-            }
-            // The engine closes every stream as it shuts down: ask it why
-            // this one ended, and say so if it no longer answers.
-            StreamEnd::Ended => match self.inspect(docker).await {
-                Ok(now) => {
-                    self.ended(ended_reason(now.as_ref())).await?;
-                    Ok(Told::Nothing)
-                }
-                Err(error) if is_not_found(&error) => {
-                    self.ended(REMOVED.to_string()).await?;
-                    Ok(Told::Removed)
-                }
-                Err(error) => {
-                    self.ended(engine_away(&error)).await?;
-                    Ok(Told::EngineAway)
-                }
-            },
         }
     }
 
@@ -189,12 +172,17 @@ impl Follower {
             .stdout(true)
             .stderr(true)
             .timestamps(true);
+        // Whole seconds only: the decoder drops the lines seen again.
+        let since = |t: chrono::DateTime<chrono::Utc>| i32::try_from(t.timestamp()).unwrap_or(0);
         options = match decoder.last_timestamp() {
-            // Whole seconds only: the decoder drops the lines seen again.
-            Some(last) if !first => options
-                .tail("all")
-                .since(i32::try_from(last.timestamp()).unwrap_or(0)),
-            _ if first => options.tail(&self.tail.to_string()),
+            Some(last) if !first => options.tail("all").since(since(last)),
+            _ if first => {
+                let options = options.tail(&self.query.tail.to_string());
+                match self.query.since {
+                    Some(from) => options.since(since(from)),
+                    None => options,
+                }
+            }
             _ => options.tail("all"),
         };
         let stream = docker.logs(&self.container_id, Some(options.build()));
@@ -224,77 +212,6 @@ impl Follower {
         }
     }
 
-    /// Waits until the container runs again (or ran since `started`), or
-    /// until a new container of the same name has run; `false` when the
-    /// container was removed before its name was known.
-    async fn wait_for_run(
-        &mut self,
-        docker: &Docker,
-        started: Option<chrono::DateTime<chrono::Utc>>,
-        mut told: Told,
-    ) -> Result<bool, Closed> {
-        loop {
-            tokio::time::sleep(WAIT_POLL).await;
-            match self.inspect(docker).await {
-                Ok(now) => {
-                    let Some(now) = now else {
-                        continue;
-                    };
-                    let runs = now.state == ContainerState::Running || now.started_at != started;
-                    if told == Told::EngineAway {
-                        // The engine is back: replace the outage notice.
-                        let reason = if runs {
-                            "Docker engine back; following again".to_string()
-                        } else {
-                            ended_reason(Some(&now))
-                        };
-                        self.ended(reason).await?;
-                        told = Told::Nothing;
-                    }
-                    if runs {
-                        return Ok(true);
-                    }
-                }
-                Err(error) if is_not_found(&error) => {
-                    if told != Told::Removed {
-                        self.ended(REMOVED.to_string()).await?;
-                        told = Told::Removed;
-                    }
-                    let Some(name) = self.name.clone() else {
-                        return Ok(false);
-                    };
-                    if self.follow_successor(docker, &name).await? {
-                        return Ok(true);
-                    }
-                }
-                // The engine may be restarting: say so once, keep waiting.
-                Err(error) => {
-                    tracing::debug!(%error, "waiting for a container to run");
-                    if told != Told::EngineAway {
-                        self.ended(engine_away(&error)).await?;
-                        told = Told::EngineAway;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Switches to the container now named `name`, if it is another one
-    /// that has run; tells the view.
-    async fn follow_successor(&mut self, docker: &Docker, name: &str) -> Result<bool, Closed> {
-        let Ok(Some(next)) = self.engine.inspect(docker, name).await else {
-            return Ok(false);
-        };
-        let has_run = next.state == ContainerState::Running || next.started_at.is_some();
-        if next.id == self.container_id || !has_run {
-            return Ok(false);
-        }
-        self.container_id = next.id;
-        self.ended(format!("{REMOVED}; following the new {name}"))
-            .await?;
-        Ok(true)
-    }
-
     async fn inspect(&self, docker: &Docker) -> Result<Option<Container>, bollard::errors::Error> {
         self.engine.inspect(docker, &self.container_id).await
     }
@@ -321,59 +238,5 @@ impl Follower {
 async fn sleep_until_due(due: Option<tokio::time::Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
-    }
-}
-
-const REMOVED: &str = "container removed";
-
-/// The notice while the engine does not answer.
-fn engine_away(error: &bollard::errors::Error) -> String {
-    format!("Docker engine unreachable: {}", describe(error))
-}
-
-/// Why a stream ended, from the container's state just after.
-fn ended_reason(container: Option<&Container>) -> String {
-    match container.map(|c| &c.state) {
-        None => REMOVED.to_string(),
-        Some(ContainerState::Exited { code }) => format!("container exited with code {code}"),
-        Some(ContainerState::Running | ContainerState::Restarting { .. }) => {
-            "container restarted".to_string()
-        }
-        Some(_) => "container stopped".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ended_reason_tells_exit_code_and_restarts() {
-        let mut container = Container {
-            id: "c".into(),
-            name: "c".into(),
-            project: None,
-            service: None,
-            number: None,
-            image: String::new(),
-            state: ContainerState::Exited { code: 3 },
-            health: Default::default(),
-            unhealthy_since: None,
-            started_at: None,
-            finished_at: None,
-            restart_count: 0,
-            ports: Vec::new(),
-            tty: false,
-            spec: Default::default(),
-        };
-        assert_eq!(
-            ended_reason(Some(&container)),
-            "container exited with code 3"
-        );
-        container.state = ContainerState::Restarting { exit_code: 3 };
-        assert_eq!(ended_reason(Some(&container)), "container restarted");
-        container.state = ContainerState::Paused;
-        assert_eq!(ended_reason(Some(&container)), "container stopped");
-        assert_eq!(ended_reason(None), "container removed");
     }
 }

@@ -6,6 +6,7 @@ pub mod logs;
 pub mod pg;
 pub mod rabbit;
 pub mod reset;
+pub mod save;
 
 use tokio::sync::mpsc::Sender;
 

@@ -15,6 +15,8 @@
 //! - spans are never empty and adjacent spans differ in style; an empty
 //!   line (or one of only controls) gives an empty `Vec`.
 
+pub mod json;
+pub mod level;
 mod lines;
 mod parser;
 mod sgr;
@@ -24,7 +26,7 @@ mod tests;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::StyledSpan;
+use crate::model::{LevelTag, LogLine, LogStream, Structured, StyledSpan};
 
 pub use lines::LineSplitter;
 
@@ -43,6 +45,53 @@ pub fn sanitize_line(raw: &[u8]) -> Vec<StyledSpan> {
         }
     }
     sanitizer.finish()
+}
+
+/// A log line from its raw bytes (timestamp already split off): the text
+/// sanitised, and its level and JSON form found once, here, so nothing
+/// is worked out again per frame.
+pub fn make_line(
+    timestamp: Option<DateTime<Utc>>,
+    stream: LogStream,
+    source: usize,
+    raw: &[u8],
+) -> LogLine {
+    let mut line = LogLine {
+        timestamp,
+        stream,
+        source,
+        spans: sanitize_line(raw),
+        ..LogLine::default()
+    };
+    classify(&mut line);
+    line
+}
+
+/// Sets the line's level and structured form from its text.
+pub fn classify(line: &mut LogLine) {
+    let (level, structured) = match line.spans.as_slice() {
+        [] => (None, None),
+        [one] => classified(&one.text),
+        // A coloured line: its spans joined in a buffer kept for the next.
+        spans => JOINED.with_borrow_mut(|joined| {
+            joined.clear();
+            spans.iter().for_each(|s| joined.push_str(&s.text));
+            classified(joined)
+        }),
+    };
+    line.level = level;
+    line.structured = structured;
+}
+
+thread_local! {
+    static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn classified(text: &str) -> (Option<LevelTag>, Option<Box<Structured>>) {
+    match json::read(text) {
+        Some(read) => (read.level, Some(Box::new(read.structured))),
+        None => (level::detect(text), None),
+    }
 }
 
 /// Longest timestamp looked for; keeps a line without one from being

@@ -68,6 +68,8 @@ pub enum Job {
     Backend { target: String, pid: i32 },
     /// A RabbitMQ queue emptied.
     Purge { target: String, queue: String },
+    /// A log view's lines written to a file.
+    SaveLog { path: std::path::PathBuf },
 }
 
 /// How a job ended: a line for the status bar either way.
@@ -75,4 +77,52 @@ pub enum Job {
 pub struct Done {
     pub job: Job,
     pub result: Result<String, String>,
+}
+
+/// Which lines a log view loads from the engine (keys `0` to `5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeRange {
+    /// The last `--tail` lines.
+    #[default]
+    Tail,
+    Minute,
+    FiveMinutes,
+    FifteenMinutes,
+    Hour,
+    /// Everything the engine still has, up to `--log-lines`.
+    All,
+}
+
+impl TimeRange {
+    /// How far back the range reaches, when it is a span of time.
+    pub fn span(self) -> Option<chrono::Duration> {
+        let minutes = match self {
+            Self::Tail | Self::All => return None,
+            Self::Minute => 1,
+            Self::FiveMinutes => 5,
+            Self::FifteenMinutes => 15,
+            Self::Hour => 60,
+        };
+        Some(chrono::Duration::minutes(minutes))
+    }
+
+    /// The title's words for it; `tail` is `--tail`.
+    pub fn label(self, tail: usize) -> String {
+        match self {
+            Self::Tail => format!("last {tail} lines"),
+            Self::Minute => "last 1 min".into(),
+            Self::FiveMinutes => "last 5 min".into(),
+            Self::FifteenMinutes => "last 15 min".into(),
+            Self::Hour => "last 1 h".into(),
+            Self::All => "all the engine has".into(),
+        }
+    }
+}
+
+/// What a log stream loads before it follows: the last `tail` lines, of
+/// those since `since` when set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogQuery {
+    pub tail: usize,
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -1,5 +1,6 @@
 //! Log lines after sanitising, and the bounded window that holds them.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
@@ -12,6 +13,66 @@ pub enum LogStream {
     Stderr,
     /// TTY containers merge both streams.
     Console,
+    /// Written by stacktop itself: the separator between two runs.
+    Stacktop,
+}
+
+/// How serious a line says it is, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    /// Also FATAL, PANIC and CRITICAL.
+    Error,
+}
+
+impl Severity {
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Trace => "TRACE",
+            Self::Debug => "DEBUG",
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Error => "ERROR",
+        }
+    }
+}
+
+/// A line's level, and where the word that says it is: a byte range of
+/// [`LogLine::text`] (empty when nothing there is worth colouring).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelTag {
+    pub severity: Severity,
+    pub start: u16,
+    pub end: u16,
+}
+
+/// What a piece of a structured line is, for its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartRole {
+    Time,
+    Level,
+    Message,
+    Key,
+    Value,
+}
+
+/// A run of a structured line's text: `text[start..end]` plays `role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub role: PartRole,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A JSON line as it reads best: `time level message key=value …`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Structured {
+    pub text: String,
+    /// In order, not overlapping; text between parts is plain.
+    pub parts: Vec<Part>,
 }
 
 /// A colour named by an SGR sequence.
@@ -50,13 +111,66 @@ pub struct LogLine {
     /// Index of the container in the log view's list of sources.
     pub source: usize,
     pub spans: Vec<StyledSpan>,
+    /// The level the line states, found once when the line is made.
+    pub level: Option<LevelTag>,
+    /// The line read as a JSON object, when it is one.
+    pub structured: Option<Box<Structured>>,
 }
 
 impl LogLine {
     /// Plain text of the line, without styles.
     pub fn text(&self) -> String {
-        self.spans.iter().map(|s| s.text.as_str()).collect()
+        self.raw_text().into_owned()
     }
+
+    /// Plain text of the line, borrowed when it is one span (most are).
+    pub fn raw_text(&self) -> Cow<'_, str> {
+        match self.spans.as_slice() {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(one.text.as_str()),
+            many => Cow::Owned(many.iter().map(|s| s.text.as_str()).collect()),
+        }
+    }
+
+    /// The text a reader sees: the structured form of a JSON line when
+    /// `structured` is asked for, else the raw text.
+    pub fn shown_text(&self, structured: bool) -> Cow<'_, str> {
+        match &self.structured {
+            Some(s) if structured => Cow::Borrowed(s.text.as_str()),
+            _ => self.raw_text(),
+        }
+    }
+
+    pub fn severity(&self) -> Option<Severity> {
+        self.level.map(|l| l.severity)
+    }
+}
+
+/// What the log view worked out about a kept line: kept beside it so
+/// counts stay true as lines come and go, and nothing is redone per frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mark {
+    /// Matches of the search in the line's shown text.
+    pub hits: u32,
+    /// The level used for the minimum-level choice (a continuation line
+    /// takes the level of the line it continues).
+    pub severity: Option<Severity>,
+    /// The filter leaves the line out.
+    pub filtered_out: bool,
+    /// Not shown: filtered out, below the minimum level, or its source is
+    /// turned off.
+    pub hidden: bool,
+}
+
+/// Where a pushed line went, and the mark of the line that left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pushed {
+    /// Index of the new line; `None` when it was older than the whole
+    /// full window and dropped at once.
+    pub at: Option<usize>,
+    /// The mark of the line dropped to make room (or of the new line
+    /// itself when it was dropped at once).
+    pub dropped: Option<Mark>,
 }
 
 /// A fixed-size window of the newest log lines.
@@ -66,6 +180,8 @@ impl LogLine {
 #[derive(Debug, Clone)]
 pub struct LogBuffer {
     lines: VecDeque<LogLine>,
+    /// One per line, at the same index.
+    marks: VecDeque<Mark>,
     capacity: usize,
     /// Lines dropped from the front since the buffer was made.
     dropped: u64,
@@ -76,6 +192,7 @@ impl LogBuffer {
         let capacity = capacity.max(1);
         Self {
             lines: VecDeque::with_capacity(capacity.min(4096)),
+            marks: VecDeque::with_capacity(capacity.min(4096)),
             capacity,
             dropped: 0,
         }
@@ -83,17 +200,35 @@ impl LogBuffer {
 
     /// Adds a line in timestamp order (lines from several containers can
     /// arrive slightly out of order), dropping the oldest past capacity.
-    pub fn push(&mut self, line: LogLine) {
+    pub fn push(&mut self, line: LogLine) -> Pushed {
+        self.push_marked(line, Mark::default())
+    }
+
+    /// Like [`LogBuffer::push`], keeping `mark` beside the line.
+    pub fn push_marked(&mut self, line: LogLine, mark: Mark) -> Pushed {
         if self.lines.len() >= self.capacity && self.older_than_window(&line) {
             // It would be dropped at once: skip the walk through the window.
             self.dropped += 1;
-            return;
+            return Pushed {
+                at: None,
+                dropped: Some(mark),
+            };
         }
         let at = self.insert_position(&line);
         self.lines.insert(at, line);
-        if self.lines.len() > self.capacity {
-            self.lines.pop_front();
-            self.dropped += 1;
+        self.marks.insert(at, mark);
+        if self.lines.len() <= self.capacity {
+            return Pushed {
+                at: Some(at),
+                dropped: None,
+            };
+        }
+        self.lines.pop_front();
+        self.dropped += 1;
+        Pushed {
+            // At 0 the new line was the oldest, and it went.
+            at: at.checked_sub(1),
+            dropped: self.marks.pop_front(),
         }
     }
 
@@ -143,8 +278,22 @@ impl LogBuffer {
         self.lines.iter()
     }
 
+    pub fn mark(&self, index: usize) -> Option<&Mark> {
+        self.marks.get(index)
+    }
+
+    pub fn marks(&self) -> impl DoubleEndedIterator<Item = &Mark> + ExactSizeIterator {
+        self.marks.iter()
+    }
+
+    /// Every line with its mark, to mark again (a new search, filter…).
+    pub fn iter_marked_mut(&mut self) -> impl Iterator<Item = (&LogLine, &mut Mark)> {
+        self.lines.iter().zip(self.marks.iter_mut())
+    }
+
     pub fn clear(&mut self) {
         self.lines.clear();
+        self.marks.clear();
     }
 }
 

@@ -21,13 +21,16 @@ pub mod target;
 pub use compose::{CliFailure, ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
 pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};
 pub use host::HostSnapshot;
-pub use job::{Done, Job, LogSource, PgSignal, Verb};
-pub use log::{LogBuffer, LogLine, LogStream, SgrColor, SgrStyle, StyledSpan};
+pub use job::{Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb};
+pub use log::{
+    LevelTag, LogBuffer, LogLine, LogStream, Mark, Part, PartRole, Pushed, Severity, SgrColor,
+    SgrStyle, Structured, StyledSpan,
+};
 pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};
 pub use rabbit::{ClientGroup, Gauge, Queue, RabbitSnapshot};
 pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
 pub use reset::{ContainerRef, ResetPlan, VolumeToRemove, plan_reset};
 pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
-pub use service::{Container, ContainerSpec, ContainerState, Health, PortMapping, Stats};
+pub use service::{Container, ContainerSpec, ContainerState, EngineId, Health, PortMapping, Stats};
 pub use snapshot::Snapshot;
 pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

@@ -1,11 +1,13 @@
 //! Resets: what one removes, worked out from the containers the engine
 //! reports. The one planner, for the app and for whoever else asks.
 
-use super::{Container, ProjectLocation};
+use super::{Container, EngineId, ProjectLocation};
 
 /// What a reset will remove before it recreates the service(s).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResetPlan {
+    /// The engine that runs the project: every step goes to it.
+    pub engine: EngineId,
     /// The project, and how compose recreates its services.
     pub location: ProjectLocation,
     /// The services reset; all of the project's when `whole_project`.
@@ -113,6 +115,7 @@ pub fn plan_reset(
     names.sort();
     names.dedup();
     Ok(ResetPlan {
+        engine: members[0].engine,
         location,
         services: names,
         whole_project: services.is_none(),
@@ -162,6 +165,7 @@ mod tests {
             restart_count: 0,
             ports: Vec::new(),
             tty: false,
+            engine: Default::default(),
             spec: ContainerSpec {
                 compose_working_dir: Some("/src/shop".to_string()),
                 compose_files: vec!["/src/shop/compose.yaml".to_string()],

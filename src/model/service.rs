@@ -91,10 +91,22 @@ pub struct PortMapping {
     pub protocol: String,
 }
 
+/// Which engine of several: its place in the list stacktop follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct EngineId(pub u16);
+
+impl EngineId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
 /// One container, with its Compose labels already read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Container {
     pub id: String,
+    /// The engine that runs it: actions and logs go there.
+    pub engine: EngineId,
     /// Name without the leading slash.
     pub name: String,
     /// `com.docker.compose.project`; `None` for containers outside Compose.

@@ -125,6 +125,7 @@ mod tests {
     #[test]
     fn reset_question_names_the_service_and_every_volume_with_its_size() {
         let plan = ResetPlan {
+            engine: Default::default(),
             location: ProjectLocation {
                 name: "shop".into(),
                 ..Default::default()

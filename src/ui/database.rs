@@ -9,13 +9,21 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::widgets::{key_hints, probe_state, status_message};
 use super::{pg, rabbit, redis, search};
 use crate::app::{App, DatabaseView, Probe};
+use crate::event::TabHit;
 use crate::keymap::{Action, Context};
 use crate::model::{ProbeStatus, Snapshot, TargetKind};
 use crate::theme::Theme;
 
-pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the view; where a click switches panels.
+pub fn render(
+    app: &App,
+    view: &DatabaseView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Vec<TabHit> {
     let Some(probe) = app.probes.get(&view.target_id) else {
-        return;
+        return Vec::new();
     };
     let [title, body, status] = Layout::vertical([
         Constraint::Length(1),
@@ -24,18 +32,20 @@ pub fn render(app: &App, view: &DatabaseView, theme: &Theme, frame: &mut Frame, 
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(title_line(probe, theme)), title);
-    match &probe.snapshot {
+    let tabs = match &probe.snapshot {
         Some(Snapshot::Postgres(pg)) => pg::render(pg, view, theme, frame, body),
         Some(Snapshot::Redis(r)) => redis::render(probe, r, view, theme, frame, body),
         Some(Snapshot::RabbitMq(r)) => rabbit::render(probe, r, view, theme, frame, body),
         Some(Snapshot::Search(s)) => search::render(s, view, theme, frame, body),
-        None => frame.render_widget(
-            Paragraph::new(waiting_lines(probe, theme)).wrap(Wrap { trim: false }),
-            body,
-        ),
-    }
+        None => {
+            let waiting = Paragraph::new(waiting_lines(probe, theme)).wrap(Wrap { trim: false });
+            frame.render_widget(waiting, body);
+            Vec::new()
+        }
+    };
     let line = status_line(app, probe, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
+    tabs
 }
 
 fn title_line<'a>(probe: &Probe, theme: &Theme) -> Line<'a> {
@@ -91,6 +101,11 @@ fn status_line<'a>(app: &App, probe: &Probe, theme: &Theme, width: usize) -> Lin
         Action::Help | Action::Quit => false,
         _ => true,
     };
-    spans.extend(key_hints(Context::Database, shown, theme));
+    spans.extend(key_hints(
+        &app.settings.keys,
+        Context::Database,
+        shown,
+        theme,
+    ));
     Line::from(spans)
 }

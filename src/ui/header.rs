@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format;
-use crate::app::{App, EngineStatus};
+use crate::app::{App, EngineState, EngineStatus};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -25,10 +25,17 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 /// project, the engine when it is not up, and where the keys are.
 fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::styled(" stacktop ", theme.title)];
-    match &app.engine {
-        EngineStatus::Up { .. } => {}
-        EngineStatus::Connecting => spans.push(Span::styled("connecting ", theme.warning)),
-        EngineStatus::Down { .. } => spans.push(Span::styled("unreachable ", theme.error)),
+    let any = |down: bool| {
+        app.engines.iter().any(|e| match e.status {
+            EngineStatus::Down { .. } => down,
+            EngineStatus::Connecting => !down,
+            EngineStatus::Up { .. } => false,
+        })
+    };
+    if any(true) {
+        spans.push(Span::styled("unreachable ", theme.error));
+    } else if any(false) {
+        spans.push(Span::styled("connecting ", theme.warning));
     }
     spans.push(Span::styled("│ ", theme.border));
     let full = counts(app, theme);
@@ -54,22 +61,22 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
 }
 
 fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
-    let engine = match &app.engine {
-        EngineStatus::Up { version } => Span::styled(format!("Docker {version}"), theme.text),
-        EngineStatus::Connecting => Span::styled("Docker: connecting", theme.warning),
-        EngineStatus::Down { .. } => Span::styled("Docker: unreachable", theme.error),
-    };
     let updated = match app.last_update {
         Some(t) => format!("updated {}", t.format("%H:%M:%S")),
         None => "no data yet".to_string(),
     };
-    let left = vec![
+    let mut left = vec![
         Span::styled(" stacktop ", theme.title),
         Span::styled("│ ", theme.border),
-        engine,
-        Span::styled(" │ ", theme.border),
-        Span::styled(app.endpoint.as_str(), theme.muted),
     ];
+    match app.engines.as_slice() {
+        [one] => left.extend([
+            status_span(one, theme),
+            Span::styled(" │ ", theme.border),
+            Span::styled(one.label(), theme.muted),
+        ]),
+        several => left.extend(engines_summary(several, theme)),
+    }
     let used: usize = left.iter().map(|s| format::width(&s.content)).sum();
     let room = (width as usize).saturating_sub(used + 1);
     let mut spans = left;
@@ -121,6 +128,34 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     Line::from(spans)
 }
 
+/// `Docker 20.10.24`, `Podman 4.3.1`, or what is wrong.
+pub fn status_span<'a>(engine: &EngineState, theme: &Theme) -> Span<'a> {
+    match &engine.status {
+        EngineStatus::Up { product, version } => {
+            Span::styled(format!("{product} {version}"), theme.text)
+        }
+        EngineStatus::Connecting => Span::styled("Docker: connecting", theme.warning),
+        EngineStatus::Down { .. } => Span::styled("Docker: unreachable", theme.error),
+    }
+}
+
+/// `3 engines: 2 up, 1 unreachable`: each engine has its own group below.
+fn engines_summary<'a>(engines: &[EngineState], theme: &Theme) -> Vec<Span<'a>> {
+    let up = engines.iter().filter(|e| e.is_up()).count();
+    let mut spans = vec![Span::styled(
+        format!("{} engines: {up} up", engines.len()),
+        theme.text,
+    )];
+    let down = engines
+        .iter()
+        .filter(|e| matches!(e.status, EngineStatus::Down { .. }))
+        .count();
+    if down > 0 {
+        spans.push(Span::styled(format!(", {down} unreachable"), theme.error));
+    }
+    spans
+}
+
 /// `7 containers: 5 running, 1 unhealthy, 1 failing`, for the rows in view.
 fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let listed = listed(app);
@@ -170,25 +205,51 @@ fn listed(app: &App) -> Vec<&crate::model::Container> {
         .collect()
 }
 
-/// The banner shown while the engine is not connected, if any.
-pub fn banner<'a>(app: &App, theme: &Theme) -> Option<Line<'a>> {
-    let text = match &app.engine {
-        EngineStatus::Up { .. } => return None,
-        EngineStatus::Connecting => {
-            format!(" connecting to the Docker engine at {}…", app.endpoint)
-        }
-        EngineStatus::Down { error, retry_in_ms } => format!(
-            " ✗ Docker engine unreachable at {}: {error} — retrying in {:.1}s{}",
-            app.endpoint,
-            *retry_in_ms as f64 / 1000.0,
-            if app.containers.is_empty() {
-                ""
-            } else {
-                " (list below is the last known)"
+/// Most banner lines shown: a long list of sockets tried is cut.
+pub const BANNER_LINES: usize = 6;
+
+/// The banner: one line for each engine not connected, with the sockets
+/// also tried when it was found by searching; empty when all are up.
+pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for (at, engine) in app.engines.iter().enumerate() {
+        let text = match &engine.status {
+            EngineStatus::Up { .. } => continue,
+            EngineStatus::Connecting => {
+                format!(" connecting to the Docker engine at {}…", engine.label())
             }
-        ),
-    };
-    Some(Line::styled(text, theme.banner))
+            EngineStatus::Down { error, retry_in_ms } => {
+                let known = app.containers.iter().any(|c| c.engine.index() == at);
+                format!(
+                    " ✗ Docker engine unreachable at {}: {error} — retrying in {:.1}s{}",
+                    engine.label(),
+                    *retry_in_ms as f64 / 1000.0,
+                    if known {
+                        " (list below is the last known)"
+                    } else {
+                        ""
+                    }
+                )
+            }
+        };
+        lines.push(Line::styled(text, theme.banner));
+        if matches!(engine.status, EngineStatus::Down { .. }) {
+            lines.extend(engine.others.iter().map(|other| {
+                let why = match &other.outcome {
+                    Ok(version) => {
+                        format!("answers (engine {version}): restart stacktop to use it")
+                    }
+                    Err(reason) => reason.clone(),
+                };
+                Line::styled(
+                    format!("   also tried {}: {why}", other.endpoint),
+                    theme.banner,
+                )
+            }));
+        }
+    }
+    lines.truncate(BANNER_LINES);
+    lines
 }
 
 /// `1 container`, `2 containers`.

@@ -1,6 +1,8 @@
-//! The help overlay, generated from the key table: its sections flow into
-//! as many columns as the width holds, and it scrolls when the screen is
-//! too short for them (a small pane).
+//! The help overlay, generated from the keymap in force: the keys of the
+//! view open now and of what it can open (the filter, a confirmation), then
+//! the keys that work everywhere. Its sections flow into as many columns as
+//! the width holds, and it scrolls when the screen is too short for them (a
+//! small pane).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,22 +10,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::format;
-use crate::keymap::{BINDINGS, Context, key_label};
+use crate::keymap::{Context, Keymap, key_label};
 use crate::theme::Theme;
 
-/// The sections, in reading order.
-const SECTIONS: [Context; 4] = [
-    Context::List,
-    Context::Everywhere,
-    Context::Logs,
-    Context::Database,
-];
 /// Cells of one column: the keys, what they do, a gap.
 const COLUMN: u16 = 38;
 const MAX_COLUMNS: u16 = 3;
 
-pub fn render(scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let shape = Shape::of(area.width, area.height);
+/// The help of `context` scrolled down `scroll` lines (at most as far as
+/// it goes); returns how far it can scroll on this screen.
+pub fn render(
+    keys: &Keymap,
+    context: Context,
+    scroll: usize,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> usize {
+    let sections = sections(context);
+    let shape = Shape::of(keys, &sections, area.width, area.height);
     let scroll = scroll.min(shape.overflow());
     let title = if shape.overflow() > 0 {
         " Keys — ↑↓ scroll, other keys close "
@@ -38,17 +43,28 @@ pub fn render(scroll: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
-    let columns = flow(&items(theme, shape.gaps), shape.tall, &Line::raw(""));
+    let items = items(keys, &sections, theme, shape.gaps);
+    let columns = flow(&items, shape.tall, &Line::raw(""));
     let areas = Layout::horizontal(vec![Constraint::Fill(1); shape.columns]).split(inner);
     for (lines, column) in columns.into_iter().zip(areas.iter()) {
         let lines: Vec<Line> = lines.into_iter().skip(scroll).collect();
         frame.render_widget(Paragraph::new(lines), *column);
     }
+    shape.overflow()
 }
 
-/// How far the help scrolls on a `width` x `height` screen: 0 when it fits.
-pub fn overflow(width: u16, height: u16) -> usize {
-    Shape::of(width, height).overflow()
+/// What the help lists in `context`.
+fn sections(context: Context) -> Vec<Context> {
+    match context {
+        Context::List => vec![
+            Context::List,
+            Context::Filter,
+            Context::Confirm,
+            Context::Everywhere,
+        ],
+        Context::Database => vec![Context::Database, Context::Confirm, Context::Everywhere],
+        other => vec![other, Context::Everywhere],
+    }
 }
 
 /// The help's size on a screen.
@@ -65,15 +81,16 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(width: u16, height: u16) -> Self {
+    fn of(keys: &Keymap, sections: &[Context], width: u16, height: u16) -> Self {
         let columns = (width.saturating_sub(2) / COLUMN).clamp(1, MAX_COLUMNS) as usize;
         let room = height.saturating_sub(2) as usize;
         let shape = |gaps: bool| {
-            let sizes: Vec<Option<()>> = SECTIONS
+            let sizes: Vec<Option<()>> = sections
                 .iter()
                 .enumerate()
                 .flat_map(|(i, context)| {
-                    let bindings = BINDINGS.iter().filter(|b| b.context == *context).count();
+                    let bindings = keys.bindings().iter().filter(|b| b.context == *context);
+                    let bindings = bindings.count();
                     let gap = (gaps && i > 0).then_some(None);
                     gap.into_iter()
                         .chain(std::iter::repeat_n(Some(()), bindings + 1))
@@ -105,17 +122,22 @@ impl Shape {
 }
 
 /// Every line of the help; `None` between sections when `gaps`.
-fn items<'a>(theme: &Theme, gaps: bool) -> Vec<Option<Line<'a>>> {
+fn items<'a>(
+    keys: &Keymap,
+    sections: &[Context],
+    theme: &Theme,
+    gaps: bool,
+) -> Vec<Option<Line<'a>>> {
     let mut items = Vec::new();
-    for (i, context) in SECTIONS.iter().enumerate() {
+    for (i, context) in sections.iter().enumerate() {
         if gaps && i > 0 {
             items.push(None);
         }
         items.push(Some(Line::styled(context.title(), theme.header)));
-        for binding in BINDINGS.iter().filter(|b| b.context == *context) {
-            let keys: Vec<String> = binding.keys.iter().map(key_label).collect();
+        for binding in keys.bindings().iter().filter(|b| b.context == *context) {
+            let names: Vec<String> = binding.keys.iter().map(key_label).collect();
             items.push(Some(Line::from(vec![
-                Span::styled(format!(" {}", format::fit(&keys.join(" "), 10)), theme.key),
+                Span::styled(format!(" {}", format::fit(&names.join(" "), 10)), theme.key),
                 Span::styled(format::fit(binding.help, 26), theme.text),
             ])));
         }
@@ -167,6 +189,9 @@ mod tests {
 
     #[test]
     fn the_help_fits_80x24_and_scrolls_in_a_small_pane() {
+        let keys = Keymap::default();
+        let list = sections(Context::List);
+        let overflow = |w, h| Shape::of(&keys, &list, w, h).overflow();
         assert_eq!(overflow(80, 24), 0, "the help fits a standard terminal");
         assert!(overflow(100, 12) > 0, "a small pane scrolls it");
     }

@@ -46,26 +46,27 @@ pub fn viewport(width: u16, height: u16) -> Viewport {
         list_rows: height.saturating_sub(header_height(height) + 1 + footer) as usize,
         // title line, status line
         log_rows: height.saturating_sub(2) as usize,
-        help_overflow: super::help::overflow(width, height),
     }
 }
 
-/// Splits the overview into header, optional banner, list and footer
-/// (none when `footer` is false).
-pub fn overview(area: Rect, banner: bool, footer: bool) -> [Rect; 4] {
+/// Splits the overview into header, banner (`banner` lines, often none),
+/// list and footer (none when `footer` is false).
+pub fn overview(area: Rect, banner: u16, footer: bool) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(header_height(area.height)),
-        Constraint::Length(u16::from(banner)),
+        Constraint::Length(banner),
         Constraint::Min(1),
         Constraint::Length(u16::from(footer)),
     ])
     .areas(area)
 }
 
-/// Splits the log view into title, lines and status line.
-pub fn logs(area: Rect) -> [Rect; 3] {
+/// Splits the log view into title, the sources line (merged logs only),
+/// lines and status line.
+pub fn logs(area: Rect, merged: bool) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(u16::from(merged)),
         Constraint::Min(1),
         Constraint::Length(1),
     ])

@@ -26,10 +26,11 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Overlay, View};
+use crate::event::Hits;
 use crate::theme::Theme;
 
-/// Draws the whole screen for `app`.
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
+/// Draws the whole screen for `app`; returns where a click can hit.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
     let area = frame.area();
     if layout::too_small(area) {
         let text = format!(
@@ -41,19 +42,33 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) {
         );
         let lines = vec![Line::styled(text, theme.warning), Line::raw("q quits")];
         frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
-        return;
+        return Hits::default();
     }
-    match &app.view {
-        View::List => overview::render(app, theme, frame, area),
-        View::Logs(view) => logs::render(app, view, theme, frame, area),
-        View::Database(view) => database::render(app, view, theme, frame, area),
-    }
+    let mut hits = match &app.view {
+        View::List => Hits {
+            list: overview::render(app, theme, frame, area),
+            ..Hits::default()
+        },
+        View::Logs(view) => {
+            logs::render(app, view, theme, frame, area);
+            Hits::default()
+        }
+        View::Database(view) => Hits {
+            tabs: database::render(app, view, theme, frame, area),
+            ..Hits::default()
+        },
+    };
     match &app.overlay {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
-        Some(Overlay::Help { scroll }) => help::render(*scroll, theme, frame, area),
+        Some(Overlay::Help { scroll }) => {
+            let context = app.view.context();
+            hits.help_overflow =
+                help::render(&app.settings.keys, context, *scroll, theme, frame, area);
+        }
         Some(Overlay::Messages) => messages::render(app, theme, frame, area),
         Some(Overlay::Timeline) => timeline::render(app, theme, frame, area),
         // Typed in the list's status line.
         Some(Overlay::Filter) | None => {}
     }
+    hits
 }

@@ -6,13 +6,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::table::Col;
+use super::table::{Col, left, right};
 use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
 use super::{format, header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, HealthLevel, Row, SortKey, Window};
+use crate::event::ListArea;
 use crate::keymap::Context;
-use crate::model::{Container, ContainerState};
+use crate::model::{Container, ContainerState, EngineId};
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
@@ -24,8 +25,6 @@ enum Column {
     Service,
     State,
     Health,
-    /// State and health in one, the worse of them: narrow screens.
-    Status,
     Cpu,
     Mem,
     Database,
@@ -33,30 +32,31 @@ enum Column {
     Restarts,
     Ports,
     Image,
+    /// State and health in one, the worse of them: narrow screens.
+    Status,
 }
 
 impl Column {
-    fn col(self, width: usize) -> Col {
-        let (title, right) = match self {
-            Self::Mark => ("", false),
-            Self::Service => ("SERVICE", false),
-            Self::State => ("STATE", false),
-            Self::Health => ("HEALTH", false),
-            Self::Status => ("STATUS", false),
-            Self::Cpu => ("CPU", true),
-            Self::Mem => ("MEM", true),
-            Self::Database => ("DATABASE", false),
-            Self::Uptime => ("UPTIME", true),
-            Self::Restarts => ("RST", true),
-            Self::Ports => ("PORTS", false),
-            Self::Image => ("IMAGE", false),
-        };
-        Col {
-            title,
-            width,
-            right,
+    /// Its title, alignment, cut and the widest it grows.
+    fn col(self) -> Col {
+        match self {
+            Self::Mark => left("", 1),
+            Self::Service => left("SERVICE", 42).names(),
+            Self::State => left("STATE", 18),
+            Self::Health => left("HEALTH", 22),
+            Self::Cpu => right("CPU", 7).at_least(6),
+            Self::Mem => right("MEM", 12).at_least(10),
+            Self::Database => left("DATABASE", 24),
+            Self::Uptime => right("UPTIME", 7).at_least(6),
+            Self::Restarts => right("RST", 4),
+            Self::Ports => left("PORTS", 48),
+            Self::Image => left("IMAGE", 64),
+            Self::Status => left("STATUS", 22),
         }
     }
+
+    /// How many there are: the size of per-column tables.
+    const COUNT: usize = Self::Status as usize + 1;
 
     /// The column the list is sorted by, and the mark its title gets.
     fn sorted(key: SortKey) -> (Self, &'static str) {
@@ -69,107 +69,196 @@ impl Column {
             SortKey::Restarts => (Self::Restarts, "▼"),
         }
     }
-}
 
-/// Columns in the order they give way on narrow screens: the last ones
-/// go first, but the column the list is sorted by stays. The database
-/// summary only shows when a database is known. Under
-/// [`layout::NARROW_BELOW`] cells, state and health share one column.
-fn columns(width: usize, with_db: bool, sort: SortKey) -> Vec<(Column, Col)> {
-    let narrow = width < layout::NARROW_BELOW as usize;
-    let mut wanted = if narrow {
-        vec![
-            (Column::Mark, 1),
-            (Column::Service, 13),
-            (Column::Status, 14),
-            (Column::Cpu, 6),
-            (Column::Mem, 11),
-            (Column::Uptime, 6),
-            (Column::Restarts, 3),
-        ]
-    } else {
-        let mut wanted = vec![
-            (Column::Mark, 1),
-            (Column::Service, 13),
-            (Column::State, 14),
-            (Column::Health, 15),
-            (Column::Cpu, 6),
-            (Column::Mem, 11),
-        ];
-        if with_db {
-            wanted.push((Column::Database, 16));
+    /// A column left out when no row has anything for it.
+    fn optional(self) -> bool {
+        matches!(self, Self::Database | Self::Ports | Self::Image)
+    }
+
+    /// The cells it claims when deciding which columns fit: a long name
+    /// claims less, as it can be cut in the middle and stay readable.
+    fn claim(self, want: usize) -> usize {
+        match self {
+            Self::Service => want.min(18),
+            _ => want,
         }
-        wanted.extend([(Column::Uptime, 6), (Column::Restarts, 3)]);
-        wanted
+    }
+}
+
+/// The columns in the order they show; on a narrow screen the last ones
+/// give way first (but the column the list is sorted by stays).
+const ORDER: [Column; 11] = [
+    Column::Mark,
+    Column::Service,
+    Column::State,
+    Column::Health,
+    Column::Cpu,
+    Column::Mem,
+    Column::Database,
+    Column::Uptime,
+    Column::Restarts,
+    Column::Ports,
+    Column::Image,
+];
+
+/// Under [`layout::NARROW_BELOW`] cells, state and health share a column
+/// and the optional ones stay out.
+const NARROW_ORDER: [Column; 7] = [
+    Column::Mark,
+    Column::Service,
+    Column::Status,
+    Column::Cpu,
+    Column::Mem,
+    Column::Uptime,
+    Column::Restarts,
+];
+
+/// Fewest cells worth showing a column in, cut.
+const PARTIAL: usize = 10;
+
+/// A column of the list as drawn: what it is, and its width in force.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    column: Column,
+    col: Col,
+    width: usize,
+}
+
+impl Shown {
+    fn cell(&self, text: &str) -> String {
+        self.col.cell(text, self.width)
+    }
+}
+
+/// The columns that fit in `width` cells, each as wide as its longest
+/// value in the whole list (up to its cap). Optional columns (database,
+/// ports, image) show only when a row has something for them. The column
+/// the list is sorted by is moved forward when it would not fit.
+fn columns(app: &App, width: usize, theme: &Theme) -> Vec<Shown> {
+    let mut longest = longest_cells(app, theme);
+    let (sorted, mark) = Column::sorted(app.prefs.sort);
+    let titled = format::width(sorted.col().title) + format::width(mark);
+    longest[sorted as usize] = longest[sorted as usize].max(titled);
+    let mut order: Vec<Column> = if width < usize::from(layout::NARROW_BELOW) {
+        NARROW_ORDER.to_vec()
+    } else {
+        ORDER.to_vec()
     };
-    let (sorted, mark) = Column::sorted(sort);
-    // The sorted column is wide enough for its title and mark.
-    for (column, cells) in wanted.iter_mut().filter(|(c, _)| *c == sorted) {
-        let title = column.col(0).title;
-        *cells = (*cells).max(format::width(title) + format::width(mark));
-    }
-    let (mut cols, mut used) = fitting(&wanted, width);
-    if !cols.iter().any(|(c, _)| *c == sorted)
-        && let Some(at) = wanted.iter().position(|(c, _)| *c == sorted)
+    order.retain(|c| !c.optional() || longest[*c as usize] > 0);
+    let mut chosen = choose(&order, &longest, width);
+    if !chosen.iter().any(|(c, _)| *c == sorted)
+        && let Some(at) = order.iter().position(|c| *c == sorted)
     {
-        let entry = wanted.remove(at);
-        wanted.insert(3, entry);
-        (cols, used) = fitting(&wanted, width);
+        let column = order.remove(at);
+        order.insert(3.min(order.len()), column);
+        chosen = choose(&order, &longest, width);
     }
-    let spare = (width + 1).saturating_sub(used.min(width + 1));
-    if narrow {
-        return cols;
-    }
-    if spare >= 24 {
-        let ports = (spare / 2).min(24);
-        cols.push((Column::Ports, Column::Ports.col(ports - 1)));
-        cols.push((Column::Image, Column::Image.col(spare - ports - 1)));
-    } else if spare >= 12 {
-        cols.push((Column::Ports, Column::Ports.col(spare - 1)));
-    }
-    cols
-}
-
-/// The first of `wanted` that fit in `width` cells, and the cells they
-/// take (more than `width` when one was left out: no room to spare).
-fn fitting(wanted: &[(Column, usize)], width: usize) -> (Vec<(Column, Col)>, usize) {
-    let mut used = 0;
-    let cols = wanted
+    let cols: Vec<Col> = chosen.iter().map(|(_, col)| *col).collect();
+    let wanted: Vec<usize> = chosen.iter().map(|(c, _)| longest[*c as usize]).collect();
+    let widths = super::table::widths(&cols, &wanted, width);
+    chosen
         .iter()
-        .take_while(|(_, w)| {
-            used += w + 1;
-            used <= width + 1
+        .zip(widths)
+        .map(|((column, col), width)| Shown {
+            column: *column,
+            col: *col,
+            width,
         })
-        .map(|(c, w)| (*c, c.col(*w)))
-        .collect();
-    (cols, used)
+        .collect()
 }
 
-pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The first columns of `order` that fit in `width` cells, then the next
+/// one cut, if what is left after the others grow is worth showing.
+fn choose(order: &[Column], longest: &[usize], width: usize) -> Vec<(Column, Col)> {
+    let mut chosen: Vec<(Column, Col)> = Vec::new();
+    let mut used = 0;
+    let mut next = None;
+    for column in order {
+        let col = column.col();
+        let claim = column.claim(col.want(longest[*column as usize]));
+        let gap = usize::from(!chosen.is_empty());
+        if used + gap + claim > width {
+            next = Some((*column, col));
+            break;
+        }
+        used += gap + claim;
+        chosen.push((*column, col));
+    }
+    let growth: usize = chosen
+        .iter()
+        .map(|(column, col)| {
+            let want = col.want(longest[*column as usize]);
+            want - column.claim(want)
+        })
+        .sum();
+    let room = width.saturating_sub(used + growth + 1);
+    if let Some((column, mut col)) = next
+        && room >= PARTIAL
+    {
+        col.width = room;
+        chosen.push((column, col));
+    }
+    chosen
+}
+
+/// The longest text of each column over every row of the list.
+fn longest_cells(app: &App, theme: &Theme) -> [usize; Column::COUNT] {
+    let mut longest = [0; Column::COUNT];
+    for row in &app.rows {
+        for column in ORDER.into_iter().chain([Column::Status]) {
+            let text = match row {
+                Row::Container(id) => match app.container(id) {
+                    Some(c) => cell_of(column, app, c, theme).0,
+                    None => continue,
+                },
+                Row::Declared { project, service } => declared_cell(app, project, service, column),
+                _ => continue,
+            };
+            let slot = &mut longest[column as usize];
+            *slot = (*slot).max(format::width(&text));
+        }
+    }
+    longest
+}
+
+/// Draws the overview; returns where its list rows are.
+pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let banner = header::banner(app, theme);
     let status = status_line(app, theme, area.width as usize);
     let footer = !layout::compact(area.height) || status.is_some();
-    let [head, banner_area, list, footer_area] = layout::overview(area, banner.is_some(), footer);
+    let [head, banner_area, list, footer_area] =
+        layout::overview(area, banner.len() as u16, footer);
     header::render(app, theme, frame, head);
-    if let Some(line) = banner {
-        frame.render_widget(Paragraph::new(line), banner_area);
+    if !banner.is_empty() {
+        frame.render_widget(Paragraph::new(banner), banner_area);
     }
-    render_list(app, theme, frame, list);
-    let line = status.unwrap_or_else(|| Line::from(key_hints(Context::List, |_| true, theme)));
+    let rows = render_list(app, theme, frame, list);
+    let line = status.unwrap_or_else(|| {
+        Line::from(key_hints(
+            &app.settings.keys,
+            Context::List,
+            |_| true,
+            theme,
+        ))
+    });
     frame.render_widget(Paragraph::new(line), footer_area);
+    rows
 }
 
-fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the list under its column titles; returns where its rows are.
+fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let width = area.width as usize;
-    let cols = columns(width, !app.probes.is_empty(), app.prefs.sort);
+    let cols = columns(app, width, theme);
     let mut lines = vec![title_line(&cols, app.prefs.sort, theme)];
     if app.rows.is_empty() {
         lines.push(Line::styled(format!("  {}", empty_text(app)), theme.muted));
     }
-    let window = app.window((area.height as usize).saturating_sub(1));
+    let height = (area.height as usize).saturating_sub(1);
+    let window = app.window(height);
     for index in &window.rows {
         let line = match &app.rows[*index] {
-            Row::Project(name) => project_line(app, name.as_deref(), width, theme),
+            Row::Engine(engine) => engine_line(app, *engine, theme),
+            Row::Project(engine, name) => project_line(app, *engine, name.as_deref(), width, theme),
             Row::Container(id) => match app.container(id) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
@@ -188,6 +277,12 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     lines.extend(more_line(&window, theme));
     frame.render_widget(Paragraph::new(lines), area);
+    // The rows start under the column titles; the app maps a click through
+    // the same window.
+    Some(ListArea {
+        top: area.y + 1,
+        height: height as u16,
+    })
 }
 
 /// `+5 more running fine`: what a list too long for its pane left out.
@@ -224,18 +319,18 @@ fn empty_text(app: &App) -> String {
 }
 
 /// The column titles; the column the list is sorted by is marked.
-fn title_line<'a>(cols: &[(Column, Col)], sort: SortKey, theme: &Theme) -> Line<'a> {
+fn title_line<'a>(cols: &[Shown], sort: SortKey, theme: &Theme) -> Line<'a> {
     let (sorted, mark) = Column::sorted(sort);
     let mut spans = Vec::new();
-    for (column, col) in cols {
-        if *column == sorted {
-            let title = match column {
+    for shown in cols {
+        if shown.column == sorted {
+            let title = match shown.column {
                 Column::Mark => mark.to_string(),
-                _ => format!("{}{mark}", col.title),
+                _ => format!("{}{mark}", shown.col.title),
             };
-            spans.push(Span::styled(col.cell(&title), theme.key));
+            spans.push(Span::styled(shown.cell(&title), theme.key));
         } else {
-            spans.push(Span::styled(col.cell(col.title), theme.header));
+            spans.push(Span::styled(shown.cell(shown.col.title), theme.header));
         }
         spans.push(Span::styled(" ", theme.header));
     }
@@ -243,14 +338,45 @@ fn title_line<'a>(cols: &[(Column, Col)], sort: SortKey, theme: &Theme) -> Line<
     Line::from(spans)
 }
 
+/// An engine's group header: `◆ devbox · ssh://dev@devbox  Docker 24.0.7`,
+/// with its containers counted.
+fn engine_line<'a>(app: &App, id: EngineId, theme: &Theme) -> Line<'a> {
+    let Some(engine) = app.engines.get(id.index()) else {
+        return Line::raw("");
+    };
+    let theirs: Vec<&Container> = app.containers.iter().filter(|c| c.engine == id).collect();
+    let running = theirs.iter().filter(|c| c.state.is_running()).count();
+    let mark = if engine.is_up() { "◆" } else { "✗" };
+    Line::from(vec![
+        Span::styled(format!("{mark} {}", engine.label()), theme.title),
+        Span::styled("  ", theme.muted),
+        header::status_span(engine, theme),
+        Span::styled(
+            format!(
+                "  {}, {running} running",
+                header::plural(theirs.len(), "container")
+            ),
+            theme.muted,
+        ),
+    ])
+}
+
 /// A project's row: `▾ shop  13 containers · 11 ok · ✗ 2 need attention`,
 /// with `▸` when folded; shorter when the width asks.
-fn project_line<'a>(app: &App, name: Option<&str>, width: usize, theme: &Theme) -> Line<'a> {
-    let containers = app.members(name);
+fn project_line<'a>(
+    app: &App,
+    engine: EngineId,
+    name: Option<&str>,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
+    let containers = app.members(engine, name);
     let troubled = containers.iter().filter(|c| app.needs_attention(c)).count();
     let ok = containers.len() - troubled;
     let arrow = if app.is_folded(name) { "▸" } else { "▾" };
-    let head = format!("{arrow} {}", name.unwrap_or(NO_PROJECT));
+    // Under an engine's header, a project is indented one step.
+    let indent = if app.several_engines() { "  " } else { "" };
+    let head = format!("{indent}{arrow} {}", name.unwrap_or(NO_PROJECT));
     let mut counts = format!(
         "  {} · {ok} ok",
         header::plural(containers.len(), "container")
@@ -258,7 +384,7 @@ fn project_line<'a>(app: &App, name: Option<&str>, width: usize, theme: &Theme) 
     let mut trouble = format!(" · ✗ {troubled} need attention");
     let long = format::width(&head) + format::width(&counts) + format::width(&trouble);
     if long > width {
-        counts = format!("  {} ok", ok);
+        counts = format!("  {ok} ok");
         trouble = format!(" · ✗ {troubled}");
     }
     let mut spans = vec![
@@ -271,11 +397,11 @@ fn project_line<'a>(app: &App, name: Option<&str>, width: usize, theme: &Theme) 
     Line::from(spans)
 }
 
-fn container_line<'a>(app: &App, c: &Container, cols: &[(Column, Col)], theme: &Theme) -> Line<'a> {
+fn container_line<'a>(app: &App, c: &Container, cols: &[Shown], theme: &Theme) -> Line<'a> {
     let mut spans = Vec::new();
-    for (column, col) in cols {
-        let (text, style) = cell_of(*column, app, c, theme);
-        spans.push(Span::styled(col.cell(&text), style));
+    for shown in cols {
+        let (text, style) = cell_of(shown.column, app, c, theme);
+        spans.push(Span::styled(shown.cell(&text), style));
         spans.push(Span::raw(" "));
     }
     spans.pop();
@@ -342,29 +468,29 @@ fn declared_line<'a>(
     app: &App,
     project: &str,
     service: &str,
-    cols: &[(Column, Col)],
+    cols: &[Shown],
     theme: &Theme,
 ) -> Line<'a> {
+    let cells: Vec<String> = cols
+        .iter()
+        .map(|shown| shown.cell(&declared_cell(app, project, service, shown.column)))
+        .collect();
+    Line::styled(cells.join(" "), theme.muted)
+}
+
+/// What a column shows for a declared service with no container.
+fn declared_cell(app: &App, project: &str, service: &str, column: Column) -> String {
     let declared = app.declared_service(project, service);
-    let profiles = declared
-        .filter(|d| !d.profiles.is_empty())
-        .map(|d| format!("⚑ {}", d.profiles.join(",")))
-        .unwrap_or_default();
-    let image = declared.and_then(|d| d.image.clone()).unwrap_or_default();
-    let mut spans = Vec::new();
-    for (column, col) in cols {
-        let text = match column {
-            Column::Service => format!("  {service}"),
-            Column::State | Column::Status => "◌ not created".to_string(),
-            Column::Health => profiles.clone(),
-            Column::Image => image.clone(),
-            _ => String::new(),
-        };
-        spans.push(Span::styled(col.cell(&text), theme.muted));
-        spans.push(Span::raw(" "));
+    match column {
+        Column::Service => format!("  {service}"),
+        Column::State | Column::Status => "◌ not created".to_string(),
+        Column::Health => declared
+            .filter(|d| !d.profiles.is_empty())
+            .map(|d| format!("⚑ {}", d.profiles.join(",")))
+            .unwrap_or_default(),
+        Column::Image => declared.and_then(|d| d.image.clone()).unwrap_or_default(),
+        _ => String::new(),
     }
-    spans.pop();
-    Line::from(spans)
 }
 
 /// A configured target with no container: its name and summary.
@@ -468,7 +594,12 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     match status_message(app, theme, room) {
         Some(line) => spans.extend(line.spans),
         None if spans.is_empty() => return None,
-        None => spans.extend(key_hints(Context::List, |_| true, theme)),
+        None => spans.extend(key_hints(
+            &app.settings.keys,
+            Context::List,
+            |_| true,
+            theme,
+        )),
     }
     Some(Line::from(spans))
 }

@@ -12,7 +12,13 @@ use crate::app::{DatabaseView, Panel};
 use crate::model::{PgSnapshot, TopStatements};
 use crate::theme::Theme;
 
-pub fn render(pg: &PgSnapshot, view: &DatabaseView, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(
+    pg: &PgSnapshot,
+    view: &DatabaseView,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(pg, theme, area.width),
         panels: Panel::of(crate::model::TargetKind::Postgres),
@@ -21,7 +27,7 @@ pub fn render(pg: &PgSnapshot, view: &DatabaseView, theme: &Theme, frame: &mut F
     }
     .render(theme, frame, area, |frame, panel| {
         render_panel(pg, view, theme, frame, panel);
-    });
+    })
 }
 
 fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
@@ -82,10 +88,10 @@ fn render_panel(
     match view.panel {
         Panel::Pools => {
             let cols = [
-                left("APPLICATION", 0),
-                left("USER", 8),
-                left("CLIENT", 13),
-                left("DATABASE", 9),
+                left("APPLICATION", 0).names(),
+                left("USER", 24).names(),
+                left("CLIENT", 24),
+                left("DATABASE", 24).names(),
                 right("ALL", 4),
                 right("ACT", 4),
                 right("IDLE", 4),
@@ -139,7 +145,7 @@ fn render_panel(
         Panel::TopStatements => render_top(pg, selected, theme, frame, area),
         _ => {
             let cols = [
-                left("DATABASE", 0),
+                left("DATABASE", 0).names(),
                 right("CONN", 5),
                 right("SIZE", 8),
                 right("TPS", 8),
@@ -192,9 +198,9 @@ fn render_backends(
             left("STATE", 13),
             left("WAIT", 14),
             left("BLOCKED BY", 10),
-            left("DB", 9),
-            left("USER", 8),
-            left("APP", 10),
+            left("DB", 24).names(),
+            left("USER", 24).names(),
+            left("APP", 30).names(),
             left("QUERY", 0),
         ]
     } else {

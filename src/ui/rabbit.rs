@@ -20,7 +20,7 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(probe, rabbit, theme, area.width),
         panels: Panel::of(TargetKind::RabbitMq),
@@ -30,7 +30,7 @@ pub fn render(
     .render(theme, frame, area, |frame, panel| match view.panel {
         Panel::Clients => clients(rabbit, view.row, theme, frame, panel),
         _ => queues(probe, rabbit, view.row, theme, frame, panel),
-    });
+    })
 }
 
 fn summary_lines<'a>(
@@ -129,8 +129,8 @@ fn queues(
     area: Rect,
 ) {
     let cols = [
-        left("QUEUE", 0),
-        left("VHOST", 8),
+        left("QUEUE", 0).names(),
+        left("VHOST", 16),
         right("READY", 8),
         right("UNACKED", 8),
         left("DEPTH", TREND),
@@ -176,10 +176,10 @@ fn queues(
 
 fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cols = [
-        left("CLIENT", 0),
-        left("USER", 10),
-        left("PEER HOST", 15),
-        left("VHOST", 8),
+        left("CLIENT", 0).names(),
+        left("USER", 24).names(),
+        left("PEER HOST", 40),
+        left("VHOST", 16),
         right("CONN", 5),
         right("CHANNELS", 8),
     ];

@@ -19,7 +19,7 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(probe, redis, theme, area.width),
         panels: Panel::of(crate::model::TargetKind::Redis),
@@ -28,7 +28,7 @@ pub fn render(
     }
     .render(theme, frame, area, |frame, panel| {
         render_panel(redis, view, theme, frame, panel);
-    });
+    })
 }
 
 fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
@@ -140,12 +140,12 @@ fn render_panel(
                 return;
             };
             let cols = [
-                left("NAME", 0),
-                left("HOST", 16),
+                left("NAME", 0).names(),
+                left("HOST", 40),
                 right("DB", 3),
                 right("COUNT", 6),
                 right("MAX IDLE", 9),
-                left("LAST CMD", 12),
+                left("LAST CMD", 16),
             ];
             let rows: Vec<table::Row> = pools
                 .iter()

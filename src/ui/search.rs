@@ -18,7 +18,7 @@ pub fn render(
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Vec<crate::event::TabHit> {
     table::Body {
         summary: summary_lines(search, theme),
         panels: Panel::of(TargetKind::Search),
@@ -28,7 +28,7 @@ pub fn render(
     .render(theme, frame, area, |frame, panel| match view.panel {
         Panel::Nodes => nodes(search, view.row, theme, frame, panel),
         _ => indices(search, view.row, theme, frame, panel),
-    });
+    })
 }
 
 /// The style of a health colour: green reads healthy, yellow a warning.
@@ -68,7 +68,7 @@ fn summary_lines<'a>(s: &SearchSnapshot, theme: &Theme) -> Vec<Line<'a>> {
 
 fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cols = [
-        left("INDEX", 0),
+        left("INDEX", 0).names(),
         left("HEALTH", 7),
         right("DOCS", 10),
         right("SIZE", 8),
@@ -100,8 +100,8 @@ fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
 
 fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let cols = [
-        left("NODE", 0),
-        left("ROLES", 12),
+        left("NODE", 0).names(),
+        left("ROLES", 16),
         right("HEAP", 6),
         right("CPU", 5),
         right("LOAD 1M", 8),

@@ -1,5 +1,7 @@
-//! A plain text table with fixed columns, a header and a selected row:
-//! what the database panels are made of.
+//! Plain text tables with a header and a selected row: what the database
+//! panels and the service list are made of. Columns fit their content: each
+//! gets the width its longest value needs, up to its cap; when the screen is
+//! too narrow the widest give way first, never below their title.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,19 +13,61 @@ use super::format;
 use crate::app::Panel;
 use crate::theme::Theme;
 
-/// A column of a table: title, width in cells (0 = what is left in a
-/// database panel), right-aligned or not.
+/// A column of a table: title, widest it grows (0: it takes what the
+/// others leave), alignment, and where a long value is cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Col {
     pub title: &'static str,
     pub width: usize,
     pub right: bool,
+    /// Cut in the middle (names: `notific…-worker`) rather than at the end.
+    pub middle: bool,
+    /// Narrowest it is when it fits: figures that change every second keep
+    /// their column still (`100.0%`).
+    pub least: usize,
 }
 
 impl Col {
-    /// `text` fitted to the column's width and alignment.
-    pub fn cell(&self, text: &str) -> String {
-        cell(self, self.width, text)
+    /// `text` fitted to `width` cells, as this column aligns and cuts.
+    pub fn cell(&self, text: &str, width: usize) -> String {
+        if self.right {
+            format::fit_right(text, width)
+        } else if self.middle {
+            format::fit_middle(text, width)
+        } else {
+            format::fit(text, width)
+        }
+    }
+
+    /// The same column, cut in the middle: for names whose ends differ.
+    pub const fn names(self) -> Self {
+        Self {
+            middle: true,
+            ..self
+        }
+    }
+
+    /// The same column, never narrower than `cells` when there is room.
+    pub const fn at_least(self, cells: usize) -> Self {
+        Self {
+            least: cells,
+            ..self
+        }
+    }
+
+    /// Narrowest it gets: its title, and room for a cut value.
+    fn floor(&self) -> usize {
+        format::width(self.title).max(4)
+    }
+
+    /// What it asks for when its longest value is `longest` cells.
+    pub fn want(&self, longest: usize) -> usize {
+        let want = longest.max(format::width(self.title)).max(self.least);
+        if self.width == 0 {
+            want
+        } else {
+            want.min(self.width.max(self.floor()))
+        }
     }
 }
 
@@ -32,6 +76,8 @@ pub const fn left(title: &'static str, width: usize) -> Col {
         title,
         width,
         right: false,
+        middle: false,
+        least: 0,
     }
 }
 
@@ -40,11 +86,57 @@ pub const fn right(title: &'static str, width: usize) -> Col {
         title,
         width,
         right: true,
+        middle: false,
+        least: 0,
     }
 }
 
 /// A row: one text per column, and the style of the row.
 pub type Row = (Vec<String>, Style);
+
+/// The widths of `cols` in `total` cells (a space between columns), given
+/// each one's longest value. Each gets what it wants; what is left goes to
+/// the columns that take the rest (width 0); when the wants do not fit, the
+/// widest column gives a cell, then the widest again, down to the floors.
+pub fn widths(cols: &[Col], longest: &[usize], total: usize) -> Vec<usize> {
+    let budget = total.saturating_sub(cols.len().saturating_sub(1));
+    let mut out: Vec<usize> = cols.iter().zip(longest).map(|(c, l)| c.want(*l)).collect();
+    let used: usize = out.iter().sum();
+    if used < budget {
+        let growing: Vec<usize> = (0..cols.len()).filter(|i| cols[*i].width == 0).collect();
+        let spare = budget - used;
+        for (n, i) in growing.iter().enumerate() {
+            out[*i] += spare / growing.len() + usize::from(n < spare % growing.len());
+        }
+        return out;
+    }
+    let floors: Vec<usize> = cols
+        .iter()
+        .zip(&out)
+        .map(|(c, w)| c.floor().min(*w))
+        .collect();
+    let mut excess = used - budget;
+    while excess > 0 {
+        let widest = (0..out.len())
+            .filter(|i| out[*i] > floors[*i])
+            .max_by_key(|i| (out[*i], std::cmp::Reverse(*i)));
+        let Some(i) = widest else { break };
+        out[i] -= 1;
+        excess -= 1;
+    }
+    out
+}
+
+/// The longest text of each column over `rows`.
+pub fn longest(cols: &[Col], rows: &[Row]) -> Vec<usize> {
+    let mut longest: Vec<usize> = vec![0; cols.len()];
+    for (texts, _) in rows {
+        for (l, text) in longest.iter_mut().zip(texts) {
+            *l = (*l).max(format::width(text));
+        }
+    }
+    longest
+}
 
 /// Draws `rows` under a header into `area`; `selected` is highlighted and
 /// kept in view. `empty` is shown when there are no rows.
@@ -57,54 +149,32 @@ pub fn render(
     empty: &str,
     theme: &Theme,
 ) {
-    let widths = resolve(cols, area.width as usize);
-    let header: Vec<String> = cols
-        .iter()
-        .zip(&widths)
-        .map(|(c, w)| cell(c, *w, c.title))
-        .collect();
-    let mut lines = vec![Line::styled(header.join(" "), theme.header)];
+    let widths = widths(cols, &longest(cols, rows), area.width as usize);
+    let line_of = |texts: &[String]| -> String {
+        let cells: Vec<String> = cols
+            .iter()
+            .zip(&widths)
+            .zip(texts)
+            .map(|((c, w), t)| c.cell(t, *w))
+            .collect();
+        format::fit(&cells.join(" "), area.width as usize)
+    };
+    let titles: Vec<String> = cols.iter().map(|c| c.title.to_string()).collect();
+    let mut lines = vec![Line::styled(line_of(&titles), theme.header)];
     let visible = (area.height as usize).saturating_sub(1).max(1);
     if rows.is_empty() {
         lines.push(Line::styled(format!(" {empty}"), theme.muted));
     }
     let offset = selected.map_or(0, |s| (s + 1).saturating_sub(visible));
     for (index, (texts, style)) in rows.iter().enumerate().skip(offset).take(visible) {
-        let text: Vec<String> = cols
-            .iter()
-            .zip(&widths)
-            .zip(texts)
-            .map(|((c, w), t)| cell(c, *w, t))
-            .collect();
         let style = if selected == Some(index) {
             theme.selection
         } else {
             *style
         };
-        lines.push(Line::from(Span::styled(
-            format::fit(&text.join(" "), area.width as usize),
-            style,
-        )));
+        lines.push(Line::styled(line_of(texts), style));
     }
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-/// Widths with the 0-width columns sharing what the others leave.
-fn resolve(cols: &[Col], total: usize) -> Vec<usize> {
-    let fixed: usize = cols.iter().map(|c| c.width + 1).sum();
-    let flexible = cols.iter().filter(|c| c.width == 0).count().max(1);
-    let share = total.saturating_sub(fixed) / flexible;
-    cols.iter()
-        .map(|c| if c.width == 0 { share.max(4) } else { c.width })
-        .collect()
-}
-
-fn cell(col: &Col, width: usize, text: &str) -> String {
-    if col.right {
-        format::fit_right(text, width)
-    } else {
-        format::fit(text, width)
-    }
 }
 
 /// `▕████░░░░▏`-style bar of `ratio` in `cells` cells.
@@ -166,18 +236,45 @@ pub fn sparkline(values: impl Iterator<Item = f64> + Clone, cells: usize) -> Str
 /// A tab bar naming `panels`, the focused one highlighted.
 pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    for panel in panels {
-        let name = panel.title();
-        let style = if *panel == focused {
+    for (panel, label, _) in tab_places(panels) {
+        let style = if panel == focused {
             theme.selection
         } else {
             theme.muted
         };
-        spans.push(Span::styled(format!(" {name} "), style));
+        spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
     spans.push(Span::styled("(Tab: next panel)", theme.muted));
     Line::from(spans)
+}
+
+/// Each panel's title as the tab bar writes it, and the columns it takes.
+fn tab_places(panels: &[Panel]) -> Vec<(Panel, String, std::ops::Range<u16>)> {
+    let mut x = 1;
+    panels
+        .iter()
+        .map(|panel| {
+            let label = format!(" {} ", panel.title());
+            let width = format::width(&label) as u16;
+            let place = (*panel, label, x..x + width);
+            x += width + 1;
+            place
+        })
+        .collect()
+}
+
+/// Where a click on the tab bar at `bar` switches panels.
+pub fn tab_hits(panels: &[Panel], bar: Rect) -> Vec<crate::event::TabHit> {
+    tab_places(panels)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (_, _, x))| crate::event::TabHit {
+            y: bar.y,
+            x: bar.x + x.start..bar.x + x.end,
+            panel: index,
+        })
+        .collect()
 }
 
 /// The body of a database view: summary lines, a tab bar, the focused
@@ -190,13 +287,14 @@ pub struct Body<'a> {
 }
 
 impl Body<'_> {
+    /// Draws the body; where a click switches panels.
     pub fn render(
         self,
         theme: &Theme,
         frame: &mut Frame,
         area: Rect,
         panel: impl FnOnce(&mut Frame, Rect),
-    ) {
+    ) -> Vec<crate::event::TabHit> {
         let notes = self.notes.len().min(2) as u16;
         let [summary, tab_bar, panel_area, notes_area] = Layout::vertical([
             Constraint::Length(self.summary.len() as u16),
@@ -218,6 +316,7 @@ impl Body<'_> {
             .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
             .collect();
         frame.render_widget(Paragraph::new(lines), notes_area);
+        tab_hits(self.panels, tab_bar)
     }
 }
 

@@ -3,9 +3,10 @@
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Level, Probe};
-use crate::keymap::{self, Action, Context};
+use crate::keymap::{Action, Context, Keymap};
 use crate::model::{ContainerState, ProbeStatus, SgrColor, SgrStyle, Verb};
 use crate::theme::Theme;
 
@@ -148,20 +149,15 @@ fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if more > 0 {
         text.push_str(&format!(" (+{more} more)"));
     }
-    let pointer = format!(" · {} timeline", timeline_key());
+    let key = app
+        .settings
+        .keys
+        .key_of(Context::Everywhere, Action::Timeline);
+    let pointer = format!(" · {key}: timeline");
     if super::format::width(&text) + super::format::width(&pointer) <= width {
         text.push_str(&pointer);
     }
     Some(Line::styled(super::format::fit(&text, width), theme.error))
-}
-
-/// `e:`, the key of the timeline, from the key table.
-fn timeline_key() -> String {
-    keymap::BINDINGS
-        .iter()
-        .find(|b| b.action == Action::Timeline)
-        .and_then(|b| b.keys.first())
-        .map_or(String::new(), |k| format!("{}:", keymap::key_label(k)))
 }
 
 /// ` text` on one line in `width` cells; when it was cut (`…`) or has more
@@ -184,11 +180,29 @@ fn fitted(text: &str, width: usize, more: bool) -> String {
 /// The footer's ` k what` pairs for `context`, from the key table; `shown`
 /// leaves out actions that do nothing in this view.
 pub fn key_hints<'a>(
+    keys: &Keymap,
     context: Context,
     shown: impl Fn(Action) -> bool,
     theme: &Theme,
 ) -> Vec<Span<'a>> {
-    keymap::hints(context, shown)
+    key_hints_within(keys, context, shown, theme, usize::MAX)
+}
+
+/// Like [`key_hints`], in at most `room` cells: hints before the last one
+/// (help) go, from the end, until the rest fit.
+pub fn key_hints_within<'a>(
+    keys: &Keymap,
+    context: Context,
+    shown: impl Fn(Action) -> bool,
+    theme: &Theme,
+    room: usize,
+) -> Vec<Span<'a>> {
+    let mut hints = keys.hints(context, shown);
+    let cells = |(key, what): &(String, &str)| key.width() + what.width() + 3;
+    while hints.len() > 1 && hints.iter().map(cells).sum::<usize>() > room {
+        hints.remove(hints.len() - 2);
+    }
+    hints
         .into_iter()
         .flat_map(|(key, what)| {
             [

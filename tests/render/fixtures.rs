@@ -12,10 +12,10 @@ pub use stacktop::config::Settings;
 pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent};
 pub use stacktop::model::{
     CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
-    DeclaredService, Done, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream, PgBackend,
-    PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectLocation,
-    RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot, StateCounts, Stats,
-    StyledSpan, TopStatements, Verb, VolumeToRemove,
+    DeclaredService, Done, EngineId, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream,
+    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus,
+    ProjectLocation, RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot,
+    StateCounts, Stats, StyledSpan, TopStatements, Verb, VolumeToRemove,
 };
 pub use stacktop::theme::Theme;
 pub use stacktop::ui;
@@ -48,6 +48,7 @@ pub fn container(id: &str, service: &str, number: u32) -> Container {
         restart_count: 0,
         ports: Vec::new(),
         tty: false,
+        engine: Default::default(),
         spec: Default::default(),
     }
 }
@@ -328,17 +329,24 @@ pub fn connected_app(size: (u16, u16), containers: Vec<Container>) -> App {
 pub fn connected_app_with(settings: Settings, size: (u16, u16), containers: Vec<Container>) -> App {
     let mut app = App::new(settings, "unix:///var/run/docker.sock".into(), now());
     app.update(Event::Resize(ui::layout::viewport(size.0, size.1)));
-    app.update(Event::Docker(DockerEvent::Connected {
-        version: "28.2.2".into(),
-        endpoint: "unix:///var/run/docker.sock".into(),
-    }));
-    app.update(Event::Docker(DockerEvent::Containers(containers)));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Connected {
+            product: "Docker".into(),
+            version: "28.2.2".into(),
+            endpoint: "unix:///var/run/docker.sock".into(),
+        },
+    ));
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(containers),
+    ));
     app
 }
 
 pub fn overview_app(size: (u16, u16)) -> App {
     let mut app = connected_app(size, stack());
-    app.update(Event::Docker(DockerEvent::Stats(stats())));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Stats(stats())));
     app.update(Event::Probe(ProbeEvent::Snapshot {
         target_id: PG.into(),
         snapshot: Box::new(Snapshot::Postgres(pg_snapshot())),
@@ -368,8 +376,26 @@ pub fn press(app: &mut App, code: KeyCode) {
 pub fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
     let (w, h) = (app.viewport.width, app.viewport.height);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| ui::render(app, theme, f)).unwrap();
     terminal
+        .draw(|f| {
+            ui::render(app, theme, f);
+        })
+        .unwrap();
+    terminal
+}
+
+/// Draws a frame and hands the app where things landed, as the runtime
+/// does after each frame (clicks and the help's scrolling need it).
+pub fn settle(app: &mut App, theme: &Theme) {
+    let (w, h) = (app.viewport.width, app.viewport.height);
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut hits = None;
+    terminal
+        .draw(|f| hits = Some(ui::render(app, theme, f)))
+        .unwrap();
+    if let Some(hits) = hits {
+        app.update(Event::Layout(hits));
+    }
 }
 
 /// Checks a drawn screen against its snapshot: one folder for the whole

@@ -3,7 +3,7 @@
 use crate::fixtures::*;
 
 fn log_line(secs: u32, source: usize, stream: LogStream, spans: Vec<StyledSpan>) -> LogLine {
-    LogLine {
+    let mut line = LogLine {
         timestamp: Some(
             Utc.with_ymd_and_hms(2026, 11, 25, 11, 59, 0).unwrap()
                 + chrono::Duration::milliseconds(i64::from(secs) * 1000 + 125),
@@ -11,7 +11,10 @@ fn log_line(secs: u32, source: usize, stream: LogStream, spans: Vec<StyledSpan>)
         stream,
         source,
         spans,
-    }
+        ..LogLine::default()
+    };
+    stacktop::logtext::classify(&mut line);
+    line
 }
 
 fn plain(text: &str) -> StyledSpan {
@@ -130,12 +133,12 @@ fn through_sanitiser(raw: &[u8], source: usize) -> Vec<LogLine> {
     let mut splitter = stacktop::logtext::LineSplitter::default();
     let mut lines = Vec::new();
     let mut emit = |bytes: &[u8]| {
-        lines.push(LogLine {
-            timestamp: None,
-            stream: LogStream::Stdout,
+        lines.push(stacktop::logtext::make_line(
+            None,
+            LogStream::Stdout,
             source,
-            spans: stacktop::logtext::sanitize_line(bytes),
-        });
+            bytes,
+        ));
     };
     splitter.feed(raw, &mut emit);
     splitter.finish(&mut emit);

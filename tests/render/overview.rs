@@ -52,11 +52,15 @@ fn overview_while_filtering() {
 fn overview_with_engine_down() {
     snapshot("overview_engine_down", |size| {
         let mut app = overview_app(size);
-        app.update(Event::Docker(DockerEvent::Disconnected {
-            endpoint: "unix:///var/run/docker.sock".into(),
-            error: "connection refused".into(),
-            retry_in: std::time::Duration::from_millis(2000),
-        }));
+        app.update(Event::Docker(
+            EngineId(0),
+            DockerEvent::Disconnected {
+                endpoint: "unix:///var/run/docker.sock".into(),
+                error: "connection refused".into(),
+                retry_in: std::time::Duration::from_millis(2000),
+                others: Vec::new(),
+            },
+        ));
         app
     });
 }
@@ -137,7 +141,7 @@ fn wide_service_names_keep_the_columns_aligned() {
     wide.name = "日本語".into();
     let mut all = stack();
     all.push(wide);
-    app.update(Event::Docker(DockerEvent::Containers(all)));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(all)));
     let terminal = draw(&app, &theme);
     let wide_row = row_of(&terminal, "サ");
     let ticker_row = row_of(&terminal, "ticker");
@@ -216,6 +220,7 @@ fn reset_confirmation_lists_containers_and_volumes_with_sizes() {
     snapshot("overview_reset_confirm", |size| {
         let mut app = overview_app(size);
         let plan = ResetPlan {
+            engine: Default::default(),
             location: ProjectLocation {
                 name: "stacktop-test".into(),
                 ..Default::default()

@@ -71,7 +71,7 @@ fn shop_app(size: (u16, u16), sort: SortKey) -> App {
         ..Settings::default()
     };
     let mut app = connected_app_with(settings, size, shop());
-    app.update(Event::Docker(DockerEvent::Stats(shop_stats())));
+    app.update(Event::Docker(EngineId(0), DockerEvent::Stats(shop_stats())));
     while app.prefs.sort != sort {
         press(&mut app, KeyCode::Char('o'));
     }
@@ -121,7 +121,10 @@ fn small_panes_by_default_show_problems_first_and_a_notice() {
         app.update(Event::Tick(now() + chrono::Duration::seconds(61)));
         let mut api = shop_service("api", "api", 1);
         api.health = Health::Unhealthy;
-        app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(api))));
+        app.update(Event::Docker(
+            EngineId(0),
+            DockerEvent::ContainerChanged(Box::new(api)),
+        ));
         app
     });
     let app = shop_app((100, 12), SortKey::Attention);
@@ -166,7 +169,8 @@ fn three_projects(size: (u16, u16)) -> App {
     }
     let mut app = connected_app(size, all);
     press(&mut app, KeyCode::Char('G'));
-    while !matches!(app.selected_row(), Some(stacktop::app::Row::Project(Some(p))) if p == "shop") {
+    while !matches!(app.selected_row(), Some(stacktop::app::Row::Project(_, Some(p))) if p == "shop")
+    {
         press(&mut app, KeyCode::Up);
     }
     press(&mut app, KeyCode::Char(' '));
@@ -199,9 +203,10 @@ fn the_timeline_lists_the_changes_of_the_session() {
         app.update(Event::Tick(now() + chrono::Duration::minutes(minute)));
         let mut mailer = shop_service("mailer", "mailer", 1);
         mailer.state = state;
-        app.update(Event::Docker(DockerEvent::ContainerChanged(Box::new(
-            mailer,
-        ))));
+        app.update(Event::Docker(
+            EngineId(0),
+            DockerEvent::ContainerChanged(Box::new(mailer)),
+        ));
     }
     press(&mut app, KeyCode::Char('e'));
     assert_screen("pane_timeline_100x12", &draw(&app, &theme));
@@ -212,6 +217,7 @@ fn the_help_scrolls_in_a_short_pane() {
     let theme = Theme::default();
     let mut app = shop_app((100, 12), SortKey::Attention);
     press(&mut app, KeyCode::Char('?'));
+    settle(&mut app, &theme);
     for _ in 0..12 {
         press(&mut app, KeyCode::Down);
     }

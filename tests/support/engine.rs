@@ -130,40 +130,16 @@ impl PrivateEngine {
 
     /// `docker -H <this engine> ARGS`, trimmed stdout; panics when it fails.
     pub fn docker(&self, args: &[&str]) -> String {
-        let host = self.host();
-        let out = Command::new("docker")
-            .args(["-H", &host])
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run docker: {e}"));
-        assert!(
-            out.status.success(),
-            "`docker {}` on the private engine failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
+        let mut docker = Command::new("docker");
+        docker.args(["-H", &self.host()]);
+        checked(docker, args, "the private engine")
     }
 
     /// Copies `image` from the shared engine into this one.
     pub fn load_image(&self, image: &str) {
-        let mut save = Command::new("docker")
-            .args(["save", image])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run docker save: {e}"));
-        let saved = save.stdout.take().expect("piped stdout");
-        let load = Command::new("docker")
-            .args(["-H", &self.host(), "load"])
-            .stdin(saved)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run docker load: {e}"));
-        let saved_ok = save.wait().is_ok_and(|s| s.success());
-        assert!(
-            saved_ok && load.status.success(),
-            "copying {image} into the private engine failed (is it built? run scripts/test.sh): {}",
-            String::from_utf8_lossy(&load.stderr).trim()
-        );
+        let mut load = Command::new("docker");
+        load.args(["-H", &self.host(), "load"]);
+        copy_image(image, load, "the private engine");
     }
 
     /// The last lines the daemon logged, for failure messages.
@@ -207,15 +183,53 @@ impl Drop for PrivateEngine {
     }
 }
 
+/// Runs `program ARGS` and returns its trimmed stdout; panics with its
+/// stderr, naming `engine`, when it fails.
+pub fn checked(mut program: Command, args: &[&str], engine: &str) -> String {
+    let name = program.get_program().to_string_lossy().into_owned();
+    let out = program
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+    assert!(
+        out.status.success(),
+        "`{name} {}` on {engine} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// `docker save IMAGE | LOAD`: copies an image of the shared engine into
+/// another engine.
+pub fn copy_image(image: &str, mut load: Command, engine: &str) {
+    let mut save = Command::new("docker")
+        .args(["save", image])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run docker save: {e}"));
+    let saved = save.stdout.take().expect("piped stdout");
+    let loaded = load
+        .stdin(saved)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot load into {engine}: {e}"));
+    let saved_ok = save.wait().is_ok_and(|s| s.success());
+    assert!(
+        saved_ok && loaded.status.success(),
+        "copying {image} into {engine} failed (is it built? run scripts/test.sh): {}",
+        String::from_utf8_lossy(&loaded.stderr).trim()
+    );
+}
+
 /// Sends `signal` to `pid` (ignoring a process already gone).
-fn signal(signal: &str, pid: u32) {
+pub fn signal(signal: &str, pid: u32) {
     let _ = Command::new("kill")
         .args([format!("-{signal}"), pid.to_string()])
         .output();
 }
 
 /// Whether an engine answers `GET /_ping` on `socket` within half a second.
-fn ping(socket: &Path) -> bool {
+pub fn ping(socket: &Path) -> bool {
     let Ok(mut stream) = UnixStream::connect(socket) else {
         return false;
     };
@@ -234,7 +248,7 @@ fn ping(socket: &Path) -> bool {
 }
 
 /// Mount points at or under `dir`, deepest first.
-fn mounts_under(dir: &Path) -> Vec<PathBuf> {
+pub fn mounts_under(dir: &Path) -> Vec<PathBuf> {
     let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     let mut found: Vec<PathBuf> = table
         .lines()

@@ -10,6 +10,8 @@
 //! - [`stack`]: the test stack: its project, services, ports.
 //! - [`project`]: a throwaway compose project of `tests/stack/reset.yaml`.
 //! - [`engine`]: a private Docker engine in its own network namespace.
+//! - [`podman`]: a Podman API service with storage of its own.
+//! - [`remote`]: TLS (socat) and SSH (sshd) in front of an engine's socket.
 //! - [`fleet`]: many fixture containers at once.
 //! - [`postgres`], [`redis`]: sessions, probes and throwaway servers.
 //! - [`rabbit`]: the stack's RabbitMQ: its target, AMQP publishing and consuming.
@@ -24,12 +26,14 @@ pub mod docker;
 pub mod engine;
 pub mod events;
 pub mod fleet;
+pub mod podman;
 pub mod ports;
 pub mod postgres;
 pub mod probe;
 pub mod project;
 pub mod rabbit;
 pub mod redis;
+pub mod remote;
 pub mod stack;
 pub mod tmux;
 

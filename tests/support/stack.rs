@@ -15,8 +15,10 @@ use super::docker::{docker, require_engine, try_docker};
 
 /// Every service the test stack starts by default (`flood` is only for the
 /// benchmark's profile).
-pub const SERVICES: [&str; 11] = [
+pub const SERVICES: [&str; 13] = [
     "ticker",
+    "levels",
+    "jsonlog",
     "healthy",
     "unhealthy",
     "crashloop",

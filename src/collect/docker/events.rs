@@ -17,16 +17,23 @@ use futures_util::Stream;
 use tokio::time::Instant;
 
 /// Engine actions after which a container is inspected again.
+///
+/// Podman's Docker-compatible stream names two of them its own way: a
+/// removal is `remove` (Docker: `destroy`), and its `event` filter knows a
+/// container's end as `died` while the event itself reads `die`. Docker
+/// accepts the extra names in the filter and never sends them.
 const LIFECYCLE_ACTIONS: &[&str] = &[
     "create",
     "start",
     "restart",
     "die",
+    "died",
     "pause",
     "unpause",
     "rename",
     "update",
     "destroy",
+    "remove",
     "health_status",
 ];
 
@@ -67,7 +74,7 @@ pub fn classify(event: &EventMessage) -> Relevance {
     let action = event.action.as_deref().unwrap_or_default();
     let verb = action.split(':').next().unwrap_or_default().trim();
     match verb {
-        "destroy" => Relevance::Removed(id),
+        "destroy" | "remove" => Relevance::Removed(id),
         v if LIFECYCLE_ACTIONS.contains(&v) => Relevance::Changed(id),
         _ => Relevance::Ignored,
     }
@@ -128,6 +135,8 @@ mod tests {
             assert_eq!(classify(&event(action)), Relevance::Changed("c1".into()));
         }
         assert_eq!(classify(&event("destroy")), Relevance::Removed("c1".into()));
+        // Podman's name for it.
+        assert_eq!(classify(&event("remove")), Relevance::Removed("c1".into()));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use bollard::Docker;
@@ -14,11 +15,17 @@ use super::events::{Pending, Relevance, classify, container_events};
 use super::{DockerOptions, RESYNC_EVERY};
 use crate::engine::{Engine, container_from_inspect, engine_error, is_not_found, summary_matches};
 use crate::event::{DockerEvent, Event};
-use crate::model::{Container, ContainerState};
+use crate::model::{Container, ContainerState, EngineId};
 use crate::tasks::{AbortOnDrop, supervise};
 
 /// How many inspect requests are in flight at once.
 const CONCURRENT_INSPECTS: usize = 8;
+
+/// When to ask again about a container in a state the client cannot read
+/// (Podman's `stopped`, between a stop and its cleanup), and how often a
+/// list is tried again for the same reason.
+const BETWEEN_RETRY: Duration = Duration::from_millis(300);
+const LIST_TRIES: u32 = 5;
 
 /// Why a session ended.
 pub enum Stop {
@@ -55,17 +62,18 @@ async fn follow_inner(
     connected: &mut bool,
 ) -> Result<Infallible, Stop> {
     let docker = engine.client().await?;
-    let version = docker
+    let answer = docker
         .version()
         .await
         .map_err(engine_error)
-        .context("asking the engine for its version")?
-        .version
-        .unwrap_or_default();
+        .context("asking the engine for its version")?;
+    let product = product_of(&answer).to_string();
+    let version = answer.version.unwrap_or_default();
     *connected = true;
-    let mut session = Session::new(docker, tx.clone());
+    let mut session = Session::new(engine.id(), docker, tx.clone());
     session
         .send(DockerEvent::Connected {
+            product,
             version,
             endpoint: engine.endpoint().to_string(),
         })
@@ -76,6 +84,7 @@ async fn follow_inner(
     session.resync().await?;
     let (running_tx, running_rx) = watch::channel(session.running_ids());
     let source = super::stats::Source {
+        engine: engine.id(),
         docker: session.docker.clone(),
         cgroups: super::stats::local_cgroups(engine),
     };
@@ -103,7 +112,11 @@ async fn follow_inner(
                 }
                 None => return Err(anyhow::anyhow!("the engine closed its event stream").into()),
             },
-            () = sleep_until_due(due), if due.is_some() => session.refresh(pending.take()).await?,
+            () = sleep_until_due(due), if due.is_some() => {
+                for id in session.refresh(pending.take()).await? {
+                    pending.add(id, Instant::now() + BETWEEN_RETRY);
+                }
+            }
             _ = resync.tick() => session.resync().await?,
         }
         running_tx.send_if_modified(|ids| {
@@ -115,6 +128,17 @@ async fn follow_inner(
     }
 }
 
+/// `Podman` when Podman answers through its Docker-compatible API, else
+/// `Docker`.
+pub fn product_of(version: &bollard::models::SystemVersion) -> &'static str {
+    let podman = version
+        .components
+        .iter()
+        .flatten()
+        .any(|c| c.name.to_lowercase().contains("podman"));
+    if podman { "Podman" } else { "Docker" }
+}
+
 async fn sleep_until_due(due: Option<Instant>) {
     if let Some(due) = due {
         tokio::time::sleep_until(due).await;
@@ -123,14 +147,16 @@ async fn sleep_until_due(due: Option<Instant>) {
 
 /// What the session knows: every container, by id.
 struct Session {
+    engine: EngineId,
     docker: Docker,
     tx: mpsc::Sender<Event>,
     known: HashMap<String, Container>,
 }
 
 impl Session {
-    fn new(docker: Docker, tx: mpsc::Sender<Event>) -> Self {
+    fn new(engine: EngineId, docker: Docker, tx: mpsc::Sender<Event>) -> Self {
         Self {
+            engine,
             docker,
             tx,
             known: HashMap::new(),
@@ -139,7 +165,7 @@ impl Session {
 
     async fn send(&self, event: DockerEvent) -> Result<(), Stop> {
         self.tx
-            .send(Event::Docker(event))
+            .send(Event::Docker(self.engine, event))
             .await
             .map_err(|_| Stop::Closed)
     }
@@ -162,32 +188,44 @@ impl Session {
         Ok(())
     }
 
-    /// Inspects containers named by events and reports those that changed.
-    async fn refresh(&mut self, ids: Vec<String>) -> Result<(), Stop> {
-        for (id, container) in inspect_many(&self.docker, ids).await? {
-            match container {
-                None => self.remove(id).await?,
-                Some(c) if self.known.get(&id) == Some(&c) => {}
-                Some(c) => {
-                    self.known.insert(id, c.clone());
-                    self.send(DockerEvent::ContainerChanged(Box::new(c)))
-                        .await?;
+    /// Inspects containers named by events and reports those that changed;
+    /// returns those to ask about again, caught between two states.
+    async fn refresh(&mut self, ids: Vec<String>) -> Result<Vec<String>, Stop> {
+        let mut again = Vec::new();
+        for (id, inspected) in inspect_many(self.engine, &self.docker, ids).await? {
+            match inspected {
+                Inspected::Gone => self.remove(id).await?,
+                Inspected::Between => again.push(id),
+                Inspected::Found(c) if self.known.get(&id) == Some(&*c) => {}
+                Inspected::Found(c) => {
+                    self.known.insert(id, (*c).clone());
+                    self.send(DockerEvent::ContainerChanged(c)).await?;
                 }
             }
         }
-        Ok(())
+        Ok(again)
+    }
+
+    /// Every container's summary; tried again a few times while one is in
+    /// a state the client cannot read.
+    async fn list(&self) -> anyhow::Result<Vec<bollard::models::ContainerSummary>> {
+        let options = ListContainersOptionsBuilder::new().all(true).build();
+        let mut tries = 1;
+        loop {
+            match self.docker.list_containers(Some(options.clone())).await {
+                Err(e) if is_unreadable(&e) && tries < LIST_TRIES => {
+                    tries += 1;
+                    tokio::time::sleep(BETWEEN_RETRY).await;
+                }
+                listed => return listed.map_err(engine_error).context("listing containers"),
+            }
+        }
     }
 
     /// Lists every container and reports the whole list; only containers
     /// that are new or whose state or health differs are inspected.
     async fn resync(&mut self) -> Result<(), Stop> {
-        let options = ListContainersOptionsBuilder::new().all(true).build();
-        let summaries = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(engine_error)
-            .context("listing containers")?;
+        let summaries = self.list().await?;
         let mut next = HashMap::with_capacity(summaries.len());
         let mut stale = Vec::new();
         for summary in summaries {
@@ -201,9 +239,18 @@ impl Session {
                 _ => stale.push(id),
             }
         }
-        for (id, container) in inspect_many(&self.docker, stale).await? {
-            if let Some(c) = container {
-                next.insert(id, c);
+        for (id, inspected) in inspect_many(self.engine, &self.docker, stale).await? {
+            match inspected {
+                Inspected::Found(c) => {
+                    next.insert(id, *c);
+                }
+                // Its last known state stands until the next event.
+                Inspected::Between => {
+                    if let Some(c) = self.known.get(&id) {
+                        next.insert(id, c.clone());
+                    }
+                }
+                Inspected::Gone => {}
             }
         }
         self.known = next;
@@ -249,19 +296,43 @@ pub fn dotenv_urls(path: &std::path::Path) -> Vec<(String, String)> {
     }
 }
 
-/// Inspects containers concurrently; `None` for those gone meanwhile.
+/// What an inspect found.
+enum Inspected {
+    Found(Box<Container>),
+    /// Removed meanwhile.
+    Gone,
+    /// In a state the client cannot read (Podman's `stopped`, between a
+    /// stop and its cleanup): ask again shortly.
+    Between,
+}
+
+/// Whether the engine answered with JSON the client cannot read.
+fn is_unreadable(error: &bollard::errors::Error) -> bool {
+    matches!(
+        error,
+        bollard::errors::Error::JsonDataError { .. }
+            | bollard::errors::Error::JsonSerdeError { .. }
+    )
+}
+
+/// Inspects containers concurrently.
 async fn inspect_many(
+    engine: EngineId,
     docker: &Docker,
     ids: Vec<String>,
-) -> anyhow::Result<Vec<(String, Option<Container>)>> {
+) -> anyhow::Result<Vec<(String, Inspected)>> {
     stream::iter(ids)
         .map(|id| async move {
             match docker.inspect_container(&id, None).await {
                 Ok(inspect) => {
-                    let container = container_from_inspect(inspect).map(with_dotenv);
-                    Ok((id, container))
+                    let container = container_from_inspect(inspect)
+                        .map(with_dotenv)
+                        .map(|c| Container { engine, ..c });
+                    let found = container.map(|c| Inspected::Found(Box::new(c)));
+                    Ok((id, found.unwrap_or(Inspected::Gone)))
                 }
-                Err(e) if is_not_found(&e) => Ok((id, None)),
+                Err(e) if is_not_found(&e) => Ok((id, Inspected::Gone)),
+                Err(e) if is_unreadable(&e) => Ok((id, Inspected::Between)),
                 Err(e) => Err(engine_error(e).context(format!("inspecting container {id}"))),
             }
         })

@@ -17,7 +17,7 @@ use tokio::time::MissedTickBehavior;
 use super::cgroup::{Cgroup, Sampler};
 use crate::engine::Engine;
 use crate::event::{DockerEvent, Event};
-use crate::model::Stats;
+use crate::model::{EngineId, Stats};
 use crate::tasks::AbortOnDrop;
 
 /// Samples waiting to be read from the per-container streams.
@@ -86,6 +86,8 @@ pub fn memory_of(response: &ContainerStatsResponse) -> (u64, u64) {
 /// Where figures come from: the engine, or the host's cgroup files when
 /// the engine is local and they are found.
 pub struct Source {
+    /// Which engine: its figures are reported as its own.
+    pub engine: EngineId,
     pub docker: Docker,
     /// The cgroup root (`/sys/fs/cgroup`) when the engine is on this host.
     pub cgroups: Option<PathBuf>,
@@ -151,7 +153,7 @@ pub async fn sample_loop(
                 let mut all: Vec<(String, Stats)> =
                     latest.iter().map(|(id, s)| (id.clone(), *s)).collect();
                 all.sort_by(|a, b| a.0.cmp(&b.0));
-                if tx.send(Event::Docker(DockerEvent::Stats(all))).await.is_err() {
+                if tx.send(Event::Docker(source.engine, DockerEvent::Stats(all))).await.is_err() {
                     return;
                 }
             }

@@ -8,7 +8,7 @@ use tokio::sync::mpsc::Sender;
 use tokio::time::Instant;
 
 use crate::event::{Event, LogEvent};
-use crate::logtext::{LineSplitter, sanitize_line, split_timestamp};
+use crate::logtext::{LineSplitter, make_line, split_timestamp};
 use crate::model::{LogLine, LogStream};
 
 /// A batch is sent when it holds this many lines...
@@ -82,9 +82,10 @@ impl Decoder {
 
     fn parts(&mut self, stream: LogStream) -> (&mut LineSplitter, &mut LineMaker) {
         let splitter = match stream {
-            LogStream::Stdout => &mut self.stdout,
             LogStream::Stderr => &mut self.stderr,
             LogStream::Console => &mut self.console,
+            // Only the engine's streams are decoded.
+            LogStream::Stdout | LogStream::Stacktop => &mut self.stdout,
         };
         (splitter, &mut self.lines)
     }
@@ -100,12 +101,7 @@ impl LineMaker {
             self.last = self.last.max(Some(ts));
         }
         let text = text.strip_suffix(b"\r").unwrap_or(text);
-        out.push(LogLine {
-            timestamp,
-            stream,
-            source: self.source,
-            spans: sanitize_line(text),
-        });
+        out.push(make_line(timestamp, stream, self.source, text));
     }
 }
 

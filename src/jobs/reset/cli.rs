@@ -2,17 +2,39 @@
 //! name and working dir. Volumes go through the Engine API, one by one, so
 //! only the plan's are removed.
 
+use std::collections::HashMap;
+
 use bollard::Docker;
 
 use super::Steps;
 use super::check::check_plan;
 use super::volumes::remove_volumes;
 use crate::compose::ComposeCli;
-use crate::model::{ComposeProject, ResetPlan};
+use crate::engine::Engine;
+use crate::model::{ComposeProject, ProjectLocation, ResetPlan};
+
+/// The compose CLI pointed at the engine that owns the project.
+pub(super) struct Cli {
+    cli: ComposeCli,
+    env: HashMap<String, String>,
+}
+
+impl Cli {
+    pub(super) fn new(cli: ComposeCli, engine: &Engine) -> Self {
+        Self {
+            cli,
+            env: engine.cli_env(std::env::vars()),
+        }
+    }
+
+    async fn run(&self, project: &ProjectLocation, args: &[&str]) -> Result<String, String> {
+        self.cli.run(project, args, Some(&self.env)).await
+    }
+}
 
 pub(super) async fn reset(
     docker: &Docker,
-    cli: ComposeCli,
+    cli: &Cli,
     plan: &ResetPlan,
     steps: &mut Steps<'_>,
 ) -> Result<String, String> {
@@ -25,14 +47,14 @@ pub(super) async fn reset(
         // Not `down -v`: that would remove every volume of the project, the
         // ones the plan does not list too. The plan's go one by one below.
         steps.begin("down").await;
-        cli.run(project, &["down"], None).await?;
+        cli.run(project, &["down"]).await?;
     } else {
         steps
             .begin(format!("stop and remove {}", services.join(", ")))
             .await;
         let mut args = vec!["rm", "-s", "-f", "-v"];
         args.extend(&services);
-        cli.run(project, &args, None).await?;
+        cli.run(project, &args).await?;
     }
     // `rm -v` removed the anonymous ones already: those count as removed.
     let removed = remove_volumes(docker, plan, steps).await?;
@@ -43,7 +65,7 @@ pub(super) async fn reset(
         args.extend(&services);
     }
     steps.begin(args.join(" ")).await;
-    cli.run(project, &args, None).await?;
+    cli.run(project, &args).await?;
     Ok(summary(plan.containers.len(), removed))
 }
 
@@ -52,7 +74,7 @@ pub(super) fn summary(containers: usize, volumes: usize) -> String {
 }
 
 pub(super) async fn up(
-    cli: ComposeCli,
+    cli: &Cli,
     project: &ComposeProject,
     service: Option<&str>,
     steps: &mut Steps<'_>,
@@ -69,6 +91,6 @@ pub(super) async fn up(
             location.profiles.push(profile.clone());
         }
     }
-    cli.run(&location, &up, None).await?;
-    Ok(format!("started with {}", cli.program()))
+    cli.run(&location, &up).await?;
+    Ok(format!("started with {}", cli.cli.program()))
 }

@@ -148,7 +148,10 @@ pub async fn run_reset(
     steps.begin("connect to the engine").await;
     let outcome = match connect(engine).await {
         Ok(docker) => match cli {
-            Some(cli) => cli::reset(&docker, cli, plan, &mut steps).await,
+            Some(cli) => {
+                let cli = cli::Cli::new(cli, engine);
+                cli::reset(&docker, &cli, plan, &mut steps).await
+            }
             None => api::reset(&docker, plan, &mut steps).await,
         },
         Err(error) => Err(error),
@@ -167,7 +170,7 @@ pub async fn run_up(
 ) -> Result<String, String> {
     let mut steps = Steps::new(project.name(), up_label(project, service), tx);
     let outcome = match cli {
-        Some(cli) => cli::up(cli, project, service, &mut steps).await,
+        Some(cli) => cli::up(&cli::Cli::new(cli, engine), project, service, &mut steps).await,
         None => {
             steps.begin("connect to the engine").await;
             match connect(engine).await {

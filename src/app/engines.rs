@@ -1,0 +1,148 @@
+//! The engines the app follows: what each collector last said, and the
+//! containers and figures each one reports, kept apart from the others'.
+
+use std::collections::HashSet;
+
+use super::App;
+use crate::command::Command;
+use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
+use crate::engine::reach::Attempt;
+use crate::event::DockerEvent;
+use crate::model::{Container, EngineId};
+
+/// Connection to an engine, as last reported by its collector.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineStatus {
+    Connecting,
+    /// `product` is `Docker` or `Podman`.
+    Up {
+        product: String,
+        version: String,
+    },
+    Down {
+        error: String,
+        retry_in_ms: u64,
+    },
+}
+
+/// An engine the app follows, and what its collector last said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineState {
+    /// The context's name; `default` outside contexts.
+    pub name: String,
+    pub endpoint: String,
+    /// Where its published ports are reached (`127.0.0.1` when local).
+    pub ports_host: String,
+    pub status: EngineStatus,
+    /// When it was found by searching: why each other socket is no
+    /// alternative, for the banner when it goes away.
+    pub others: Vec<Attempt>,
+}
+
+impl EngineState {
+    pub fn new(endpoint: &Endpoint) -> Self {
+        Self {
+            name: endpoint.name.clone(),
+            endpoint: endpoint.host.clone(),
+            ports_host: endpoint.ports_host(),
+            status: EngineStatus::Connecting,
+            others: Vec::new(),
+        }
+    }
+
+    /// `desktop-linux · unix:///…`, or the address alone outside contexts.
+    pub fn label(&self) -> String {
+        if self.name == DEFAULT_CONTEXT {
+            self.endpoint.clone()
+        } else {
+            format!("{} · {}", self.name, self.endpoint)
+        }
+    }
+
+    pub fn is_up(&self) -> bool {
+        matches!(self.status, EngineStatus::Up { .. })
+    }
+}
+
+impl App {
+    /// What engine `engine`'s collector says; the other engines' containers
+    /// and figures stay as they are.
+    pub(super) fn on_docker(&mut self, engine: EngineId, event: DockerEvent) -> Vec<Command> {
+        let Some(state) = self.engines.get_mut(engine.index()) else {
+            return Vec::new();
+        };
+        match event {
+            DockerEvent::Connected {
+                product,
+                version,
+                endpoint,
+            } => {
+                state.status = EngineStatus::Up { product, version };
+                state.endpoint = endpoint;
+            }
+            DockerEvent::Disconnected {
+                endpoint,
+                error,
+                retry_in,
+                others,
+            } => {
+                state.endpoint = endpoint;
+                state.others = others;
+                state.status = EngineStatus::Down {
+                    error,
+                    retry_in_ms: retry_in.as_millis() as u64,
+                };
+            }
+            DockerEvent::Containers(all) => {
+                self.containers.retain(|c| c.engine != engine);
+                self.containers
+                    .extend(all.into_iter().map(|c| Container { engine, ..c }));
+                let known: HashSet<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
+                self.stats.retain(|id, _| known.contains(id.as_str()));
+                return self.touched();
+            }
+            DockerEvent::ContainerChanged(changed) => {
+                let changed = Container { engine, ..*changed };
+                match self.containers.iter_mut().find(|c| c.id == changed.id) {
+                    Some(slot) => *slot = changed,
+                    None => self.containers.push(changed),
+                }
+                return self.touched();
+            }
+            DockerEvent::ContainerRemoved(id) => {
+                self.containers.retain(|c| c.id != id);
+                self.stats.remove(&id);
+                return self.touched();
+            }
+            DockerEvent::Stats(stats) => {
+                if self.engines.len() > 1 {
+                    let theirs: HashSet<&str> = self
+                        .containers
+                        .iter()
+                        .filter(|c| c.engine == engine)
+                        .map(|c| c.id.as_str())
+                        .collect();
+                    self.stats.retain(|id, _| !theirs.contains(id.as_str()));
+                    self.stats.extend(stats);
+                } else {
+                    self.stats = stats.into_iter().collect();
+                }
+                self.last_update = Some(self.now);
+                if self.prefs.sort.follows_stats() {
+                    self.rebuild_rows();
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Whether the list is split into one group per engine.
+    pub fn several_engines(&self) -> bool {
+        self.engines.len() > 1
+    }
+
+    /// Where each engine publishes its ports, by `EngineId`, for discovery.
+    pub fn ports_hosts(&self) -> Vec<String> {
+        self.engines.iter().map(|e| e.ports_host.clone()).collect()
+    }
+}

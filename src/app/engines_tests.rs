@@ -1,0 +1,166 @@
+//! `update` with several engines: rows grouped per engine, each engine's
+//! reports touching only its own containers, actions sent to the engine
+//! that owns the row.
+
+use std::time::Duration;
+
+use super::tests::{ch, container, now, select};
+use super::*;
+use crate::engine::endpoint::Endpoint;
+use crate::event::DockerEvent;
+
+fn on(engine: u16, mut c: Container) -> Container {
+    c.engine = EngineId(engine);
+    c
+}
+
+/// `east` and `west` both run project `shop` (the same stack on two
+/// machines), `west` also a container outside Compose.
+fn two_engines() -> App {
+    let engines = [
+        Endpoint::plain("east", "unix:///east.sock"),
+        Endpoint::plain("west", "tcp://10.0.0.7:2376"),
+    ];
+    let mut app = App::with_engines(Settings::default(), &engines, now());
+    app.viewport.list_rows = 30;
+    let east = vec![container("e-db", Some("shop"), "db", 1)];
+    let west = vec![
+        container("w-db", Some("shop"), "db", 1),
+        container("w-lone", None, "lone", 1),
+    ];
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(east)));
+    app.update(Event::Docker(EngineId(1), DockerEvent::Containers(west)));
+    app
+}
+
+#[test]
+fn each_engine_heads_its_own_projects() {
+    let app = two_engines();
+    assert_eq!(
+        app.rows,
+        vec![
+            Row::Engine(EngineId(0)),
+            Row::Project(EngineId(0), Some("shop".into())),
+            Row::Container("e-db".into()),
+            Row::Engine(EngineId(1)),
+            Row::Project(EngineId(1), Some("shop".into())),
+            Row::Container("w-db".into()),
+            Row::Project(EngineId(1), None),
+            Row::Container("w-lone".into()),
+        ]
+    );
+    assert_eq!(app.members(EngineId(1), Some("shop")).len(), 1);
+    assert_eq!(app.ports_hosts(), ["127.0.0.1", "10.0.0.7"]);
+}
+
+#[test]
+fn an_engine_with_nothing_listed_keeps_its_header() {
+    let mut app = two_engines();
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Containers(Vec::new()),
+    ));
+    assert_eq!(app.rows[0], Row::Engine(EngineId(0)));
+    assert_eq!(app.rows[1], Row::Engine(EngineId(1)));
+}
+
+#[test]
+fn one_engines_reports_leave_the_others_containers_and_figures() {
+    let mut app = two_engines();
+    let stats = |id: &str| {
+        vec![(
+            id.to_string(),
+            Stats {
+                cpu_percent: 1.0,
+                ..Stats::default()
+            },
+        )]
+    };
+    app.update(Event::Docker(
+        EngineId(0),
+        DockerEvent::Stats(stats("e-db")),
+    ));
+    app.update(Event::Docker(
+        EngineId(1),
+        DockerEvent::Stats(stats("w-db")),
+    ));
+    assert_eq!(app.stats.len(), 2, "one engine's figures keep the other's");
+    let again = vec![on(0, container("e-db", Some("shop"), "db", 1))];
+    app.update(Event::Docker(EngineId(0), DockerEvent::Containers(again)));
+    assert_eq!(app.containers.len(), 3);
+    app.update(Event::Docker(
+        EngineId(1),
+        DockerEvent::Disconnected {
+            endpoint: "tcp://10.0.0.7:2376".into(),
+            error: "connection refused".into(),
+            retry_in: Duration::from_secs(1),
+            others: Vec::new(),
+        },
+    ));
+    assert!(matches!(app.engines[1].status, EngineStatus::Down { .. }));
+    assert_eq!(app.engines[0].status, EngineStatus::Connecting);
+    assert_eq!(app.containers.len(), 3, "the last known list stays");
+}
+
+#[test]
+fn a_project_row_acts_on_its_own_engines_containers_only() {
+    let mut app = two_engines();
+    select(&mut app, Row::Project(EngineId(1), Some("shop".into())));
+    let commands = app.update(ch('r'));
+    assert_eq!(
+        commands,
+        vec![Command::Act {
+            engine: EngineId(1),
+            verb: Verb::Restart,
+            container_id: "w-db".into(),
+            container_name: "shop-db-1".into(),
+        }]
+    );
+    select(&mut app, Row::Container("e-db".into()));
+    let commands = app.update(ch('l'));
+    assert!(
+        matches!(
+            &commands[..],
+            [Command::OpenLogs {
+                engine: EngineId(0),
+                ..
+            }]
+        ),
+        "{commands:?}"
+    );
+}
+
+#[test]
+fn a_shows_the_project_within_each_engine() {
+    let mut app = two_engines();
+    select(&mut app, Row::Container("w-db".into()));
+    app.update(ch('a'));
+    assert_eq!(app.scope.as_deref(), Some("shop"));
+    let containers: Vec<&Row> = app
+        .rows
+        .iter()
+        .filter(|r| matches!(r, Row::Container(_)))
+        .collect();
+    assert_eq!(containers.len(), 2, "shop on both engines: {:?}", app.rows);
+    assert!(!app.rows.contains(&Row::Container("w-lone".into())));
+}
+
+#[test]
+fn a_reset_plan_counts_only_its_engines_containers() {
+    let mut app = two_engines();
+    let mut db = container("w-db", Some("shop"), "db", 1);
+    db.spec.compose_working_dir = Some("/src/shop".into());
+    db.spec.compose_files = vec!["/src/shop/compose.yaml".into()];
+    app.update(Event::Docker(
+        EngineId(1),
+        DockerEvent::ContainerChanged(Box::new(db)),
+    ));
+    select(&mut app, Row::Project(EngineId(1), Some("shop".into())));
+    let commands = app.update(ch('X'));
+    let [Command::PlanReset(plan)] = &commands[..] else {
+        panic!("{commands:?}");
+    };
+    assert_eq!(plan.engine, EngineId(1));
+    let ids: Vec<&str> = plan.containers.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["w-db"]);
+}

@@ -1,0 +1,335 @@
+//! Keys of the log view: moving, searching, filtering, choosing what to
+//! load and what to show, saving; and the prompt and picker it opens.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::input::ActOn;
+use super::logview::{Found, Input, Prompt, PromptKind};
+use super::{App, Level, LogView, View};
+use crate::command::Command;
+use crate::keymap::Action;
+use crate::model::{LogQuery, Severity, TimeRange, Verb};
+
+impl App {
+    /// The log view, to change, when it is open.
+    fn log_view_mut(&mut self) -> Option<&mut LogView> {
+        match &mut self.view {
+            View::Logs(view) => Some(view),
+            _ => None,
+        }
+    }
+
+    /// Whether the log view's prompt or picker takes the keys.
+    pub(super) fn log_input_open(&self) -> bool {
+        self.log_view().is_some_and(|v| v.input.is_some())
+    }
+
+    pub(super) fn on_log_action(&mut self, action: Action) -> Vec<Command> {
+        if action == Action::Restart {
+            return self.restart_followed();
+        }
+        let rows = self.viewport.log_rows.max(1);
+        let Some(view) = self.log_view_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Back => return self.close_view(),
+            Action::Up => view.scroll_up(1),
+            Action::Down => view.scroll_down(1),
+            Action::PageUp => view.scroll_up(rows),
+            Action::PageDown => view.scroll_down(rows),
+            Action::Top => view.to_oldest(),
+            Action::Bottom | Action::Follow => view.follow(),
+            Action::Timestamps => view.timestamps = !view.timestamps,
+            Action::Wrap => view.wrap = !view.wrap,
+            Action::Plain => view.plain = !view.plain,
+            Action::Search => {
+                view.input = Some(Input::Prompt(Prompt::new(
+                    PromptKind::Search,
+                    String::new(),
+                )))
+            }
+            Action::Filter => {
+                let text = view
+                    .filter
+                    .as_ref()
+                    .map(|f| f.text.clone())
+                    .unwrap_or_default();
+                view.input = Some(Input::Prompt(Prompt::new(PromptKind::Filter, text)));
+            }
+            Action::NextMatch => self.jump(true),
+            Action::PrevMatch => self.jump(false),
+            Action::MinLevel => {
+                view.min_level = next_level(view.min_level);
+                view.remark();
+            }
+            Action::Json => {
+                view.structured = !view.structured;
+                view.remark();
+            }
+            Action::Range(range) => {
+                view.range = range;
+                return self.reload_logs();
+            }
+            Action::Save => return self.save_logs(),
+            Action::Mouse => self.toggle_mouse(),
+            Action::Sources if view.merged => view.input = Some(Input::Picker { cursor: 0 }),
+            Action::Sources => {
+                let text = "one source here: pick sources in a project's logs".to_string();
+                self.say(Level::Info, text);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// `r`: restarts the containers whose logs are loaded; the streams
+    /// follow them into their next run.
+    fn restart_followed(&mut self) -> Vec<Command> {
+        let Some(view) = self.log_view() else {
+            return Vec::new();
+        };
+        let ids: Vec<String> = view
+            .streaming
+            .iter()
+            .filter_map(|i| view.sources.get(*i))
+            .map(|s| s.log.container_id.clone())
+            .collect();
+        if self.refused("restart") {
+            return Vec::new();
+        }
+        let targets = ids
+            .into_iter()
+            .filter(|id| !self.pending.contains_key(id))
+            .filter_map(|id| self.container(&id).map(ActOn::from))
+            .collect();
+        self.act(Verb::Restart, targets)
+    }
+
+    /// Width of the log lines' area: the terminal's.
+    fn width(&self) -> usize {
+        usize::from(self.viewport.width).max(1)
+    }
+
+    /// `n` (newer) or `N` (older): to the next match, saying when the
+    /// search went round or found nothing.
+    fn jump(&mut self, newer: bool) {
+        let (rows, width) = (self.viewport.log_rows.max(1), self.width());
+        let searched = self.log_view().and_then(|v| v.search.as_ref());
+        let Some(pattern) = searched.map(|s| s.pattern.text.clone()) else {
+            self.say(Level::Info, "no search: / to search".to_string());
+            return;
+        };
+        let Some(view) = self.log_view_mut() else {
+            return;
+        };
+        let found = view.next_match(newer);
+        if let Found::At(hit) | Found::Wrapped(hit) = found {
+            view.go_to(hit, rows, width);
+        }
+        let end = if newer { "oldest" } else { "newest" };
+        match found {
+            Found::Wrapped(_) => {
+                self.say(Level::Info, format!("search went round to the {end} match"))
+            }
+            Found::Nothing => self.say(Level::Info, format!("no match for {pattern}")),
+            Found::At(_) => {}
+        }
+    }
+
+    /// Keys while the prompt or the picker is open.
+    pub(super) fn on_log_input(&mut self, key: KeyEvent) -> Vec<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && key.code == KeyCode::Char('c') {
+            return self.quit();
+        }
+        let Some(view) = self.log_view_mut() else {
+            return Vec::new();
+        };
+        match view.input.take() {
+            Some(Input::Prompt(prompt)) => self.on_prompt_key(prompt, key, ctrl),
+            Some(Input::Picker { cursor }) => self.on_picker_key(cursor, key),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_prompt_key(&mut self, mut prompt: Prompt, key: KeyEvent, ctrl: bool) -> Vec<Command> {
+        let Some(view) = self.log_view_mut() else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Enter => return self.apply_prompt(prompt),
+            // Esc leaves the search as it was; for a filter it removes it.
+            KeyCode::Esc if prompt.kind == PromptKind::Filter => {
+                if view.filter.take().is_some() {
+                    view.remark();
+                }
+                return Vec::new();
+            }
+            KeyCode::Esc => return Vec::new(),
+            KeyCode::Backspace if prompt.text.is_empty() => return Vec::new(),
+            KeyCode::Backspace => prompt.pop(),
+            KeyCode::Char('u') if ctrl => prompt.clear(),
+            KeyCode::Char(c) if !ctrl => prompt.push(c),
+            _ => {}
+        }
+        view.input = Some(Input::Prompt(prompt));
+        Vec::new()
+    }
+
+    /// Enter in a prompt: an empty pattern ends the search or filter; an
+    /// invalid one keeps the prompt open, its error shown.
+    fn apply_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
+        let (rows, width) = (self.viewport.log_rows.max(1), self.width());
+        let Some(view) = self.log_view_mut() else {
+            return Vec::new();
+        };
+        let pattern = match prompt.pattern() {
+            Some(Err(_)) => {
+                view.input = Some(Input::Prompt(prompt));
+                return Vec::new();
+            }
+            Some(Ok(pattern)) => Some(pattern),
+            None => None,
+        };
+        match (prompt.kind, pattern) {
+            (PromptKind::Search, None) => view.clear_search(),
+            (PromptKind::Search, Some(pattern)) => {
+                let text = pattern.text.clone();
+                match view.start_search(pattern) {
+                    Found::At(hit) | Found::Wrapped(hit) => view.go_to(hit, rows, width),
+                    Found::Nothing => self.say(Level::Info, format!("no match for {text}")),
+                }
+            }
+            (PromptKind::Filter, pattern) => {
+                view.filter = pattern;
+                view.remark();
+            }
+        }
+        Vec::new()
+    }
+
+    /// The source picker: ↑/↓ move, Space turns a source on or off,
+    /// Enter or Esc closes it and loads the chosen sources.
+    fn on_picker_key(&mut self, cursor: usize, key: KeyEvent) -> Vec<Command> {
+        let Some(view) = self.log_view_mut() else {
+            return Vec::new();
+        };
+        let last = view.sources.len().saturating_sub(1);
+        let cursor = match key.code {
+            KeyCode::Enter | KeyCode::Esc => return self.load_chosen(),
+            KeyCode::Up | KeyCode::Char('k') => cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => (cursor + 1).min(last),
+            KeyCode::Char(' ') => {
+                let on = view.sources.iter().filter(|s| s.on).count();
+                if let Some(source) = view.sources.get_mut(cursor)
+                    && (!source.on || on > 1)
+                {
+                    source.on = !source.on;
+                }
+                cursor
+            }
+            _ => cursor,
+        };
+        view.input = Some(Input::Picker { cursor });
+        Vec::new()
+    }
+
+    /// After the picker: reloads when the chosen sources are not the ones
+    /// streaming.
+    fn load_chosen(&mut self) -> Vec<Command> {
+        let Some(view) = self.log_view() else {
+            return Vec::new();
+        };
+        let loaded: Vec<usize> = view
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.on)
+            .map(|(i, _)| i)
+            .collect();
+        if view.streaming == loaded {
+            return Vec::new();
+        }
+        self.reload_logs()
+    }
+
+    /// Loads the view's range of its chosen sources again, in a new
+    /// session; what the reader asked to see stays.
+    pub(super) fn reload_logs(&mut self) -> Vec<Command> {
+        let session = self.next_session();
+        let now = self.now.to_utc();
+        let (tail, capacity) = (self.settings.tail, self.settings.log_lines);
+        let Some(view) = self.log_view_mut() else {
+            return Vec::new();
+        };
+        let old = view.session;
+        view.restart(session);
+        let query = query(view.range, tail, capacity, now);
+        let sources = view.chosen();
+        view.streaming = sources.iter().map(|(i, _)| *i).collect();
+        vec![
+            Command::CloseLogs { session: old },
+            Command::OpenLogs {
+                engine: view.engine,
+                session,
+                sources,
+                query,
+            },
+        ]
+    }
+
+    fn save_logs(&mut self) -> Vec<Command> {
+        let folder = self.settings.log_folder.clone();
+        let now = self.now;
+        let Some(view) = self.log_view() else {
+            return Vec::new();
+        };
+        let (text, lines) = view.text_to_save();
+        if lines == 0 {
+            self.say(Level::Info, "nothing to save: no line shown".to_string());
+            return Vec::new();
+        }
+        let path = folder.join(view.file_name(now));
+        vec![Command::SaveLog { path, text, lines }]
+    }
+
+    /// `M`: mouse capture off lets the terminal select text; the runtime
+    /// follows `mouse_capture`.
+    fn toggle_mouse(&mut self) {
+        self.mouse_capture = !self.mouse_capture;
+        let text = if self.mouse_capture {
+            "mouse on: the wheel scrolls (M: select text instead)"
+        } else {
+            "mouse off: select text with the terminal (M: wheel scrolls again)"
+        };
+        self.say(Level::Info, text.to_string());
+    }
+}
+
+/// All, then info, warn, error, and round again.
+fn next_level(level: Option<Severity>) -> Option<Severity> {
+    match level {
+        None => Some(Severity::Info),
+        Some(Severity::Trace | Severity::Debug | Severity::Info) => Some(Severity::Warn),
+        Some(Severity::Warn) => Some(Severity::Error),
+        Some(Severity::Error) => None,
+    }
+}
+
+/// What a range loads: `--tail` lines, or up to `capacity` lines of the
+/// last minutes (or of all the engine has).
+pub fn query(
+    range: TimeRange,
+    tail: usize,
+    capacity: usize,
+    now: chrono::DateTime<chrono::Utc>,
+) -> LogQuery {
+    match (range, range.span()) {
+        (TimeRange::Tail, _) => LogQuery { tail, since: None },
+        (_, span) => LogQuery {
+            tail: capacity,
+            since: span.map(|s| now - s),
+        },
+    }
+}
