@@ -308,7 +308,7 @@ fn the_source_picker_turns_a_service_off_in_merged_logs() {
     let _serial = serial();
     require_stack();
     let config = Folder::new("picker");
-    let app = start("logs-picker", (140, 45), &config, &config.0);
+    let app = start("logs-picker", (240, 45), &config, &config.0);
     // The first row is the project's: its logs are merged.
     app.text("l");
     app.expect("│ tick ", SECS(10));

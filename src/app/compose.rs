@@ -12,19 +12,11 @@ impl App {
     pub(super) fn load_new_projects(&mut self) -> Vec<Command> {
         let mut wanted: Vec<ProjectLocation> = Vec::new();
         wanted.extend(self.settings.local_compose.clone());
-        for c in &self.containers {
-            if let (Some(project), Some(dir)) = (&c.project, &c.spec.compose_working_dir)
-                && !c.spec.compose_files.is_empty()
-            {
-                wanted.push(ProjectLocation {
-                    name: project.clone(),
-                    working_dir: dir.clone(),
-                    files: c.spec.compose_files.clone(),
-                    env_files: c.spec.compose_env_files.clone(),
-                    profiles: Vec::new(),
-                });
-            }
-        }
+        wanted.extend(
+            self.containers
+                .iter()
+                .filter_map(ProjectLocation::from_labels),
+        );
         wanted
             .into_iter()
             .filter(|location| self.requested_projects.insert(location.name.clone()))

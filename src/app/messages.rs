@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration as Age, FixedOffset};
 
 use super::App;
+use crate::command::Command;
 
 /// Messages kept for the history overlay.
 pub const HISTORY: usize = 50;
@@ -44,23 +45,44 @@ pub struct Status {
 }
 
 impl App {
+    /// Handles input from the user with `handle`: see `say_more`.
+    pub(super) fn answering(
+        &mut self,
+        handle: impl FnOnce(&mut Self) -> Vec<Command>,
+    ) -> Vec<Command> {
+        self.answering = true;
+        let commands = handle(self);
+        self.answering = false;
+        commands
+    }
+
     pub(crate) fn say(&mut self, level: Level, text: String) {
         self.say_more(level, text, None);
     }
 
-    /// Says `text`, with `detail` kept in the history.
+    /// Says `text`, with `detail` kept in the history. An error in the
+    /// status line stays its first seconds against news the user did not
+    /// ask for; the answer to a key they pressed shows at once (the error
+    /// stays in the history).
     pub(crate) fn say_more(&mut self, level: Level, text: String, detail: Option<String>) {
-        let keep_error = self.status.as_ref().is_some_and(|s| {
-            s.level == Level::Error && level == Level::Info && self.now < s.since + ERROR_AT_LEAST
-        });
-        if !keep_error {
-            self.status = Some(Status {
-                text: text.clone(),
-                level,
-                since: self.now,
-                until: self.now + SHOWN_FOR,
-                has_detail: detail.is_some(),
+        let keep_error = !self.answering
+            && self.status.as_ref().is_some_and(|s| {
+                s.level == Level::Error
+                    && level == Level::Info
+                    && self.now < s.since + ERROR_AT_LEAST
             });
+        let status = Status {
+            text: text.clone(),
+            level,
+            since: self.now,
+            until: self.now + SHOWN_FOR,
+            has_detail: detail.is_some(),
+        };
+        if keep_error {
+            self.held = Some(status);
+        } else {
+            self.status = Some(status);
+            self.held = None;
         }
         self.messages.push_front(Message {
             at: self.now,
@@ -71,8 +93,20 @@ impl App {
         self.messages.truncate(HISTORY);
     }
 
-    /// Clears the status line once its time is up.
+    /// Clears the status line once its time is up; an info message held
+    /// back by an error takes the line when the error's first seconds are
+    /// over, for the rest of its own time.
     pub(super) fn expire_status(&mut self, now: DateTime<FixedOffset>) {
+        let error_done = self
+            .status
+            .as_ref()
+            .is_none_or(|s| s.level != Level::Error || s.since + ERROR_AT_LEAST <= now);
+        if error_done
+            && let Some(held) = self.held.take()
+            && held.until > now
+        {
+            self.status = Some(held);
+        }
         if self.status.as_ref().is_some_and(|s| s.until <= now) {
             self.status = None;
         }

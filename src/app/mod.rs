@@ -84,6 +84,9 @@ pub struct App {
     pub pending: HashMap<String, Verb>,
     pub outcomes: HashMap<String, Outcome>,
     pub status: Option<Status>,
+    /// The newest info message said while an error held the status line;
+    /// it shows when the error's first seconds are over.
+    held: Option<Status>,
     /// What was said, newest first (the `m` overlay).
     pub messages: History,
     /// Tasks that stopped on a bug: shown until stacktop restarts.
@@ -116,6 +119,9 @@ pub struct App {
     met_projects: HashSet<String>,
     /// State changes of the session, and those not seen yet.
     pub notices: Notices,
+    /// Input the user just gave is being handled: what it says answers
+    /// them, and shows even over an error still in its first seconds.
+    answering: bool,
 }
 
 impl App {
@@ -147,6 +153,7 @@ impl App {
             pending: HashMap::new(),
             outcomes: HashMap::new(),
             status: None,
+            held: None,
             messages: History::new(),
             failed_tasks: Vec::new(),
             view: View::List,
@@ -164,6 +171,7 @@ impl App {
             auto_folded: HashSet::new(),
             met_projects: HashSet::new(),
             notices: Notices::default(),
+            answering: false,
         }
     }
 
@@ -176,9 +184,9 @@ impl App {
     /// Applies one event; returns what the runtime must do because of it.
     pub fn update(&mut self, event: Event) -> Vec<Command> {
         match event {
-            Event::Key(key) => self.on_key(key),
-            Event::Mouse(mouse) => self.on_mouse(mouse),
-            Event::DoubleClick(mouse) => self.on_double_click(mouse),
+            Event::Key(key) => self.answering(|app| app.on_key(key)),
+            Event::Mouse(mouse) => self.answering(|app| app.on_mouse(mouse)),
+            Event::DoubleClick(mouse) => self.answering(|app| app.on_double_click(mouse)),
             Event::Layout(hits) => {
                 self.hits = hits;
                 Vec::new()

@@ -935,6 +935,8 @@ fn an_error_stays_three_seconds_and_every_message_is_kept() {
     app.say(Level::Info, "showing all projects".into());
     assert_eq!(app.status.as_ref().unwrap().level, Level::Error);
     app.update(Event::Tick(now() + Age::seconds(4)));
+    // The news held back shows once the error had its three seconds.
+    assert_eq!(app.status.as_ref().unwrap().text, "showing all projects");
     app.say(Level::Info, "later news".into());
     assert_eq!(app.status.as_ref().unwrap().text, "later news");
     let texts: Vec<&str> = app.messages.iter().map(|m| m.text.as_str()).collect();
@@ -946,6 +948,20 @@ fn an_error_stays_three_seconds_and_every_message_is_kept() {
         app.say(Level::Info, format!("message {i}"));
     }
     assert_eq!(app.messages.len(), super::HISTORY);
+}
+
+#[test]
+fn the_answer_to_a_key_shows_over_a_fresh_error() {
+    let mut app = app_with(stack());
+    app.say(Level::Error, "restart of db failed".into());
+    app.update(key(KeyCode::Char('a')));
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, Level::Info, "{status:?}");
+    assert!(
+        app.messages
+            .iter()
+            .any(|m| m.text == "restart of db failed")
+    );
 }
 
 #[test]

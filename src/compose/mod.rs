@@ -137,13 +137,27 @@ pub fn active_profiles(location: &ProjectLocation, env: &HashMap<String, String>
 
 /// The project's files, or its folder's default files when it names none.
 fn files_of(location: &ProjectLocation) -> anyhow::Result<Vec<String>> {
-    if !location.files.is_empty() {
-        return Ok(location.files.clone());
-    }
     let dir = Path::new(&location.working_dir);
+    if !location.files.is_empty() {
+        return Ok(location.files.iter().map(|f| label_file(dir, f)).collect());
+    }
     let files =
         default_files(dir).with_context(|| format!("no compose file in {}", dir.display()))?;
     Ok(files.iter().map(|f| f.display().to_string()).collect())
+}
+
+/// A compose file as a container's label names it. Compose v2 writes
+/// absolute paths; v1 writes them as given on its command line, relative to
+/// where it ran, which is often not the project folder: when the path does
+/// not resolve from the project folder, the file of that name in it is the
+/// one meant.
+fn label_file(dir: &Path, file: &str) -> String {
+    let path = dir.join(file);
+    let own = Path::new(file).file_name().map(|name| dir.join(name));
+    match own {
+        Some(own) if !path.exists() && own.exists() => own.display().to_string(),
+        _ => file.to_string(),
+    }
 }
 
 /// `config` as the CLI prints it: JSON from v2, YAML from v1.

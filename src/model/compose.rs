@@ -1,5 +1,7 @@
 //! Compose projects as declared in their files, and reset plans.
 
+use super::Container;
+
 /// A volume mounted by a container or declared for a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VolumeMount {
@@ -38,6 +40,20 @@ pub struct ProjectLocation {
     pub env_files: Vec<String>,
     /// Profiles asked for; empty means `COMPOSE_PROFILES`.
     pub profiles: Vec<String>,
+}
+
+impl ProjectLocation {
+    /// Where compose put the project of container `c`, from its labels.
+    pub fn from_labels(c: &Container) -> Option<Self> {
+        let (project, dir) = (c.project.as_ref()?, c.spec.compose_working_dir.as_ref()?);
+        (!c.spec.compose_files.is_empty()).then(|| Self {
+            name: project.clone(),
+            working_dir: dir.clone(),
+            files: c.spec.compose_files.clone(),
+            env_files: c.spec.compose_env_files.clone(),
+            profiles: Vec::new(),
+        })
+    }
 }
 
 /// A compose project: where its files are and what they declare.

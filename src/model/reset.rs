@@ -132,16 +132,10 @@ pub fn plan_reset(
 
 /// Where compose put a project, from the labels of its containers.
 fn location_from_labels(project: &str, members: &[&Container]) -> Option<ProjectLocation> {
-    members.iter().find_map(|c| {
-        let dir = c.spec.compose_working_dir.clone()?;
-        (!c.spec.compose_files.is_empty()).then(|| ProjectLocation {
-            name: project.to_string(),
-            working_dir: dir,
-            files: c.spec.compose_files.clone(),
-            env_files: c.spec.compose_env_files.clone(),
-            profiles: Vec::new(),
-        })
-    })
+    members
+        .iter()
+        .filter(|c| c.project.as_deref() == Some(project))
+        .find_map(|c| ProjectLocation::from_labels(c))
 }
 
 #[cfg(test)]
