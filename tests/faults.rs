@@ -156,7 +156,7 @@ fn container_recreated_with_same_name_while_logs_are_open() {
         format!("second-{}", std::process::id()),
     );
     run_logger(&name, &first);
-    let app = Stacktop::start("faults-recreate", (120, 30), "-a", &[]);
+    let app = Stacktop::start("faults-recreate", (120, 60), "-a", &[]);
     app.wait_screen(&name, SECS(15));
     app.select(&name);
     app.text("l");
@@ -279,7 +279,7 @@ fn slow_target_stalls_only_its_own_panel() {
         ),
     ];
     let started = Instant::now();
-    let app = Stacktop::start("faults-slow", (120, 30), "-a", &env);
+    let app = Stacktop::start("faults-slow", (120, 60), "-a", &env);
     let (pg_name, redis_name) = (
         format!("127.0.0.1:{pg_port}"),
         format!("127.0.0.1:{redis_port}"),

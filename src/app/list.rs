@@ -285,8 +285,15 @@ pub fn fit(pinned: &[Pin], selected: usize, offset: usize, height: usize) -> (Ve
     }
     let free: Vec<usize> = (0..n).filter(|i| pinned[*i] == Pin::No).collect();
     let room = budget - pins.len();
-    let rank = free.iter().position(|i| *i == selected);
-    let start = scrolled(offset, rank, room, free.len());
+    // A pinned row selected (the top, say) brings the free rows next to
+    // it into view, as any selected row would.
+    let rank = free.partition_point(|i| *i < selected);
+    let start = scrolled(
+        offset,
+        Some(rank.min(free.len().saturating_sub(1))),
+        room,
+        free.len(),
+    );
     let mut rows = pins;
     rows.extend_from_slice(&free[start..start + room]);
     rows.sort_unstable();
@@ -340,8 +347,11 @@ mod tests {
         assert_eq!(offset, 3);
         // Moving back up inside the window does not scroll.
         assert_eq!(fit(&pinned, 4, offset, 5), (vec![3, 4, 5, 9], 3));
-        // A pinned selection leaves the window where it was.
-        assert_eq!(fit(&pinned, 9, offset, 5), (vec![3, 4, 5, 9], 3));
+        // A pinned selection brings the free rows next to it into view:
+        // the last problem shows the end of the list, the first row its top.
+        assert_eq!(fit(&pinned, 9, offset, 5), (vec![6, 7, 8, 9], 6));
+        let pinned = problems_at(10, &[0, 9]);
+        assert_eq!(fit(&pinned, 0, 6, 5), (vec![0, 1, 2, 9], 0));
     }
 
     #[test]
