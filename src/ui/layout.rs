@@ -21,8 +21,9 @@ pub fn viewport(width: u16, height: u16) -> Viewport {
     Viewport {
         width,
         height,
-        // header, column titles, status line (no banner)
-        list_rows: height.saturating_sub(HEADER_HEIGHT + 2) as usize,
+        // header, column titles, status line (no banner), trend strip
+        list_rows: height.saturating_sub(HEADER_HEIGHT + 2 + super::trends::strip_rows(height))
+            as usize,
         // title line, status line
         log_rows: height.saturating_sub(2) as usize,
     }

@@ -18,6 +18,7 @@ mod rabbit;
 mod redis;
 mod search;
 mod table;
+mod trends;
 mod widgets;
 
 use ratatui::Frame;

@@ -176,6 +176,7 @@ fn longest_cells(app: &App, theme: &Theme) -> [usize; ORDER.len()] {
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let banner = header::banner(app, theme);
     let [head, banner_area, list, status] = layout::overview(area, banner.len() as u16);
+    let list = super::trends::strip(app, theme, frame, list, area.height);
     header::render(app, theme, frame, head);
     if !banner.is_empty() {
         frame.render_widget(Paragraph::new(banner), banner_area);
@@ -349,7 +350,7 @@ fn health_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     (summary.text(), style)
 }
 
-fn cpu(stats: Option<&crate::model::Stats>) -> String {
+pub(super) fn cpu(stats: Option<&crate::model::Stats>) -> String {
     stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
 }
 
@@ -426,7 +427,7 @@ fn uptime(app: &App, c: &Container) -> String {
     app::uptime(c, app.now).map_or("—".into(), format::age)
 }
 
-fn memory(app: &App, stats: &crate::model::Stats) -> String {
+pub(super) fn memory(app: &App, stats: &crate::model::Stats) -> String {
     // The engine reports the host's memory as the limit of a container
     // that has none: that is no limit worth showing.
     let host_total = app.host.as_ref().map_or(u64::MAX, |h| h.mem_total);

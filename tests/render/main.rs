@@ -10,3 +10,4 @@ mod health;
 mod log_reading;
 mod logs;
 mod overview;
+mod trends;
