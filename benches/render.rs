@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used)]
-//! Rendering cost: the overview with 300 services, the log view with a
+//! Rendering cost: the overview with 300 services (and with every trend
+//! ring full), the log view with a
 //! full window, and a search across 100,000 kept lines with the frame
 //! that shows its first match. Run with `cargo bench --bench render`.
 
@@ -15,7 +16,10 @@ use stacktop::app::App;
 use stacktop::config::Settings;
 use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::logtext::make_line;
-use stacktop::model::{Container, ContainerState, EngineId, Health, LogLine, LogStream, Stats};
+use stacktop::model::trend::SAMPLES;
+use stacktop::model::{
+    Container, ContainerState, EngineId, Health, HostSnapshot, LogLine, LogStream, Stats,
+};
 use stacktop::theme::Theme;
 use stacktop::ui;
 
@@ -86,6 +90,45 @@ fn bench_overview(c: &mut Criterion) {
     let app = app((200, 60));
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
     c.bench_function("render_overview_300_services_200x60", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| {
+                    ui::render(black_box(&app), &theme, f);
+                })
+                .unwrap();
+        });
+    });
+}
+
+/// The overview with every ring full (`SAMPLES` readings of 300
+/// containers and of the host) and a service selected, so the strip and
+/// the header draw their trend lines.
+fn bench_overview_trends(c: &mut Criterion) {
+    let theme = Theme::default();
+    let mut app = app((200, 60));
+    for round in 0..SAMPLES {
+        let wave = (round % 16) as f64 / 16.0;
+        let stats = (0..300)
+            .map(|i| {
+                let figures = Stats {
+                    cpu_percent: 1.5 + 10.0 * wave,
+                    mem_used: (1 << 20) + (wave * 1e6) as u64,
+                    mem_limit: 0,
+                };
+                (format!("c{i}"), figures)
+            })
+            .collect();
+        app.update(Event::Docker(EngineId(0), DockerEvent::Stats(stats)));
+        app.update(Event::Host(HostSnapshot {
+            cpu_percent: 20.0 + 60.0 * wave as f32,
+            mem_used: 3 << 30,
+            mem_total: 16 << 30,
+            load: [0.5; 3],
+        }));
+    }
+    press(&mut app, 'j');
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    c.bench_function("render_overview_300_services_full_trends_200x60", |b| {
         b.iter(|| {
             terminal
                 .draw(|f| {
@@ -170,9 +213,17 @@ fn bench_search(c: &mut Criterion) {
         });
     });
     group.finish();
-    let view = app.log_view().unwrap();
-    assert_eq!(view.match_position(), Some((1000, 1000)));
+    // Only when the search ran: a bench filter may have left it out.
+    if let Some(position) = app.log_view().unwrap().match_position() {
+        assert_eq!(position, (1000, 1000));
+    }
 }
 
-criterion_group!(benches, bench_overview, bench_logs, bench_search);
+criterion_group!(
+    benches,
+    bench_overview,
+    bench_overview_trends,
+    bench_logs,
+    bench_search
+);
 criterion_main!(benches);

@@ -49,6 +49,8 @@ pub struct Theme {
     pub status: Style,
     pub filter: Style,
     pub gauge: Style,
+    /// Trend lines: a service's and the host's CPU and memory over time.
+    pub trend: Style,
     pub stderr: Style,
     pub timestamp: Style,
     /// Search matches in log lines, and the current one.
@@ -181,6 +183,7 @@ impl Theme {
             status: plain(self.status),
             filter: plain(self.filter),
             gauge: plain(self.gauge),
+            trend: plain(self.trend),
             stderr: plain(self.stderr),
             timestamp: plain(self.timestamp),
             log_prefixes: vec![Color::Reset],
@@ -280,6 +283,7 @@ fn build(file: &ThemeFile) -> Result<Theme> {
         status: role("status")?,
         filter: role("filter")?,
         gauge: role("gauge")?,
+        trend: role("trend")?,
         stderr: role("stderr")?,
         timestamp: role("timestamp")?,
         search_match: role("match")?,
@@ -327,6 +331,7 @@ const ROLES: &[&str] = &[
     "status",
     "filter",
     "gauge",
+    "trend",
     "stderr",
     "timestamp",
     "match",
@@ -557,6 +562,7 @@ mod tests {
             ("status", theme.status),
             ("filter", theme.filter),
             ("gauge", theme.gauge),
+            ("trend", theme.trend),
             ("stderr", theme.stderr),
             ("timestamp", theme.timestamp),
         ];

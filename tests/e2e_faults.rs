@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use support::docker::require_engine;
 use support::stack::project;
-use support::tmux::{Stacktop, Tmux, stacktop_bin};
+use support::tmux::{Stacktop, Tmux};
 use support::wait_until;
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
@@ -47,21 +47,8 @@ fn sighup_and_ctrl_c_restore_the_terminal() {
 #[test]
 fn ctrl_z_suspends_and_fg_resumes() {
     require_engine();
-    // An interactive shell, so job control (fg) works.
-    let tmux = Tmux::start(
-        "faults-tstp",
-        100,
-        30,
-        "PS1='ready$ ' bash --norc --noprofile -i",
-    );
-    tmux.expect_on_screen("ready$", SECS(5));
-    tmux.send_text(&format!(
-        "'{}' -p '{}'",
-        stacktop_bin().display(),
-        project()
-    ));
-    tmux.send_keys(&["Enter"]);
-    tmux.expect_on_screen("SERVICE", SECS(15));
+    let args = format!("-p '{}'", project());
+    let tmux = Tmux::shell_running_stacktop("faults-tstp", 100, 30, &args);
     tmux.send_keys(&["C-z"]);
     tmux.expect_on_screen("Stopped", SECS(5));
     assert_eq!(

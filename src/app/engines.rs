@@ -99,6 +99,7 @@ impl App {
                     .extend(all.into_iter().map(|c| Container { engine, ..c }));
                 let known: HashSet<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
                 self.stats.retain(|id, _| known.contains(id.as_str()));
+                self.trends.retain(|id| known.contains(id));
                 return self.touched();
             }
             DockerEvent::ContainerChanged(changed) => {
@@ -112,9 +113,13 @@ impl App {
             DockerEvent::ContainerRemoved(id) => {
                 self.containers.retain(|c| c.id != id);
                 self.stats.remove(&id);
+                self.trends.remove(&id);
                 return self.touched();
             }
             DockerEvent::Stats(stats) => {
+                for (id, figures) in &stats {
+                    self.trends.record(id, figures);
+                }
                 if self.engines.len() > 1 {
                     let theirs: HashSet<&str> = self
                         .containers

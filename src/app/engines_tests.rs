@@ -164,3 +164,24 @@ fn a_reset_plan_counts_only_its_engines_containers() {
     let ids: Vec<&str> = plan.containers.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["w-db"]);
 }
+
+#[test]
+fn stats_grow_each_containers_trend_and_removal_drops_it() {
+    let mut app = two_engines();
+    let figures = Stats {
+        cpu_percent: 2.0,
+        mem_used: 100,
+        mem_limit: 0,
+    };
+    for _ in 0..3 {
+        let stats = vec![("w-db".to_string(), figures)];
+        app.update(Event::Docker(EngineId(1), DockerEvent::Stats(stats)));
+    }
+    let usage = app.trends.of("w-db").expect("a trend for w-db");
+    assert_eq!(usage.cpu.latest(10), vec![2.0; 3]);
+    app.update(Event::Docker(
+        EngineId(1),
+        DockerEvent::ContainerRemoved("w-db".into()),
+    ));
+    assert!(app.trends.of("w-db").is_none(), "its ring went with it");
+}

@@ -28,6 +28,7 @@ use crate::config::Settings;
 use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 pub use crate::event::Viewport;
 use crate::event::{Event, Hits};
+use crate::model::trend::Trends;
 use crate::model::{ComposeProject, Container, Done, EngineId, HostSnapshot, Job, Stats, Verb};
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
@@ -69,6 +70,8 @@ pub struct App {
     pub containers: Vec<Container>,
     pub stats: HashMap<String, Stats>,
     pub host: Option<HostSnapshot>,
+    /// Recent CPU and memory of each container and of the host.
+    pub trends: Trends,
     /// Local time of the last tick: views compute uptimes from it.
     pub now: DateTime<FixedOffset>,
     /// When the engine last sent data.
@@ -144,6 +147,7 @@ impl App {
             containers: Vec::new(),
             stats: HashMap::new(),
             host: None,
+            trends: Trends::default(),
             now,
             last_update: None,
             rows: Vec::new(),
@@ -203,6 +207,7 @@ impl App {
             Event::Terminate => self.quit(),
             Event::Docker(engine, event) => self.on_docker(engine, event),
             Event::Host(snapshot) => {
+                self.trends.record_host(&snapshot);
                 self.host = Some(snapshot);
                 Vec::new()
             }

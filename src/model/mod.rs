@@ -17,6 +17,7 @@ pub mod search;
 pub mod service;
 pub mod snapshot;
 pub mod target;
+pub mod trend;
 
 pub use compose::{CliFailure, ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
 pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};

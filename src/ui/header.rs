@@ -125,6 +125,7 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         spans.push(Span::styled("  │ project ", theme.border));
         spans.push(Span::styled(project.clone(), theme.project));
     }
+    super::trends::host_history(app, theme, width, &mut spans);
     Line::from(spans)
 }
 

@@ -42,8 +42,10 @@ pub fn viewport(width: u16, height: u16) -> Viewport {
     Viewport {
         width,
         height,
-        // header, column titles, footer (no banner)
-        list_rows: height.saturating_sub(header_height(height) + 1 + footer) as usize,
+        // header, column titles, footer (no banner), trend strip
+        list_rows: height
+            .saturating_sub(header_height(height) + 1 + footer + super::trends::strip_rows(height))
+            as usize,
         // title line, status line
         log_rows: height.saturating_sub(2) as usize,
     }

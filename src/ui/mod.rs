@@ -19,6 +19,7 @@ mod redis;
 mod search;
 mod table;
 mod timeline;
+mod trends;
 mod widgets;
 
 use ratatui::Frame;

@@ -228,6 +228,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option
     let footer = !layout::compact(area.height) || status.is_some();
     let [head, banner_area, list, footer_area] =
         layout::overview(area, banner.len() as u16, footer);
+    let list = super::trends::strip(app, theme, frame, list, area.height);
     header::render(app, theme, frame, head);
     if !banner.is_empty() {
         frame.render_widget(Paragraph::new(banner), banner_area);
@@ -458,7 +459,7 @@ fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     }
 }
 
-fn cpu(stats: Option<&crate::model::Stats>) -> String {
+pub(super) fn cpu(stats: Option<&crate::model::Stats>) -> String {
     stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
 }
 
@@ -535,7 +536,7 @@ fn uptime(app: &App, c: &Container) -> String {
     app::uptime(c, app.now).map_or("—".into(), format::age)
 }
 
-fn memory(app: &App, stats: &crate::model::Stats) -> String {
+pub(super) fn memory(app: &App, stats: &crate::model::Stats) -> String {
     // The engine reports the host's memory as the limit of a container
     // that has none: that is no limit worth showing.
     let host_total = app.host.as_ref().map_or(u64::MAX, |h| h.mem_total);

@@ -221,13 +221,22 @@ pub fn sparkline(values: impl Iterator<Item = f64> + Clone, cells: usize) -> Str
     let all: Vec<f64> = values.collect();
     let recent = &all[all.len().saturating_sub(cells)..];
     let max = recent.iter().cloned().fold(0.0_f64, f64::max);
-    recent
+    sparkline_to(recent.iter().copied(), max, cells)
+}
+
+/// A sparkline of the last `cells` of `values` with a full block at
+/// `ceiling` (and above): for figures with a scale of their own, such as
+/// a percentage.
+pub fn sparkline_to(values: impl Iterator<Item = f64>, ceiling: f64, cells: usize) -> String {
+    let all: Vec<f64> = values.collect();
+    all[all.len().saturating_sub(cells)..]
         .iter()
         .map(|v| {
-            if max <= 0.0 {
+            if ceiling <= 0.0 {
                 BARS[0]
             } else {
-                BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize]
+                // NaN casts to 0.
+                BARS[((v / ceiling) * 7.0).round().clamp(0.0, 7.0) as usize]
             }
         })
         .collect()

@@ -11,3 +11,4 @@ mod log_reading;
 mod logs;
 mod overview;
 mod panes;
+mod trends;

@@ -104,6 +104,23 @@ impl Tmux {
         tmux
     }
 
+    /// An interactive shell (prompt `ready$ `), so job control (`fg`)
+    /// works, that has started `stacktop ARGS`; returns once the list's
+    /// titles are on screen.
+    pub fn shell_running_stacktop(session: &str, width: u16, height: u16, args: &str) -> Tmux {
+        let tmux = Tmux::start(
+            session,
+            width,
+            height,
+            "PS1='ready$ ' bash --norc --noprofile -i",
+        );
+        tmux.expect_on_screen("ready$", Duration::from_secs(5));
+        tmux.send_text(&format!("'{}' {args}", stacktop_bin().display()));
+        tmux.send_keys(&["Enter"]);
+        tmux.expect_on_screen("SERVICE", Duration::from_secs(15));
+        tmux
+    }
+
     /// Runs a tmux command against this session's server.
     fn tmux(&self, args: &[&str]) -> Output {
         let mut full = vec!["-L", self.socket.as_str()];
@@ -134,6 +151,15 @@ impl Tmux {
     pub fn send_text(&self, text: &str) {
         let target = self.target();
         self.tmux(&["send-keys", "-t", &target, "-l", text]);
+    }
+
+    /// A left click at column `x`, row `y` (from 0), as a terminal in SGR
+    /// mouse mode reports it: the press, then the release. (`send-keys -M`
+    /// only forwards a mouse event tmux itself received; written as text,
+    /// the report reaches the program as a real terminal would send it.)
+    pub fn click(&self, x: u16, y: u16) {
+        let (col, row) = (x + 1, y + 1);
+        self.send_text(&format!("\x1b[<0;{col};{row}M\x1b[<0;{col};{row}m"));
     }
 
     /// The visible screen as plain text, one line per row.
