@@ -105,26 +105,29 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
                 theme.text,
             ),
         ]);
-        // The load is the first thing to go on a narrow screen.
-        if width >= 100 {
-            spans.extend([
-                Span::styled("  LOAD ", theme.header),
-                Span::styled(
-                    format!(
-                        "{:.2} {:.2} {:.2}",
-                        host.load[0], host.load[1], host.load[2]
-                    ),
-                    theme.text,
-                ),
-            ]);
-        }
+        spans.push(Span::styled("  LOAD ", theme.header));
+        spans.push(Span::styled(
+            format!(
+                "{:.2} {:.2} {:.2}",
+                host.load[0], host.load[1], host.load[2]
+            ),
+            theme.text,
+        ));
         spans.push(Span::styled("  │ ", theme.border));
     }
-    spans.extend(counts(app, theme));
+    let mut rest = counts(app, theme);
     if let Some(project) = &app.scope {
-        spans.push(Span::styled("  │ project ", theme.border));
-        spans.push(Span::styled(project.clone(), theme.project));
+        rest.push(Span::styled("  │ project ", theme.border));
+        rest.push(Span::styled(project.clone(), theme.project));
     }
+    // The load is the first thing to go when the line is too long.
+    let cells = |spans: &[Span]| -> usize { spans.iter().map(|s| format::width(&s.content)).sum() };
+    if app.host.is_some() && cells(&spans) + cells(&rest) > width as usize {
+        let border = spans.pop();
+        spans.truncate(spans.len() - 2);
+        spans.extend(border);
+    }
+    spans.extend(rest);
     super::trends::host_history(app, theme, width, &mut spans);
     Line::from(spans)
 }
