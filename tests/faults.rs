@@ -20,7 +20,7 @@ use support::docker::{BUSYBOX, IDLE_SCRIPT, RemoveOnDrop, TICKER_SCRIPT, docker,
 use support::engine::PrivateEngine;
 use support::fleet::{Fleet, run_args, run_logger};
 use support::ports::silent_listener;
-use support::tmux::{Stacktop, containers_counted, rows_with, title_of_logs};
+use support::tmux::{Stacktop, containers_counted, list_lines, rows_with, title_of_logs};
 use support::{postgres as pg, redis as redis_support};
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
@@ -107,7 +107,9 @@ fn engine_outage_is_shown_and_everything_recovers() {
     app.wait_screen_for("both containers running again", SECS(10), |s| {
         !s.contains("engine unreachable")
             && [&logger, &idle].iter().all(|name| {
-                let rows: Vec<&str> = s.lines().filter(|l| l.contains(name.as_str())).collect();
+                let rows: Vec<&str> = list_lines(s)
+                    .filter(|l| l.contains(name.as_str()))
+                    .collect();
                 rows.len() == 1 && rows[0].contains("running")
             })
     });

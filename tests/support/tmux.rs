@@ -506,7 +506,13 @@ impl Drop for Stacktop {
 
 /// How many lines of `screen` contain `text`.
 pub fn rows_with(screen: &str, text: &str) -> usize {
-    screen.lines().filter(|l| l.contains(text)).count()
+    list_lines(screen).filter(|l| l.contains(text)).count()
+}
+
+/// The screen's lines but the trend strip's rule, which names the selected
+/// service too.
+pub fn list_lines(screen: &str) -> impl Iterator<Item = &str> {
+    screen.lines().filter(|l| !l.starts_with("──"))
 }
 
 /// `N containers` from the header line.
