@@ -134,8 +134,8 @@ impl Shown {
 /// value in the whole list (up to its cap). Optional columns (database,
 /// ports, image) show only when a row has something for them. The column
 /// the list is sorted by is moved forward when it would not fit.
-fn columns(app: &App, width: usize, theme: &Theme) -> Vec<Shown> {
-    let mut longest = longest_cells(app, theme);
+fn columns(app: &App, rows: &[usize], width: usize, theme: &Theme) -> Vec<Shown> {
+    let mut longest = longest_cells(app, rows, theme);
     let (sorted, mark) = Column::sorted(app.prefs.sort);
     let titled = format::width(sorted.col().title) + format::width(mark);
     longest[sorted as usize] = longest[sorted as usize].max(titled);
@@ -201,10 +201,10 @@ fn choose(order: &[Column], longest: &[usize], width: usize) -> Vec<(Column, Col
     chosen
 }
 
-/// The longest text of each column over every row of the list.
-fn longest_cells(app: &App, theme: &Theme) -> [usize; Column::COUNT] {
+/// The longest text of each column over `rows` of the list.
+fn longest_cells(app: &App, rows: &[usize], theme: &Theme) -> [usize; Column::COUNT] {
     let mut longest = [0; Column::COUNT];
-    for row in &app.rows {
+    for row in rows.iter().filter_map(|i| app.rows.get(*i)) {
         for column in ORDER.into_iter().chain([Column::Status]) {
             let text = match row {
                 Row::Container(id) => match app.container(id) {
@@ -249,13 +249,15 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option
 /// Draws the list under its column titles; returns where its rows are.
 fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Option<ListArea> {
     let width = area.width as usize;
-    let cols = columns(app, width, theme);
+    let height = (area.height as usize).saturating_sub(1);
+    let window = app.window(height);
+    // Columns fit the rows on screen: measuring every row of a long list
+    // each frame cost more than drawing it.
+    let cols = columns(app, &window.rows, width, theme);
     let mut lines = vec![title_line(&cols, app.prefs.sort, theme)];
     if app.rows.is_empty() {
         lines.push(Line::styled(format!("  {}", empty_text(app)), theme.muted));
     }
-    let height = (area.height as usize).saturating_sub(1);
-    let window = app.window(height);
     for index in &window.rows {
         let line = match &app.rows[*index] {
             Row::Engine(engine) => engine_line(app, *engine, theme),
