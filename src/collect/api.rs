@@ -10,8 +10,9 @@ use tokio::sync::mpsc::Sender;
 use url::Url;
 
 use super::http::{Http, HttpError};
+use super::report::Reporter;
 use crate::backoff::Backoff;
-use crate::event::{Event, ProbeEvent};
+use crate::event::Event;
 use crate::model::{ProbeStatus, Snapshot, Target};
 
 /// Longest wait for one request of a poll.
@@ -30,11 +31,7 @@ pub trait Poll: Send {
 
 /// Polls `target` with `poller` every `interval` until `tx` closes.
 pub async fn run(target: Target, interval: Duration, tx: Sender<Event>, mut poller: impl Poll) {
-    let mut reporter = Reporter {
-        target_id: target.id.clone(),
-        tx,
-        last: None,
-    };
+    let mut reporter = Reporter::new(&target, tx);
     let Ok(base) = Url::parse(&target.url) else {
         let error = format!("{} is not a URL", target.display_url());
         reporter.status(ProbeStatus::AuthFailed { error }).await;
@@ -49,72 +46,48 @@ pub async fn run(target: Target, interval: Duration, tx: Sender<Event>, mut poll
         let wait = match poller.poll(&http, &base).await {
             Ok(snapshot) => {
                 backoff.reset();
-                if !reporter.live(snapshot).await {
+                if !live(&mut reporter, snapshot).await {
                     return;
                 }
                 interval
             }
-            Err(error) => match reporter.failed(error, &mut backoff).await {
+            Err(error) => match failed(&mut reporter, error, &mut backoff).await {
                 Some(wait) => wait,
                 None => return,
             },
         };
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = reporter.tx.closed() => return,
+            () = reporter.closed() => return,
         }
     }
 }
 
-/// Sends a target's events; a status only when it changed.
-struct Reporter {
-    target_id: String,
-    tx: Sender<Event>,
-    last: Option<ProbeStatus>,
+/// Reports a snapshot, saying first that the target answers.
+async fn live(reporter: &mut Reporter, snapshot: Snapshot) -> bool {
+    reporter.status(ProbeStatus::Live).await && reporter.snapshot(snapshot).await
 }
 
-impl Reporter {
-    /// False when nobody listens any more.
-    async fn status(&mut self, status: ProbeStatus) -> bool {
-        if self.last.as_ref() == Some(&status) {
-            return true;
-        }
-        self.last = Some(status.clone());
-        let event = ProbeEvent::Status {
-            target_id: self.target_id.clone(),
-            status,
+/// Reports a failure; how long to wait, or `None` when nobody listens.
+async fn failed(
+    reporter: &mut Reporter,
+    error: HttpError,
+    backoff: &mut Backoff,
+) -> Option<Duration> {
+    let (status, wait) = if error.auth {
+        let status = ProbeStatus::AuthFailed {
+            error: error.message,
         };
-        self.tx.send(Event::Probe(event)).await.is_ok()
-    }
-
-    async fn live(&mut self, snapshot: Snapshot) -> bool {
-        if !self.status(ProbeStatus::Live).await {
-            return false;
-        }
-        let event = ProbeEvent::Snapshot {
-            target_id: self.target_id.clone(),
-            snapshot: Box::new(snapshot),
+        (status, AUTH_RETRY)
+    } else {
+        let wait = backoff.next_delay();
+        let status = ProbeStatus::Reconnecting {
+            error: error.message,
+            retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
         };
-        self.tx.send(Event::Probe(event)).await.is_ok()
-    }
-
-    /// Reports a failure; how long to wait, or `None` when nobody listens.
-    async fn failed(&mut self, error: HttpError, backoff: &mut Backoff) -> Option<Duration> {
-        let (status, wait) = if error.auth {
-            let status = ProbeStatus::AuthFailed {
-                error: error.message,
-            };
-            (status, AUTH_RETRY)
-        } else {
-            let wait = backoff.next_delay();
-            let status = ProbeStatus::Reconnecting {
-                error: error.message,
-                retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-            };
-            (status, wait)
-        };
-        self.status(status).await.then_some(wait)
-    }
+        (status, wait)
+    };
+    reporter.status(status).await.then_some(wait)
 }
 
 /// `base` with `path` (and query) in place of its own path.

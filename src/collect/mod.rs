@@ -10,4 +10,5 @@ pub mod postgres;
 pub mod probes;
 pub mod rabbit;
 pub mod redis;
+mod report;
 pub mod search;

@@ -22,9 +22,10 @@ use tokio::time::MissedTickBehavior;
 pub use connect::{APPLICATION_NAME, Failure, FailureKind, connect, describe};
 pub use queries::MARK;
 
+use super::report::Reporter;
 use crate::backoff::Backoff;
-use crate::event::{Event, ProbeEvent};
-use crate::model::{PgSnapshot, ProbeStatus, Snapshot, Target};
+use crate::event::Event;
+use crate::model::{ProbeStatus, Snapshot, Target};
 use poll::Poller;
 
 /// Longest a poll (all its queries) may take before the connection is
@@ -59,7 +60,7 @@ pub async fn run(target: Target, interval: Duration, tx: Sender<Event>) {
         }
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
-            () = report.tx.closed() => return,
+            () = report.closed() => return,
         }
     }
 }
@@ -88,7 +89,7 @@ async fn session(
         ticks.tick().await;
         match within(&mut conn.ended, poller.poll(&conn.client)).await {
             Ok(snapshot) => {
-                if !report.snapshot(snapshot).await {
+                if !report.snapshot(Snapshot::Postgres(snapshot)).await {
                     return None;
                 }
             }
@@ -130,44 +131,6 @@ fn retry(failure: &Failure, backoff: &mut Backoff) -> (ProbeStatus, Duration) {
             };
             (status, wait)
         }
-    }
-}
-
-/// Sends a target's events; a status only when it changed.
-struct Reporter {
-    target_id: String,
-    tx: Sender<Event>,
-    last: Option<ProbeStatus>,
-}
-
-impl Reporter {
-    fn new(target: &Target, tx: Sender<Event>) -> Self {
-        Self {
-            target_id: target.id.clone(),
-            tx,
-            last: None,
-        }
-    }
-
-    /// False when the receiver is gone.
-    async fn status(&mut self, status: ProbeStatus) -> bool {
-        if self.last.as_ref() == Some(&status) {
-            return true;
-        }
-        self.last = Some(status.clone());
-        let event = ProbeEvent::Status {
-            target_id: self.target_id.clone(),
-            status,
-        };
-        self.tx.send(Event::Probe(event)).await.is_ok()
-    }
-
-    async fn snapshot(&self, snapshot: PgSnapshot) -> bool {
-        let event = ProbeEvent::Snapshot {
-            target_id: self.target_id.clone(),
-            snapshot: Box::new(Snapshot::Postgres(snapshot)),
-        };
-        self.tx.send(Event::Probe(event)).await.is_ok()
     }
 }
 
