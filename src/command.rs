@@ -34,7 +34,10 @@ pub enum Command {
         lines: usize,
     },
     /// Read the declared services of a compose project.
-    LoadProject(ProjectLocation),
+    LoadProject {
+        engine: EngineId,
+        location: ProjectLocation,
+    },
     /// Size the volumes of a reset plan, then report `ResetPlanned`.
     PlanReset(Box<ResetPlan>),
     /// Run a reset the user confirmed.

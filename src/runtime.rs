@@ -57,7 +57,7 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let engines = docker_backends(engines);
     let mut app = App::with_engines(settings.clone(), &endpoints, now);
     let size = tui.terminal.size().context("reading the terminal size")?;
-    app.viewport = ui::layout::viewport(size.width, size.height);
+    app.screen.viewport = ui::layout::viewport(size.width, size.height);
     restore_prefs(&mut app, settings.state_file.as_deref());
     debug_panic(&mut tui, &app, &theme)?;
     spawn_sources(&engines, &tx, &settings);
@@ -141,7 +141,7 @@ async fn event_loop(
                 .context("drawing")?;
             // Where things landed changes only with the layout: tell the
             // app then (it needs no redraw for it).
-            if let Some(hits) = hits.filter(|h| *h != app.hits) {
+            if let Some(hits) = hits.filter(|h| *h != app.screen.hits) {
                 for command in app.update(Event::Layout(hits)) {
                     quit |= running.run(command, &tx, tui);
                 }
@@ -175,7 +175,7 @@ async fn event_loop(
                 pending = rx.try_recv().ok();
             }
         }
-        tui.capture_mouse(app.mouse_capture)?;
+        tui.capture_mouse(app.screen.mouse_capture)?;
         dirty = true;
     }
     Ok(())
@@ -239,7 +239,9 @@ impl Running {
             }
             Command::SetTargets(targets) => self.probes.set(targets, &tx),
             Command::SetChecks(checks) => self.checks.set(checks, &tx),
-            Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
+            Command::LoadProject { engine, location } => {
+                crate::compose::spawn_load(engine, location, tx);
+            }
             Command::PlanReset(plan) => {
                 if let Some(engine) = self.engine(plan.engine) {
                     engine.plan_reset(*plan, tx);

@@ -138,10 +138,13 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_job_still_reports_done_with_the_message() {
         let (tx, mut rx) = mpsc::channel(4);
-        let job = Job::Compose {
-            project: "shop".into(),
-            label: "db".into(),
-        };
+        let project = crate::model::ProjectKey::new(crate::model::EngineId(0), "shop");
+        let verb = crate::model::ComposeVerb::Reset;
+        let job = Job::Compose(crate::model::ComposeWork::new(
+            project,
+            verb,
+            vec!["db".into()],
+        ));
         spawn_job(job.clone(), tx, async { panic!("boom") });
         match rx.recv().await {
             Some(Event::Done(done)) => {

@@ -97,13 +97,13 @@ impl App {
     /// `d`: opens the database view of the selected row's target.
     pub(super) fn open_database(&mut self) {
         let target = match self.selected_row() {
-            Some(Row::Target(id)) => self.probes.get(id),
-            Some(Row::Container(id)) => self.probe_of_container(id),
+            Some(Row::Target(id)) => self.store.probes.get(id),
+            Some(Row::Container(id)) => self.store.probe_of_container(id),
             _ => None,
         };
         match target.map(|p| (p.target.id.clone(), p.target.kind)) {
             Some((target_id, kind)) => {
-                self.view = View::Database(DatabaseView {
+                self.screen.view = View::Database(DatabaseView {
                     target_id,
                     panel: Panel::of(kind)[0],
                     row: 0,
@@ -119,7 +119,7 @@ impl App {
 
     pub(super) fn on_database_action(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::Back => self.view = View::List,
+            Action::Back => self.screen.view = View::List,
             Action::CancelQuery if !self.refused("cancel") => self.ask_signal(PgSignal::Cancel),
             Action::TerminateBackend if !self.refused("terminate") => {
                 self.ask_signal(PgSignal::Terminate);
@@ -134,7 +134,7 @@ impl App {
     fn move_in_panels(&mut self, action: Action) {
         let kind = self.database_probe().map(|p| p.target.kind);
         let rows = self.panel_rows();
-        let (View::Database(view), Some(kind)) = (&mut self.view, kind) else {
+        let (View::Database(view), Some(kind)) = (&mut self.screen.view, kind) else {
             return;
         };
         match action {
@@ -151,7 +151,7 @@ impl App {
 
     /// The database view, when it is open.
     pub fn database_view(&self) -> Option<&DatabaseView> {
-        match &self.view {
+        match &self.screen.view {
             View::Database(view) => Some(view),
             _ => None,
         }
@@ -219,7 +219,7 @@ impl App {
             self.say(Level::Info, hint.to_string());
             return;
         };
-        self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Purge { target, queue })));
+        self.screen.overlay = Some(Overlay::Confirm(Box::new(Confirm::Purge { target, queue })));
     }
 
     fn ask_signal(&mut self, signal: PgSignal) {
@@ -241,7 +241,7 @@ impl App {
             );
             return;
         };
-        self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Signal {
+        self.screen.overlay = Some(Overlay::Confirm(Box::new(Confirm::Signal {
             target,
             backend,
             signal,

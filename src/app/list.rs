@@ -3,11 +3,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::rows::{self, Arrange, NO_PROJECT, Row};
-use super::sort::{Facts, SortKey};
+use super::rows::{self, NO_PROJECT, Row};
+use super::sort::SortKey;
 use super::{App, Level};
 use crate::command::Command;
-use crate::model::Container;
 
 /// What stacktop remembers between runs: the order of the list and the
 /// projects the user folded or unfolded.
@@ -17,6 +16,58 @@ pub struct Prefs {
     /// By project name ([`NO_PROJECT`] for the containers outside Compose):
     /// true when folded.
     pub folds: BTreeMap<String, bool>,
+}
+
+/// The service list: its rows, the selection, the filter, its order and
+/// folds.
+#[derive(Debug, Clone, Default)]
+pub struct List {
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    /// First row shown: kept so the list scrolls only when it must.
+    pub offset: usize,
+    pub filter: String,
+    /// Only this project is listed (from `-p` or the compose file here).
+    pub scope: Option<String>,
+    /// The list's order and the user's folds, remembered between runs.
+    pub prefs: Prefs,
+    /// Projects folded at first sight (see `fold_new_projects`); not
+    /// remembered.
+    auto_folded: HashSet<String>,
+    /// Projects the list has shown already, by fold key.
+    met_projects: HashSet<String>,
+}
+
+impl List {
+    pub fn new(scope: Option<String>) -> Self {
+        Self {
+            scope,
+            ..Self::default()
+        }
+    }
+
+    /// What the list shows: the scope and the filter.
+    pub fn shown(&self) -> rows::Shown<'_> {
+        rows::Shown {
+            scope: self.scope.as_deref(),
+            filter: &self.filter,
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.rows.get(self.selected)
+    }
+
+    /// Whether a project is folded: as the user last left it, else as it
+    /// was folded at first sight.
+    pub fn is_folded(&self, project: Option<&str>) -> bool {
+        let key = fold_key(project);
+        self.prefs
+            .folds
+            .get(key)
+            .copied()
+            .unwrap_or_else(|| self.auto_folded.contains(key))
+    }
 }
 
 /// The name a project's fold is remembered by.
@@ -41,24 +92,13 @@ pub struct Window {
 }
 
 impl App {
-    /// Whether a project is folded: as the user last left it, else as it
-    /// was folded at first sight.
-    pub fn is_folded(&self, project: Option<&str>) -> bool {
-        let key = fold_key(project);
-        self.prefs
-            .folds
-            .get(key)
-            .copied()
-            .unwrap_or_else(|| self.auto_folded.contains(key))
-    }
-
     /// `o`: the next order of the cycle.
     pub(super) fn cycle_sort(&mut self) -> Vec<Command> {
-        self.prefs.sort = self.prefs.sort.next();
-        let text = format!("sorted {} (o: next order)", self.prefs.sort.phrase());
+        self.list.prefs.sort = self.list.prefs.sort.next();
+        let text = format!("sorted {} (o: next order)", self.list.prefs.sort.phrase());
         self.say(Level::Info, text);
         self.rebuild_rows();
-        vec![Command::SavePrefs(self.prefs.clone())]
+        vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
     /// Space: folds or unfolds the project of the selected row; the
@@ -66,33 +106,36 @@ impl App {
     pub(super) fn toggle_fold(&mut self) -> Vec<Command> {
         let project = match self.selected_row() {
             Some(Row::Project(_, p)) => p.clone(),
-            Some(Row::Container(id)) => match self.container(id) {
+            Some(Row::Container(id)) => match self.store.container(id) {
                 Some(c) => c.project.clone(),
                 None => return Vec::new(),
             },
-            Some(Row::Declared { project, .. }) => Some(project.clone()),
+            Some(Row::Declared { project, .. }) => Some(project.name.clone()),
             _ => return Vec::new(),
         };
-        let folded = !self.is_folded(project.as_deref());
-        self.prefs
+        let folded = !self.list.is_folded(project.as_deref());
+        self.list
+            .prefs
             .folds
             .insert(fold_key(project.as_deref()).to_string(), folded);
         self.rebuild_rows();
         if let Some(at) = self
+            .list
             .rows
             .iter()
             .position(|r| matches!(r, Row::Project(_, p) if *p == project))
         {
-            self.selected = at;
+            self.list.selected = at;
             self.clamp_offset();
         }
-        vec![Command::SavePrefs(self.prefs.clone())]
+        vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
     /// `Z`: folds every listed project, or unfolds them all when all are
     /// folded already.
     pub(super) fn toggle_fold_all(&mut self) -> Vec<Command> {
         let projects: Vec<Option<String>> = self
+            .list
             .rows
             .iter()
             .filter_map(|r| match r {
@@ -100,49 +143,20 @@ impl App {
                 _ => None,
             })
             .collect();
-        let fold = projects.iter().any(|p| !self.is_folded(p.as_deref()));
+        let fold = projects.iter().any(|p| !self.list.is_folded(p.as_deref()));
         for project in &projects {
             let key = fold_key(project.as_deref()).to_string();
-            self.prefs.folds.insert(key, fold);
+            self.list.prefs.folds.insert(key, fold);
         }
         self.rebuild_rows();
-        vec![Command::SavePrefs(self.prefs.clone())]
-    }
-
-    /// What container `c` sorts by.
-    fn facts<'c>(&self, c: &'c Container) -> Facts<'c> {
-        let stats = self.stats.get(&c.id).filter(|_| c.state.is_running());
-        Facts {
-            name: c.display_name(),
-            number: c.number,
-            attention: self.needs_attention(c),
-            cpu: stats.map(|s| s.cpu_percent),
-            memory: stats.map(|s| s.mem_used),
-            uptime_secs: super::uptime(c, self.now).map(|a| a.num_seconds()),
-            restarts: Some(c.restart_count),
-        }
+        vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
     /// The rows, in the order and with the folds of the moment.
     pub(super) fn arranged_rows(&mut self) -> Vec<Row> {
         self.fold_new_projects();
-        let targets: Vec<&crate::model::Target> =
-            self.unattached_probes().map(|p| &p.target).collect();
-        let declared = self.not_created();
-        let facts: &dyn Fn(&Container) -> Facts<'_> = &|c| self.facts(c);
-        let folded = |p: Option<&str>| self.is_folded(p);
-        let arrange = Arrange {
-            sort: self.prefs.sort,
-            facts,
-            folded: &folded,
-        };
-        let groups = rows::Groups {
-            engines: self.engines.len(),
-            containers: &self.containers,
-            declared: &declared,
-            targets: &targets,
-        };
-        rows::build(&groups, self.shown(), &arrange)
+        let folded = |p: Option<&str>| self.list.is_folded(p);
+        self.store.rows(self.shown(), self.list.prefs.sort, &folded)
     }
 
     /// With every project listed, several of them and more rows than fit,
@@ -151,39 +165,45 @@ impl App {
     fn fold_new_projects(&mut self) {
         let shown = self.shown();
         let mut projects: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-        for c in self.containers.iter().filter(|c| shown.container(c)) {
+        for c in self.store.containers.iter().filter(|c| shown.container(c)) {
             let entry = projects.entry(fold_key(c.project.as_deref())).or_default();
             entry.0 += 1;
-            entry.1 |= self.needs_attention(c);
+            entry.1 |= self.store.needs_attention(c);
         }
         let new: Vec<&str> = projects
             .keys()
             .copied()
-            .filter(|p| !self.met_projects.contains(*p))
+            .filter(|p| !self.list.met_projects.contains(*p))
             .collect();
         if new.is_empty() {
             return;
         }
         let lines: usize = projects
             .iter()
-            .map(|(p, (n, _))| if self.is_folded(Some(p)) { 1 } else { 1 + n })
+            .map(|(p, (n, _))| {
+                if self.list.is_folded(Some(p)) {
+                    1
+                } else {
+                    1 + n
+                }
+            })
             .sum();
         // Before the screen's size is known nothing is crowded.
-        let crowded = self.scope.is_none()
+        let crowded = self.list.scope.is_none()
             && projects.len() > 1
-            && self.viewport.height > 0
-            && lines > self.viewport.list_rows;
+            && self.screen.viewport.height > 0
+            && lines > self.screen.viewport.list_rows;
         let mut folded = Vec::new();
         // Containers outside Compose are no project: they never start folded.
         for project in new.iter().filter(|p| **p != NO_PROJECT) {
             let trouble = projects[project].1;
-            if crowded && !trouble && !self.prefs.folds.contains_key(*project) {
+            if crowded && !trouble && !self.list.prefs.folds.contains_key(*project) {
                 folded.push(project.to_string());
             }
         }
         let new: Vec<String> = new.into_iter().map(str::to_string).collect();
-        self.met_projects.extend(new);
-        self.auto_folded.extend(folded);
+        self.list.met_projects.extend(new);
+        self.list.auto_folded.extend(folded);
     }
 
     /// Rows that stay in sight however little room there is: those that
@@ -191,17 +211,22 @@ impl App {
     fn pinned(&self) -> Vec<Pin> {
         let shown = self.shown();
         let troubled: HashSet<Option<&str>> = self
+            .store
             .containers
             .iter()
-            .filter(|c| shown.container(c) && self.needs_attention(c))
+            .filter(|c| shown.container(c) && self.store.needs_attention(c))
             .map(|c| c.project.as_deref())
             .collect();
-        self.rows
+        self.list
+            .rows
             .iter()
             .map(|row| match row {
                 Row::Project(_, p) if troubled.contains(&p.as_deref()) => Pin::Context,
                 Row::Container(id)
-                    if self.container(id).is_some_and(|c| self.needs_attention(c)) =>
+                    if self
+                        .store
+                        .container(id)
+                        .is_some_and(|c| self.store.needs_attention(c)) =>
                 {
                     Pin::Problem
                 }
@@ -216,12 +241,12 @@ impl App {
     /// what was left out.
     pub fn window(&self, height: usize) -> Window {
         let pinned = self.pinned();
-        let (rows, offset) = fit(&pinned, self.selected, self.offset, height);
+        let (rows, offset) = fit(&pinned, self.list.selected, self.list.offset, height);
         let mut hidden = 0;
         let mut hidden_trouble = 0;
         let mut hidden_all_running = true;
         let mut shown = rows.iter().peekable();
-        for (index, row) in self.rows.iter().enumerate() {
+        for (index, row) in self.list.rows.iter().enumerate() {
             if shown.next_if(|i| **i == index).is_some() {
                 continue;
             }
@@ -229,7 +254,10 @@ impl App {
                 Row::Container(id) => {
                     hidden += 1;
                     hidden_trouble += usize::from(pinned[index] == Pin::Problem);
-                    hidden_all_running &= self.container(id).is_some_and(|c| c.state.is_running());
+                    hidden_all_running &= self
+                        .store
+                        .container(id)
+                        .is_some_and(|c| c.state.is_running());
                 }
                 Row::Declared { .. } => {
                     hidden += 1;

@@ -13,7 +13,7 @@ use crate::model::{LogQuery, Severity, TimeRange, Verb};
 impl App {
     /// The log view, to change, when it is open.
     fn log_view_mut(&mut self) -> Option<&mut LogView> {
-        match &mut self.view {
+        match &mut self.screen.view {
             View::Logs(view) => Some(view),
             _ => None,
         }
@@ -28,7 +28,7 @@ impl App {
         if action == Action::Restart {
             return self.restart_followed();
         }
-        let rows = self.viewport.log_rows.max(1);
+        let rows = self.screen.viewport.log_rows.max(1);
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
@@ -100,21 +100,21 @@ impl App {
         }
         let targets = ids
             .into_iter()
-            .filter(|id| !self.pending.contains_key(id))
-            .filter_map(|id| self.container(&id).map(ActOn::from))
+            .filter(|id| !self.flight.pending.contains_key(id))
+            .filter_map(|id| self.store.container(&id).map(ActOn::from))
             .collect();
         self.act(Verb::Restart, targets)
     }
 
     /// Width of the log lines' area: the terminal's.
     fn width(&self) -> usize {
-        usize::from(self.viewport.width).max(1)
+        usize::from(self.screen.viewport.width).max(1)
     }
 
     /// `n` (newer) or `N` (older): to the next match, saying when the
     /// search went round or found nothing.
     fn jump(&mut self, newer: bool) {
-        let (rows, width) = (self.viewport.log_rows.max(1), self.width());
+        let (rows, width) = (self.screen.viewport.log_rows.max(1), self.width());
         let searched = self.log_view().and_then(|v| v.search.as_ref());
         let Some(pattern) = searched.map(|s| s.pattern.text.clone()) else {
             self.say(Level::Info, "no search: / to search".to_string());
@@ -180,7 +180,7 @@ impl App {
     /// Enter in a prompt: an empty pattern ends the search or filter; an
     /// invalid one keeps the prompt open, its error shown.
     fn apply_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
-        let (rows, width) = (self.viewport.log_rows.max(1), self.width());
+        let (rows, width) = (self.screen.viewport.log_rows.max(1), self.width());
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
@@ -257,8 +257,8 @@ impl App {
     /// Loads the view's range of its chosen sources again, in a new
     /// session; what the reader asked to see stays.
     pub(super) fn reload_logs(&mut self) -> Vec<Command> {
-        let session = self.next_session();
-        let now = self.now.to_utc();
+        let session = self.flight.next_session();
+        let now = self.store.now.to_utc();
         let (tail, capacity) = (self.settings.tail, self.settings.log_lines);
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
@@ -281,7 +281,7 @@ impl App {
 
     fn save_logs(&mut self) -> Vec<Command> {
         let folder = self.settings.log_folder.clone();
-        let now = self.now;
+        let now = self.store.now;
         let Some(view) = self.log_view() else {
             return Vec::new();
         };
@@ -297,8 +297,8 @@ impl App {
     /// `M`: mouse capture off lets the terminal select text; the runtime
     /// follows `mouse_capture`.
     fn toggle_mouse(&mut self) {
-        self.mouse_capture = !self.mouse_capture;
-        let text = if self.mouse_capture {
+        self.screen.mouse_capture = !self.screen.mouse_capture;
+        let text = if self.screen.mouse_capture {
             "mouse on: the wheel scrolls (M: select text instead)"
         } else {
             "mouse off: select text with the terminal (M: wheel scrolls again)"

@@ -85,11 +85,11 @@ impl App {
     /// the count of problems changed.
     pub(super) fn observe(&mut self, only: Option<&str>) -> Vec<Command> {
         let scope = Shown {
-            scope: self.scope.as_deref(),
+            scope: self.list.scope.as_deref(),
             filter: "",
         };
         let mut now: Vec<(String, Standing)> = Vec::new();
-        for c in &self.containers {
+        for c in &self.store.containers {
             if scope.container(c) && only.is_none_or(|id| id == c.id) {
                 now.push((c.id.clone(), self.standing(c)));
             }
@@ -97,8 +97,12 @@ impl App {
         let mut changes = Vec::new();
         for (id, standing) in now {
             let name = standing.name.clone();
-            let before = self.notices.standings.insert(id.clone(), standing.clone());
-            if !self.notices.started {
+            let before = self
+                .messages
+                .notices
+                .standings
+                .insert(id.clone(), standing.clone());
+            if !self.messages.notices.started {
                 continue;
             }
             let change = match &before {
@@ -112,23 +116,24 @@ impl App {
         }
         if only.is_none() {
             let gone: Vec<String> = self
+                .messages
                 .notices
                 .standings
                 .keys()
-                .filter(|id| self.container(id).is_none_or(|c| !scope.container(c)))
+                .filter(|id| self.store.container(id).is_none_or(|c| !scope.container(c)))
                 .cloned()
                 .collect();
             for id in gone {
-                if let Some(standing) = self.notices.standings.remove(&id) {
+                if let Some(standing) = self.messages.notices.standings.remove(&id) {
                     changes.push(self.change(id, standing.name, "removed".into(), false));
                 }
             }
-            self.notices.started = true;
+            self.messages.notices.started = true;
         }
         let mut alert = None;
         for change in changes {
             if change.worse {
-                let unseen = &mut self.notices.unseen;
+                let unseen = &mut self.messages.notices.unseen;
                 let known = unseen.iter().any(|n| n.container_id == change.container_id);
                 unseen.retain(|n| n.container_id != change.container_id);
                 unseen.push(change.clone());
@@ -136,31 +141,29 @@ impl App {
                     alert = Some(change.text());
                 }
             }
-            self.notices.timeline.push_front(change);
+            self.messages.notices.timeline.push_front(change);
         }
-        self.notices.timeline.truncate(TIMELINE);
+        self.messages.notices.timeline.truncate(TIMELINE);
         self.alerts(alert)
     }
 
     /// Watches the containers of a new scope from how they are now.
     pub(super) fn observe_afresh(&mut self) -> Vec<Command> {
-        self.notices.standings.clear();
-        self.notices.started = false;
+        self.messages.notices.standings.clear();
+        self.messages.notices.started = false;
         self.observe(None)
     }
 
     /// Whether stacktop is acting on the container, or just did (restart,
     /// stop, reset): what follows was asked for, not a change for the worse.
     fn acting_on(&self, id: &str) -> bool {
-        let project = self.container(id).and_then(|c| c.project.as_ref());
-        self.pending.contains_key(id)
-            || self.outcomes.contains_key(id)
-            || project.is_some_and(|p| self.compose_steps.contains_key(p))
+        let acting = |c| self.flight.acting_on(c);
+        self.store.container(id).is_some_and(acting)
     }
 
     fn change(&self, container_id: String, name: String, what: String, worse: bool) -> Change {
         Change {
-            at: self.now,
+            at: self.store.now,
             container_id,
             name,
             what,
@@ -169,23 +172,23 @@ impl App {
     }
 
     fn standing(&self, c: &Container) -> Standing {
-        let health = self.health_of(c);
+        let health = self.store.health_of(c);
         Standing {
             name: self.notice_name(c),
             state: c.state.clone(),
             health: health.level,
             source: health.source,
             words: health.words,
-            attention: self.needs_attention(c),
+            attention: self.store.needs_attention(c),
             restarts: c.restart_count,
         }
     }
 
     /// The row's label; with every project listed, `project/label`.
     fn notice_name(&self, c: &Container) -> String {
-        match (&self.scope, &c.project) {
-            (None, Some(project)) => format!("{project}/{}", self.label(c)),
-            _ => self.label(c),
+        match (&self.list.scope, &c.project) {
+            (None, Some(project)) => format!("{project}/{}", self.store.label(c)),
+            _ => self.store.label(c),
         }
     }
 
@@ -199,13 +202,13 @@ impl App {
             commands.push(Command::Alert(text));
         }
         if notify.title {
-            let title = match self.notices.problems() {
+            let title = match self.messages.notices.problems() {
                 0 => "stacktop: ok".to_string(),
                 1 => "stacktop: 1 problem".to_string(),
                 n => format!("stacktop: {n} problems"),
             };
-            if self.notices.title.as_ref() != Some(&title) {
-                self.notices.title = Some(title.clone());
+            if self.messages.notices.title.as_ref() != Some(&title) {
+                self.messages.notices.title = Some(title.clone());
                 commands.push(Command::SetTitle(title));
             }
         }

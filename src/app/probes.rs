@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
-use super::App;
+use super::{App, Store};
 use crate::command::Command;
 use crate::discover;
 use crate::event::ProbeEvent;
@@ -117,12 +117,19 @@ impl Probe {
 }
 
 impl App {
+    /// The probe of the open database view.
+    pub fn database_probe(&self) -> Option<&Probe> {
+        self.store.probes.get(&self.database_view()?.target_id)
+    }
+}
+
+impl Store {
     /// Re-runs discovery after the container list changed; tells the
     /// runtime when the set of targets is not the same any more.
-    pub(super) fn refresh_targets(&mut self) -> Vec<Command> {
+    pub(super) fn refresh_targets(&mut self, configured: &[Target]) -> Vec<Command> {
         let hosts = self.ports_hosts();
         let found = discover::discover(&self.containers, &hosts);
-        let targets = discover::merge(found, &self.settings.targets);
+        let targets = discover::merge(found, configured);
         let same = targets.len() == self.probes.len()
             && targets
                 .iter()
@@ -142,11 +149,6 @@ impl App {
             kept.insert(target.id.clone(), probe);
         }
         self.probes = kept;
-        if let Some(view) = self.database_view()
-            && !self.probes.contains_key(&view.target_id)
-        {
-            self.view = super::View::List;
-        }
         vec![Command::SetTargets(targets)]
     }
 
@@ -205,10 +207,5 @@ impl App {
                 .as_deref()
                 .is_none_or(|id| !ids.contains(&id))
         })
-    }
-
-    /// The probe of the open database view.
-    pub fn database_probe(&self) -> Option<&Probe> {
-        self.probes.get(&self.database_view()?.target_id)
     }
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::sort::{Facts, SortKey};
-use crate::model::{Container, DeclaredService, EngineId, Target};
+use crate::model::{Container, DeclaredService, EngineId, ProjectKey, Target};
 
 /// Name of the group of containers that belong to no Compose project.
 pub const NO_PROJECT: &str = "(no compose project)";
@@ -19,7 +19,10 @@ pub enum Row {
     /// A container, by id.
     Container(String),
     /// A declared service with no container.
-    Declared { project: String, service: String },
+    Declared {
+        project: ProjectKey,
+        service: String,
+    },
     /// The header of targets that belong to no container.
     Databases,
     /// A database target with no container row, by target id.
@@ -140,7 +143,7 @@ pub fn build(from: &Groups<'_>, shown: Shown<'_>, arrange: &Arrange<'_>) -> Vec<
     {
         if shown.declared(project, &service.name) {
             let row = Row::Declared {
-                project: project.to_string(),
+                project: ProjectKey::new(*engine, *project),
                 service: service.name.clone(),
             };
             let facts = Facts {

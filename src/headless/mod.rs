@@ -112,10 +112,10 @@ async fn settle(observer: &mut Observer, compose: bool) -> Result<(), String> {
 }
 
 fn print_status(observer: &Observer, as_json: bool) -> Result<u8, String> {
-    let services = report::services(&observer.app);
+    let services = report::services(&observer.store, &observer.settings);
     let mut out = std::io::stdout().lock();
     let written = if as_json {
-        let document = json::status(&observer.app, &services);
+        let document = json::status(&observer.store, &services);
         serde_json::to_writer_pretty(&mut out, &document)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out))
@@ -166,7 +166,7 @@ fn write_table(out: &mut impl Write, services: &[ServiceReport<'_>]) -> std::io:
 
 /// Whether every name matches a service already listed.
 fn named_all(observer: &Observer, names: &[String]) -> bool {
-    let services = report::services(&observer.app);
+    let services = report::services(&observer.store, &observer.settings);
     names.iter().all(|n| services.iter().any(|s| s.is_named(n)))
 }
 
@@ -227,7 +227,11 @@ fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
 }
 
 fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
-    let services = wanted(report::services(&observer.app), names, Unnamed::Present)?;
+    let services = wanted(
+        report::services(&observer.store, &observer.settings),
+        names,
+        Unnamed::Present,
+    )?;
     if services.is_empty() {
         println!("no service to check");
         return Ok(0);
@@ -268,7 +272,11 @@ async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> R
         if !observer.settled(true) && !over {
             continue;
         }
-        let services = wanted(report::services(&observer.app), names, Unnamed::Declared)?;
+        let services = wanted(
+            report::services(&observer.store, &observer.settings),
+            names,
+            Unnamed::Declared,
+        )?;
         let problems = problem_lines(&services);
         if problems.is_empty() {
             progress(&mut shown, terminal, "");

@@ -1,6 +1,6 @@
 //! The dashboard's collectors and state without a screen: the same Docker
 //! collector, probes, health checks and compose reading feed the same
-//! `App`, which the headless commands then read.
+//! store the screen reads, which the headless commands then read.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use chrono::Local;
 use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::Instant;
 
-use crate::app::App;
+use crate::app::Store;
 use crate::backend::Backend;
 use crate::collect::health::Checks;
 use crate::collect::probes::Probes;
@@ -25,7 +25,8 @@ const STATS_EVERY: Duration = Duration::from_millis(250);
 
 /// A running set of collectors and the state they fill.
 pub struct Observer {
-    pub app: App,
+    pub store: Store,
+    pub settings: Settings,
     rx: Receiver<Event>,
     tx: Sender<Event>,
     probes: Probes,
@@ -40,7 +41,7 @@ pub struct Observer {
     loads_pending: usize,
     /// Compose projects to read once asked to (reading one runs the
     /// compose CLI: a second of CPU that `check` rarely needs).
-    loads_deferred: Vec<ProjectLocation>,
+    loads_deferred: Vec<(EngineId, ProjectLocation)>,
     loads_wanted: bool,
 }
 
@@ -56,7 +57,8 @@ impl Observer {
         let mut observer = Self {
             probes: Probes::new(settings.interval),
             checks: Checks::new(settings.health.interval, settings.health.timeout),
-            app: App::with_engines(settings, &endpoints, now),
+            store: Store::new(&endpoints, now),
+            settings,
             rx,
             tx,
             _docker: docker,
@@ -67,7 +69,8 @@ impl Observer {
             loads_deferred: Vec::new(),
             loads_wanted: false,
         };
-        for command in observer.app.start() {
+        let taken = observer.store.start(&observer.settings);
+        for command in taken.commands {
             observer.run(command);
         }
         observer
@@ -107,7 +110,7 @@ impl Observer {
             ) => {
                 self.answered.entry(*engine).or_insert(false);
                 // Only when no engine at all can be read is it an error.
-                if self.answered.len() == self.app.engines.len()
+                if self.answered.len() == self.store.engines.len()
                     && !self.answered.values().any(|listed| *listed)
                 {
                     return Err(format!(
@@ -124,8 +127,11 @@ impl Observer {
             }
             _ => {}
         }
-        for command in self.app.update(event) {
-            self.run(command);
+        // Only the store's events come here; nothing else is followed.
+        if let Ok(taken) = self.store.take(&self.settings, event) {
+            for command in taken.commands {
+                self.run(command);
+            }
         }
         Ok(())
     }
@@ -135,11 +141,11 @@ impl Observer {
     /// (which lists services not created) is waited for when `compose`.
     pub fn settled(&self, compose: bool) -> bool {
         let probes = self
-            .app
+            .store
             .probes
             .values()
             .all(|p| p.status != ProbeStatus::Connecting);
-        let checks = self.app.checks.values().all(|c| c.result.is_some());
+        let checks = self.store.checks.values().all(|c| c.result.is_some());
         let stats = !self.wants_cpu || self.stats_samples >= 2;
         let loaded = !compose || self.loads_pending == 0;
         self.listed() && stats && probes && checks && loaded
@@ -147,30 +153,27 @@ impl Observer {
 
     /// Brings the app's clock to now, before its state is read.
     pub fn tick(&mut self) {
-        let now = Local::now().fixed_offset();
-        for command in self.app.update(Event::Tick(now)) {
-            self.run(command);
-        }
+        self.store.now = Local::now().fixed_offset();
     }
 
     /// Reads the compose projects: those asked for so far, and from now
     /// on every one asked for.
     pub fn read_projects(&mut self) {
         self.loads_wanted = true;
-        for location in std::mem::take(&mut self.loads_deferred) {
+        for (engine, location) in std::mem::take(&mut self.loads_deferred) {
             self.loads_pending += 1;
-            crate::compose::spawn_load(location, self.tx.clone());
+            crate::compose::spawn_load(engine, location, self.tx.clone());
         }
     }
 
     /// Every engine answered, and at least one listed its containers.
     pub fn listed(&self) -> bool {
-        self.answered.len() == self.app.engines.len() && self.answered.values().any(|l| *l)
+        self.answered.len() == self.store.engines.len() && self.answered.values().any(|l| *l)
     }
 
     /// The engines' addresses, for messages.
     pub fn endpoints(&self) -> String {
-        let labels: Vec<String> = self.app.engines.iter().map(|e| e.label()).collect();
+        let labels: Vec<String> = self.store.engines.iter().map(|e| e.label()).collect();
         labels.join(", ")
     }
 
@@ -179,8 +182,8 @@ impl Observer {
         match command {
             Command::SetTargets(targets) => self.probes.set(targets, &self.tx),
             Command::SetChecks(checks) => self.checks.set(checks, &self.tx),
-            Command::LoadProject(location) => {
-                self.loads_deferred.push(location);
+            Command::LoadProject { engine, location } => {
+                self.loads_deferred.push((engine, location));
                 if self.loads_wanted {
                     self.read_projects();
                 }

@@ -19,10 +19,14 @@ pub mod snapshot;
 pub mod target;
 pub mod trend;
 
-pub use compose::{CliFailure, ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
+pub use compose::{
+    CliFailure, ComposeProject, DeclaredService, ProjectKey, ProjectLocation, VolumeMount,
+};
 pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};
 pub use host::HostSnapshot;
-pub use job::{Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb};
+pub use job::{
+    ComposeVerb, ComposeWork, Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb,
+};
 pub use log::{
     LevelTag, LogBuffer, LogLine, LogStream, Mark, Part, PartRole, Pushed, Severity, SgrColor,
     SgrStyle, Structured, StyledSpan,

@@ -22,7 +22,7 @@ pub fn render(
     frame: &mut Frame,
     area: Rect,
 ) -> Vec<TabHit> {
-    let Some(probe) = app.probes.get(&view.target_id) else {
+    let Some(probe) = app.store.probes.get(&view.target_id) else {
         return Vec::new();
     };
     let [title, body, status] = Layout::vertical([

@@ -26,7 +26,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::styled(" stacktop ", theme.title)];
     let any = |down: bool| {
-        app.engines.iter().any(|e| match e.status {
+        app.store.engines.iter().any(|e| match e.status {
             EngineStatus::Down { .. } => down,
             EngineStatus::Connecting => !down,
             EngineStatus::Up { .. } => false,
@@ -41,13 +41,13 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let full = counts(app, theme);
     let width_of =
         |spans: &[Span]| -> usize { spans.iter().map(|s| format::width(&s.content)).sum() };
-    let project = app.scope.as_ref().map_or(0, |p| 3 + format::width(p));
+    let project = app.list.scope.as_ref().map_or(0, |p| 3 + format::width(p));
     if width_of(&spans) + width_of(&full) + project <= width as usize {
         spans.extend(full);
     } else {
         spans.extend(short_counts(app, theme));
     }
-    if let Some(project) = &app.scope {
+    if let Some(project) = &app.list.scope {
         spans.push(Span::styled(" │ ", theme.border));
         spans.push(Span::styled(project.clone(), theme.project));
     }
@@ -61,7 +61,7 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
 }
 
 fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
-    let updated = match app.last_update {
+    let updated = match app.store.last_update {
         Some(t) => format!("updated {}", t.format("%H:%M:%S")),
         None => "no data yet".to_string(),
     };
@@ -69,7 +69,7 @@ fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
         Span::styled(" stacktop ", theme.title),
         Span::styled("│ ", theme.border),
     ];
-    match app.engines.as_slice() {
+    match app.store.engines.as_slice() {
         [one] => left.extend([
             status_span(one, theme),
             Span::styled(" │ ", theme.border),
@@ -86,7 +86,7 @@ fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
 
 fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    if let Some(host) = &app.host {
+    if let Some(host) = &app.store.host {
         let cpu_style = if host.cpu_percent >= 90.0 {
             theme.error
         } else {
@@ -116,13 +116,13 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         spans.push(Span::styled("  │ ", theme.border));
     }
     let mut rest = counts(app, theme);
-    if let Some(project) = &app.scope {
+    if let Some(project) = &app.list.scope {
         rest.push(Span::styled("  │ project ", theme.border));
         rest.push(Span::styled(project.clone(), theme.project));
     }
     // The load is the first thing to go when the line is too long.
     let cells = |spans: &[Span]| -> usize { spans.iter().map(|s| format::width(&s.content)).sum() };
-    if app.host.is_some() && cells(&spans) + cells(&rest) > width as usize {
+    if app.store.host.is_some() && cells(&spans) + cells(&rest) > width as usize {
         let border = spans.pop();
         spans.truncate(spans.len() - 2);
         spans.extend(border);
@@ -166,7 +166,7 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let running = listed.iter().filter(|c| c.state.is_running()).count();
     let unhealthy = listed
         .iter()
-        .filter(|c| app.health_of(c).level == crate::app::HealthLevel::Bad)
+        .filter(|c| app.store.health_of(c).level == crate::app::HealthLevel::Bad)
         .count();
     let failing = listed.iter().filter(|c| c.state.is_bad()).count();
     let mut spans = vec![Span::styled(
@@ -190,7 +190,10 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
 fn short_counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let listed = listed(app);
     let running = listed.iter().filter(|c| c.state.is_running()).count();
-    let troubled = listed.iter().filter(|c| app.needs_attention(c)).count();
+    let troubled = listed
+        .iter()
+        .filter(|c| app.store.needs_attention(c))
+        .count();
     let mut spans = vec![Span::styled(
         format!("{running}/{} running", listed.len()),
         theme.text,
@@ -203,9 +206,10 @@ fn short_counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
 
 /// The containers in scope.
 fn listed(app: &App) -> Vec<&crate::model::Container> {
-    app.containers
+    app.store
+        .containers
         .iter()
-        .filter(|c| app.scope.is_none() || c.project == app.scope)
+        .filter(|c| app.list.scope.is_none() || c.project == app.list.scope)
         .collect()
 }
 
@@ -216,14 +220,14 @@ pub const BANNER_LINES: usize = 6;
 /// also tried when it was found by searching; empty when all are up.
 pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for (at, engine) in app.engines.iter().enumerate() {
+    for (at, engine) in app.store.engines.iter().enumerate() {
         let text = match &engine.status {
             EngineStatus::Up { .. } => continue,
             EngineStatus::Connecting => {
                 format!(" connecting to the Docker engine at {}…", engine.label())
             }
             EngineStatus::Down { error, retry_in_ms } => {
-                let known = app.containers.iter().any(|c| c.engine.index() == at);
+                let known = app.store.containers.iter().any(|c| c.engine.index() == at);
                 format!(
                     " ✗ Docker engine unreachable at {}: {error} — retrying in {:.1}s{}",
                     engine.label(),

@@ -45,7 +45,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
         frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
         return Hits::default();
     }
-    let mut hits = match &app.view {
+    let mut hits = match &app.screen.view {
         View::List => Hits {
             list: overview::render(app, theme, frame, area),
             ..Hits::default()
@@ -59,10 +59,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
             ..Hits::default()
         },
     };
-    match &app.overlay {
+    match &app.screen.overlay {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
         Some(Overlay::Help { scroll }) => {
-            let context = app.view.context();
+            let context = app.screen.view.context();
             hits.help_overflow =
                 help::render(&app.settings.keys, context, *scroll, theme, frame, area);
         }

@@ -114,15 +114,16 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
 /// `width` cells: what is cut, or told at more length, is in the messages
 /// (`m`), and the line says so.
 pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
-    let newest = app.notices.unseen.last().map(|n| n.at);
+    let newest = app.messages.notices.unseen.last().map(|n| n.at);
     let fresher = app
+        .messages
         .status
         .as_ref()
         .is_some_and(|s| newest.is_none_or(|at| s.since >= at));
     if !fresher && let Some(line) = notice(app, theme, width) {
         return Some(line);
     }
-    if let Some(status) = &app.status {
+    if let Some(status) = &app.messages.status {
         let style = match status.level {
             Level::Info => theme.info,
             Level::Error => theme.error,
@@ -130,7 +131,7 @@ pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line
         let text = fitted(&status.text, width, status.has_detail);
         return Some(Line::styled(text, style));
     }
-    let failed = app.failed_tasks.last()?;
+    let failed = app.flight.failed_tasks.last()?;
     let text = format!("✗ {failed}; restart stacktop (details in --log-file)");
     Some(Line::styled(fitted(&text, width, false), theme.error))
 }
@@ -139,13 +140,13 @@ pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line
 /// a key is pressed: ` ✗ 12:01 user-service became unhealthy (+2 more) ·
 /// e: timeline`.
 fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
-    let newest = app.notices.unseen.last()?;
+    let newest = app.messages.notices.unseen.last()?;
     let mut text = format!(
         " ✗ {} {}",
         newest.at.format("%H:%M"),
         crate::text::one_line(&newest.text())
     );
-    let more = app.notices.unseen.len() - 1;
+    let more = app.messages.notices.unseen.len() - 1;
     if more > 0 {
         text.push_str(&format!(" (+{more} more)"));
     }

@@ -67,7 +67,7 @@ fn sample_lines(sources: usize) -> Vec<LogLine> {
 fn log_app(size: (u16, u16), project: bool) -> App {
     let mut app = overview_app(size);
     if !project {
-        app.selected = row_of_label(&app, "cache");
+        app.list.selected = row_of_label(&app, "cache");
     }
     press(&mut app, KeyCode::Char('l'));
     let view = app.log_view().unwrap();
@@ -147,7 +147,7 @@ fn through_sanitiser(raw: &[u8], source: usize) -> Vec<LogLine> {
 
 fn hostile_log_app(size: (u16, u16)) -> App {
     let mut app = overview_app(size);
-    app.selected = row_of_label(&app, "ticker");
+    app.list.selected = row_of_label(&app, "ticker");
     press(&mut app, KeyCode::Char('l'));
     let session = app.log_view().unwrap().session;
     let mut raw: Vec<u8> = std::iter::repeat_n(b'x', 1024 * 1024).collect();

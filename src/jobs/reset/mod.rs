@@ -18,7 +18,9 @@ use tokio::sync::mpsc::Sender;
 use crate::compose::{ComposeCli, find_compose_cli};
 use crate::engine::Engine;
 use crate::event::{ComposeEvent, Event};
-use crate::model::{ComposeProject, Job, ResetPlan};
+use crate::model::{
+    ComposeProject, ComposeVerb, ComposeWork, EngineId, Job, ProjectKey, ResetPlan,
+};
 use crate::tasks::spawn_job;
 
 pub use volumes::fill_sizes;
@@ -41,10 +43,7 @@ pub fn spawn_plan(engine: Engine, plan: ResetPlan, tx: Sender<Event>) {
 /// Runs a confirmed reset, reporting each step, with the compose CLI found
 /// on this machine (if any).
 pub fn spawn_reset(engine: Engine, plan: ResetPlan, tx: Sender<Event>) {
-    let job = Job::Compose {
-        project: plan.project().to_string(),
-        label: reset_label(&plan),
-    };
+    let job = Job::Compose(plan.work());
     spawn_job(job, tx.clone(), async move {
         let cli = find_cli().await;
         run_reset(&engine, &plan, cli, &tx).await
@@ -59,10 +58,7 @@ pub fn spawn_up(
     service: Option<String>,
     tx: Sender<Event>,
 ) {
-    let job = Job::Compose {
-        project: project.name().to_string(),
-        label: up_label(&project, service.as_deref()),
-    };
+    let job = Job::Compose(up_work(engine.id(), &project, service.as_deref()));
     spawn_job(job, tx.clone(), async move {
         let cli = find_cli().await;
         run_up(&engine, &project, service.as_deref(), cli, &tx).await
@@ -78,17 +74,15 @@ async fn find_cli() -> Option<ComposeCli> {
 /// Reports the steps of one reset or up, and remembers the one running, so
 /// a failure names it.
 pub(crate) struct Steps<'a> {
-    project: String,
-    label: String,
+    work: ComposeWork,
     current: String,
     tx: &'a Sender<Event>,
 }
 
 impl<'a> Steps<'a> {
-    fn new(project: &str, label: String, tx: &'a Sender<Event>) -> Self {
+    fn new(work: ComposeWork, tx: &'a Sender<Event>) -> Self {
         Self {
-            project: project.to_string(),
-            label,
+            work,
             current: String::new(),
             tx,
         }
@@ -97,12 +91,12 @@ impl<'a> Steps<'a> {
     /// Tells the app that `step` starts now.
     pub(crate) async fn begin(&mut self, step: impl Into<String>) {
         self.current = step.into();
-        tracing::info!(project = %self.project, label = %self.label, step = %self.current, "compose step");
+        let (project, label) = (&self.work.project.name, self.work.label());
+        tracing::info!(%project, %label, step = %self.current, "compose step");
         let _ = self
             .tx
             .send(Event::Compose(ComposeEvent::Progress {
-                project: self.project.clone(),
-                label: self.label.clone(),
+                work: self.work.clone(),
                 step: self.current.clone(),
             }))
             .await;
@@ -111,29 +105,22 @@ impl<'a> Steps<'a> {
     /// The job's final line: `what` is "reset" or "up"; `outcome` the
     /// summary or the failing step's error.
     fn finish(self, what: &str, outcome: Result<String, String>) -> Result<String, String> {
+        let label = self.work.label();
         match outcome {
-            Ok(summary) => Ok(format!("{what} of {} done: {summary}", self.label)),
+            Ok(summary) => Ok(format!("{what} of {label} done: {summary}")),
             Err(error) => Err(format!(
-                "{what} of {} failed at step '{}': {error}",
-                self.label, self.current
+                "{what} of {label} failed at step '{}': {error}",
+                self.current
             )),
         }
     }
 }
 
-/// What a reset of `plan` is called in messages: its services, or the
-/// project for a whole-project reset.
-pub fn reset_label(plan: &ResetPlan) -> String {
-    if plan.whole_project || plan.services.is_empty() {
-        plan.project().to_string()
-    } else {
-        plan.services.join(", ")
-    }
-}
-
-/// What an up of `service` (or of the whole project) is called.
-fn up_label(project: &ComposeProject, service: Option<&str>) -> String {
-    service.map_or_else(|| project.name().to_string(), str::to_string)
+/// The compose job of an up of `service` (or of the whole project).
+fn up_work(engine: EngineId, project: &ComposeProject, service: Option<&str>) -> ComposeWork {
+    let key = ProjectKey::new(engine, project.name());
+    let services = service.map(str::to_string).into_iter().collect();
+    ComposeWork::new(key, ComposeVerb::Up, services)
 }
 
 /// Runs a confirmed reset with `cli` (or the Engine API when `None`),
@@ -144,7 +131,7 @@ pub async fn run_reset(
     cli: Option<ComposeCli>,
     tx: &Sender<Event>,
 ) -> Result<String, String> {
-    let mut steps = Steps::new(plan.project(), reset_label(plan), tx);
+    let mut steps = Steps::new(plan.work(), tx);
     steps.begin("connect to the engine").await;
     let outcome = match connect(engine).await {
         Ok(docker) => match cli {
@@ -168,7 +155,7 @@ pub async fn run_up(
     cli: Option<ComposeCli>,
     tx: &Sender<Event>,
 ) -> Result<String, String> {
-    let mut steps = Steps::new(project.name(), up_label(project, service), tx);
+    let mut steps = Steps::new(up_work(engine.id(), project, service), tx);
     let outcome = match cli {
         Some(cli) => cli::up(&cli::Cli::new(cli, engine), project, service, &mut steps).await,
         None => {

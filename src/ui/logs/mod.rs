@@ -134,7 +134,7 @@ fn status_line<'a>(app: &App, view: &LogView, theme: &Theme, width: usize) -> Li
         return line;
     }
     let mut spans = Vec::new();
-    if !app.mouse_capture {
+    if !app.screen.mouse_capture {
         spans.push(Span::styled(" mouse off: select text │", theme.warning));
     }
     if view.buffer.dropped() > 0 {

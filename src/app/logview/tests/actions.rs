@@ -64,10 +64,17 @@ fn save_writes_the_shown_lines_as_plain_text_in_a_job() {
 fn mouse_and_plain_toggles() {
     let mut app = open(100, false);
     app.update(ch('M'));
-    assert!(!app.mouse_capture);
-    assert!(app.status.as_ref().unwrap().text.starts_with("mouse off"));
+    assert!(!app.screen.mouse_capture);
+    assert!(
+        app.messages
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("mouse off")
+    );
     app.update(ch('M'));
-    assert!(app.mouse_capture);
+    assert!(app.screen.mouse_capture);
     app.update(ch('p'));
     assert!(app.log_view().unwrap().plain);
 }
@@ -116,7 +123,7 @@ fn the_picker_turns_sources_off_and_reloads_the_chosen_ones() {
         app.log_view().unwrap().input.is_none(),
         "one source: no picker"
     );
-    assert_eq!(app.status.as_ref().unwrap().level, Level::Info);
+    assert_eq!(app.messages.status.as_ref().unwrap().level, Level::Info);
 
     let mut app = open(100, true);
     app.update(ch('s'));
@@ -150,5 +157,5 @@ fn r_restarts_the_followed_container_unless_read_only() {
     );
     app.settings.read_only = true;
     assert!(app.update(ch('r')).is_empty());
-    assert_eq!(app.status.as_ref().unwrap().level, Level::Error);
+    assert_eq!(app.messages.status.as_ref().unwrap().level, Level::Error);
 }

@@ -50,7 +50,7 @@ pub(super) fn open(capacity: usize, merged: bool) -> App {
         ..Settings::default()
     };
     let mut app = App::new(settings, String::new(), now().fixed_offset());
-    app.viewport = Viewport {
+    app.screen.viewport = Viewport {
         width: 80,
         height: 24,
         list_rows: 20,
@@ -61,7 +61,7 @@ pub(super) fn open(capacity: usize, merged: bool) -> App {
         EngineId(0),
         DockerEvent::Containers(containers),
     ));
-    app.selected = usize::from(!merged);
+    app.list.selected = usize::from(!merged);
     app.update(ch('l'));
     assert!(app.log_view().is_some());
     app
