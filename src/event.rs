@@ -153,6 +153,8 @@ pub struct Hits {
     pub tabs: Vec<TabHit>,
     /// Lines of the key help that do not fit: how far it can scroll.
     pub help_overflow: usize,
+    /// Lines the log view drew log lines in: what a page moves by.
+    pub log_rows: Option<u16>,
 }
 
 /// The screen rows of the service list: which row is on which line is

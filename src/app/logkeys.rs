@@ -28,7 +28,7 @@ impl App {
         if action == Action::Restart {
             return self.restart_followed();
         }
-        let rows = self.screen.viewport.log_rows.max(1);
+        let rows = self.log_rows();
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
@@ -107,6 +107,13 @@ impl App {
     }
 
     /// Width of the log lines' area: the terminal's.
+    /// The lines the log view shows: as the last frame drew it, else as
+    /// the terminal's size predicts.
+    fn log_rows(&self) -> usize {
+        let drawn = self.screen.hits.log_rows.map(usize::from);
+        drawn.unwrap_or(self.screen.viewport.log_rows).max(1)
+    }
+
     fn width(&self) -> usize {
         usize::from(self.screen.viewport.width).max(1)
     }
@@ -114,7 +121,7 @@ impl App {
     /// `n` (newer) or `N` (older): to the next match, saying when the
     /// search went round or found nothing.
     fn jump(&mut self, newer: bool) {
-        let (rows, width) = (self.screen.viewport.log_rows.max(1), self.width());
+        let (rows, width) = (self.log_rows(), self.width());
         let searched = self.log_view().and_then(|v| v.search.as_ref());
         let Some(pattern) = searched.map(|s| s.pattern.text.clone()) else {
             self.say(Level::Info, "no search: / to search".to_string());
@@ -180,7 +187,7 @@ impl App {
     /// Enter in a prompt: an empty pattern ends the search or filter; an
     /// invalid one keeps the prompt open, its error shown.
     fn apply_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
-        let (rows, width) = (self.screen.viewport.log_rows.max(1), self.width());
+        let (rows, width) = (self.log_rows(), self.width());
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };

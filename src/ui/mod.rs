@@ -50,10 +50,10 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
             list: overview::render(app, theme, frame, area),
             ..Hits::default()
         },
-        View::Logs(view) => {
-            logs::render(app, view, theme, frame, area);
-            Hits::default()
-        }
+        View::Logs(view) => Hits {
+            log_rows: Some(logs::render(app, view, theme, frame, area)),
+            ..Hits::default()
+        },
         View::Database(view) => Hits {
             tabs: database::render(app, view, theme, frame, area),
             ..Hits::default()

@@ -185,3 +185,23 @@ fn log_view_with_wide_combining_nul_escapes_and_a_1mb_line() {
         }
     }
 }
+
+/// PageUp and PageDown move by the lines the view drew, whatever the
+/// view put above them (merged logs have a line of sources).
+#[test]
+fn a_page_in_merged_logs_is_exactly_the_rows_shown() {
+    let theme = Theme::default();
+    for merged in [true, false] {
+        let mut app = log_app((80, 24), merged);
+        settle(&mut app, &theme);
+        let body = if merged { 24 - 3 } else { 24 - 2 };
+        press(&mut app, KeyCode::Home);
+        let top = app.log_view().unwrap().scroll;
+        assert!(top > body, "enough lines to page: scrolled {top}");
+        press(&mut app, KeyCode::PageDown);
+        let after = app.log_view().unwrap().scroll;
+        assert_eq!(top - after, body, "merged: {merged}");
+        press(&mut app, KeyCode::PageUp);
+        assert_eq!(app.log_view().unwrap().scroll, top, "merged: {merged}");
+    }
+}

@@ -17,7 +17,8 @@ use crate::keymap::{Action, Context};
 use crate::model::{Severity, TimeRange};
 use crate::theme::Theme;
 
-pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the log view; returns the lines it has for log lines.
+pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let [title, sources, body, status] = layout::logs(area, view.merged);
     frame.render_widget(Paragraph::new(title_line(app, view, theme)), title);
     if view.merged {
@@ -30,6 +31,7 @@ pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area:
     if let Some(Input::Picker { cursor }) = &view.input {
         picker::render(view, *cursor, theme, frame, area);
     }
+    body.height
 }
 
 fn title_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
