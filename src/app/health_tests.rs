@@ -267,7 +267,7 @@ fn a_click_on_a_panel_title_switches_to_it() {
                 panel: 1,
             },
         ],
-        help_overflow: 0,
+        ..Default::default()
     }));
     click(&mut app, 12, 6);
     assert_eq!(app.database_view().unwrap().panel, Panel::Clients);
