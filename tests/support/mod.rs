@@ -25,6 +25,7 @@ pub mod compose_cli;
 pub mod docker;
 pub mod engine;
 pub mod events;
+pub mod fake_engine;
 pub mod fleet;
 pub mod podman;
 pub mod ports;
