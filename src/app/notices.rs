@@ -5,7 +5,7 @@
 //! anyway (the engine's container updates, health check results, probe
 //! reports), by comparing each container's standing with the last one.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -88,14 +88,35 @@ impl App {
             scope: self.list.scope.as_deref(),
             filter: "",
         };
-        let mut now: Vec<(String, Standing)> = Vec::new();
+        // One pass over the containers: with thousands of them, nothing
+        // here may look each one up in the list again.
+        let label = self.store.labeller();
+        let mut now: Vec<(String, Standing, bool)> = Vec::new();
+        let mut in_scope: HashSet<&str> = HashSet::new();
         for c in &self.store.containers {
-            if scope.container(c) && only.is_none_or(|id| id == c.id) {
-                now.push((c.id.clone(), self.standing(c)));
+            if !scope.container(c) {
+                continue;
+            }
+            in_scope.insert(&c.id);
+            if only.is_none_or(|id| id == c.id) {
+                let acting = self.flight.acting_on(c);
+                now.push((c.id.clone(), self.standing(c, &label), acting));
             }
         }
+        let gone: Vec<String> = match only {
+            Some(_) => Vec::new(),
+            None => self
+                .messages
+                .notices
+                .standings
+                .keys()
+                .filter(|id| !in_scope.contains(id.as_str()))
+                .cloned()
+                .collect(),
+        };
+        drop(label);
         let mut changes = Vec::new();
-        for (id, standing) in now {
+        for (id, standing, acting) in now {
             let name = standing.name.clone();
             let before = self
                 .messages
@@ -110,19 +131,11 @@ impl App {
                 None => Some(appeared(&standing)),
             };
             if let Some((what, worse)) = change {
-                let worse = worse && !self.acting_on(&id);
+                let worse = worse && !acting;
                 changes.push(self.change(id, name, what, worse));
             }
         }
         if only.is_none() {
-            let gone: Vec<String> = self
-                .messages
-                .notices
-                .standings
-                .keys()
-                .filter(|id| self.store.container(id).is_none_or(|c| !scope.container(c)))
-                .cloned()
-                .collect();
             for id in gone {
                 if let Some(standing) = self.messages.notices.standings.remove(&id) {
                     changes.push(self.change(id, standing.name, "removed".into(), false));
@@ -131,15 +144,28 @@ impl App {
             self.messages.notices.started = true;
         }
         let mut alert = None;
+        let unseen = &mut self.messages.notices.unseen;
+        let worse: HashSet<&str> = changes
+            .iter()
+            .filter(|c| c.worse)
+            .map(|c| c.container_id.as_str())
+            .collect();
+        let known: HashSet<String> = unseen
+            .iter()
+            .filter(|n| worse.contains(n.container_id.as_str()))
+            .map(|n| n.container_id.clone())
+            .collect();
+        if !worse.is_empty() {
+            unseen.retain(|n| !worse.contains(n.container_id.as_str()));
+        }
+        drop(worse);
         for change in changes {
             if change.worse {
-                let unseen = &mut self.messages.notices.unseen;
-                let known = unseen.iter().any(|n| n.container_id == change.container_id);
-                unseen.retain(|n| n.container_id != change.container_id);
-                unseen.push(change.clone());
-                if !known {
+                // A container changes once a call: its older notice went above.
+                if !known.contains(&change.container_id) {
                     alert = Some(change.text());
                 }
+                unseen.push(change.clone());
             }
             self.messages.notices.timeline.push_front(change);
         }
@@ -154,13 +180,6 @@ impl App {
         self.observe(None)
     }
 
-    /// Whether stacktop is acting on the container, or just did (restart,
-    /// stop, reset): what follows was asked for, not a change for the worse.
-    fn acting_on(&self, id: &str) -> bool {
-        let acting = |c| self.flight.acting_on(c);
-        self.store.container(id).is_some_and(acting)
-    }
-
     fn change(&self, container_id: String, name: String, what: String, worse: bool) -> Change {
         Change {
             at: self.store.now,
@@ -171,10 +190,10 @@ impl App {
         }
     }
 
-    fn standing(&self, c: &Container) -> Standing {
+    fn standing(&self, c: &Container, label: &dyn Fn(&Container) -> String) -> Standing {
         let health = self.store.health_of(c);
         Standing {
-            name: self.notice_name(c),
+            name: self.notice_name(c, label(c)),
             state: c.state.clone(),
             health: health.level,
             source: health.source,
@@ -185,10 +204,10 @@ impl App {
     }
 
     /// The row's label; with every project listed, `project/label`.
-    fn notice_name(&self, c: &Container) -> String {
+    fn notice_name(&self, c: &Container, label: String) -> String {
         match (&self.list.scope, &c.project) {
-            (None, Some(project)) => format!("{project}/{}", self.store.label(c)),
-            _ => self.store.label(c),
+            (None, Some(project)) => format!("{project}/{label}"),
+            _ => label,
         }
     }
 

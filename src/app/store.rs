@@ -71,21 +71,37 @@ impl Store {
     /// `worker-2` when a service has several replicas, else the service
     /// (or, outside Compose, the container) name.
     pub fn label(&self, c: &Container) -> String {
-        let Some(service) = c.service.as_deref() else {
-            return c.name.clone();
-        };
-        let replicas = self
-            .containers
-            .iter()
-            .filter(|o| {
-                o.engine == c.engine
-                    && o.project == c.project
-                    && o.service.as_deref() == Some(service)
-            })
-            .count();
-        match c.number {
-            Some(n) if replicas > 1 => format!("{service}-{n}"),
-            _ => service.to_string(),
+        let replicas = c.service.as_deref().map_or(0, |service| {
+            self.containers
+                .iter()
+                .filter(|o| {
+                    o.engine == c.engine
+                        && o.project == c.project
+                        && o.service.as_deref() == Some(service)
+                })
+                .count()
+        });
+        label(c, replicas)
+    }
+
+    /// Labels for many containers at once: the replicas are counted in
+    /// one pass, not once a container.
+    pub fn labeller(&self) -> impl Fn(&Container) -> String + '_ {
+        let mut replicas: HashMap<(EngineId, Option<&str>, &str), usize> = HashMap::new();
+        for c in &self.containers {
+            if let Some(service) = c.service.as_deref() {
+                *replicas
+                    .entry((c.engine, c.project.as_deref(), service))
+                    .or_default() += 1;
+            }
+        }
+        move |c: &Container| {
+            let key = (
+                c.engine,
+                c.project.as_deref(),
+                c.service.as_deref().unwrap_or(""),
+            );
+            label(c, replicas.get(&key).copied().unwrap_or(0))
         }
     }
 
@@ -182,6 +198,15 @@ impl Store {
             targets: &targets,
         };
         rows::build(&groups, shown, &arrange)
+    }
+}
+
+/// A container's label, given how many replicas its service has.
+fn label(c: &Container, replicas: usize) -> String {
+    match (c.service.as_deref(), c.number) {
+        (None, _) => c.name.clone(),
+        (Some(service), Some(n)) if replicas > 1 => format!("{service}-{n}"),
+        (Some(service), _) => service.to_string(),
     }
 }
 
