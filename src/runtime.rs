@@ -16,6 +16,7 @@ use crossterm::event::{
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, Receiver, Sender};
+use tokio::sync::watch;
 use tokio::time::{Instant, sleep_until};
 
 use crate::app::App;
@@ -60,7 +61,9 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     app.screen.viewport = ui::layout::viewport(size.width, size.height);
     restore_prefs(&mut app, settings.state_file.as_deref());
     debug_panic(&mut tui, &app, &theme)?;
-    spawn_sources(&engines, &tx, &settings);
+    // Signals and a lost terminal end the loop past any queue of events.
+    let (stop, stopped) = watch::channel(false);
+    spawn_sources(&engines, &tx, &settings, &stop);
     let running = Running {
         engines,
         logs: HashMap::new(),
@@ -69,7 +72,8 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
         prefs: state_file::Writer::new(settings.state_file.clone()),
         notify: settings.notify,
     };
-    let result = event_loop(&mut tui, &mut app, &theme, rx, tx, running).await;
+    let channels = Channels { rx, tx, stopped };
+    let result = event_loop(&mut tui, &mut app, &theme, channels, running).await;
     drop(tui);
     result
 }
@@ -103,7 +107,12 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
     panic!("debug panic requested by STACKTOP_DEBUG_PANIC");
 }
 
-fn spawn_sources(engines: &Backends, tx: &Sender<Event>, settings: &Settings) {
+fn spawn_sources(
+    engines: &Backends,
+    tx: &Sender<Event>,
+    settings: &Settings,
+    stop: &watch::Sender<bool>,
+) {
     // One collector per engine: one going away leaves the others running.
     for engine in engines {
         engine.follow(tx.clone(), settings.interval);
@@ -113,19 +122,33 @@ fn spawn_sources(engines: &Backends, tx: &Sender<Event>, settings: &Settings) {
         tx.clone(),
         host::run(tx.clone(), settings.interval),
     );
-    supervise("the keyboard reader", tx.clone(), read_terminal(tx.clone()));
+    let reader = read_terminal(tx.clone(), stop.clone());
+    supervise("the keyboard reader", tx.clone(), reader);
     supervise("the clock", tx.clone(), tick(tx.clone()));
-    supervise("the signal watcher", tx.clone(), watch_signals(tx.clone()));
+    let signals = watch_signals(stop.clone());
+    supervise("the signal watcher", tx.clone(), signals);
+}
+
+/// What the loop listens to: events, and the stop that signals and a lost
+/// terminal set.
+struct Channels {
+    rx: Receiver<Event>,
+    tx: Sender<Event>,
+    stopped: watch::Receiver<bool>,
 }
 
 async fn event_loop(
     tui: &mut Tui,
     app: &mut App,
     theme: &Theme,
-    mut rx: Receiver<Event>,
-    tx: Sender<Event>,
+    channels: Channels,
     mut running: Running,
 ) -> Result<()> {
+    let Channels {
+        mut rx,
+        tx,
+        mut stopped,
+    } = channels;
     let mut quit = false;
     for command in app.start() {
         quit |= running.run(command, &tx, tui);
@@ -151,6 +174,8 @@ async fn event_loop(
             next_frame = Instant::now() + FRAME;
         }
         let first = tokio::select! {
+            biased;
+            _ = stopped.changed() => Some(Event::Terminate),
             event = rx.recv() => event,
             () = sleep_until(next_frame), if dirty => continue,
         };
@@ -171,7 +196,9 @@ async fn event_loop(
                 }
             }
             handled += 1;
-            if handled < BATCH && !quit {
+            if *stopped.borrow() && !quit {
+                pending = Some(Event::Terminate);
+            } else if handled < BATCH && !quit {
                 pending = rx.try_recv().ok();
             }
         }
@@ -307,10 +334,24 @@ impl Running {
 /// Two left clicks on one cell this close together are a double click.
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
-async fn read_terminal(tx: Sender<Event>) {
+/// Reads the terminal's input; when the terminal is gone (an error such
+/// as EIO, or the end of input), stops stacktop.
+async fn read_terminal(tx: Sender<Event>, stop: watch::Sender<bool>) {
     let mut events = EventStream::new();
     let mut last_click: Option<(Instant, u16, u16)> = None;
-    while let Some(Ok(event)) = events.next().await {
+    loop {
+        let event = match events.next().await {
+            Some(Ok(event)) => event,
+            Some(Err(error)) => {
+                tracing::warn!(%error, "the terminal is gone");
+                stop.send_replace(true);
+                return;
+            }
+            None => {
+                stop.send_replace(true);
+                return;
+            }
+        };
         let event = match event {
             TermEvent::Key(key) => Event::Key(key),
             TermEvent::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
@@ -350,7 +391,9 @@ async fn tick(tx: Sender<Event>) {
     }
 }
 
-async fn watch_signals(tx: Sender<Event>) {
+/// SIGTERM, SIGHUP and SIGINT stop stacktop, whatever the loop is busy
+/// with.
+async fn watch_signals(stop: watch::Sender<bool>) {
     let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
@@ -364,5 +407,5 @@ async fn watch_signals(tx: Sender<Event>) {
         _ = hup.recv() => {}
         _ = int.recv() => {}
     }
-    let _ = tx.send(Event::Terminate).await;
+    stop.send_replace(true);
 }

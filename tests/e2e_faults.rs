@@ -75,3 +75,42 @@ fn ctrl_z_suspends_and_fg_resumes() {
     tmux.send_keys(&["Enter"]);
     tmux.expect_on_screen("after-exit-0", SECS(5));
 }
+
+/// Whether process `pid` still runs (a zombie counts as gone).
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z')
+    })
+}
+
+#[test]
+fn a_lost_terminal_ends_stacktop_within_a_second() {
+    require_engine();
+    let app = start("faults-lost-tty");
+    app.expect("SERVICE", SECS(15));
+    let pid = app.pid();
+    // The terminal goes away under stacktop: its tmux server is killed.
+    drop(app);
+    let gone = wait_until(SECS(2), Duration::from_millis(50), || !alive(&pid));
+    assert!(
+        gone,
+        "stacktop (pid {pid}) still runs after its terminal went away"
+    );
+}
+
+#[test]
+fn sigterm_ends_stacktop_within_a_second() {
+    require_engine();
+    let app = start("faults-term");
+    app.expect("SERVICE", SECS(15));
+    let pid = app.pid();
+    app.signal("TERM");
+    let gone = wait_until(SECS(2), Duration::from_millis(20), || !alive(&pid));
+    assert!(gone, "stacktop (pid {pid}) still runs after SIGTERM");
+    app.assert_restored("0");
+}
