@@ -6,9 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::format::{self, cpu, memory, plural, status_span};
 use super::table::{Col, left, right};
 use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
-use super::{format, header, layout};
+use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, HealthLevel, Row, SortKey, Window};
 use crate::event::ListArea;
@@ -353,12 +354,9 @@ fn engine_line<'a>(app: &App, id: EngineId, theme: &Theme) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{mark} {}", engine.label()), theme.title),
         Span::styled("  ", theme.muted),
-        header::status_span(engine, theme),
+        status_span(engine, theme),
         Span::styled(
-            format!(
-                "  {}, {running} running",
-                header::plural(theirs.len(), "container")
-            ),
+            format!("  {}, {running} running", plural(theirs.len(), "container")),
             theme.muted,
         ),
     ])
@@ -380,10 +378,7 @@ fn project_line<'a>(
     // Under an engine's header, a project is indented one step.
     let indent = if app.several_engines() { "  " } else { "" };
     let head = format!("{indent}{arrow} {}", name.unwrap_or(NO_PROJECT));
-    let mut counts = format!(
-        "  {} · {ok} ok",
-        header::plural(containers.len(), "container")
-    );
+    let mut counts = format!("  {} · {ok} ok", plural(containers.len(), "container"));
     let mut trouble = format!(" · ✗ {troubled} need attention");
     let long = format::width(&head) + format::width(&counts) + format::width(&trouble);
     if long > width {
@@ -461,10 +456,6 @@ fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     }
 }
 
-pub(super) fn cpu(stats: Option<&crate::model::Stats>) -> String {
-    stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
-}
-
 /// A declared service that has no container yet: its image, and the
 /// profiles that enable it.
 fn declared_line<'a>(
@@ -536,21 +527,6 @@ fn restart_style(c: &Container, theme: &Theme) -> Style {
 
 fn uptime(app: &App, c: &Container) -> String {
     app::uptime(c, app.now).map_or("—".into(), format::age)
-}
-
-pub(super) fn memory(app: &App, stats: &crate::model::Stats) -> String {
-    // The engine reports the host's memory as the limit of a container
-    // that has none: that is no limit worth showing.
-    let host_total = app.host.as_ref().map_or(u64::MAX, |h| h.mem_total);
-    if stats.mem_limit == 0 || stats.mem_limit >= host_total {
-        format::bytes(stats.mem_used)
-    } else {
-        format!(
-            "{}/{}",
-            format::bytes(stats.mem_used),
-            format::bytes(stats.mem_limit)
-        )
-    }
 }
 
 fn ports(c: &Container) -> String {
