@@ -4,20 +4,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::rows::{self, Arrange, NO_PROJECT, Row};
-use super::sort::{Facts, SortKey};
 use super::{App, Level};
 use crate::command::Command;
 use crate::model::Container;
-
-/// What stacktop remembers between runs: the order of the list and the
-/// projects the user folded or unfolded.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Prefs {
-    pub sort: SortKey,
-    /// By project name ([`NO_PROJECT`] for the containers outside Compose):
-    /// true when folded.
-    pub folds: BTreeMap<String, bool>,
-}
+use crate::model::sort::Facts;
 
 /// The name a project's fold is remembered by.
 pub fn fold_key(project: Option<&str>) -> &str {

@@ -16,7 +16,6 @@ mod messages;
 pub mod notices;
 pub mod probes;
 pub mod rows;
-pub mod sort;
 mod view;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -29,17 +28,18 @@ use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 pub use crate::event::Viewport;
 use crate::event::{Event, Hits};
 use crate::model::trend::Trends;
-use crate::model::{ComposeProject, Container, Done, EngineId, HostSnapshot, Job, Stats, Verb};
+use crate::model::{
+    ComposeProject, Container, Done, EngineId, HostSnapshot, Job, Prefs, Stats, Verb,
+};
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
-pub use list::{Prefs, Window};
+pub use list::Window;
 pub use logview::LogView;
 pub use messages::{HISTORY, History, Level, Message, Status};
 pub use notices::{Change, Notices};
 pub use probes::Probe;
 pub use rows::Row;
-pub use sort::SortKey;
 pub use view::{Confirm, Overlay, View};
 
 /// How long the result of an action stays on its row.

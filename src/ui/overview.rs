@@ -11,10 +11,10 @@ use super::table::{Col, left, right};
 use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
 use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, HealthLevel, Row, SortKey, Window};
+use crate::app::{self, App, HealthLevel, Row, Window};
 use crate::event::ListArea;
 use crate::keymap::Context;
-use crate::model::{Container, ContainerState, EngineId};
+use crate::model::{Container, ContainerState, EngineId, SortKey};
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
