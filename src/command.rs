@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::app::Prefs;
 use crate::model::{
-    ComposeProject, EngineId, HealthCheck, LogQuery, LogSource, PgSignal, ProjectLocation,
+    ComposeProject, EngineId, HealthCheck, LogQuery, LogSource, PgSignal, Prefs, ProjectLocation,
     ResetPlan, Target, Verb,
 };
 

@@ -4,19 +4,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::rows::{self, NO_PROJECT, Row};
-use super::sort::SortKey;
 use super::{App, Level};
 use crate::command::Command;
-
-/// What stacktop remembers between runs: the order of the list and the
-/// projects the user folded or unfolded.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Prefs {
-    pub sort: SortKey,
-    /// By project name ([`NO_PROJECT`] for the containers outside Compose):
-    /// true when folded.
-    pub folds: BTreeMap<String, bool>,
-}
+use crate::model::Prefs;
 
 /// The service list: its rows, the selection, the filter, its order and
 /// folds.

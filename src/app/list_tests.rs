@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::config::notify::{Desktop, NotifySettings};
 use crate::event::DockerEvent;
-use crate::model::{ContainerState, Health};
+use crate::model::{ContainerState, Health, Prefs, SortKey};
 
 fn at(second: u32) -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 1, second)

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::sort::{Facts, SortKey};
+use crate::model::sort::{Facts, SortKey};
 use crate::model::{Container, DeclaredService, EngineId, ProjectKey, Target};
 
 /// Name of the group of containers that belong to no Compose project.

@@ -12,11 +12,11 @@ use super::health::CheckState;
 use super::messages::Level;
 use super::probes::Probe;
 use super::rows::{self, Arrange, Groups, NotCreated, Row, Shown};
-use super::sort::{Facts, SortKey};
 use crate::command::Command;
 use crate::config::Settings;
 use crate::engine::endpoint::Endpoint;
 use crate::event::{ComposeEvent, Event};
+use crate::model::sort::{Facts, SortKey};
 use crate::model::trend::Trends;
 use crate::model::{
     ComposeProject, Container, DeclaredService, EngineId, HostSnapshot, ProjectKey,

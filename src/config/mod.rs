@@ -8,6 +8,7 @@ pub mod file;
 pub mod health;
 pub mod keys;
 pub mod notify;
+mod subcommand;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
@@ -18,6 +19,7 @@ use crate::keymap::Keymap;
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
 use notify::NotifySettings;
+pub use subcommand::Headless;
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
 #[derive(Debug, Clone, Parser)]
@@ -25,7 +27,7 @@ use notify::NotifySettings;
 pub struct Cli {
     /// Without a command, the dashboard.
     #[command(subcommand)]
-    pub command: Option<crate::headless::Headless>,
+    pub command: Option<Headless>,
 
     /// Show only this Compose project (default: the project of a compose
     /// file in the current folder, else every container).

@@ -14,11 +14,10 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Subcommand;
 use tokio::time::Instant;
 
 use crate::app::HealthSummary;
-use crate::config::{Settings, parse_interval};
+use crate::config::{Headless, Settings};
 use crate::model::ContainerState;
 use crate::text::fit;
 use observe::Observer;
@@ -26,31 +25,6 @@ use report::ServiceReport;
 
 /// Longest wait for everything to answer once (probes time out sooner).
 const SETTLE: Duration = Duration::from_secs(6);
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum Headless {
-    /// Print one snapshot of the stack (what the screen shows) and exit.
-    Status {
-        /// JSON, in the documented `stacktop.status/1` shape.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Exit 0 when every service named (default: every service listed)
-    /// runs and is healthy with each probe answering; else 1, one line per
-    /// problem.
-    Check {
-        /// Services to check (by name, container name or project/name).
-        services: Vec<String>,
-    },
-    /// Wait until the services named (default: every service listed) run
-    /// and are healthy, like `docker compose up --wait`; 1 on timeout.
-    Wait {
-        /// How long to wait at most, e.g. 60s, 2m.
-        #[arg(long, default_value = "60s", value_parser = parse_interval)]
-        timeout: Duration,
-        services: Vec<String>,
-    },
-}
 
 /// Runs a headless command to its exit code.
 pub fn run(settings: Settings, command: Headless) -> ExitCode {

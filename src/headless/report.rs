@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use crate::app::problems::{Facts, Rule, problems};
 use crate::app::rows::{NO_PROJECT, Shown};
-use crate::app::{CheckState, HealthSummary, Probe, Row, SortKey, Store};
+use crate::app::{CheckState, HealthSummary, Probe, Row, Store};
 use crate::config::Settings;
+use crate::model::SortKey;
 use crate::model::{Container, DeclaredService, EngineId, Stats};
 
 /// One service as the screen lists it.

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
+use super::format::{self, plural, status_span};
 use crate::app::{App, EngineState, EngineStatus};
 use crate::theme::Theme;
 
@@ -132,17 +132,6 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     Line::from(spans)
 }
 
-/// `Docker 20.10.24`, `Podman 4.3.1`, or what is wrong.
-pub fn status_span<'a>(engine: &EngineState, theme: &Theme) -> Span<'a> {
-    match &engine.status {
-        EngineStatus::Up { product, version } => {
-            Span::styled(format!("{product} {version}"), theme.text)
-        }
-        EngineStatus::Connecting => Span::styled("Docker: connecting", theme.warning),
-        EngineStatus::Down { .. } => Span::styled("Docker: unreachable", theme.error),
-    }
-}
-
 /// `3 engines: 2 up, 1 unreachable`: each engine has its own group below.
 fn engines_summary<'a>(engines: &[EngineState], theme: &Theme) -> Vec<Span<'a>> {
     let up = engines.iter().filter(|e| e.is_up()).count();
@@ -258,13 +247,4 @@ pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.truncate(BANNER_LINES);
     lines
-}
-
-/// `1 container`, `2 containers`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -5,11 +5,10 @@
 
 mod confirm;
 mod database;
+mod format;
 mod header;
 mod help;
 pub mod layout;
-// The text helpers, under the name the views use for them.
-use crate::text as format;
 mod logs;
 mod messages;
 mod overview;

@@ -4,7 +4,7 @@
 
 use crate::fixtures::*;
 
-use stacktop::app::SortKey;
+use stacktop::model::SortKey;
 
 /// The small panes a user keeps stacktop in.
 const PANES: [(u16, u16); 3] = [(100, 12), (60, 10), (40, 8)];
