@@ -15,7 +15,7 @@ use anyhow::{Context, Result, anyhow};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use crate::config::toml_error;
+use crate::toml_error::toml_error;
 
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.toml");
 

@@ -18,8 +18,8 @@ use anyhow::{Result, anyhow};
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::line_column;
 use crate::keymap::{Action, Context, Key, Keymap, key_label, parse_key};
+use crate::toml_error::line_column;
 
 /// The keymap the `[keys]` section of `text` makes (the defaults when
 /// there is none). `name` is how errors call the file.
