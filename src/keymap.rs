@@ -8,172 +8,106 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::model::TimeRange;
 
-/// What a key can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Filter,
-    ToggleAll,
-    Restart,
-    StopStart,
-    OpenLogs,
-    OpenDatabase,
-    BringUp,
-    Reset,
-    NextPanel,
-    PrevPanel,
-    CancelQuery,
-    TerminateBackend,
-    PurgeQueue,
-    Back,
-    Follow,
-    Timestamps,
-    Wrap,
-    Search,
-    NextMatch,
-    PrevMatch,
-    MinLevel,
-    Json,
-    Range(TimeRange),
-    Save,
-    Mouse,
-    Plain,
-    Sources,
-    Help,
-    Messages,
-    Timeline,
-    Sort,
-    Fold,
-    FoldAll,
-    Quit,
+/// Declares the actions once: each one's variant and its name in the
+/// config file's `[keys]`, from which [`Action::ALL`] and
+/// [`Action::name`] follow. An action that carries a value (after the
+/// `;`) names each of its values.
+macro_rules! actions {
+    (
+        $( $(#[$doc:meta])* $action:ident = $name:literal, )*
+        ;
+        $( $(#[$valued_doc:meta])* $valued:ident($ty:ty) {
+            $( $value:path = $value_name:literal, )*
+        } )*
+    ) => {
+        /// What a key can ask for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $( $(#[$doc])* $action, )*
+            $( $(#[$valued_doc])* $valued($ty), )*
+        }
+
+        impl Action {
+            /// Every action, to look one up by name.
+            pub const ALL: &[Action] = &[
+                $( Self::$action, )*
+                $( $( Self::$valued($value), )* )*
+            ];
+
+            /// Its name in the config file's `[keys]` table.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Self::$action => $name, )*
+                    $( $( Self::$valued($value) => $value_name, )* )*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Up = "up",
+    Down = "down",
+    PageUp = "page_up",
+    PageDown = "page_down",
+    Top = "top",
+    Bottom = "bottom",
+    Filter = "filter",
+    ToggleAll = "toggle_all",
+    Restart = "restart",
+    StopStart = "stop_start",
+    OpenLogs = "logs",
+    OpenDatabase = "details",
+    BringUp = "bring_up",
+    Reset = "reset",
+    NextPanel = "next_panel",
+    PrevPanel = "prev_panel",
+    CancelQuery = "cancel_query",
+    TerminateBackend = "terminate_backend",
+    PurgeQueue = "purge_queue",
+    Back = "back",
+    Follow = "follow",
+    Timestamps = "timestamps",
+    Wrap = "wrap",
+    Search = "search",
+    NextMatch = "next_match",
+    PrevMatch = "prev_match",
+    MinLevel = "min_level",
+    Json = "json",
+    Save = "save",
+    Mouse = "mouse",
+    Plain = "plain",
+    Sources = "sources",
+    Sort = "sort",
+    Fold = "fold",
+    FoldAll = "fold_all",
+    Help = "help",
+    Messages = "messages",
+    Timeline = "timeline",
+    Quit = "quit",
     /// Ctrl-Z: back to the shell; `fg` returns.
-    Suspend,
+    Suspend = "suspend",
     /// `y` in a confirmation: go ahead.
-    Confirm,
+    Confirm = "confirm",
     /// Enter while typing the filter: keep it.
-    KeepFilter,
+    KeepFilter = "keep_filter",
     /// Backspace while typing the filter.
-    DeleteChar,
+    DeleteChar = "delete_char",
     /// Ctrl-U while typing the filter: empty it.
-    ClearLine,
+    ClearLine = "clear_line",
+    ;
+    /// `0` to `5` in the log view: which lines to load.
+    Range(TimeRange) {
+        TimeRange::Tail = "range_tail",
+        TimeRange::Minute = "range_1m",
+        TimeRange::FiveMinutes = "range_5m",
+        TimeRange::FifteenMinutes = "range_15m",
+        TimeRange::Hour = "range_1h",
+        TimeRange::All = "range_all",
+    }
 }
 
 impl Action {
-    /// Every action, to look one up by name.
-    pub const ALL: &[Action] = &[
-        Self::Up,
-        Self::Down,
-        Self::PageUp,
-        Self::PageDown,
-        Self::Top,
-        Self::Bottom,
-        Self::Filter,
-        Self::ToggleAll,
-        Self::Restart,
-        Self::StopStart,
-        Self::OpenLogs,
-        Self::OpenDatabase,
-        Self::BringUp,
-        Self::Reset,
-        Self::NextPanel,
-        Self::PrevPanel,
-        Self::CancelQuery,
-        Self::TerminateBackend,
-        Self::PurgeQueue,
-        Self::Back,
-        Self::Follow,
-        Self::Timestamps,
-        Self::Wrap,
-        Self::Search,
-        Self::NextMatch,
-        Self::PrevMatch,
-        Self::MinLevel,
-        Self::Json,
-        Self::Range(TimeRange::Tail),
-        Self::Range(TimeRange::Minute),
-        Self::Range(TimeRange::FiveMinutes),
-        Self::Range(TimeRange::FifteenMinutes),
-        Self::Range(TimeRange::Hour),
-        Self::Range(TimeRange::All),
-        Self::Save,
-        Self::Mouse,
-        Self::Plain,
-        Self::Sources,
-        Self::Sort,
-        Self::Fold,
-        Self::FoldAll,
-        Self::Help,
-        Self::Messages,
-        Self::Timeline,
-        Self::Quit,
-        Self::Suspend,
-        Self::Confirm,
-        Self::KeepFilter,
-        Self::DeleteChar,
-        Self::ClearLine,
-    ];
-
-    /// Its name in the config file's `[keys]` table.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Up => "up",
-            Self::Down => "down",
-            Self::PageUp => "page_up",
-            Self::PageDown => "page_down",
-            Self::Top => "top",
-            Self::Bottom => "bottom",
-            Self::Filter => "filter",
-            Self::ToggleAll => "toggle_all",
-            Self::Restart => "restart",
-            Self::StopStart => "stop_start",
-            Self::OpenLogs => "logs",
-            Self::OpenDatabase => "details",
-            Self::BringUp => "bring_up",
-            Self::Reset => "reset",
-            Self::NextPanel => "next_panel",
-            Self::PrevPanel => "prev_panel",
-            Self::CancelQuery => "cancel_query",
-            Self::TerminateBackend => "terminate_backend",
-            Self::PurgeQueue => "purge_queue",
-            Self::Back => "back",
-            Self::Follow => "follow",
-            Self::Timestamps => "timestamps",
-            Self::Wrap => "wrap",
-            Self::Search => "search",
-            Self::NextMatch => "next_match",
-            Self::PrevMatch => "prev_match",
-            Self::MinLevel => "min_level",
-            Self::Json => "json",
-            Self::Range(TimeRange::Tail) => "range_tail",
-            Self::Range(TimeRange::Minute) => "range_1m",
-            Self::Range(TimeRange::FiveMinutes) => "range_5m",
-            Self::Range(TimeRange::FifteenMinutes) => "range_15m",
-            Self::Range(TimeRange::Hour) => "range_1h",
-            Self::Range(TimeRange::All) => "range_all",
-            Self::Save => "save",
-            Self::Mouse => "mouse",
-            Self::Plain => "plain",
-            Self::Sources => "sources",
-            Self::Help => "help",
-            Self::Messages => "messages",
-            Self::Timeline => "timeline",
-            Self::Sort => "sort",
-            Self::Fold => "fold",
-            Self::FoldAll => "fold_all",
-            Self::Quit => "quit",
-            Self::Suspend => "suspend",
-            Self::Confirm => "confirm",
-            Self::KeepFilter => "keep_filter",
-            Self::DeleteChar => "delete_char",
-            Self::ClearLine => "clear_line",
-        }
-    }
-
     /// The action a `[keys]` entry names.
     pub fn named(name: &str) -> Option<Action> {
         Self::ALL.iter().copied().find(|a| a.name() == name)
@@ -672,6 +606,29 @@ mod tests {
         }
         for context in Context::ALL {
             assert_eq!(Context::named(context.name()), Some(context));
+        }
+    }
+
+    #[test]
+    fn every_action_name_reads_back_and_is_its_own() {
+        for &action in Action::ALL {
+            assert_eq!(Action::named(action.name()), Some(action), "{action:?}");
+        }
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len(), "two actions share a name");
+        let contexts: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+        for name in &contexts {
+            assert_eq!(Action::named(name), None, "[keys.{name}] is a place");
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_key_by_default() {
+        for &action in Action::ALL {
+            let bound = BINDINGS.iter().any(|b| b.action == action);
+            assert!(bound, "{action:?} has a name but no key");
         }
     }
 

@@ -205,6 +205,28 @@ mod tests {
         }
     }
 
+    /// The README's table of places and their actions is the key table's.
+    #[test]
+    fn the_readme_lists_each_place_s_actions() {
+        let readme = include_str!("../../README.md");
+        for context in Context::ALL {
+            let start = format!("| `{}` | ", context.name());
+            let row = readme
+                .lines()
+                .find_map(|line| line.strip_prefix(start.as_str()))
+                .unwrap_or_else(|| panic!("the README has no row {start:?}"));
+            let listed: Vec<&str> = row.split('`').skip(1).step_by(2).collect();
+            let mut bound: Vec<&str> = Vec::new();
+            let bindings = Keymap::default();
+            for binding in bindings.bindings().iter().filter(|b| b.context == context) {
+                if !bound.contains(&binding.action.name()) {
+                    bound.push(binding.action.name());
+                }
+            }
+            assert_eq!(listed, bound, "the README's row for {}", context.name());
+        }
+    }
+
     #[test]
     fn the_tmux_preset_binds_no_prefix_key() {
         let readme = include_str!("../../README.md");
