@@ -461,15 +461,13 @@ impl Keymap {
 /// Reads a key as the config file writes it: `r`, `R`, `ctrl-r`, `enter`,
 /// `esc`, `tab`, `shift-tab`, `up`, `pgdn`, `f5`, `space`…
 pub fn parse_key(text: &str) -> Result<Key, String> {
-    let lower = text.to_lowercase();
-    let (ctrl, name) = match lower
-        .strip_prefix("ctrl-")
-        .or_else(|| lower.strip_prefix("c-"))
-    {
-        Some(rest) if !rest.is_empty() => (true, rest),
-        _ => (false, lower.as_str()),
-    };
-    let code = match name {
+    let (ctrl, name) =
+        match strip_ascii_prefix(text, "ctrl-").or_else(|| strip_ascii_prefix(text, "c-")) {
+            Some(rest) if !rest.is_empty() => (true, rest),
+            _ => (false, text),
+        };
+    // Names are ASCII: lower-casing them keeps every byte where it was.
+    let code = match name.to_ascii_lowercase().as_str() {
         "enter" | "return" => KeyCode::Enter,
         "esc" | "escape" => KeyCode::Esc,
         "tab" => KeyCode::Tab,
@@ -486,28 +484,60 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
         "end" => KeyCode::End,
         "pageup" | "pgup" | "page_up" => KeyCode::PageUp,
         "pagedown" | "pgdn" | "page_down" => KeyCode::PageDown,
-        f if f.len() > 1
-            && f.starts_with('f')
-            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
-        {
-            KeyCode::F(f[1..].parse().unwrap_or(1))
-        }
-        _ => {
-            // One character, as typed (its case kept): `R` is Shift-r.
-            let original = &text[text.len() - name.len()..];
-            let mut chars = original.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
-                (Some(c), None) => KeyCode::Char(c),
-                _ => {
-                    return Err(format!(
-                        "{text:?} is not a key (try \"r\", \"ctrl-r\", \"enter\", \"f5\")"
-                    ));
-                }
-            }
-        }
+        other => match function_key(other) {
+            Some(n) => KeyCode::F(n),
+            None => KeyCode::Char(one_char(text, name, ctrl)?),
+        },
     };
     Ok(Key { code, ctrl })
+}
+
+/// `f1` to `f12`: the number.
+fn function_key(name: &str) -> Option<u8> {
+    let n: u8 = name.strip_prefix('f')?.parse().ok()?;
+    (1..=12).contains(&n).then_some(n)
+}
+
+/// `text` after `prefix`, whatever the case of its ASCII letters.
+fn strip_ascii_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// The one character `name` is, as typed: `R` is Shift-r (with Ctrl, the
+/// letter alone). A character whose case does not map to one character
+/// and back is refused: the Kelvin sign `K` lower-cases to the `k` of the
+/// keyboard, `İ` to two characters; no key sends them as written.
+fn one_char(text: &str, name: &str, ctrl: bool) -> Result<char, String> {
+    let mut chars = name.chars();
+    let c = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => c,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a key (try \"r\", \"ctrl-r\", \"enter\", \"f5\")"
+            ));
+        }
+    };
+    let code = format!("U+{:04X}", u32::from(c));
+    match only(c.to_lowercase()) {
+        None => Err(format!(
+            "{text:?} is not a key: {code} lower-cases to {:?}, more than one character",
+            c.to_lowercase().to_string()
+        )),
+        Some(lower) if lower != c && only(lower.to_uppercase()) != Some(c) => Err(format!(
+            "{text:?} is not a key: {code} lower-cases to {lower:?}, which upper-cases to {:?}",
+            lower.to_uppercase().to_string()
+        )),
+        Some(_) if ctrl => Ok(c.to_ascii_lowercase()),
+        Some(_) => Ok(c),
+    }
+}
+
+/// The one character `chars` holds; `None` for none or several.
+fn only(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    let first = chars.next()?;
+    chars.next().is_none().then_some(first)
 }
 
 /// How a key is written in the help overlay.
@@ -646,5 +676,52 @@ mod tests {
         assert_eq!(parsed("space"), Ok("Space".into()));
         assert!(parse_key("ctrl-").is_err());
         assert!(parse_key("enterr").is_err());
+    }
+
+    #[test]
+    fn letters_whose_case_is_not_one_letter_of_their_own_are_refused() {
+        for text in [
+            "\u{212A}",
+            "ctrl-\u{212A}",
+            "C-\u{212A}",
+            "\u{0130}",
+            "ctrl-\u{0130}",
+            "\u{2126}",
+            "\u{1E9E}",
+            "\u{01C5}",
+            "\u{1b}",
+            "ctrl-\u{7f}",
+        ] {
+            let error = parse_key(text).unwrap_err();
+            assert!(
+                error.starts_with(&format!("{text:?} is not a key")),
+                "{error}"
+            );
+        }
+        let kelvin = parse_key("\u{212A}").unwrap_err();
+        assert!(kelvin.contains("U+212A lower-cases to 'k'"), "{kelvin}");
+        for (text, c) in [
+            ("ß", 'ß'),
+            ("é", 'é'),
+            ("É", 'É'),
+            ("Σ", 'Σ'),
+            ("ς", 'ς'),
+            ("ж", 'ж'),
+        ] {
+            assert_eq!(parse_key(text), Ok(ch(c)), "{text}");
+        }
+        assert_eq!(parse_key("CTRL-R"), Ok(ctrl('r')));
+        assert_eq!(parse_key("F12"), Ok(key(KeyCode::F(12))));
+        assert!(parse_key("f13").is_err());
+    }
+
+    /// Every character, alone and after `ctrl-`: a key or an error, never
+    /// a panic.
+    #[test]
+    fn no_character_makes_the_key_parser_panic() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let _ = parse_key(c.encode_utf8(&mut [0; 4]));
+            let _ = parse_key(&format!("ctrl-{c}"));
+        }
     }
 }

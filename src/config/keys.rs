@@ -163,6 +163,14 @@ mod tests {
                 "k.toml:2:11: \"ctrl-\" is not a key",
             ),
             (
+                "[keys]\nrestart = [\"r\", \"\u{212A}\"]\n",
+                "k.toml:2:17: \"\u{212A}\" is not a key: U+212A lower-cases to 'k'",
+            ),
+            (
+                "[keys.log_view]\nfollow = \"\u{0130}\"\n",
+                "k.toml:2:10: \"\u{0130}\" is not a key: U+0130 lower-cases to",
+            ),
+            (
                 "[keys]\nrestart = []\n",
                 "k.toml:2:11: an action needs at least one key",
             ),
