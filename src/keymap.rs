@@ -91,10 +91,14 @@ actions! {
     Confirm = "confirm",
     /// Enter while typing the filter: keep it.
     KeepFilter = "keep_filter",
-    /// Backspace while typing the filter.
+    /// Enter in the log view's prompt: search or filter by what is typed.
+    Apply = "apply",
+    /// Backspace while typing.
     DeleteChar = "delete_char",
-    /// Ctrl-U while typing the filter: empty it.
+    /// Ctrl-U while typing: empty what is typed.
     ClearLine = "clear_line",
+    /// Space in the source picker: turn the source on or off.
+    ToggleSource = "toggle_source",
     ;
     /// `0` to `5` in the log view: which lines to load.
     Range(TimeRange) {
@@ -125,16 +129,22 @@ pub enum Context {
     Confirm,
     /// Typing the list's filter.
     Filter,
+    /// Typing a search or a filter in the log view.
+    Prompt,
+    /// Choosing the sources of merged logs.
+    Picker,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 8] = [
         Self::Everywhere,
         Self::List,
         Self::Logs,
         Self::Database,
         Self::Confirm,
         Self::Filter,
+        Self::Prompt,
+        Self::Picker,
     ];
 
     pub fn title(self) -> &'static str {
@@ -145,6 +155,8 @@ impl Context {
             Self::Database => "Detail view",
             Self::Confirm => "Confirmation",
             Self::Filter => "Typing the filter",
+            Self::Prompt => "Typing a search or filter",
+            Self::Picker => "Choosing log sources",
         }
     }
 
@@ -157,6 +169,8 @@ impl Context {
             Self::Database => "detail_view",
             Self::Confirm => "confirmation",
             Self::Filter => "filter_input",
+            Self::Prompt => "log_prompt",
+            Self::Picker => "source_picker",
         }
     }
 
@@ -166,7 +180,18 @@ impl Context {
 
     /// Keys of `Everywhere` work here too (not while typing or asked).
     fn with_everywhere(self) -> bool {
-        !matches!(self, Self::Confirm | Self::Filter)
+        !self.typing() && self != Self::Confirm
+    }
+
+    /// The keys go to what is typed or picked: a plain key is text here.
+    fn typing(self) -> bool {
+        matches!(self, Self::Filter | Self::Prompt | Self::Picker)
+    }
+
+    /// Whether `key` of `Everywhere` works here: any in a view, one with
+    /// Ctrl while typing (Ctrl-C quits from anywhere), none when asked.
+    fn shares(self, key: &Key) -> bool {
+        self.with_everywhere() || (self.typing() && key.ctrl)
     }
 }
 
@@ -218,6 +243,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::Filter, Action::ClearLine, &[ctrl('u')], "empty the filter", ""),
     bind(Context::Filter, Action::Up, &[key(KeyCode::Up)], "move up", ""),
     bind(Context::Filter, Action::Down, &[key(KeyCode::Down)], "move down", ""),
+    bind(Context::Prompt, Action::Apply, &[key(KeyCode::Enter)], "apply; empty: end it", ""),
+    bind(Context::Prompt, Action::Back, &[key(KeyCode::Esc)], "cancel (a filter: remove)", ""),
+    bind(Context::Prompt, Action::DeleteChar, &[key(KeyCode::Backspace)], "delete a character", ""),
+    bind(Context::Prompt, Action::ClearLine, &[ctrl('u')], "empty the pattern", ""),
+    bind(Context::Picker, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
+    bind(Context::Picker, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
+    bind(Context::Picker, Action::ToggleSource, &[ch(' ')], "turn a source on or off", ""),
+    bind(Context::Picker, Action::Back, &[key(KeyCode::Enter), key(KeyCode::Esc)], "close, load the chosen", ""),
     bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
     bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
     bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up", ""),
@@ -376,10 +409,12 @@ impl Keymap {
         let mut clashes = Vec::new();
         for (i, a) in self.bindings.iter().enumerate() {
             for b in &self.bindings[i + 1..] {
-                let together = a.context == b.context
-                    || (a.context == Context::Everywhere && b.context.with_everywhere())
-                    || (b.context == Context::Everywhere && a.context.with_everywhere());
-                if let Some(key) = a.keys.iter().find(|k| together && b.keys.contains(k)) {
+                let together = |key: &Key| {
+                    a.context == b.context
+                        || (a.context == Context::Everywhere && b.context.shares(key))
+                        || (b.context == Context::Everywhere && a.context.shares(key))
+                };
+                if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k) && together(k)) {
                     let context = if a.context == Context::Everywhere {
                         b.context
                     } else {
@@ -396,22 +431,24 @@ impl Keymap {
         clashes
     }
 
-    /// The action bound to `event` in `context` (or everywhere).
+    /// The action bound to `event` in `context`, else everywhere (when
+    /// that key of `Everywhere` works in `context`).
     pub fn lookup(&self, context: Context, event: &KeyEvent) -> Option<Action> {
         let pressed = Key {
             code: event.code,
             ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
         };
-        let contexts: &[Context] = if context.with_everywhere() {
-            &[context, Context::Everywhere]
-        } else {
-            &[context]
-        };
-        contexts.iter().find_map(|ctx| {
+        let bound = |ctx: Context| {
             self.bindings
                 .iter()
-                .find(|b| b.context == *ctx && b.keys.contains(&pressed))
+                .find(|b| b.context == ctx && b.keys.contains(&pressed))
                 .map(|b| b.action)
+        };
+        bound(context).or_else(|| {
+            context
+                .shares(&pressed)
+                .then(|| bound(Context::Everywhere))
+                .flatten()
         })
     }
 
@@ -609,6 +646,15 @@ mod tests {
             Keymap::default().lookup(Context::List, &press(KeyCode::Char('c'))),
             None
         );
+        for typing in [Context::Filter, Context::Prompt, Context::Picker] {
+            let keys = Keymap::default();
+            assert_eq!(
+                keys.lookup(typing, &ctrl_c),
+                Some(Action::Quit),
+                "{typing:?}"
+            );
+            assert_eq!(keys.lookup(typing, &press(KeyCode::Char('q'))), None);
+        }
     }
 
     #[test]

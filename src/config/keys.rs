@@ -183,6 +183,10 @@ mod tests {
                 "k.toml:2:1: r is bound to both help and restart in the service list",
             ),
             (
+                "[keys]\nquit = [\"q\", \"ctrl-u\"]\n",
+                "k.toml:2:1: Ctrl-u is bound to both quit and clear_line",
+            ),
+            (
                 "[keys.log_view]\nreset = \"x\"\n",
                 "k.toml:2:1: reset has no key in [keys.log_view]",
             ),
@@ -191,6 +195,22 @@ mod tests {
             let error = keymap(text, "k.toml").unwrap_err().to_string();
             assert!(error.starts_with(want), "{text:?}: {error}");
         }
+    }
+
+    /// A key of quit with Ctrl quits while typing too; one without is text.
+    #[test]
+    fn ctrl_keys_of_everywhere_work_while_typing() {
+        let keys = keymap("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n", "k.toml").unwrap();
+        let ctrl_q = press(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let shift_q = press(KeyCode::Char('Q'), KeyModifiers::SHIFT);
+        for typing in [Context::Filter, Context::Prompt, Context::Picker] {
+            assert_eq!(keys.lookup(typing, &ctrl_q), Some(Action::Quit));
+            assert_eq!(keys.lookup(typing, &ctrl_c), None, "{typing:?}");
+            assert_eq!(keys.lookup(typing, &shift_q), None, "{typing:?}");
+        }
+        assert_eq!(keys.lookup(Context::List, &shift_q), Some(Action::Quit));
+        assert_eq!(keys.lookup(Context::Confirm, &ctrl_q), None, "asked: no");
     }
 
     /// The presets the README offers parse and clash with nothing.
