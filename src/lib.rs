@@ -24,5 +24,6 @@ pub mod state_file;
 pub mod tasks;
 pub mod text;
 pub mod theme;
+pub mod toml_error;
 pub mod tui;
 pub mod ui;

@@ -96,11 +96,9 @@ impl App {
     /// Typed characters go into the filter; the filter's keys edit it.
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
-            return self.quit();
-        }
         let mut editing = true;
         match (self.settings.keys.lookup(Context::Filter, &key), key.code) {
+            (Some(Action::Quit), _) => return self.quit(),
             (Some(Action::ClearLine), _) => self.list.filter.clear(),
             (Some(Action::DeleteChar), _) => {
                 self.list.filter.pop();

@@ -62,8 +62,9 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
         Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
         Some(Overlay::Help { scroll }) => {
             let context = app.screen.view.context();
-            hits.help_overflow =
-                help::render(&app.settings.keys, context, *scroll, theme, frame, area);
+            let picking = app.log_view().is_some_and(|v| v.merged);
+            let keys = &app.settings.keys;
+            hits.help_overflow = help::render(keys, context, picking, *scroll, theme, frame, area);
         }
         Some(Overlay::Messages) => messages::render(app, theme, frame, area),
         Some(Overlay::Timeline) => timeline::render(app, theme, frame, area),
