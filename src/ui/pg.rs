@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, left, right};
 use super::widgets::load_style;
 use crate::app::{DatabaseView, Panel};
 use crate::model::{PgSnapshot, TopStatements};
@@ -84,7 +84,7 @@ fn render_panel(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let selected = Some(view.row);
+    let selected = view.row;
     match view.panel {
         Panel::Pools => {
             let cols = [
@@ -100,7 +100,7 @@ fn render_panel(
                 right("OLDEST", 6),
                 right("IDLE-TX", 7),
             ];
-            let rows: Vec<table::Row> = pg
+            let rows: Vec<Row> = pg
                 .pools
                 .iter()
                 .map(|p| {
@@ -110,7 +110,7 @@ fn render_panel(
                     } else {
                         theme.text
                     };
-                    (
+                    Row::new(
                         vec![
                             or_dash(&p.application),
                             p.user.clone(),
@@ -128,14 +128,11 @@ fn render_panel(
                     )
                 })
                 .collect();
-            table::render(
-                frame,
+            frame.render_widget(
+                table::Table::new(cols, rows, theme)
+                    .empty("no client sessions")
+                    .select(selected),
                 area,
-                &cols,
-                &rows,
-                selected,
-                "no client sessions",
-                theme,
             );
         }
         Panel::Statements | Panel::Blocked => {
@@ -152,11 +149,11 @@ fn render_panel(
                 right("ROWS/S", 9),
                 right("CACHE HIT", 9),
             ];
-            let rows: Vec<table::Row> = pg
+            let rows: Vec<Row> = pg
                 .databases
                 .iter()
                 .map(|d| {
-                    (
+                    Row::new(
                         vec![
                             d.name.clone(),
                             d.connections.to_string(),
@@ -169,14 +166,11 @@ fn render_panel(
                     )
                 })
                 .collect();
-            table::render(
-                frame,
+            frame.render_widget(
+                table::Table::new(cols, rows, theme)
+                    .empty("no databases visible")
+                    .select(selected),
                 area,
-                &cols,
-                &rows,
-                selected,
-                "no databases visible",
-                theme,
             );
         }
     }
@@ -185,7 +179,7 @@ fn render_panel(
 fn render_backends(
     pg: &PgSnapshot,
     blocked_only: bool,
-    selected: Option<usize>,
+    selected: usize,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
@@ -212,7 +206,7 @@ fn render_backends(
             left("QUERY", 0),
         ]
     };
-    let rows: Vec<table::Row> = pg
+    let rows: Vec<Row> = pg
         .backends
         .iter()
         .filter(|b| !blocked_only || !b.blocked_by.is_empty())
@@ -250,7 +244,7 @@ fn render_backends(
                     query,
                 ]
             };
-            (texts, style)
+            Row::new(texts, style)
         })
         .collect();
     let empty = if blocked_only {
@@ -258,16 +252,15 @@ fn render_backends(
     } else {
         "no statement running"
     };
-    table::render(frame, area, &cols, &rows, selected, empty, theme);
+    frame.render_widget(
+        table::Table::new(cols, rows, theme)
+            .empty(empty)
+            .select(selected),
+        area,
+    );
 }
 
-fn render_top(
-    pg: &PgSnapshot,
-    selected: Option<usize>,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+fn render_top(pg: &PgSnapshot, selected: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
     let statements = match &pg.top_statements {
         TopStatements::Rows(rows) => rows,
         TopStatements::Warming => {
@@ -290,10 +283,10 @@ fn render_top(
         right("TOTAL", 9),
         left("QUERY", 0),
     ];
-    let rows: Vec<table::Row> = statements
+    let rows: Vec<Row> = statements
         .iter()
         .map(|s| {
-            (
+            Row::new(
                 vec![
                     format!("{:.1}", s.calls_per_sec),
                     format!("{:.2}ms", s.mean_ms),
@@ -304,14 +297,11 @@ fn render_top(
             )
         })
         .collect();
-    table::render(
-        frame,
+    frame.render_widget(
+        table::Table::new(cols, rows, theme)
+            .empty("no statements ran in the last window")
+            .select(selected),
         area,
-        &cols,
-        &rows,
-        selected,
-        "no statements ran in the last window",
-        theme,
     );
 }
 

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, left, right};
 use super::widgets::load_style;
 use crate::app::{DatabaseView, Panel, Probe};
 use crate::model::{Gauge, RabbitSnapshot, TargetKind};
@@ -139,7 +139,7 @@ fn queues(
         right("DELIVER/S", 9),
         right("ACK/S", 7),
     ];
-    let rows: Vec<table::Row> = r
+    let rows: Vec<Row> = r
         .queues
         .iter()
         .map(|q| {
@@ -150,7 +150,7 @@ fn queues(
             } else {
                 theme.text
             };
-            (
+            Row::new(
                 vec![
                     q.name.clone(),
                     q.vhost.clone(),
@@ -171,7 +171,12 @@ fn queues(
             )
         })
         .collect();
-    table::render(frame, area, &cols, &rows, Some(row), "no queues", theme);
+    frame.render_widget(
+        table::Table::new(cols, rows, theme)
+            .empty("no queues")
+            .select(row),
+        area,
+    );
 }
 
 fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -183,11 +188,11 @@ fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
         right("CONN", 5),
         right("CHANNELS", 8),
     ];
-    let rows: Vec<table::Row> = r
+    let rows: Vec<Row> = r
         .clients
         .iter()
         .map(|c| {
-            (
+            Row::new(
                 vec![
                     c.client.clone(),
                     c.user.clone(),
@@ -200,14 +205,11 @@ fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
             )
         })
         .collect();
-    table::render(
-        frame,
+    frame.render_widget(
+        table::Table::new(cols, rows, theme)
+            .empty("no client connections")
+            .select(row),
         area,
-        &cols,
-        &rows,
-        Some(row),
-        "no client connections",
-        theme,
     );
 }
 

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, left, right};
 use super::widgets::load_style;
 use crate::app::{DatabaseView, Panel, Probe};
 use crate::model::RedisSnapshot;
@@ -102,7 +102,7 @@ fn render_panel(
     frame: &mut Frame,
     area: Rect,
 ) {
-    let selected = Some(view.row);
+    let selected = view.row;
     match view.panel {
         Panel::Keyspace => {
             let cols = [
@@ -111,7 +111,7 @@ fn render_panel(
                 right("EXPIRES", 10),
                 right("AVG TTL", 10),
             ];
-            let rows: Vec<table::Row> = r
+            let rows: Vec<Row> = r
                 .keyspace
                 .iter()
                 .map(|k| {
@@ -120,7 +120,7 @@ fn render_panel(
                     } else {
                         format::age(chrono::Duration::milliseconds(k.avg_ttl_ms as i64))
                     };
-                    (
+                    Row::new(
                         vec![
                             format!("db{}", k.db),
                             k.keys.to_string(),
@@ -131,7 +131,12 @@ fn render_panel(
                     )
                 })
                 .collect();
-            table::render(frame, area, &cols, &rows, selected, "no keys", theme);
+            frame.render_widget(
+                table::Table::new(cols, rows, theme)
+                    .empty("no keys")
+                    .select(selected),
+                area,
+            );
         }
         Panel::ClientPools => {
             let Some(pools) = &r.client_pools else {
@@ -147,10 +152,10 @@ fn render_panel(
                 right("MAX IDLE", 9),
                 left("LAST CMD", 16),
             ];
-            let rows: Vec<table::Row> = pools
+            let rows: Vec<Row> = pools
                 .iter()
                 .map(|p| {
-                    (
+                    Row::new(
                         vec![
                             if p.name.is_empty() {
                                 "—".into()
@@ -167,14 +172,11 @@ fn render_panel(
                     )
                 })
                 .collect();
-            table::render(
-                frame,
+            frame.render_widget(
+                table::Table::new(cols, rows, theme)
+                    .empty("no other clients")
+                    .select(selected),
                 area,
-                &cols,
-                &rows,
-                selected,
-                "no other clients",
-                theme,
             );
         }
         _ => {
@@ -184,13 +186,13 @@ fn render_panel(
                 right("DURATION", 10),
                 left("COMMAND", 0),
             ];
-            let rows: Vec<table::Row> = r
+            let rows: Vec<Row> = r
                 .slowlog
                 .iter()
                 .map(|e| {
                     let at = chrono::DateTime::from_timestamp(e.at, 0)
                         .map_or("—".into(), |t| t.format("%H:%M:%S").to_string());
-                    (
+                    Row::new(
                         vec![
                             e.id.to_string(),
                             at,
@@ -201,14 +203,11 @@ fn render_panel(
                     )
                 })
                 .collect();
-            table::render(
-                frame,
+            frame.render_widget(
+                table::Table::new(cols, rows, theme)
+                    .empty("slowlog is empty")
+                    .select(selected),
                 area,
-                &cols,
-                &rows,
-                selected,
-                "slowlog is empty",
-                theme,
             );
         }
     }

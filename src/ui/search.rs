@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, left, right};
 use crate::app::{DatabaseView, Panel};
 use crate::model::{ClusterHealth, SearchSnapshot, TargetKind};
 use crate::theme::Theme;
@@ -75,11 +75,11 @@ fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
         right("PRI", 4),
         right("REP", 4),
     ];
-    let rows: Vec<table::Row> = s
+    let rows: Vec<Row> = s
         .indices
         .iter()
         .map(|i| {
-            (
+            Row::new(
                 vec![
                     i.name.clone(),
                     i.health.word().to_string(),
@@ -95,7 +95,12 @@ fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
             )
         })
         .collect();
-    table::render(frame, area, &cols, &rows, Some(row), "no indices", theme);
+    frame.render_widget(
+        table::Table::new(cols, rows, theme)
+            .empty("no indices")
+            .select(row),
+        area,
+    );
 }
 
 fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -107,11 +112,11 @@ fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area:
         right("LOAD 1M", 8),
     ];
     let percent = |v: Option<u32>| v.map_or("—".to_string(), |p| format!("{p}%"));
-    let rows: Vec<table::Row> = s
+    let rows: Vec<Row> = s
         .nodes
         .iter()
         .map(|n| {
-            (
+            Row::new(
                 vec![
                     n.name.clone(),
                     n.roles.clone(),
@@ -123,5 +128,10 @@ fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area:
             )
         })
         .collect();
-    table::render(frame, area, &cols, &rows, Some(row), "no nodes", theme);
+    frame.render_widget(
+        table::Table::new(cols, rows, theme)
+            .empty("no nodes")
+            .select(row),
+        area,
+    );
 }

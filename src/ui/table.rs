@@ -4,24 +4,36 @@
 //! too narrow the widest give way first, never below their title.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::format;
 use crate::app::Panel;
 use crate::theme::Theme;
 
+/// What a column holds, which says how it aligns and where a long value
+/// is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColKind {
+    /// Text: left-aligned, cut at its end.
+    Text,
+    /// Names, whose ends differ: left-aligned, cut in the middle
+    /// (`notific…-worker`).
+    Name,
+    /// Figures: right-aligned.
+    Figure,
+}
+
 /// A column of a table: title, widest it grows (0: it takes what the
-/// others leave), alignment, and where a long value is cut.
+/// others leave), what it holds, and the narrowest it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Col {
     pub title: &'static str,
     pub width: usize,
-    pub right: bool,
-    /// Cut in the middle (names: `notific…-worker`) rather than at the end.
-    pub middle: bool,
+    pub kind: ColKind,
     /// Narrowest it is when it fits: figures that change every second keep
     /// their column still (`100.0%`).
     pub least: usize,
@@ -30,19 +42,17 @@ pub struct Col {
 impl Col {
     /// `text` fitted to `width` cells, as this column aligns and cuts.
     pub fn cell(&self, text: &str, width: usize) -> String {
-        if self.right {
-            format::fit_right(text, width)
-        } else if self.middle {
-            format::fit_middle(text, width)
-        } else {
-            format::fit(text, width)
+        match self.kind {
+            ColKind::Text => format::fit(text, width),
+            ColKind::Name => format::fit_middle(text, width),
+            ColKind::Figure => format::fit_right(text, width),
         }
     }
 
-    /// The same column, cut in the middle: for names whose ends differ.
+    /// The same column holding names: cut in the middle.
     pub const fn names(self) -> Self {
         Self {
-            middle: true,
+            kind: ColKind::Name,
             ..self
         }
     }
@@ -71,28 +81,38 @@ impl Col {
     }
 }
 
+/// A column of text.
 pub const fn left(title: &'static str, width: usize) -> Col {
     Col {
         title,
         width,
-        right: false,
-        middle: false,
+        kind: ColKind::Text,
         least: 0,
     }
 }
 
+/// A column of figures.
 pub const fn right(title: &'static str, width: usize) -> Col {
     Col {
         title,
         width,
-        right: true,
-        middle: false,
+        kind: ColKind::Figure,
         least: 0,
     }
 }
 
 /// A row: one text per column, and the style of the row.
-pub type Row = (Vec<String>, Style);
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub style: Style,
+}
+
+impl Row {
+    pub fn new(cells: Vec<String>, style: Style) -> Self {
+        Self { cells, style }
+    }
+}
 
 /// The widths of `cols` in `total` cells (a space between columns), given
 /// each one's longest value. Each gets what it wants; what is left goes to
@@ -127,54 +147,87 @@ pub fn widths(cols: &[Col], longest: &[usize], total: usize) -> Vec<usize> {
     out
 }
 
-/// The longest text of each column over `rows`.
-pub fn longest(cols: &[Col], rows: &[Row]) -> Vec<usize> {
-    let mut longest: Vec<usize> = vec![0; cols.len()];
-    for (texts, _) in rows {
-        for (l, text) in longest.iter_mut().zip(texts) {
-            *l = (*l).max(format::width(text));
-        }
-    }
-    longest
+/// A table widget: rows under a header, the selected one highlighted and
+/// kept in view, and a line saying there are none when there are none.
+#[derive(Debug, Clone)]
+pub struct Table<'a> {
+    cols: Vec<Col>,
+    rows: Vec<Row>,
+    selected: Option<usize>,
+    empty: &'a str,
+    theme: &'a Theme,
 }
 
-/// Draws `rows` under a header into `area`; `selected` is highlighted and
-/// kept in view. `empty` is shown when there are no rows.
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    cols: &[Col],
-    rows: &[Row],
-    selected: Option<usize>,
-    empty: &str,
-    theme: &Theme,
-) {
-    let widths = widths(cols, &longest(cols, rows), area.width as usize);
-    let line_of = |texts: &[String]| -> String {
-        let cells: Vec<String> = cols
-            .iter()
-            .zip(&widths)
-            .zip(texts)
-            .map(|((c, w), t)| c.cell(t, *w))
-            .collect();
-        format::fit(&cells.join(" "), area.width as usize)
-    };
-    let titles: Vec<String> = cols.iter().map(|c| c.title.to_string()).collect();
-    let mut lines = vec![Line::styled(line_of(&titles), theme.header)];
-    let visible = (area.height as usize).saturating_sub(1).max(1);
-    if rows.is_empty() {
-        lines.push(Line::styled(format!(" {empty}"), theme.muted));
+impl<'a> Table<'a> {
+    pub fn new(cols: impl Into<Vec<Col>>, rows: Vec<Row>, theme: &'a Theme) -> Self {
+        Self {
+            cols: cols.into(),
+            rows,
+            selected: None,
+            empty: "nothing to show",
+            theme,
+        }
     }
-    let offset = selected.map_or(0, |s| (s + 1).saturating_sub(visible));
-    for (index, (texts, style)) in rows.iter().enumerate().skip(offset).take(visible) {
-        let style = if selected == Some(index) {
-            theme.selection
-        } else {
-            *style
+
+    /// What it says when it has no rows.
+    pub fn empty(self, text: &'a str) -> Self {
+        Self {
+            empty: text,
+            ..self
+        }
+    }
+
+    /// Highlights row `row`.
+    pub fn select(self, row: usize) -> Self {
+        Self {
+            selected: Some(row),
+            ..self
+        }
+    }
+
+    /// The longest text of each column.
+    fn longest(&self) -> Vec<usize> {
+        let mut longest: Vec<usize> = vec![0; self.cols.len()];
+        for row in &self.rows {
+            for (l, text) in longest.iter_mut().zip(&row.cells) {
+                *l = (*l).max(format::width(text));
+            }
+        }
+        longest
+    }
+}
+
+impl Widget for Table<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let widths = widths(&self.cols, &self.longest(), area.width as usize);
+        let line_of = |texts: &[String]| -> String {
+            let cells: Vec<String> = self
+                .cols
+                .iter()
+                .zip(&widths)
+                .zip(texts)
+                .map(|((c, w), t)| c.cell(t, *w))
+                .collect();
+            format::fit(&cells.join(" "), area.width as usize)
         };
-        lines.push(Line::styled(line_of(texts), style));
+        let titles: Vec<String> = self.cols.iter().map(|c| c.title.to_string()).collect();
+        let theme = self.theme;
+        let mut lines = vec![Line::styled(line_of(&titles), theme.header)];
+        let visible = (area.height as usize).saturating_sub(1).max(1);
+        if self.rows.is_empty() {
+            lines.push(Line::styled(format!(" {}", self.empty), theme.muted));
+        }
+        let offset = self.selected.map_or(0, |s| (s + 1).saturating_sub(visible));
+        for (index, row) in self.rows.iter().enumerate().skip(offset).take(visible) {
+            let style = if self.selected == Some(index) {
+                theme.selection
+            } else {
+                row.style
+            };
+            lines.push(Line::styled(line_of(&row.cells), style));
+        }
+        Paragraph::new(lines).render(area, buf);
     }
-    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// `▕████░░░░▏`-style bar of `ratio` in `cells` cells.
