@@ -17,9 +17,9 @@ pub enum TargetKind {
 /// What stacktop knows of one kind of server: how a container is
 /// recognised and reached, what it is called, how it is configured. The
 /// collector of a kind is chosen in `collect::probes`, its panels are the
-/// `app::Panel`s whose `kind` it is, and its view is drawn from the rows of
-/// `ui::kinds`: a new kind is a row here plus those places, each a match
-/// the compiler points out.
+/// `app::Panel`s whose `kind` it is, and what its view draws is the table
+/// of `ui::database`: a new kind is a row here plus those places, each a
+/// match the compiler points out.
 #[derive(Debug)]
 pub struct KindInfo {
     /// What the views call it.

@@ -3,15 +3,13 @@
 //! gets the width its longest value needs, up to its cap; when the screen is
 //! too narrow the widest give way first, never below their title.
 
-use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::format;
-use crate::app::Panel;
 use crate::theme::Theme;
 
 /// What a column holds, which says how it aligns and where a long value
@@ -185,6 +183,11 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// Whether it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// The longest text of each column.
     fn longest(&self) -> Vec<usize> {
         let mut longest: Vec<usize> = vec![0; self.cols.len()];
@@ -214,7 +217,7 @@ impl Widget for Table<'_> {
         let theme = self.theme;
         let mut lines = vec![Line::styled(line_of(&titles), theme.header)];
         let visible = (area.height as usize).saturating_sub(1).max(1);
-        if self.rows.is_empty() {
+        if self.is_empty() {
             lines.push(Line::styled(format!(" {}", self.empty), theme.muted));
         }
         let offset = self.selected.map_or(0, |s| (s + 1).saturating_sub(visible));
@@ -293,93 +296,6 @@ pub fn sparkline_to(values: impl Iterator<Item = f64>, ceiling: f64, cells: usiz
             }
         })
         .collect()
-}
-
-/// A tab bar naming `panels`, the focused one highlighted.
-pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::raw(" ")];
-    for (panel, label, _) in tab_places(panels) {
-        let style = if panel == focused {
-            theme.selection
-        } else {
-            theme.muted
-        };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled("(Tab: next panel)", theme.muted));
-    Line::from(spans)
-}
-
-/// Each panel's title as the tab bar writes it, and the columns it takes.
-fn tab_places(panels: &[Panel]) -> Vec<(Panel, String, std::ops::Range<u16>)> {
-    let mut x = 1;
-    panels
-        .iter()
-        .map(|panel| {
-            let label = format!(" {} ", panel.title());
-            let width = format::width(&label) as u16;
-            let place = (*panel, label, x..x + width);
-            x += width + 1;
-            place
-        })
-        .collect()
-}
-
-/// Where a click on the tab bar at `bar` switches panels.
-pub fn tab_hits(panels: &[Panel], bar: Rect) -> Vec<crate::event::TabHit> {
-    tab_places(panels)
-        .into_iter()
-        .enumerate()
-        .map(|(index, (_, _, x))| crate::event::TabHit {
-            y: bar.y,
-            x: bar.x + x.start..bar.x + x.end,
-            panel: index,
-        })
-        .collect()
-}
-
-/// The body of a database view: summary lines, a tab bar, the focused
-/// panel (drawn by `panel`) and up to two notes at the bottom.
-pub struct Body<'a> {
-    pub summary: Vec<Line<'a>>,
-    pub panels: &'a [Panel],
-    pub focused: Panel,
-    pub notes: &'a [String],
-}
-
-impl Body<'_> {
-    /// Draws the body; where a click switches panels.
-    pub fn render(
-        self,
-        theme: &Theme,
-        frame: &mut Frame,
-        area: Rect,
-        panel: impl FnOnce(&mut Frame, Rect),
-    ) -> Vec<crate::event::TabHit> {
-        let notes = self.notes.len().min(2) as u16;
-        let [summary, tab_bar, panel_area, notes_area] = Layout::vertical([
-            Constraint::Length(self.summary.len() as u16),
-            Constraint::Length(1),
-            Constraint::Min(2),
-            Constraint::Length(notes),
-        ])
-        .areas(area);
-        frame.render_widget(Paragraph::new(self.summary), summary);
-        frame.render_widget(
-            Paragraph::new(tabs(self.panels, self.focused, theme)),
-            tab_bar,
-        );
-        panel(frame, panel_area);
-        let lines: Vec<Line> = self
-            .notes
-            .iter()
-            .take(2)
-            .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), notes_area);
-        tab_hits(self.panels, tab_bar)
-    }
 }
 
 #[cfg(test)]
