@@ -34,11 +34,15 @@ impl App {
                     row: 0,
                 });
             }
-            None => self.say(
-                Level::Info,
-                "nothing to look into here: d works on PostgreSQL, Redis, RabbitMQ and search rows"
-                    .to_string(),
-            ),
+            None => {
+                let kinds: Vec<&str> = TargetKind::ALL.iter().map(|k| k.info().title).collect();
+                let (last, others) = kinds.split_last().unwrap_or((&"", &[]));
+                let text = format!(
+                    "nothing to look into here: d works on {} and {last} rows",
+                    others.join(", ")
+                );
+                self.say(Level::Info, text);
+            }
         }
     }
 
@@ -171,18 +175,11 @@ mod tests {
     use crate::app::tests::{ch, now};
     use crate::config::Settings;
     use crate::event::Event;
-    use crate::model::{Target, TargetOrigin};
+    use crate::model::Target;
 
     /// An app with one configured target of `kind`, its row selected.
     fn app_with_target(kind: TargetKind) -> App {
-        let target = Target {
-            id: format!("{}:t", kind.info().short),
-            kind,
-            name: "t".into(),
-            url: kind.info().example.into(),
-            container_id: None,
-            origin: TargetOrigin::Config,
-        };
+        let target = Target::example(kind, "t");
         let row = Row::Target(target.id.clone());
         let settings = Settings {
             targets: vec![target],
@@ -218,5 +215,20 @@ mod tests {
             press(&mut app, KeyCode::BackTab);
             assert_eq!(Some(&panel(&app)), seen.last(), "{kind:?}: BackTab");
         }
+    }
+
+    #[test]
+    fn d_elsewhere_names_every_kind_it_works_on() {
+        let mut app = App::new(Settings::default(), String::new(), now());
+        app.update(ch('d'));
+        let text = app
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            text,
+            "nothing to look into here: d works on PostgreSQL, Redis, RabbitMQ and Search rows"
+        );
     }
 }

@@ -160,6 +160,21 @@ impl Target {
     }
 }
 
+#[cfg(test)]
+impl Target {
+    /// A configured target of `kind` named `name`, at the kind's example URL.
+    pub fn example(kind: TargetKind, name: &str) -> Self {
+        Self {
+            id: format!("{}:{name}", kind.info().short),
+            kind,
+            name: name.into(),
+            url: kind.info().example.into(),
+            container_id: None,
+            origin: TargetOrigin::Config,
+        }
+    }
+}
+
 /// Replaces the password of `scheme://user:password@host/...` with `***`,
 /// and a `password=` query parameter too.
 pub fn mask_url(url: &str) -> String {

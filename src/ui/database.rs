@@ -262,7 +262,7 @@ mod tests {
     use crate::model::{
         ClientGroup, ClientPool, KeyspaceDb, PgBackend, PgDatabase, PgPool, PgSnapshot,
         PgStatement, Queue, RabbitSnapshot, RedisSnapshot, SearchIndex, SearchNode, SearchSnapshot,
-        SlowEntry, Target, TargetOrigin, TopStatements,
+        SlowEntry, Target, TopStatements,
     };
 
     /// A poll of `kind` whose panels each list a different number of rows.
@@ -311,15 +311,7 @@ mod tests {
     }
 
     fn probe(snapshot: Snapshot) -> Probe {
-        let kind = snapshot.kind();
-        let mut probe = Probe::new(Target {
-            id: format!("{}:x", kind.info().short),
-            kind,
-            name: "x".into(),
-            url: kind.info().example.into(),
-            container_id: None,
-            origin: TargetOrigin::Config,
-        });
+        let mut probe = Probe::new(Target::example(snapshot.kind(), "x"));
         probe.snapshot = Some(snapshot);
         probe
     }
