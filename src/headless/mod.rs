@@ -10,7 +10,7 @@
 mod figures;
 pub mod json;
 mod observe;
-mod print;
+pub mod print;
 mod report;
 
 use std::io::{IsTerminal, Write};

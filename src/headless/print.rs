@@ -19,7 +19,8 @@ pub fn line(out: &mut impl Write, line: &str) -> std::io::Result<()> {
     writeln!(out, "{}", clean(line))
 }
 
-/// Prints an error on stderr, cleaned, its lines kept.
+/// Prints an error on stderr, cleaned, its lines kept: the headless
+/// commands' and the start-up's.
 pub fn error(message: &str) {
     eprintln!("stacktop: {}", clean_lines(message));
 }
