@@ -98,3 +98,35 @@ fn a_bad_environment_url_is_named_cleaned() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("STACKTOP_REDIS_URL"), "{err}");
 }
+
+/// Passwords a start-up error must not show, and the URLs holding them.
+const PASSWORDS: [&str; 5] = ["pa/ss", "p#ss", "p?ss", "p/a@s#s?w", "a?b@c"];
+
+#[test]
+fn a_config_url_password_holding_url_delimiters_is_masked() {
+    let folder = Folder::new("hostile-password");
+    let empty = Folder::new("hostile-password-env");
+    for password in PASSWORDS {
+        let url = format!("postgres://app:{password}@127.0.0.1:5432/app_db");
+        let config = folder.write(
+            "stacktop.toml",
+            &format!("[[postgres]]\nname = \"db\"\nurl = {}\n", toml_string(&url)),
+        );
+        let (code, err) = run(
+            &folder,
+            &["--config", config.to_str().unwrap(), "status"],
+            &[],
+        );
+        assert_eq!(code, 2, "{password}: {err}");
+        assert!(err.contains("stacktop.toml:3:7:"), "{err}");
+        assert!(
+            err.contains("postgres://app:***@127.0.0.1:5432/app_db"),
+            "{err}"
+        );
+        assert!(!err.contains(password), "{password} shown: {err}");
+        let (code, err) = run(&empty, &["status"], &[("STACKTOP_POSTGRES_URL", &url)]);
+        assert_eq!(code, 2, "{password}: {err}");
+        assert!(err.contains("STACKTOP_POSTGRES_URL"), "{err}");
+        assert!(!err.contains(password), "{password} shown: {err}");
+    }
+}
