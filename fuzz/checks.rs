@@ -4,11 +4,22 @@ use stacktop::config::file::parse;
 use stacktop::config::keys::keymap;
 use stacktop::keymap::{Action, key_label, parse_key};
 use stacktop::logtext::{LineSplitter, json, sanitize_line, split_timestamp};
+use stacktop::text::{clean, clean_lines, fit};
 use stacktop::theme::Theme;
 
+/// A bidi embedding, override, isolate or mark, or a Unicode line break:
+/// what no sanitised text may hold.
+pub fn reorders(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+            | '\u{2028}' | '\u{2029}'
+    )
+}
+
 /// Splits and sanitises `data` (in two chunks, so partial lines and split
-/// sequences are covered); panics if a control character, an escape or a
-/// bidi override gets through.
+/// sequences are covered) as log lines, and cleans it as text; panics if a
+/// control character, an escape or a bidi override gets through.
 pub fn sanitizer(data: &[u8]) {
     let mut splitter = LineSplitter::default();
     let mut check = |line: &[u8]| {
@@ -25,6 +36,27 @@ pub fn sanitizer(data: &[u8]) {
     splitter.feed(&data[..cut], &mut check);
     splitter.feed(&data[cut..], &mut check);
     splitter.finish(&mut check);
+    text(&String::from_utf8_lossy(data));
+}
+
+/// Cleans `data` as every other text stacktop prints is cleaned; panics
+/// if a control character (but a newline between lines), an escape or a
+/// bidi control gets through.
+fn text(data: &str) {
+    let width = data.len() % 50;
+    for (out, newlines) in [
+        (clean(data).into_owned(), false),
+        (fit(data, width), false),
+        (clean_lines(data).into_owned(), true),
+    ] {
+        for c in out.chars() {
+            assert!(
+                !c.is_control() || (newlines && c == '\n'),
+                "control char {c:?} got through in {out:?}"
+            );
+            assert!(!reorders(c), "bidi control {c:?} got through in {out:?}");
+        }
+    }
 }
 
 /// Parses `data` as a config file and as a theme: a value or an error,

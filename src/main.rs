@@ -6,18 +6,23 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use stacktop::config::{Cli, Settings};
+use stacktop::headless::print;
 use stacktop::theme::Theme;
 use stacktop::{headless, runtime};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_arguments() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     // Everything that can be wrong with the input is checked here, before
-    // the screen is taken, so the message stays readable.
+    // the screen is taken, so the message stays readable. Errors quote the
+    // input (a config key, a theme colour): they are printed cleaned.
     let prepared = prepare(&cli);
     let (settings, theme) = match prepared {
         Ok(ready) => ready,
         Err(e) => {
-            eprintln!("stacktop: {e:#}");
+            print::error(&format!("{e:#}"));
             return ExitCode::from(2);
         }
     };
@@ -27,8 +32,26 @@ fn main() -> ExitCode {
     match start(settings, theme) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("stacktop: {e:#}");
+            print::error(&format!("{e:#}"));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The command line; a mistake in it is printed as clap words it, but
+/// plain and cleaned, since it quotes what was typed.
+fn parse_arguments() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        // Help and version are stacktop's own text, coloured as clap does.
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.exit()
+        }
+        Err(e) => {
+            let words = e.render().to_string();
+            eprint!("{}", stacktop::text::clean_lines(&words));
+            Err(ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)))
         }
     }
 }

@@ -177,14 +177,16 @@ impl Target {
 
 /// Replaces the password of `scheme://user:password@host/...` with `***`,
 /// and a `password=` query parameter too.
+///
+/// The password may hold `/`, `?`, `#` or `@` written as they are (a URL
+/// that then fails to parse is quoted in the error that says so): the user
+/// part ends at the last `@`. Past an `@` in a path or a query this masks
+/// more than the password, the safe way to be wrong.
 pub fn mask_url(url: &str) -> String {
     let mut out = url.to_string();
     if let Some(scheme_end) = out.find("://") {
         let rest_start = scheme_end + 3;
-        let authority_end = out[rest_start..]
-            .find(['/', '?'])
-            .map_or(out.len(), |i| rest_start + i);
-        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+        if let Some(at) = out[rest_start..].rfind('@') {
             let userinfo = &out[rest_start..rest_start + at];
             if let Some(colon) = userinfo.find(':') {
                 let start = rest_start + colon + 1;
@@ -249,6 +251,27 @@ mod tests {
             "postgres://app@h/db?password=***&sslmode=disable"
         );
         assert_eq!(mask_url("redis://localhost"), "redis://localhost");
+    }
+
+    #[test]
+    fn passwords_holding_url_delimiters_are_masked_whole() {
+        for password in [
+            "pa/ss",
+            "p@ss",
+            "p#ss",
+            "p?ss",
+            "p/a@s#s?w",
+            "@/#?",
+            "p@ss/w",
+        ] {
+            let url = format!("postgres://app:{password}@127.0.0.1:5433/db?sslmode=disable");
+            assert_eq!(
+                mask_url(&url),
+                "postgres://app:***@127.0.0.1:5433/db?sslmode=disable",
+                "{password}"
+            );
+        }
+        assert_eq!(mask_url("redis://:a/b@h:6379/0"), "redis://:***@h:6379/0");
     }
 
     #[test]
