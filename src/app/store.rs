@@ -181,7 +181,7 @@ impl Store {
         &self,
         shown: Shown<'_>,
         sort: SortKey,
-        folded: &dyn Fn(Option<&str>) -> bool,
+        folded: &dyn Fn(EngineId, Option<&str>) -> bool,
     ) -> Vec<Row> {
         let targets: Vec<&Target> = self.unattached_probes().map(|p| &p.target).collect();
         let declared = self.not_created();

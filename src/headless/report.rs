@@ -37,7 +37,7 @@ pub fn services<'a>(store: &'a Store, settings: &Settings) -> Vec<ServiceReport<
         scope: settings.project.as_deref(),
         filter: "",
     };
-    let rows = store.rows(shown, SortKey::default(), &|_| false);
+    let rows = store.rows(shown, SortKey::default(), &|_, _| false);
     let mut project: Option<String> = None;
     let mut out = Vec::new();
     for row in &rows {

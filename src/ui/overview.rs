@@ -382,7 +382,7 @@ fn project_line<'a>(
         .filter(|c| app.store.needs_attention(c))
         .count();
     let ok = containers.len() - troubled;
-    let arrow = if app.list.is_folded(name) {
+    let arrow = if app.is_folded(engine, name) {
         "▸"
     } else {
         "▾"

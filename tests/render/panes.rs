@@ -189,7 +189,7 @@ fn folded_projects_read_as_one_summary_line() {
         "{shop}"
     );
     // Two fine projects started folded: they did not fit, and have no problem.
-    assert!(app.list.is_folded(Some("blog")) && app.list.is_folded(Some("auth")));
+    assert!(app.list.is_folded("blog") && app.list.is_folded("auth"));
 }
 
 #[test]
