@@ -98,8 +98,8 @@ fn summary<'a>(
 fn content<'a>(panel: Panel, probe: &Probe, width: u16, theme: &'a Theme) -> Option<Content<'a>> {
     Some(match panel {
         Panel::Pools => pg::pools(probe.pg()?, theme).into(),
-        Panel::Statements => pg::backends(probe.pg()?, false, width, theme).into(),
-        Panel::Blocked => pg::backends(probe.pg()?, true, width, theme).into(),
+        Panel::Statements => pg::statements(probe.pg()?, width, theme).into(),
+        Panel::Blocked => pg::blocked(probe.pg()?, width, theme).into(),
         Panel::TopStatements => pg::top_statements(probe.pg()?, theme),
         Panel::Databases => pg::databases(probe.pg()?, theme).into(),
         Panel::Keyspace => redis::keyspace(probe.redis()?, theme).into(),

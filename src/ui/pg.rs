@@ -133,14 +133,19 @@ pub fn databases<'a>(pg: &PgSnapshot, theme: &'a Theme) -> Table<'a> {
     Table::new(cols, rows, theme).empty("no databases visible")
 }
 
-/// Backends running a statement or idle in a transaction; with
-/// `blocked_only`, those waiting on a lock. Wide screens show more columns.
-pub fn backends<'a>(
-    pg: &PgSnapshot,
-    blocked_only: bool,
-    width: u16,
-    theme: &'a Theme,
-) -> Table<'a> {
+/// Backends running a statement or idle in a transaction.
+pub fn statements<'a>(pg: &PgSnapshot, width: u16, theme: &'a Theme) -> Table<'a> {
+    backends(pg, false, width, theme)
+}
+
+/// Backends waiting on a lock, with who blocks them.
+pub fn blocked<'a>(pg: &PgSnapshot, width: u16, theme: &'a Theme) -> Table<'a> {
+    backends(pg, true, width, theme)
+}
+
+/// Backends, or with `blocked_only` those waiting on a lock. Wide screens
+/// show more columns.
+fn backends<'a>(pg: &PgSnapshot, blocked_only: bool, width: u16, theme: &'a Theme) -> Table<'a> {
     let wide = width >= 110;
     let cols = if wide {
         vec![
