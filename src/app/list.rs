@@ -7,6 +7,7 @@ use super::rows::{self, Arrange, NO_PROJECT, Row};
 use super::sort::{Facts, SortKey};
 use super::{App, Level};
 use crate::command::Command;
+use crate::keymap::{Action, Context};
 use crate::model::Container;
 
 /// What stacktop remembers between runs: the order of the list and the
@@ -55,7 +56,8 @@ impl App {
     /// `o`: the next order of the cycle.
     pub(super) fn cycle_sort(&mut self) -> Vec<Command> {
         self.prefs.sort = self.prefs.sort.next();
-        let text = format!("sorted {} (o: next order)", self.prefs.sort.phrase());
+        let key = self.key_for(Context::List, Action::Sort);
+        let text = format!("sorted {} ({key}: next order)", self.prefs.sort.phrase());
         self.say(Level::Info, text);
         self.rebuild_rows();
         vec![Command::SavePrefs(self.prefs.clone())]

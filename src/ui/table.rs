@@ -242,7 +242,8 @@ pub fn sparkline_to(values: impl Iterator<Item = f64>, ceiling: f64, cells: usiz
         .collect()
 }
 
-/// A tab bar naming `panels`, the focused one highlighted.
+/// A tab bar naming `panels`, the focused one highlighted (the view
+/// writes how to move between them after the last one).
 pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
     for (panel, label, _) in tab_places(panels) {
@@ -254,7 +255,6 @@ pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled("(Tab: next panel)", theme.muted));
     Line::from(spans)
 }
 
