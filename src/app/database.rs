@@ -3,7 +3,7 @@
 
 use super::{App, Confirm, Level, Overlay, Row, View};
 use crate::command::Command;
-use crate::keymap::Action;
+use crate::keymap::{Action, Context};
 use crate::model::{PgBackend, PgSignal, Queue, TargetKind};
 
 mod panel;
@@ -130,11 +130,12 @@ impl App {
         let target = probe.target.clone();
         let Some(queue) = self.selected_queue().cloned() else {
             let hint = if target.kind == TargetKind::RabbitMq {
-                "select a queue in the Queues panel first"
+                "select a queue in the Queues panel first".to_string()
             } else {
-                "P purges RabbitMQ queues"
+                let key = self.key_for(Context::Database, Action::PurgeQueue);
+                format!("{key} purges RabbitMQ queues")
             };
-            self.say(Level::Info, hint.to_string());
+            self.say(Level::Info, hint);
             return;
         };
         self.screen.overlay = Some(Overlay::Confirm(Box::new(Confirm::Purge { target, queue })));
@@ -145,18 +146,17 @@ impl App {
             return;
         };
         if probe.target.kind != TargetKind::Postgres {
-            self.say(
-                Level::Info,
-                "c and K work on PostgreSQL backends".to_string(),
-            );
+            let cancel = self.key_for(Context::Database, Action::CancelQuery);
+            let terminate = self.key_for(Context::Database, Action::TerminateBackend);
+            let text = format!("{cancel} and {terminate} work on PostgreSQL backends");
+            self.say(Level::Info, text);
             return;
         }
         let target = probe.target.clone();
         let Some(backend) = self.selected_backend().cloned() else {
-            self.say(
-                Level::Info,
-                "select a backend in the Statements or Blocked panel (Tab) first".to_string(),
-            );
+            let key = self.key_for(Context::Database, Action::NextPanel);
+            let text = format!("select a backend in the Statements or Blocked panel ({key}) first");
+            self.say(Level::Info, text);
             return;
         };
         self.screen.overlay = Some(Overlay::Confirm(Box::new(Confirm::Signal {

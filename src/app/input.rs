@@ -123,6 +123,12 @@ impl App {
         Vec::new()
     }
 
+    /// How the key in force for `action` in `context` is written, for a
+    /// message that names it.
+    pub(super) fn key_for(&self, context: Context, action: Action) -> String {
+        self.settings.keys.key_of(context, action)
+    }
+
     /// Whether the list filter is being typed.
     pub fn filter_editing(&self) -> bool {
         self.screen.overlay == Some(Overlay::Filter)
@@ -266,7 +272,10 @@ impl App {
             }
         }
         let text = match &self.list.scope {
-            Some(p) => format!("showing project {p} (a: all projects)"),
+            Some(p) => {
+                let key = self.key_for(Context::List, Action::ToggleAll);
+                format!("showing project {p} ({key}: all projects)")
+            }
             None => "showing all projects".to_string(),
         };
         self.say(Level::Info, text);

@@ -7,6 +7,7 @@ use super::rows::{self, NO_PROJECT, Row};
 use super::{App, Level};
 use crate::command::Command;
 use crate::engine::endpoint::DEFAULT_CONTEXT;
+use crate::keymap::{Action, Context};
 use crate::model::{EngineId, Prefs};
 
 /// The service list: its rows, the selection, the filter, its order and
@@ -92,7 +93,11 @@ impl App {
     /// `o`: the next order of the cycle.
     pub(super) fn cycle_sort(&mut self) -> Vec<Command> {
         self.list.prefs.sort = self.list.prefs.sort.next();
-        let text = format!("sorted {} (o: next order)", self.list.prefs.sort.phrase());
+        let key = self.key_for(Context::List, Action::Sort);
+        let text = format!(
+            "sorted {} ({key}: next order)",
+            self.list.prefs.sort.phrase()
+        );
         self.say(Level::Info, text);
         self.rebuild_rows();
         vec![Command::SavePrefs(self.list.prefs.clone())]

@@ -7,7 +7,7 @@ use super::input::ActOn;
 use super::logview::{Found, Input, Prompt, PromptKind};
 use super::{App, Level, LogView, View};
 use crate::command::Command;
-use crate::keymap::Action;
+use crate::keymap::{Action, Context};
 use crate::model::{LogQuery, Severity, TimeRange, Verb};
 
 impl App {
@@ -124,7 +124,8 @@ impl App {
         let (rows, width) = (self.log_rows(), self.width());
         let searched = self.log_view().and_then(|v| v.search.as_ref());
         let Some(pattern) = searched.map(|s| s.pattern.text.clone()) else {
-            self.say(Level::Info, "no search: / to search".to_string());
+            let key = self.key_for(Context::Logs, Action::Search);
+            self.say(Level::Info, format!("no search: {key} to search"));
             return;
         };
         let Some(view) = self.log_view_mut() else {
@@ -316,12 +317,13 @@ impl App {
     /// follows `mouse_capture`.
     fn toggle_mouse(&mut self) {
         self.screen.mouse_capture = !self.screen.mouse_capture;
+        let key = self.key_for(Context::Logs, Action::Mouse);
         let text = if self.screen.mouse_capture {
-            "mouse on: the wheel scrolls (M: select text instead)"
+            format!("mouse on: the wheel scrolls ({key}: select text instead)")
         } else {
-            "mouse off: select text with the terminal (M: wheel scrolls again)"
+            format!("mouse off: select text with the terminal ({key}: wheel scrolls again)")
         };
-        self.say(Level::Info, text.to_string());
+        self.say(Level::Info, text);
     }
 }
 

@@ -48,6 +48,7 @@ pub fn render(
             Vec::new()
         }
     };
+    tab_hint(app, &tabs, theme, frame, body);
     let line = status_line(app, probe, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
     tabs
@@ -159,7 +160,6 @@ fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled("(Tab: next panel)", theme.muted));
     Line::from(spans)
 }
 
@@ -189,6 +189,22 @@ fn tab_hits(panels: &[Panel], bar: Rect) -> Vec<TabHit> {
             panel: index,
         })
         .collect()
+}
+
+/// After the last tab, how to move to the next one, with the key in force:
+/// `(Tab: next panel)`.
+fn tab_hint(app: &App, tabs: &[TabHit], theme: &Theme, frame: &mut Frame, body: Rect) {
+    let Some(last) = tabs.last() else {
+        return;
+    };
+    let key = app
+        .settings
+        .keys
+        .key_of(Context::Database, Action::NextPanel);
+    let x = last.x.end + 1;
+    let room = Rect::new(x, last.y, body.right().saturating_sub(x), 1);
+    let hint = Span::styled(format!("({key}: next panel)"), theme.muted);
+    frame.render_widget(Paragraph::new(Line::from(hint)), room.intersection(body));
 }
 
 fn title_line<'a>(probe: &Probe, theme: &Theme) -> Line<'a> {

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use super::format::{self, plural, status_span};
 use crate::app::{App, EngineState, EngineStatus};
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -52,10 +53,11 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         spans.push(Span::styled(project.clone(), theme.project));
     }
     let used = width_of(&spans);
-    let hint = "? help ";
+    let help = app.settings.keys.key_of(Context::Everywhere, Action::Help);
+    let hint = format!("{help} help ");
     let room = (width as usize).saturating_sub(used);
-    if room > hint.len() {
-        spans.push(Span::styled(format::fit_right(hint, room), theme.muted));
+    if room > format::width(&hint) {
+        spans.push(Span::styled(format::fit_right(&hint, room), theme.muted));
     }
     Line::from(spans)
 }

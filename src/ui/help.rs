@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::format;
-use crate::keymap::{Context, Keymap, key_label};
+use crate::keymap::{Action, Context, Keymap, key_label};
 use crate::theme::Theme;
 
 /// Cells of one column: the keys, what they do, a gap.
@@ -33,9 +33,12 @@ pub fn render(
     let shape = Shape::of(keys, &sections, area.width, area.height);
     let scroll = scroll.min(shape.overflow());
     let title = if shape.overflow() > 0 {
-        " Keys — ↑↓ scroll, other keys close "
+        format!(
+            " Keys — {} scroll, other keys close ",
+            scroll_keys(keys, context)
+        )
     } else {
-        " Keys — any key closes "
+        " Keys — any key closes ".to_string()
     };
     let popup = super::widgets::centered(area, shape.width, shape.box_height());
     let block = Block::default()
@@ -53,6 +56,19 @@ pub fn render(
         frame.render_widget(Paragraph::new(lines), *column);
     }
     shape.overflow()
+}
+
+/// The keys that scroll the help in `context`: `↑↓` (two arrows read as
+/// one sign), else with a slash, `k/j`.
+fn scroll_keys(keys: &Keymap, context: Context) -> String {
+    let up = keys.key_of(context, Action::Up);
+    let down = keys.key_of(context, Action::Down);
+    let arrow = |key: &str| matches!(key, "↑" | "↓");
+    if arrow(&up) && arrow(&down) {
+        format!("{up}{down}")
+    } else {
+        format!("{up}/{down}")
+    }
 }
 
 /// What the help lists in `context`.

@@ -8,12 +8,14 @@ use ratatui::widgets::Paragraph;
 
 use super::format::{self, cpu, memory, plural, status_span};
 use super::table::{Col, left, right};
-use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
+use super::widgets::{
+    action_label, db_summary, inline_hints, key_hints, state_label, status_message,
+};
 use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
 use crate::app::{self, App, HealthLevel, Row, Window};
 use crate::event::ListArea;
-use crate::keymap::Context;
+use crate::keymap::{Action, Context};
 use crate::model::{ComposeVerb, Container, ContainerState, EngineId, ProjectKey, SortKey};
 use crate::theme::Theme;
 
@@ -310,13 +312,16 @@ fn more_line<'a>(window: &Window, theme: &Theme) -> Option<Line<'a>> {
 }
 
 fn empty_text(app: &App) -> String {
+    let key = |action| app.settings.keys.key_of(Context::List, action);
     if !app.list.filter.is_empty() {
         format!(
-            "no container matches \"{}\" (Esc clears the filter)",
-            app.list.filter
+            "no container matches \"{}\" ({} clears the filter)",
+            app.list.filter,
+            key(Action::Back)
         )
     } else if let Some(project) = &app.list.scope {
-        format!("no containers in project {project} (a: show all projects)")
+        let all = key(Action::ToggleAll);
+        format!("no containers in project {project} ({all}: show all projects)")
     } else {
         "no containers".to_string()
     }
@@ -576,7 +581,10 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if app.filter_editing() {
         return Some(Line::from(vec![
             Span::styled(format!("/{}▏", app.list.filter), theme.filter),
-            Span::styled("  Enter keep · Esc clear", theme.muted),
+            Span::styled(
+                format!("  {}", inline_hints(&app.settings.keys, Context::Filter)),
+                theme.muted,
+            ),
         ]));
     }
     // A kept filter stays in sight, even next to a message.
