@@ -2,7 +2,7 @@
 
 use super::rows::NotCreated;
 use super::{App, ComposeStep, Confirm, Level, Overlay, Row};
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::event::ComposeEvent;
 use crate::model::{Container, DeclaredService, EngineId, ProjectLocation, ResetPlan, plan_reset};
 
@@ -20,7 +20,7 @@ impl App {
         wanted
             .into_iter()
             .filter(|location| self.requested_projects.insert(location.name.clone()))
-            .map(Command::LoadProject)
+            .map(|location| Command::Collect(Collect::LoadProject(location)))
             .collect()
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::App;
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::discover::health::checks;
 use crate::model::{
     CheckResult, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot, Verdict,
@@ -133,7 +133,7 @@ impl App {
             kept.insert(check.id.clone(), state);
         }
         self.checks = kept;
-        vec![Command::SetChecks(wanted)]
+        vec![Command::Collect(Collect::SetChecks(wanted))]
     }
 
     /// Takes in a check's result; returns the container it checks, if any.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::{DateTime, FixedOffset};
 
 use super::App;
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::discover;
 use crate::event::ProbeEvent;
 use crate::model::{
@@ -147,7 +147,7 @@ impl App {
         {
             self.view = super::View::List;
         }
-        vec![Command::SetTargets(targets)]
+        vec![Command::Collect(Collect::SetTargets(targets))]
     }
 
     /// Takes in a probe's report; returns the container of its target, if
