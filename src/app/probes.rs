@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, VecDeque};
 use chrono::{DateTime, FixedOffset};
 
 use super::{App, Store};
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::discover;
 use crate::event::ProbeEvent;
 use crate::model::{
@@ -156,7 +156,7 @@ impl Store {
             kept.insert(target.id.clone(), probe);
         }
         self.probes = kept;
-        vec![Command::SetTargets(targets)]
+        vec![Command::Collect(Collect::SetTargets(targets))]
     }
 
     /// Takes in a probe's report; returns the container of its target, if

@@ -12,7 +12,7 @@ use super::health::CheckState;
 use super::messages::Level;
 use super::probes::Probe;
 use super::rows::{self, Arrange, Groups, NotCreated, Row, Shown};
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::config::Settings;
 use crate::engine::endpoint::Endpoint;
 use crate::event::{ComposeEvent, Event};
@@ -346,7 +346,7 @@ impl Store {
                 ))),
                 _ => taken
                     .commands
-                    .push(Command::LoadProject { engine, location }),
+                    .push(Command::Collect(Collect::LoadProject { engine, location })),
             }
         }
     }
