@@ -17,6 +17,7 @@ pub mod frame_stats;
 pub mod headless;
 pub mod jobs;
 pub mod keymap;
+pub mod logging;
 pub mod logtext;
 pub mod model;
 pub mod runtime;

@@ -88,21 +88,8 @@ fn start(settings: Settings, theme: Theme) -> Result<()> {
 
 /// Diagnostics go to a file when asked, never to the screen the UI uses.
 fn init_logging(cli: &Cli) -> Result<()> {
-    let Some(path) = &cli.log_file else {
-        return Ok(());
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("opening log file {}", path.display()))?;
-    tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("stacktop=debug")),
-        )
-        .init();
-    Ok(())
+    match &cli.log_file {
+        Some(path) => stacktop::logging::init(path),
+        None => Ok(()),
+    }
 }
