@@ -5,7 +5,7 @@
 //! anyway (the engine's container updates, health check results, probe
 //! reports), by comparing each container's standing with the last one.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -13,7 +13,7 @@ use super::App;
 use super::health::{Level as HealthLevel, Source};
 use super::rows::Shown;
 use crate::command::Command;
-use crate::model::{Container, ContainerState};
+use crate::model::{Container, ContainerState, EngineId};
 
 /// State changes kept for the timeline.
 pub const TIMELINE: usize = 50;
@@ -55,8 +55,10 @@ struct Standing {
 pub struct Notices {
     /// By container id: the containers in scope.
     standings: HashMap<String, Standing>,
-    /// Whether the containers were seen once: changes are told from then.
-    started: bool,
+    /// The engines whose containers were seen once: changes on an engine
+    /// are told from then, so a list that comes later than another
+    /// engine's is how that engine stands, not what changed on it.
+    told_from: HashSet<EngineId>,
     /// The last [`TIMELINE`] changes, newest first.
     pub timeline: VecDeque<Change>,
     /// Changes for the worse not seen yet, oldest first; one a container.
@@ -88,21 +90,21 @@ impl App {
             scope: self.list.scope.as_deref(),
             filter: "",
         };
-        let mut now: Vec<(String, Standing)> = Vec::new();
+        let mut now: Vec<(String, EngineId, Standing)> = Vec::new();
         for c in &self.store.containers {
             if scope.container(c) && only.is_none_or(|id| id == c.id) {
-                now.push((c.id.clone(), self.standing(c)));
+                now.push((c.id.clone(), c.engine, self.standing(c)));
             }
         }
         let mut changes = Vec::new();
-        for (id, standing) in now {
+        for (id, engine, standing) in now {
             let name = standing.name.clone();
             let before = self
                 .messages
                 .notices
                 .standings
                 .insert(id.clone(), standing.clone());
-            if !self.messages.notices.started {
+            if !self.messages.notices.told_from.contains(&engine) {
                 continue;
             }
             let change = match &before {
@@ -128,7 +130,9 @@ impl App {
                     changes.push(self.change(id, standing.name, "removed".into(), false));
                 }
             }
-            self.messages.notices.started = true;
+            let listed = self.store.engines.iter().zip(0..).filter(|(e, _)| e.listed);
+            let listed: Vec<EngineId> = listed.map(|(_, i)| EngineId(i)).collect();
+            self.messages.notices.told_from.extend(listed);
         }
         let mut alert = None;
         for change in changes {
@@ -150,7 +154,7 @@ impl App {
     /// Watches the containers of a new scope from how they are now.
     pub(super) fn observe_afresh(&mut self) -> Vec<Command> {
         self.messages.notices.standings.clear();
-        self.messages.notices.started = false;
+        self.messages.notices.told_from.clear();
         self.observe(None)
     }
 
@@ -184,11 +188,17 @@ impl App {
         }
     }
 
-    /// The row's label; with every project listed, `project/label`.
+    /// The row's label; with every project listed, `project/label`; with
+    /// several engines, after the engine's name (`west: shop/db`), as the
+    /// same project can run on two.
     fn notice_name(&self, c: &Container) -> String {
-        match (&self.list.scope, &c.project) {
+        let name = match (&self.list.scope, &c.project) {
             (None, Some(project)) => format!("{project}/{}", self.store.label(c)),
             _ => self.store.label(c),
+        };
+        match self.store.engines.get(c.engine.index()) {
+            Some(engine) if self.store.several_engines() => format!("{}: {name}", engine.name),
+            _ => name,
         }
     }
 
