@@ -8,7 +8,7 @@ use super::tests::{ch, container, now, select};
 use super::*;
 use crate::engine::endpoint::Endpoint;
 use crate::event::DockerEvent;
-use crate::model::{Stats, Verb};
+use crate::model::{ContainerState, Stats, Verb};
 
 fn on(engine: u16, mut c: Container) -> Container {
     c.engine = EngineId(engine);
@@ -251,4 +251,44 @@ fn a_compose_step_on_one_engine_leaves_the_same_project_on_another_alone() {
     assert!(app.flight.compose_step_of(west).is_none());
     assert!(app.flight.acting_on(east));
     assert!(!app.flight.acting_on(west));
+}
+
+#[test]
+fn a_second_engines_first_list_is_how_it_stands_not_a_change() {
+    let app = two_engines();
+    let told: Vec<String> = app
+        .messages
+        .notices
+        .timeline
+        .iter()
+        .map(|c| c.text())
+        .collect();
+    assert!(told.is_empty(), "{told:?}");
+}
+
+#[test]
+fn with_several_engines_a_change_names_its_engine() {
+    let mut app = two_engines();
+    let mut db = container("w-db", Some("shop"), "db", 1);
+    db.state = ContainerState::Exited { code: 1 };
+    app.update(Event::Docker(
+        EngineId(1),
+        DockerEvent::ContainerChanged(Box::new(db)),
+    ));
+    let told: Vec<String> = app
+        .messages
+        .notices
+        .timeline
+        .iter()
+        .map(|c| c.text())
+        .collect();
+    assert_eq!(told, ["west: shop/db exited (1)"]);
+    let unseen: Vec<String> = app
+        .messages
+        .notices
+        .unseen
+        .iter()
+        .map(|c| c.text())
+        .collect();
+    assert_eq!(unseen, ["west: shop/db exited (1)"]);
 }
