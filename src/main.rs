@@ -21,16 +21,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(command) = cli.command {
-        return headless::run(settings, command);
-    }
-    match start(settings, theme) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("stacktop: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    let code = match cli.command {
+        Some(command) => headless::run(settings, command),
+        None => match start(settings, theme) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("stacktop: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    };
+    // A compose CLI still running would outlive stacktop.
+    stacktop::child::end_all();
+    code
 }
 
 fn prepare(cli: &Cli) -> Result<(Settings, Theme)> {
