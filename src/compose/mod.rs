@@ -12,9 +12,11 @@ mod declared;
 pub mod dotenv;
 mod extends;
 pub mod fallback;
+mod file;
 mod interpolate;
+mod merge;
 mod resolve;
-mod yaml;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -82,6 +84,11 @@ pub async fn load(
     let env = environment(location, os)?;
     let profiles = active_profiles(location, &env);
     let files = files_of(location)?;
+    // A file past the bounds (too large, too deep, an alias bomb) is one
+    // no reader gets through: the CLI is not started on it.
+    for file in &files {
+        file::check(&Path::new(&location.working_dir).join(file))?;
+    }
     let own = || fallback::read_config(Path::new(&location.working_dir), &files, &env);
     let (config, cli_failure) = match cli {
         None => (own()?, None),
