@@ -26,6 +26,7 @@ use tokio::sync::mpsc::Sender;
 
 use crate::event::{ComposeEvent, Event};
 use crate::model::{CliFailure, ComposeProject, ProjectLocation};
+use crate::tasks;
 
 pub use cli::{ComposeCli, choose_compose_cli, find_compose_cli};
 pub use declared::{is_active, profiles_from};
@@ -36,14 +37,21 @@ pub use resolve::{
 };
 
 /// Reads a project's declared services in a task of its own and reports
-/// `ComposeEvent::Loaded` or `LoadFailed`.
+/// `ComposeEvent::Loaded` or `LoadFailed` (a panic included).
 pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
-    tokio::spawn(async move {
+    let project = location.name.clone();
+    let failed = |error| {
+        Event::Compose(ComposeEvent::LoadFailed {
+            project,
+            error: format!("stopped on an internal error: {error}"),
+        })
+    };
+    tasks::spawn_event(tx, failed, async move {
         let cli = tokio::task::spawn_blocking(find_compose_cli)
             .await
             .unwrap_or(None);
         let env: HashMap<String, String> = std::env::vars().collect();
-        let event = match load(&location, cli, &env).await {
+        Event::Compose(match load(&location, cli, &env).await {
             Ok(loaded) => {
                 if let Some(failure) = &loaded.cli_failure {
                     tracing::warn!(project = %location.name, cli = %failure.program, error = %failure.error, "the compose CLI could not read the project; stacktop's reader did");
@@ -61,8 +69,7 @@ pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
                     error,
                 }
             }
-        };
-        let _ = tx.send(Event::Compose(event)).await;
+        })
     });
 }
 
