@@ -6,6 +6,7 @@
 pub mod app;
 pub mod backend;
 pub mod backoff;
+pub mod child;
 pub mod collect;
 pub mod command;
 pub mod compose;

@@ -26,16 +26,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(command) = cli.command {
-        return headless::run(settings, command);
-    }
-    match start(settings, theme) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            print::error(&format!("{e:#}"));
-            ExitCode::FAILURE
-        }
-    }
+    let code = match cli.command {
+        Some(command) => headless::run(settings, command),
+        None => match start(settings, theme) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                print::error(&format!("{e:#}"));
+                ExitCode::FAILURE
+            }
+        },
+    };
+    // A compose CLI still running would outlive stacktop.
+    stacktop::child::end_all();
+    code
 }
 
 /// The command line; a mistake in it is printed as clap words it, but

@@ -135,6 +135,29 @@ where
     });
 }
 
+/// Runs a one-off task that ends in an event and sends it; a panic sends
+/// `failed(message)` instead, so whoever waits for the event gets one.
+pub fn spawn_event<F>(
+    tx: Sender<Event>,
+    failed: impl FnOnce(String) -> Event + Send + 'static,
+    work: F,
+) where
+    F: Future<Output = Event> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let event = match tokio::spawn(work).await {
+            Ok(event) => event,
+            Err(error) => {
+                let error = panic_text(error);
+                tracing::error!(%error, "task stopped on a panic");
+                failed(error)
+            }
+        };
+        // Nobody to tell when the app is gone.
+        let _ = tx.send(event).await;
+    });
+}
+
 /// What `work` ended with, a panic as an error.
 async fn to_the_end<T, F>(work: F) -> Result<T, String>
 where
@@ -220,6 +243,20 @@ mod tests {
                 );
             }
             other => panic!("expected Done, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_one_off_task_still_sends_its_event() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let failed = |error| Event::TaskFailed {
+            task: "load".into(),
+            error,
+        };
+        spawn_event(tx, failed, async { panic!("bad file") });
+        match rx.recv().await {
+            Some(Event::TaskFailed { error, .. }) => assert_eq!(error, "bad file"),
+            other => panic!("expected the failure event, got {other:?}"),
         }
     }
 

@@ -169,6 +169,8 @@ fn install_panic_hook() {
         if std::thread::current().name() == Some("main") {
             restore();
             previous(info);
+            // Unwinding will not reach main's own ending of children.
+            crate::child::end_all();
         } else {
             tracing::error!(panic = %info, "a task panicked");
         }
