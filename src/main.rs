@@ -6,29 +6,55 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use stacktop::config::{Cli, Settings};
+use stacktop::headless::print;
 use stacktop::theme::Theme;
 use stacktop::{headless, runtime};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_arguments() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     // Everything that can be wrong with the input is checked here, before
-    // the screen is taken, so the message stays readable.
+    // the screen is taken, so the message stays readable. Errors quote the
+    // input (a config key, a theme colour): they are printed cleaned.
     let prepared = prepare(&cli);
     let (settings, theme) = match prepared {
         Ok(ready) => ready,
         Err(e) => {
-            eprintln!("stacktop: {e:#}");
+            print::error(&format!("{e:#}"));
             return ExitCode::from(2);
         }
     };
-    if let Some(command) = cli.command {
-        return headless::run(settings, command);
-    }
-    match start(settings, theme) {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match cli.command {
+        Some(command) => headless::run(settings, command),
+        None => match start(settings, theme) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                print::error(&format!("{e:#}"));
+                ExitCode::FAILURE
+            }
+        },
+    };
+    // A compose CLI still running would outlive stacktop.
+    stacktop::child::end_all();
+    code
+}
+
+/// The command line; a mistake in it is printed as clap words it, but
+/// plain and cleaned, since it quotes what was typed.
+fn parse_arguments() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        // Help and version are stacktop's own text, coloured as clap does.
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.exit()
+        }
         Err(e) => {
-            eprintln!("stacktop: {e:#}");
-            ExitCode::FAILURE
+            let words = e.render().to_string();
+            eprint!("{}", stacktop::text::clean_lines(&words));
+            Err(ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)))
         }
     }
 }
@@ -65,21 +91,8 @@ fn start(settings: Settings, theme: Theme) -> Result<()> {
 
 /// Diagnostics go to a file when asked, never to the screen the UI uses.
 fn init_logging(cli: &Cli) -> Result<()> {
-    let Some(path) = &cli.log_file else {
-        return Ok(());
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("opening log file {}", path.display()))?;
-    tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("stacktop=debug")),
-        )
-        .init();
-    Ok(())
+    match &cli.log_file {
+        Some(path) => stacktop::logging::init(path),
+        None => Ok(()),
+    }
 }

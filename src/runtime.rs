@@ -21,9 +21,8 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::app::App;
 use crate::backend::{Backend, Backends, docker_backends};
-use crate::collect::health::Checks;
+use crate::collect::dispatch::{Collectors, Reading};
 use crate::collect::host;
-use crate::collect::probes::Probes;
 use crate::command::Command;
 use crate::config::Settings;
 use crate::config::notify::NotifySettings;
@@ -67,8 +66,7 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let running = Running {
         engines,
         logs: HashMap::new(),
-        probes: Probes::new(settings.interval),
-        checks: Checks::new(settings.health.interval, settings.health.timeout),
+        collectors: Collectors::new(&settings, Reading::Now),
         prefs: state_file::Writer::new(settings.state_file.clone()),
         notify: settings.notify,
     };
@@ -217,14 +215,13 @@ fn is_suspend(app: &App, event: &Event) -> bool {
 }
 
 /// What the loop owns besides the app: the engines, open log streams, the
-/// probes, the health checks, the state file's writer and which alerts
-/// the config turns on.
+/// collectors, the state file's writer and which alerts the config turns
+/// on.
 struct Running {
     /// By `EngineId`.
     engines: Backends,
     logs: HashMap<u64, LogsHandle>,
-    probes: Probes,
-    checks: Checks,
+    collectors: Collectors,
     prefs: state_file::Writer,
     notify: NotifySettings,
 }
@@ -264,11 +261,7 @@ impl Running {
                     handle.close();
                 }
             }
-            Command::SetTargets(targets) => self.probes.set(targets, &tx),
-            Command::SetChecks(checks) => self.checks.set(checks, &tx),
-            Command::LoadProject { engine, location } => {
-                crate::compose::spawn_load(engine, location, tx);
-            }
+            Command::Collect(work) => self.collectors.run(work, &tx),
             Command::PlanReset(plan) => {
                 if let Some(engine) = self.engine(plan.engine) {
                     engine.plan_reset(*plan, tx);

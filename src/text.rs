@@ -1,13 +1,50 @@
 //! Text helpers shared by the views, the headless commands, collectors
-//! and jobs: sizes, durations, fitting to width, one-line messages.
+//! and jobs: the one sanitiser, sizes, durations, fitting to width,
+//! one-line messages.
+//!
+//! Every text that leaves stacktop, on the screen, on stdout or stderr, in
+//! a file, goes through [`clean`] (or [`clean_lines`]): names, health
+//! answers and messages come from programs we do not control. The rules are
+//! the log lines' (see [`crate::logtext`]): escape sequences go whole, with
+//! their payload; C0 controls (tab becomes spaces), DEL and C1 controls go;
+//! a carriage return starts the line over. Unlike in log lines, the
+//! characters that reorder text (bidi embeddings, overrides, isolates and
+//! marks, U+2028/U+2029) are shown, as `<U+202E>`, since a name must never
+//! look like another.
+
+use std::borrow::Cow;
 
 use chrono::Duration;
 use unicode_width::UnicodeWidthChar;
 
-/// Joins the lines of a message into one and trims the ends: errors from
-/// the engine and the compose CLI end on one status line.
+use crate::logtext::{is_plain, sanitize_text_line};
+
+/// `text` made safe to print, on one line: its lines joined by a space.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_plain) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(sanitize_text_line)
+        .filter(|line| !line.is_empty())
+        .collect();
+    Cow::Owned(lines.join(" "))
+}
+
+/// `text` made safe to print, its lines kept (each cleaned as by [`clean`]).
+pub fn clean_lines(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| c == '\n' || is_plain(c)) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<String> = text.split('\n').map(sanitize_text_line).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// Joins the lines of a message into one, trims the ends and cleans it:
+/// errors from the engine and the compose CLI end on one status line.
 pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    clean(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
 }
 
 /// Bytes in binary units, three significant figures: `512B`, `12.3M`, `1.50G`.
@@ -74,8 +111,14 @@ pub fn width(text: &str) -> usize {
     text.chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
-/// `text` cut or padded to exactly `cells` cells; a cut ends with `…`.
+/// `text`, cleaned, cut or padded to exactly `cells` cells; a cut ends
+/// with `…`.
 pub fn fit(text: &str, cells: usize) -> String {
+    fit_clean(&clean(text), cells)
+}
+
+/// [`fit`] of a text already clean.
+fn fit_clean(text: &str, cells: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     let total = width(text);
@@ -100,11 +143,14 @@ pub fn fit(text: &str, cells: usize) -> String {
     out
 }
 
-/// `text` cut or padded to exactly `cells` cells, a cut in the middle so
-/// both ends stay: `notificatio…-worker`. For names that share a prefix.
+/// `text`, cleaned, cut or padded to exactly `cells` cells, a cut in the
+/// middle so both ends stay: `notificatio…-worker`. For names that share a
+/// prefix.
 pub fn fit_middle(text: &str, cells: usize) -> String {
+    let text = clean(text);
+    let text = text.as_ref();
     if width(text) <= cells || cells < 5 {
-        return fit(text, cells);
+        return fit_clean(text, cells);
     }
     let tail_cells = (cells - 1) / 2;
     let mut tail: Vec<char> = Vec::new();
@@ -120,14 +166,17 @@ pub fn fit_middle(text: &str, cells: usize) -> String {
     let tail: String = tail.into_iter().rev().collect();
     // `fit` ends the head with its own `…` (and pads it when a wide
     // character did not fit): the tail follows it.
-    format!("{}{tail}", fit(text, cells - used))
+    format!("{}{tail}", fit_clean(text, cells - used))
 }
 
-/// `text` right-aligned in `cells` cells (cut like [`fit`] when too long).
+/// `text`, cleaned, right-aligned in `cells` cells (cut like [`fit`] when
+/// too long).
 pub fn fit_right(text: &str, cells: usize) -> String {
+    let text = clean(text);
+    let text = text.as_ref();
     let w = width(text);
     if w >= cells {
-        return fit(text, cells);
+        return fit_clean(text, cells);
     }
     format!("{}{text}", " ".repeat(cells - w))
 }
@@ -173,6 +222,32 @@ mod tests {
         assert_eq!(age(Duration::seconds(303)), "5m03s");
         assert_eq!(age(Duration::seconds(3 * 3600 + 720)), "3h12m");
         assert_eq!(age(Duration::seconds(4 * 86400 + 7 * 3600)), "4d07h");
+    }
+
+    #[test]
+    fn clean_drops_escapes_and_controls_and_shows_reordering() {
+        assert_eq!(clean("plain name"), "plain name");
+        assert!(matches!(clean("plain"), Cow::Borrowed(_)));
+        assert_eq!(clean("a\x1b[31mred\x1b[0m b"), "ared b");
+        assert_eq!(clean("x\x1b]0;owned\x07y"), "xy");
+        assert_eq!(clean("c1\u{9b}2Jz\u{85}end"), "c1zend");
+        assert_eq!(clean("one\ntwo\n"), "one two");
+        assert_eq!(clean("admin\u{202e}gpj.exe"), "admin<U+202E>gpj.exe");
+        assert_eq!(clean("\u{2066}x\u{2069}"), "<U+2066>x<U+2069>");
+        assert_eq!(clean_lines("a\x07\nb\u{202d}"), "a\nb<U+202D>");
+    }
+
+    #[test]
+    fn fitting_cleans_first_and_counts_what_shows() {
+        assert_eq!(fit("a\x1b]0;t\x07b", 4), "ab  ");
+        assert_eq!(fit("x\u{202e}", 10), "x<U+202E> ");
+        assert_eq!(fit_right("\x1b[2J7", 3), "  7");
+        assert_eq!(width(&fit_middle("evil\u{9b}2J-service-worker", 12)), 12);
+    }
+
+    #[test]
+    fn one_line_is_clean() {
+        assert_eq!(one_line("error:\n  \x1b]0;t\x07bad"), "error: bad");
     }
 
     #[test]

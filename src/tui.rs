@@ -125,8 +125,8 @@ fn write_raw(sequence: &str) -> io::Result<()> {
 }
 
 /// `text` with no control character left: it goes inside a sequence.
-fn plain(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+fn plain(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::clean(text)
 }
 
 /// A sequence wrapped for tmux to pass to the terminal outside it (when
@@ -169,6 +169,8 @@ fn install_panic_hook() {
         if std::thread::current().name() == Some("main") {
             restore();
             previous(info);
+            // Unwinding will not reach main's own ending of children.
+            crate::child::end_all();
         } else {
             tracing::error!(panic = %info, "a task panicked");
         }
@@ -181,7 +183,8 @@ mod tests {
 
     #[test]
     fn service_text_cannot_end_a_sequence_early() {
-        assert_eq!(plain("api\x07\x1b]2;owned\n"), "api]2;owned");
+        assert_eq!(plain("api\x07\x1b]2;owned\n"), "api");
+        assert_eq!(plain("api\u{9c}\u{202e}x"), "api<U+202E>x");
     }
 
     #[test]

@@ -24,7 +24,7 @@ fn replay(target: &str, check: fn(&[u8])) -> usize {
 
 #[test]
 fn sanitizer_corpus_replays_clean() {
-    assert!(replay("sanitize", checks::sanitizer) >= 3);
+    assert!(replay("sanitize", checks::sanitizer) >= 5);
 }
 
 #[test]
@@ -35,4 +35,9 @@ fn config_corpus_replays_clean() {
 #[test]
 fn json_corpus_replays_clean() {
     assert!(replay("json", checks::json_line) >= 3);
+}
+
+#[test]
+fn key_corpus_replays_clean() {
+    assert!(replay("keys", checks::key) >= 3);
 }

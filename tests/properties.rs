@@ -1,12 +1,49 @@
 #![allow(clippy::unwrap_used)]
 //! Property tests: the log window stays bounded and ordered whatever
-//! arrives, and the sanitiser never lets an escape through.
+//! arrives, and the sanitisers (of log lines, and of every other text that
+//! leaves stacktop) never let an escape, a control or a bidi control
+//! through.
 
 use chrono::DateTime;
 use proptest::prelude::*;
 
 use stacktop::logtext::sanitize_line;
 use stacktop::model::{LogBuffer, LogLine};
+use stacktop::text::{clean, clean_lines, fit, fit_middle, fit_right, one_line};
+
+#[path = "../fuzz/checks.rs"]
+#[allow(dead_code)]
+mod checks;
+use checks::reorders;
+
+/// Pieces that make a sanitiser's life hard: introducers and terminators
+/// of sequences in 7-bit and 8-bit form, parameters, C0 and C1 controls,
+/// bidi controls, line breaks, wide and combining characters.
+const PIECES: &[&str] = &[
+    "\x1b", "[", "]", "P", "_", "^", "\\", "\x07", ";", "0", "2", "m", "J", "?", "\t", "\n", "\r",
+    "\x18", "\x7f", "\0", "\u{85}", "\u{9b}", "\u{9c}", "\u{9d}", "\u{90}", "\u{202a}", "\u{202e}",
+    "\u{2066}", "\u{2069}", "\u{200f}", "\u{2028}", "a", "Z", " ", "日", "e\u{301}", "0;title",
+];
+
+/// Strings made of [`PIECES`], or any string at all.
+fn hostile() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
+            .prop_map(|pieces| pieces.concat()),
+        any::<String>(),
+    ]
+}
+
+/// Fails unless `text` holds no C0 control (but newlines, when
+/// `newlines`), no DEL, no C1 control and no bidi control.
+fn assert_printable(text: &str, newlines: bool) -> Result<(), TestCaseError> {
+    for c in text.chars() {
+        let allowed = newlines && c == '\n';
+        prop_assert!(allowed || !c.is_control(), "control {:?} in {:?}", c, text);
+        prop_assert!(!reorders(c), "bidi control {:?} in {:?}", c, text);
+    }
+    Ok(())
+}
 
 fn line(secs: i64, source: usize) -> LogLine {
     LogLine {
@@ -85,6 +122,21 @@ proptest! {
                 let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
                 prop_assert!(!bidi, "bidi override in {:?}", span.text);
             }
+        }
+    }
+
+    /// No string makes the text sanitiser panic or let a control, an
+    /// escape, a C1 control or a bidi control through; nor do the helpers
+    /// that fit text to a width or put it on one line.
+    #[test]
+    fn cleaned_text_holds_no_control_or_bidi(text in hostile(), cells in 0usize..40) {
+        assert_printable(&clean(&text), false)?;
+        assert_printable(&one_line(&text), false)?;
+        assert_printable(&clean_lines(&text), true)?;
+        prop_assert_eq!(clean_lines(&text).split('\n').count(), text.split('\n').count());
+        for fitted in [fit(&text, cells), fit_middle(&text, cells), fit_right(&text, cells)] {
+            assert_printable(&fitted, false)?;
+            prop_assert_eq!(stacktop::text::width(&fitted), cells);
         }
     }
 }

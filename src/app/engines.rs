@@ -36,6 +36,8 @@ pub struct EngineState {
     /// When it was found by searching: why each other socket is no
     /// alternative, for the banner when it goes away.
     pub others: Vec<Attempt>,
+    /// Whether its collector sent its container list once.
+    pub listed: bool,
 }
 
 impl EngineState {
@@ -46,6 +48,7 @@ impl EngineState {
             ports_host: endpoint.ports_host(),
             status: EngineStatus::Connecting,
             others: Vec::new(),
+            listed: false,
         }
     }
 
@@ -123,6 +126,7 @@ impl Store {
                 };
             }
             DockerEvent::Containers(all) => {
+                state.listed = true;
                 self.containers.retain(|c| c.engine != engine);
                 self.containers
                     .extend(all.into_iter().map(|c| Container { engine, ..c }));

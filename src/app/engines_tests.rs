@@ -8,7 +8,7 @@ use super::tests::{ch, container, now, select};
 use super::*;
 use crate::engine::endpoint::Endpoint;
 use crate::event::DockerEvent;
-use crate::model::{Stats, Verb};
+use crate::model::{ContainerState, Stats, Verb};
 
 fn on(engine: u16, mut c: Container) -> Container {
     c.engine = EngineId(engine);
@@ -211,4 +211,84 @@ fn only_engines_on_another_host_count_as_remote() {
     assert!(state("tcp://localhost:2375").is_local());
     assert!(!state("tcp://build-box:2376").is_local());
     assert!(!state("ssh://dev@build-box").is_local());
+}
+
+#[test]
+fn the_same_project_on_two_engines_folds_apart() {
+    let mut app = two_engines();
+    select(&mut app, Row::Project(EngineId(0), Some("shop".into())));
+    let commands = app.update(ch(' '));
+    assert!(app.is_folded(EngineId(0), Some("shop")));
+    assert!(!app.is_folded(EngineId(1), Some("shop")));
+    assert!(!app.list.rows.contains(&Row::Container("e-db".into())));
+    assert!(app.list.rows.contains(&Row::Container("w-db".into())));
+    // Remembered by context: `east/shop`, not `shop`.
+    match commands.as_slice() {
+        [Command::SavePrefs(prefs)] => {
+            assert_eq!(prefs.folds.get("east/shop"), Some(&true), "{prefs:?}");
+            assert!(!prefs.folds.contains_key("shop"), "{prefs:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_compose_step_on_one_engine_leaves_the_same_project_on_another_alone() {
+    use crate::model::{ComposeVerb, ComposeWork, ProjectKey};
+    let mut app = two_engines();
+    let work = ComposeWork::new(
+        ProjectKey::new(EngineId(0), "shop"),
+        ComposeVerb::Reset,
+        vec!["db".into()],
+    );
+    app.update(Event::Compose(crate::event::ComposeEvent::Progress {
+        work,
+        step: "remove the containers".into(),
+    }));
+    let east = app.store.container("e-db").unwrap();
+    let west = app.store.container("w-db").unwrap();
+    assert!(app.flight.compose_step_of(east).is_some());
+    assert!(app.flight.compose_step_of(west).is_none());
+    assert!(app.flight.acting_on(east));
+    assert!(!app.flight.acting_on(west));
+}
+
+#[test]
+fn a_second_engines_first_list_is_how_it_stands_not_a_change() {
+    let app = two_engines();
+    let told: Vec<String> = app
+        .messages
+        .notices
+        .timeline
+        .iter()
+        .map(|c| c.text())
+        .collect();
+    assert!(told.is_empty(), "{told:?}");
+}
+
+#[test]
+fn with_several_engines_a_change_names_its_engine() {
+    let mut app = two_engines();
+    let mut db = container("w-db", Some("shop"), "db", 1);
+    db.state = ContainerState::Exited { code: 1 };
+    app.update(Event::Docker(
+        EngineId(1),
+        DockerEvent::ContainerChanged(Box::new(db)),
+    ));
+    let told: Vec<String> = app
+        .messages
+        .notices
+        .timeline
+        .iter()
+        .map(|c| c.text())
+        .collect();
+    assert_eq!(told, ["west: shop/db exited (1)"]);
+    let unseen: Vec<String> = app
+        .messages
+        .notices
+        .unseen
+        .iter()
+        .map(|c| c.text())
+        .collect();
+    assert_eq!(unseen, ["west: shop/db exited (1)"]);
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::Store;
 use super::problems::{Facts, Problem, Rule, problems};
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::discover::health::CheckRules;
 use crate::discover::health::checks;
 use crate::model::{
@@ -135,7 +135,7 @@ impl Store {
             kept.insert(check.id.clone(), state);
         }
         self.checks = kept;
-        vec![Command::SetChecks(wanted)]
+        vec![Command::Collect(Collect::SetChecks(wanted))]
     }
 
     /// Takes in a check's result; returns the container it checks, if any.

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::health::{Level as HealthLevel, Source};
 use super::*;
+use crate::command::Collect;
 use crate::event::{DockerEvent, ProbeEvent};
 use crate::model::{
     CheckResult, ContainerState, Health, HealthCheck, PortMapping, Queue, RabbitSnapshot, Snapshot,
@@ -83,7 +84,7 @@ fn an_app_with_a_published_port_gets_a_guessed_check() {
     let checks: Vec<&HealthCheck> = commands
         .iter()
         .flat_map(|c| match c {
-            Command::SetChecks(checks) => checks.iter().collect(),
+            Command::Collect(Collect::SetChecks(checks)) => checks.iter().collect(),
             _ => Vec::new(),
         })
         .collect();

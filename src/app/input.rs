@@ -96,11 +96,9 @@ impl App {
     /// Typed characters go into the filter; the filter's keys edit it.
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
-            return self.quit();
-        }
         let mut editing = true;
         match (self.settings.keys.lookup(Context::Filter, &key), key.code) {
+            (Some(Action::Quit), _) => return self.quit(),
             (Some(Action::ClearLine), _) => self.list.filter.clear(),
             (Some(Action::DeleteChar), _) => {
                 self.list.filter.pop();
@@ -123,6 +121,12 @@ impl App {
         }
         self.rebuild_rows();
         Vec::new()
+    }
+
+    /// How the key in force for `action` in `context` is written, for a
+    /// message that names it.
+    pub(super) fn key_for(&self, context: Context, action: Action) -> String {
+        self.settings.keys.key_of(context, action)
     }
 
     /// Whether the list filter is being typed.
@@ -268,7 +272,10 @@ impl App {
             }
         }
         let text = match &self.list.scope {
-            Some(p) => format!("showing project {p} (a: all projects)"),
+            Some(p) => {
+                let key = self.key_for(Context::List, Action::ToggleAll);
+                format!("showing project {p} ({key}: all projects)")
+            }
             None => "showing all projects".to_string(),
         };
         self.say(Level::Info, text);

@@ -4,19 +4,11 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::rows::{self, NO_PROJECT, Row};
-use super::sort::SortKey;
 use super::{App, Level};
 use crate::command::Command;
-
-/// What stacktop remembers between runs: the order of the list and the
-/// projects the user folded or unfolded.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Prefs {
-    pub sort: SortKey,
-    /// By project name ([`NO_PROJECT`] for the containers outside Compose):
-    /// true when folded.
-    pub folds: BTreeMap<String, bool>,
-}
+use crate::engine::endpoint::DEFAULT_CONTEXT;
+use crate::keymap::{Action, Context};
+use crate::model::{EngineId, Prefs};
 
 /// The service list: its rows, the selection, the filter, its order and
 /// folds.
@@ -58,10 +50,9 @@ impl List {
         self.rows.get(self.selected)
     }
 
-    /// Whether a project is folded: as the user last left it, else as it
-    /// was folded at first sight.
-    pub fn is_folded(&self, project: Option<&str>) -> bool {
-        let key = fold_key(project);
+    /// Whether the project of fold key `key` is folded: as the user last
+    /// left it, else as it was folded at first sight.
+    pub fn is_folded(&self, key: &str) -> bool {
         self.prefs
             .folds
             .get(key)
@@ -70,9 +61,16 @@ impl List {
     }
 }
 
-/// The name a project's fold is remembered by.
-pub fn fold_key(project: Option<&str>) -> &str {
-    project.unwrap_or(NO_PROJECT)
+/// The name a project's fold is remembered by: the project's name on the
+/// default engine (as earlier versions wrote it), `context/name` on any
+/// other, so the same name on two engines folds apart.
+pub fn fold_key(context: &str, project: Option<&str>) -> String {
+    let name = project.unwrap_or(NO_PROJECT);
+    if context == DEFAULT_CONTEXT {
+        name.to_string()
+    } else {
+        format!("{context}/{name}")
+    }
 }
 
 /// The rows of the list that fit in a given height.
@@ -95,7 +93,11 @@ impl App {
     /// `o`: the next order of the cycle.
     pub(super) fn cycle_sort(&mut self) -> Vec<Command> {
         self.list.prefs.sort = self.list.prefs.sort.next();
-        let text = format!("sorted {} (o: next order)", self.list.prefs.sort.phrase());
+        let key = self.key_for(Context::List, Action::Sort);
+        let text = format!(
+            "sorted {} ({key}: next order)",
+            self.list.prefs.sort.phrase()
+        );
         self.say(Level::Info, text);
         self.rebuild_rows();
         vec![Command::SavePrefs(self.list.prefs.clone())]
@@ -104,26 +106,24 @@ impl App {
     /// Space: folds or unfolds the project of the selected row; the
     /// selection moves to the project's row.
     pub(super) fn toggle_fold(&mut self) -> Vec<Command> {
-        let project = match self.selected_row() {
-            Some(Row::Project(_, p)) => p.clone(),
+        let (engine, project) = match self.selected_row() {
+            Some(Row::Project(e, p)) => (*e, p.clone()),
             Some(Row::Container(id)) => match self.store.container(id) {
-                Some(c) => c.project.clone(),
+                Some(c) => (c.engine, c.project.clone()),
                 None => return Vec::new(),
             },
-            Some(Row::Declared { project, .. }) => Some(project.name.clone()),
+            Some(Row::Declared { project, .. }) => (project.engine, Some(project.name.clone())),
             _ => return Vec::new(),
         };
-        let folded = !self.list.is_folded(project.as_deref());
-        self.list
-            .prefs
-            .folds
-            .insert(fold_key(project.as_deref()).to_string(), folded);
+        let key = self.fold_key(engine, project.as_deref());
+        let folded = !self.list.is_folded(&key);
+        self.list.prefs.folds.insert(key, folded);
         self.rebuild_rows();
         if let Some(at) = self
             .list
             .rows
             .iter()
-            .position(|r| matches!(r, Row::Project(_, p) if *p == project))
+            .position(|r| matches!(r, Row::Project(e, p) if *e == engine && *p == project))
         {
             self.list.selected = at;
             self.clamp_offset();
@@ -134,28 +134,38 @@ impl App {
     /// `Z`: folds every listed project, or unfolds them all when all are
     /// folded already.
     pub(super) fn toggle_fold_all(&mut self) -> Vec<Command> {
-        let projects: Vec<Option<String>> = self
+        let keys: Vec<String> = self
             .list
             .rows
             .iter()
             .filter_map(|r| match r {
-                Row::Project(_, p) => Some(p.clone()),
+                Row::Project(e, p) => Some(self.fold_key(*e, p.as_deref())),
                 _ => None,
             })
             .collect();
-        let fold = projects.iter().any(|p| !self.list.is_folded(p.as_deref()));
-        for project in &projects {
-            let key = fold_key(project.as_deref()).to_string();
+        let fold = keys.iter().any(|k| !self.list.is_folded(k));
+        for key in keys {
             self.list.prefs.folds.insert(key, fold);
         }
         self.rebuild_rows();
         vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
+    /// The name the fold of `project` on `engine` is remembered by.
+    pub fn fold_key(&self, engine: EngineId, project: Option<&str>) -> String {
+        let context = self.store.engines.get(engine.index());
+        fold_key(context.map_or(DEFAULT_CONTEXT, |e| &e.name), project)
+    }
+
+    /// Whether `project` on `engine` is folded.
+    pub fn is_folded(&self, engine: EngineId, project: Option<&str>) -> bool {
+        self.list.is_folded(&self.fold_key(engine, project))
+    }
+
     /// The rows, in the order and with the folds of the moment.
     pub(super) fn arranged_rows(&mut self) -> Vec<Row> {
         self.fold_new_projects();
-        let folded = |p: Option<&str>| self.list.is_folded(p);
+        let folded = |e: EngineId, p: Option<&str>| self.is_folded(e, p);
         self.store.rows(self.shown(), self.list.prefs.sort, &folded)
     }
 
@@ -164,29 +174,25 @@ impl App {
     /// problem or the user left them unfolded before.
     fn fold_new_projects(&mut self) {
         let shown = self.shown();
-        let mut projects: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
+        // By fold key: how many containers, any trouble, a compose project.
+        let mut projects: BTreeMap<String, (usize, bool, bool)> = BTreeMap::new();
         for c in self.store.containers.iter().filter(|c| shown.container(c)) {
-            let entry = projects.entry(fold_key(c.project.as_deref())).or_default();
+            let key = self.fold_key(c.engine, c.project.as_deref());
+            let entry = projects.entry(key).or_default();
             entry.0 += 1;
             entry.1 |= self.store.needs_attention(c);
+            entry.2 = c.project.is_some();
         }
-        let new: Vec<&str> = projects
+        let new: Vec<&String> = projects
             .keys()
-            .copied()
-            .filter(|p| !self.list.met_projects.contains(*p))
+            .filter(|k| !self.list.met_projects.contains(*k))
             .collect();
         if new.is_empty() {
             return;
         }
         let lines: usize = projects
             .iter()
-            .map(|(p, (n, _))| {
-                if self.list.is_folded(Some(p)) {
-                    1
-                } else {
-                    1 + n
-                }
-            })
+            .map(|(k, (n, ..))| if self.list.is_folded(k) { 1 } else { 1 + n })
             .sum();
         // Before the screen's size is known nothing is crowded.
         let crowded = self.list.scope.is_none()
@@ -195,13 +201,13 @@ impl App {
             && lines > self.screen.viewport.list_rows;
         let mut folded = Vec::new();
         // Containers outside Compose are no project: they never start folded.
-        for project in new.iter().filter(|p| **p != NO_PROJECT) {
-            let trouble = projects[project].1;
-            if crowded && !trouble && !self.list.prefs.folds.contains_key(*project) {
-                folded.push(project.to_string());
+        for key in new.iter().filter(|k| projects[**k].2) {
+            let trouble = projects[*key].1;
+            if crowded && !trouble && !self.list.prefs.folds.contains_key(*key) {
+                folded.push(key.to_string());
             }
         }
-        let new: Vec<String> = new.into_iter().map(str::to_string).collect();
+        let new: Vec<String> = new.into_iter().cloned().collect();
         self.list.met_projects.extend(new);
         self.list.auto_folded.extend(folded);
     }

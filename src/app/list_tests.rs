@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::config::notify::{Desktop, NotifySettings};
 use crate::event::DockerEvent;
-use crate::model::{ContainerState, Health};
+use crate::model::{ContainerState, Health, Prefs, SortKey};
 
 fn at(second: u32) -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 1, second)
@@ -141,7 +141,7 @@ fn space_folds_the_project_into_its_row_and_remembers_it() {
     let commands = app.update(ch(' '));
     assert_eq!(labels(&app), ["[shop]"]);
     assert_eq!(app.list.selected, 0);
-    assert!(app.list.is_folded(Some("shop")));
+    assert!(app.list.is_folded("shop"));
     assert_eq!(app.list.prefs.folds.get("shop"), Some(&true));
     assert_eq!(commands, vec![Command::SavePrefs(app.list.prefs.clone())]);
     // `r`, `s` and logs on the folded row still act on every container.
@@ -181,21 +181,18 @@ fn with_many_projects_the_fine_ones_start_folded() {
         EngineId(0),
         DockerEvent::Containers(all.clone()),
     ));
-    assert!(prefs_app.list.is_folded(Some("blog")));
-    assert!(!prefs_app.list.is_folded(Some("shop")), "it has problems");
-    assert!(
-        !prefs_app.list.is_folded(Some("auth")),
-        "the user unfolded it"
-    );
+    assert!(prefs_app.list.is_folded("blog"));
+    assert!(!prefs_app.list.is_folded("shop"), "it has problems");
+    assert!(!prefs_app.list.is_folded("auth"), "the user unfolded it");
 
     let roomy = app_of(Settings::default(), 40, all.clone());
-    assert!(!roomy.list.is_folded(Some("blog")), "everything fits");
+    assert!(!roomy.list.is_folded("blog"), "everything fits");
     let scoped = Settings {
         project: Some("blog".into()),
         ..Settings::default()
     };
     assert!(
-        !app_of(scoped, 2, all).list.is_folded(Some("blog")),
+        !app_of(scoped, 2, all).list.is_folded("blog"),
         "one project"
     );
 }

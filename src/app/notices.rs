@@ -13,7 +13,7 @@ use super::App;
 use super::health::{Level as HealthLevel, Source};
 use super::rows::Shown;
 use crate::command::Command;
-use crate::model::{Container, ContainerState};
+use crate::model::{Container, ContainerState, EngineId};
 
 /// State changes kept for the timeline.
 pub const TIMELINE: usize = 50;
@@ -55,8 +55,10 @@ struct Standing {
 pub struct Notices {
     /// By container id: the containers in scope.
     standings: HashMap<String, Standing>,
-    /// Whether the containers were seen once: changes are told from then.
-    started: bool,
+    /// The engines whose containers were seen once: changes on an engine
+    /// are told from then, so a list that comes later than another
+    /// engine's is how that engine stands, not what changed on it.
+    told_from: HashSet<EngineId>,
     /// The last [`TIMELINE`] changes, newest first.
     pub timeline: VecDeque<Change>,
     /// Changes for the worse not seen yet, oldest first; one a container.
@@ -91,7 +93,7 @@ impl App {
         // One pass over the containers: with thousands of them, nothing
         // here may look each one up in the list again.
         let label = self.store.labeller();
-        let mut now: Vec<(String, Standing, bool)> = Vec::new();
+        let mut now: Vec<(String, EngineId, Standing, bool)> = Vec::new();
         let mut in_scope: HashSet<&str> = HashSet::new();
         for c in &self.store.containers {
             if !scope.container(c) {
@@ -100,7 +102,7 @@ impl App {
             in_scope.insert(&c.id);
             if only.is_none_or(|id| id == c.id) {
                 let acting = self.flight.acting_on(c);
-                now.push((c.id.clone(), self.standing(c, &label), acting));
+                now.push((c.id.clone(), c.engine, self.standing(c, &label), acting));
             }
         }
         let gone: Vec<String> = match only {
@@ -116,14 +118,14 @@ impl App {
         };
         drop(label);
         let mut changes = Vec::new();
-        for (id, standing, acting) in now {
+        for (id, engine, standing, acting) in now {
             let name = standing.name.clone();
             let before = self
                 .messages
                 .notices
                 .standings
                 .insert(id.clone(), standing.clone());
-            if !self.messages.notices.started {
+            if !self.messages.notices.told_from.contains(&engine) {
                 continue;
             }
             let change = match &before {
@@ -141,7 +143,9 @@ impl App {
                     changes.push(self.change(id, standing.name, "removed".into(), false));
                 }
             }
-            self.messages.notices.started = true;
+            let listed = self.store.engines.iter().zip(0..).filter(|(e, _)| e.listed);
+            let listed: Vec<EngineId> = listed.map(|(_, i)| EngineId(i)).collect();
+            self.messages.notices.told_from.extend(listed);
         }
         let mut alert = None;
         let unseen = &mut self.messages.notices.unseen;
@@ -176,7 +180,7 @@ impl App {
     /// Watches the containers of a new scope from how they are now.
     pub(super) fn observe_afresh(&mut self) -> Vec<Command> {
         self.messages.notices.standings.clear();
-        self.messages.notices.started = false;
+        self.messages.notices.told_from.clear();
         self.observe(None)
     }
 
@@ -203,11 +207,17 @@ impl App {
         }
     }
 
-    /// The row's label; with every project listed, `project/label`.
+    /// The row's label; with every project listed, `project/label`; with
+    /// several engines, after the engine's name (`west: shop/db`), as the
+    /// same project can run on two.
     fn notice_name(&self, c: &Container, label: String) -> String {
-        match (&self.list.scope, &c.project) {
+        let name = match (&self.list.scope, &c.project) {
             (None, Some(project)) => format!("{project}/{label}"),
             _ => label,
+        };
+        match self.store.engines.get(c.engine.index()) {
+            Some(engine) if self.store.several_engines() => format!("{}: {name}", engine.name),
+            _ => name,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::sort::{Facts, SortKey};
+use crate::model::sort::{Facts, SortKey};
 use crate::model::{Container, DeclaredService, EngineId, ProjectKey, Target};
 
 /// Name of the group of containers that belong to no Compose project.
@@ -104,7 +104,7 @@ pub struct Arrange<'f> {
     /// What a container sorts by.
     pub facts: &'f dyn Fn(&Container) -> Facts<'_>,
     /// Whether a project (`None`: the group outside Compose) is folded.
-    pub folded: &'f dyn Fn(Option<&str>) -> bool,
+    pub folded: &'f dyn Fn(EngineId, Option<&str>) -> bool,
 }
 
 /// A project group's place: engine, outside Compose last, then by name.
@@ -166,7 +166,7 @@ pub fn build(from: &Groups<'_>, shown: Shown<'_>, arrange: &Arrange<'_>) -> Vec<
             headed += 1;
         }
         rows.push(Row::Project(engine, project.map(str::to_string)));
-        if shown.filter.is_empty() && (arrange.folded)(project) {
+        if shown.filter.is_empty() && (arrange.folded)(engine, project) {
             continue;
         }
         members.sort_by(|a, b| arrange.sort.compare(&a.0, &b.0));

@@ -12,11 +12,11 @@ use super::health::CheckState;
 use super::messages::Level;
 use super::probes::Probe;
 use super::rows::{self, Arrange, Groups, NotCreated, Row, Shown};
-use super::sort::{Facts, SortKey};
-use crate::command::Command;
+use crate::command::{Collect, Command};
 use crate::config::Settings;
 use crate::engine::endpoint::Endpoint;
 use crate::event::{ComposeEvent, Event};
+use crate::model::sort::{Facts, SortKey};
 use crate::model::trend::Trends;
 use crate::model::{
     ComposeProject, Container, DeclaredService, EngineId, HostSnapshot, ProjectKey,
@@ -181,7 +181,7 @@ impl Store {
         &self,
         shown: Shown<'_>,
         sort: SortKey,
-        folded: &dyn Fn(Option<&str>) -> bool,
+        folded: &dyn Fn(EngineId, Option<&str>) -> bool,
     ) -> Vec<Row> {
         let targets: Vec<&Target> = self.unattached_probes().map(|p| &p.target).collect();
         let declared = self.not_created();
@@ -346,7 +346,7 @@ impl Store {
                 ))),
                 _ => taken
                     .commands
-                    .push(Command::LoadProject { engine, location }),
+                    .push(Command::Collect(Collect::LoadProject { engine, location })),
             }
         }
     }

@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
+use crate::command::Collect;
 use crate::event::{DockerEvent, LogEvent};
 use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, Stats, StyledSpan, Verb};
 
@@ -596,7 +597,7 @@ fn app_with_pg() -> (App, Vec<Command>) {
 #[test]
 fn discovered_databases_are_sent_to_the_probes_once() {
     let (mut app, commands) = app_with_pg();
-    let [Command::SetTargets(targets)] = commands.as_slice() else {
+    let [Command::Collect(Collect::SetTargets(targets))] = commands.as_slice() else {
         panic!("expected SetTargets, got {commands:?}");
     };
     assert_eq!(targets[0].id, "pg:shop/auth_db");
@@ -609,7 +610,7 @@ fn discovered_databases_are_sent_to_the_probes_once() {
         EngineId(0),
         DockerEvent::ContainerRemoved("pgc".into()),
     ));
-    assert_eq!(gone, vec![Command::SetTargets(vec![])]);
+    assert_eq!(gone, vec![Command::Collect(Collect::SetTargets(vec![]))]);
 }
 
 #[test]
@@ -836,7 +837,7 @@ fn each_project_is_loaded_once() {
     ));
     let loads: Vec<&Command> = commands
         .iter()
-        .filter(|c| matches!(c, Command::LoadProject { .. }))
+        .filter(|c| matches!(c, Command::Collect(Collect::LoadProject { .. })))
         .collect();
     assert_eq!(loads.len(), 1);
     let again = app.update(Event::Docker(

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
+use crate::child::{self, RunError};
 use crate::model::ProjectLocation;
 
 /// Which compose command line runs compose commands.
@@ -21,6 +22,11 @@ pub enum ComposeCli {
 /// Longest a compose command may run: `up` may have to pull nothing but
 /// waits for dependencies; `rm -s` waits for stop timeouts.
 const CLI_TIMEOUT: Duration = Duration::from_secs(180);
+/// Longest `config` may run: it only reads files, so a file that keeps it
+/// busy longer is one it will not get through (an alias bomb).
+const CONFIG_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest `version` may run while the CLI is looked for.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The compose CLI on this machine, v2 first; looked for once per process.
 pub fn find_compose_cli() -> Option<ComposeCli> {
@@ -41,11 +47,12 @@ pub fn choose_compose_cli(setting: Option<&str>) -> Option<ComposeCli> {
 
 fn detect() -> Option<ComposeCli> {
     let works = |program: &str, args: &[&str]| {
-        std::process::Command::new(program)
-            .args(args)
+        let mut cmd = std::process::Command::new(program);
+        cmd.args(args)
             .stdin(Stdio::null())
-            .output()
-            .is_ok_and(|o| o.status.success())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        child::status_blocking(&mut cmd, VERSION_TIMEOUT).is_ok_and(|s| s.success())
     };
     if works("docker", &["compose", "version"]) {
         Some(ComposeCli::V2)
@@ -98,8 +105,7 @@ impl ComposeCli {
         cmd.args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+            .stderr(Stdio::piped());
         cmd
     }
 
@@ -117,15 +123,10 @@ impl ComposeCli {
             cmd.env_clear().envs(env);
         }
         let shown = format!("{} {}", self.program(), args.join(" "));
-        let output = match tokio::time::timeout(CLI_TIMEOUT, cmd.output()).await {
-            Err(_) => {
-                return Err(format!(
-                    "`{shown}` did not finish in {} s",
-                    CLI_TIMEOUT.as_secs()
-                ));
-            }
-            Ok(Err(e)) => return Err(format!("cannot run `{shown}`: {e}")),
-            Ok(Ok(output)) => output,
+        let output = match child::output(cmd, timeout(args)).await {
+            Err(e @ RunError::TimedOut(_)) => return Err(format!("`{shown}` {e}")),
+            Err(e) => return Err(format!("cannot run `{shown}`: {e}")),
+            Ok(output) => output,
         };
         if output.status.success() {
             return Ok(String::from_utf8_lossy(&output.stdout).into_owned());
@@ -136,6 +137,14 @@ impl ComposeCli {
             output.status,
             stderr.trim()
         ))
+    }
+}
+
+/// How long a compose command may run.
+fn timeout(args: &[&str]) -> Duration {
+    match args.first() {
+        Some(&"config") => CONFIG_TIMEOUT,
+        _ => CLI_TIMEOUT,
     }
 }
 

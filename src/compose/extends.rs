@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use serde_json::{Map, Value};
 
-use super::fallback::{merge_service, read_file};
+use super::file;
+use super::merge::merge_service;
 
 /// Resolves every `extends` of the services of `config`, read from `file`.
 pub fn apply(config: &mut Value, file: &Path, env: &HashMap<String, String>) -> anyhow::Result<()> {
@@ -52,7 +53,7 @@ fn service(
     let mut base = if base_file == file {
         service(services, &base_name, file, env, chain)?
     } else {
-        let other = read_file(&base_file, env)?;
+        let other = file::read(&base_file, env)?;
         let empty = Map::new();
         let others = other
             .get("services")

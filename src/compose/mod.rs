@@ -12,9 +12,11 @@ mod declared;
 pub mod dotenv;
 mod extends;
 pub mod fallback;
+mod file;
 mod interpolate;
+mod merge;
 mod resolve;
-mod yaml;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use tokio::sync::mpsc::Sender;
 
 use crate::event::{ComposeEvent, Event};
 use crate::model::{CliFailure, ComposeProject, EngineId, ProjectKey, ProjectLocation};
+use crate::tasks;
 
 pub use cli::{ComposeCli, choose_compose_cli, find_compose_cli};
 pub use declared::{is_active, profiles_from};
@@ -34,14 +37,21 @@ pub use resolve::{
 };
 
 /// Reads a project's declared services in a task of its own and reports
-/// `ComposeEvent::Loaded` or `LoadFailed`.
+/// `ComposeEvent::Loaded` or `LoadFailed` (a panic included).
 pub fn spawn_load(engine: EngineId, location: ProjectLocation, tx: Sender<Event>) {
-    tokio::spawn(async move {
+    let project = ProjectKey::new(engine, location.name.clone());
+    let failed = |error| {
+        Event::Compose(ComposeEvent::LoadFailed {
+            project,
+            error: format!("stopped on an internal error: {error}"),
+        })
+    };
+    tasks::spawn_event(tx, failed, async move {
         let cli = tokio::task::spawn_blocking(find_compose_cli)
             .await
             .unwrap_or(None);
         let env: HashMap<String, String> = std::env::vars().collect();
-        let event = match load(&location, cli, &env).await {
+        Event::Compose(match load(&location, cli, &env).await {
             Ok(loaded) => {
                 if let Some(failure) = &loaded.cli_failure {
                     tracing::warn!(project = %location.name, cli = %failure.program, error = %failure.error, "the compose CLI could not read the project; stacktop's reader did");
@@ -60,8 +70,7 @@ pub fn spawn_load(engine: EngineId, location: ProjectLocation, tx: Sender<Event>
                     error,
                 }
             }
-        };
-        let _ = tx.send(Event::Compose(event)).await;
+        })
     });
 }
 
@@ -83,6 +92,11 @@ pub async fn load(
     let env = environment(location, os)?;
     let profiles = active_profiles(location, &env);
     let files = files_of(location)?;
+    // A file past the bounds (too large, too deep, an alias bomb) is one
+    // no reader gets through: the CLI is not started on it.
+    for file in &files {
+        file::check(&Path::new(&location.working_dir).join(file))?;
+    }
     let own = || fallback::read_config(Path::new(&location.working_dir), &files, &env);
     let (config, cli_failure) = match cli {
         None => (own()?, None),

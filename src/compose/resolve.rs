@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow, bail};
 
-use super::{dotenv, interpolate, yaml};
+use super::{dotenv, interpolate};
 use crate::model::ProjectLocation;
 
 /// File names compose looks for when a project names none, in its order.
@@ -214,10 +214,9 @@ fn declared_name(
 ) -> anyhow::Result<Option<(String, PathBuf)>> {
     let mut found = None;
     for file in files {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-        // A file that does not parse is reported when the project is read.
-        let Ok(config) = yaml::parse(&text) else {
+        // A file that cannot be read is reported when the project is read,
+        // on screen.
+        let Ok(config) = super::file::parse(file) else {
             continue;
         };
         if let Some(raw) = config.get("name").and_then(|n| n.as_str()) {

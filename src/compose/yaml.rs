@@ -5,16 +5,26 @@
 //! so Compose come from: it takes what real compose files hold, such as a
 //! flow sequence spread over lines with comments whose closing bracket sits
 //! at its key's indentation, which stricter YAML 1.2 readers refuse.
+//!
+//! What it is handed is bounded first ([`bounds`]): its size, how deep it
+//! nests and how many values it holds once aliases are expanded, so a
+//! hostile file is refused at once with the limit it broke instead of
+//! keeping stacktop busy.
+
+mod bounds;
 
 use anyhow::anyhow;
 use serde_json::{Map, Value};
 use serde_yaml_ng::Value as Yaml;
+
+pub use bounds::{MAX_BYTES, MAX_DEPTH, MAX_NODES, check, too_large};
 
 /// The first document of `text`, with anchors resolved and merge keys
 /// (`<<: *base`, `<<: [*a, *b]`) applied; keys written in a mapping win
 /// over merged ones. An empty text is an empty mapping. Errors carry the
 /// line and column: `3:7: did not find expected key`.
 pub fn parse(text: &str) -> anyhow::Result<Value> {
+    bounds::check(text)?;
     let yaml: Yaml = serde_yaml_ng::from_str(text).map_err(|e| positioned(&e))?;
     to_json(yaml)
 }

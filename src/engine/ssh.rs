@@ -91,13 +91,12 @@ impl Dial for SshDialer {
     fn dial(&self) -> impl Future<Output = io::Result<Pipe>> + Send + 'static {
         let destination = self.0.clone();
         async move {
-            let mut child = Command::new("ssh")
-                .args(destination.ssh_args())
+            let mut ssh = Command::new("ssh");
+            ssh.args(destination.ssh_args())
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .kill_on_drop(true)
-                .spawn()
+                .stderr(Stdio::piped());
+            let (mut child, group) = crate::child::spawn(&mut ssh)
                 .map_err(|e| io::Error::new(e.kind(), format!("running ssh: {e}")))?;
             Ok(Pipe {
                 stdin: child
@@ -112,6 +111,7 @@ impl Dial for SshDialer {
                 said: Vec::new(),
                 answered: false,
                 _child: child,
+                _group: group,
             })
         }
     }
@@ -126,6 +126,8 @@ struct Pipe {
     said: Vec<u8>,
     answered: bool,
     _child: Child,
+    /// Ends ssh (and what it started) when the connection goes.
+    _group: crate::child::Group,
 }
 
 impl Pipe {

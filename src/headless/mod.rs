@@ -3,22 +3,24 @@
 //!
 //! Exit codes: 0 when all is well, 1 when a service has a problem (or the
 //! wait timed out), 2 on a usage or connection error. Nothing printed
-//! carries an escape sequence unless stdout is a terminal.
+//! carries an escape sequence, a control or a bidi control from the stack
+//! (see `print`); only stacktop's own progress line uses one, and only when
+//! stdout is a terminal.
 
 mod figures;
 pub mod json;
 mod observe;
+pub mod print;
 mod report;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Subcommand;
 use tokio::time::Instant;
 
 use crate::app::HealthSummary;
-use crate::config::{Settings, parse_interval};
+use crate::config::{Headless, Settings};
 use crate::model::ContainerState;
 use crate::text::fit;
 use observe::Observer;
@@ -26,31 +28,6 @@ use report::ServiceReport;
 
 /// Longest wait for everything to answer once (probes time out sooner).
 const SETTLE: Duration = Duration::from_secs(6);
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum Headless {
-    /// Print one snapshot of the stack (what the screen shows) and exit.
-    Status {
-        /// JSON, in the documented `stacktop.status/1` shape.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Exit 0 when every service named (default: every service listed)
-    /// runs and is healthy with each probe answering; else 1, one line per
-    /// problem.
-    Check {
-        /// Services to check (by name, container name or project/name).
-        services: Vec<String>,
-    },
-    /// Wait until the services named (default: every service listed) run
-    /// and are healthy, like `docker compose up --wait`; 1 on timeout.
-    Wait {
-        /// How long to wait at most, e.g. 60s, 2m.
-        #[arg(long, default_value = "60s", value_parser = parse_interval)]
-        timeout: Duration,
-        services: Vec<String>,
-    },
-}
 
 /// Runs a headless command to its exit code.
 pub fn run(settings: Settings, command: Headless) -> ExitCode {
@@ -69,7 +46,7 @@ pub fn run(settings: Settings, command: Headless) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("stacktop: {error}");
+            print::error(&error);
             ExitCode::from(2)
         }
     }
@@ -115,10 +92,7 @@ fn print_status(observer: &Observer, as_json: bool) -> Result<u8, String> {
     let services = report::services(&observer.store, &observer.settings);
     let mut out = std::io::stdout().lock();
     let written = if as_json {
-        let document = json::status(&observer.store, &services);
-        serde_json::to_writer_pretty(&mut out, &document)
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out))
+        print::json(&mut out, &json::status(&observer.store, &services))
     } else {
         write_table(&mut out, &services)
     };
@@ -136,12 +110,12 @@ fn write_table(out: &mut impl Write, services: &[ServiceReport<'_>]) -> std::io:
     let titles = ["SERVICE", "STATE", "HEALTH", "RST", "CPU", "MEM"];
     let mut header: Vec<String> = titles.iter().zip(columns).map(|(t, w)| fit(t, w)).collect();
     header.push("DATABASE".into());
-    writeln!(out, "{}", header.join(" ").trim_end())?;
+    print::line(out, header.join(" ").trim_end())?;
     let mut group = None;
     for s in services {
         if group != Some(s.group()) {
             group = Some(s.group());
-            writeln!(out, "{}", s.group())?;
+            print::line(out, s.group())?;
         }
         let cells = [
             format!("  {}", s.name),
@@ -159,7 +133,7 @@ fn write_table(out: &mut impl Write, services: &[ServiceReport<'_>]) -> std::io:
         ];
         let mut line: Vec<String> = cells.iter().zip(columns).map(|(c, w)| fit(c, w)).collect();
         line.push(s.probe.map_or(String::new(), |p| p.summary().0));
-        writeln!(out, "{}", line.join(" ").trim_end())?;
+        print::line(out, line.join(" ").trim_end())?;
     }
     Ok(())
 }
@@ -233,16 +207,19 @@ fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
         Unnamed::Present,
     )?;
     if services.is_empty() {
-        println!("no service to check");
+        print::say("no service to check");
         return Ok(0);
     }
     let problems = problem_lines(&services);
     if problems.is_empty() {
-        println!("all {} services run and are healthy", services.len());
+        print::say(&format!(
+            "all {} services run and are healthy",
+            services.len()
+        ));
         return Ok(0);
     }
     for line in &problems {
-        println!("{line}");
+        print::say(line);
     }
     Ok(1)
 }
@@ -281,17 +258,17 @@ async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> R
         if problems.is_empty() {
             progress(&mut shown, terminal, "");
             let took = started.elapsed().as_secs_f64();
-            println!(
+            print::say(&format!(
                 "all {} services run and are healthy ({took:.1} s)",
                 services.len()
-            );
+            ));
             return Ok(0);
         }
         if over {
             progress(&mut shown, terminal, "");
-            println!("timed out after {} s:", timeout.as_secs());
+            print::say(&format!("timed out after {} s:", timeout.as_secs()));
             for line in &problems {
-                println!("{line}");
+                print::say(line);
             }
             return Ok(1);
         }
@@ -315,7 +292,9 @@ fn waiting_line(services: &[ServiceReport<'_>]) -> String {
 }
 
 /// Shows the progress line: rewritten in place on a terminal, else a new
-/// line each time it changes. An empty `line` clears it.
+/// line each time it changes. An empty `line` clears it. The line is
+/// cleaned (by `fit`, or `print::line`) before stacktop's own sequences
+/// frame it.
 fn progress(shown: &mut String, terminal: bool, line: &str) {
     if line == shown.as_str() {
         return;
@@ -333,7 +312,7 @@ fn progress(shown: &mut String, terminal: bool, line: &str) {
     } else if line.is_empty() {
         Ok(())
     } else {
-        writeln!(out, "{line}")
+        print::line(&mut out, line)
     };
     let _ = out.flush();
     *shown = line.to_string();

@@ -11,13 +11,12 @@ use tokio::time::Instant;
 
 use crate::app::Store;
 use crate::backend::Backend;
-use crate::collect::health::Checks;
-use crate::collect::probes::Probes;
+use crate::collect::dispatch::{Collectors, Reading};
 use crate::command::Command;
 use crate::config::Settings;
 use crate::engine::{Engine, EngineId};
-use crate::event::{ComposeEvent, DockerEvent, Event};
-use crate::model::{ProbeStatus, ProjectLocation};
+use crate::event::{DockerEvent, Event};
+use crate::model::ProbeStatus;
 use crate::tasks::AbortOnDrop;
 
 /// How often stats are sampled: two samples give CPU use, so soon.
@@ -29,8 +28,8 @@ pub struct Observer {
     pub settings: Settings,
     rx: Receiver<Event>,
     tx: Sender<Event>,
-    probes: Probes,
-    checks: Checks,
+    /// Compose projects are read once asked to (see `read_projects`).
+    collectors: Collectors,
     _docker: Vec<AbortOnDrop>,
     /// What each engine said first: listed its containers (true), or
     /// could not be reached (false).
@@ -38,11 +37,6 @@ pub struct Observer {
     /// CPU use takes two samples; only `status` shows it.
     wants_cpu: bool,
     stats_samples: u32,
-    loads_pending: usize,
-    /// Compose projects to read once asked to (reading one runs the
-    /// compose CLI: a second of CPU that `check` rarely needs).
-    loads_deferred: Vec<(EngineId, ProjectLocation)>,
-    loads_wanted: bool,
 }
 
 impl Observer {
@@ -55,8 +49,7 @@ impl Observer {
         let now = Local::now().fixed_offset();
         let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
         let mut observer = Self {
-            probes: Probes::new(settings.interval),
-            checks: Checks::new(settings.health.interval, settings.health.timeout),
+            collectors: Collectors::new(&settings, Reading::Later),
             store: Store::new(&endpoints, now),
             settings,
             rx,
@@ -65,9 +58,6 @@ impl Observer {
             answered: BTreeMap::new(),
             wants_cpu,
             stats_samples: 0,
-            loads_pending: 0,
-            loads_deferred: Vec::new(),
-            loads_wanted: false,
         };
         let taken = observer.store.start(&observer.settings);
         for command in taken.commands {
@@ -122,11 +112,9 @@ impl Observer {
                 self.answered.insert(*engine, true);
             }
             Event::Docker(_, DockerEvent::Stats(_)) => self.stats_samples += 1,
-            Event::Compose(ComposeEvent::Loaded { .. } | ComposeEvent::LoadFailed { .. }) => {
-                self.loads_pending = self.loads_pending.saturating_sub(1);
-            }
             _ => {}
         }
+        self.collectors.saw(&event);
         // Only the store's events come here; nothing else is followed.
         if let Ok(taken) = self.store.take(&self.settings, event) {
             for command in taken.commands {
@@ -147,7 +135,7 @@ impl Observer {
             .all(|p| p.status != ProbeStatus::Connecting);
         let checks = self.store.checks.values().all(|c| c.result.is_some());
         let stats = !self.wants_cpu || self.stats_samples >= 2;
-        let loaded = !compose || self.loads_pending == 0;
+        let loaded = !compose || self.collectors.projects_read();
         self.listed() && stats && probes && checks && loaded
     }
 
@@ -159,11 +147,7 @@ impl Observer {
     /// Reads the compose projects: those asked for so far, and from now
     /// on every one asked for.
     pub fn read_projects(&mut self) {
-        self.loads_wanted = true;
-        for (engine, location) in std::mem::take(&mut self.loads_deferred) {
-            self.loads_pending += 1;
-            crate::compose::spawn_load(engine, location, self.tx.clone());
-        }
+        self.collectors.read_projects(&self.tx);
     }
 
     /// Every engine answered, and at least one listed its containers.
@@ -177,18 +161,26 @@ impl Observer {
         labels.join(", ")
     }
 
-    /// The collectors a headless command needs; actions are not run.
+    /// Runs the collectors as the dashboard does. A headless command only
+    /// watches: it acts on nothing, follows no logs, writes no file and
+    /// has no terminal to ring or title, so the rest is not run. Each
+    /// command is named, so a new one is decided on here too.
     fn run(&mut self, command: Command) {
         match command {
-            Command::SetTargets(targets) => self.probes.set(targets, &self.tx),
-            Command::SetChecks(checks) => self.checks.set(checks, &self.tx),
-            Command::LoadProject { engine, location } => {
-                self.loads_deferred.push((engine, location));
-                if self.loads_wanted {
-                    self.read_projects();
-                }
-            }
-            _ => {}
+            Command::Collect(work) => self.collectors.run(work, &self.tx),
+            Command::Act { .. }
+            | Command::OpenLogs { .. }
+            | Command::CloseLogs { .. }
+            | Command::SaveLog { .. }
+            | Command::PlanReset(_)
+            | Command::Reset(_)
+            | Command::Up { .. }
+            | Command::SignalBackend { .. }
+            | Command::PurgeQueue { .. }
+            | Command::SavePrefs(_)
+            | Command::Alert(_)
+            | Command::SetTitle(_)
+            | Command::Quit => {}
         }
     }
 }

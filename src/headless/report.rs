@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use crate::app::problems::{Facts, Rule, problems};
 use crate::app::rows::{NO_PROJECT, Shown};
-use crate::app::{CheckState, HealthSummary, Probe, Row, SortKey, Store};
+use crate::app::{CheckState, HealthSummary, Probe, Row, Store};
 use crate::config::Settings;
+use crate::model::SortKey;
 use crate::model::{Container, DeclaredService, EngineId, Stats};
 
 /// One service as the screen lists it.
@@ -36,7 +37,7 @@ pub fn services<'a>(store: &'a Store, settings: &Settings) -> Vec<ServiceReport<
         scope: settings.project.as_deref(),
         filter: "",
     };
-    let rows = store.rows(shown, SortKey::default(), &|_| false);
+    let rows = store.rows(shown, SortKey::default(), &|_, _| false);
     let mut project: Option<String> = None;
     let mut out = Vec::new();
     for row in &rows {

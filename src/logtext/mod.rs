@@ -29,6 +29,7 @@ use chrono::{DateTime, Utc};
 use crate::model::{LevelTag, LogLine, LogStream, Structured, StyledSpan};
 
 pub use lines::LineSplitter;
+pub(crate) use parser::is_plain;
 
 /// Longest line kept, in bytes; the rest of a longer line is cut off.
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
@@ -45,6 +46,15 @@ pub fn sanitize_line(raw: &[u8]) -> Vec<StyledSpan> {
         }
     }
     sanitizer.finish()
+}
+
+/// One line of text (no newline) made safe by the same rules, but plain,
+/// its styles dropped, and with reordering characters shown as `<U+202E>`
+/// rather than dropped. `crate::text::clean` is the way in.
+pub(crate) fn sanitize_text_line(line: &str) -> String {
+    let mut sanitizer = parser::Sanitizer::for_text(line.len());
+    sanitizer.feed_str(line);
+    sanitizer.finish().into_iter().map(|s| s.text).collect()
 }
 
 /// A log line from its raw bytes (timestamp already split off): the text

@@ -4,6 +4,11 @@
 //! effect; every other sequence is read to its end and dropped, so no byte
 //! of it reaches the screen. A sequence still open at the end of the line
 //! is dropped with everything after its start.
+//!
+//! Log lines drop the characters that reorder text (see
+//! [`is_layout_format`]); text that names things (see `crate::text::clean`)
+//! shows them instead, as `<U+202E>`, so two names that differ only by one
+//! never look the same.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -45,6 +50,8 @@ pub(super) struct Sanitizer {
     /// The control sequence being read can still be SGR: no private
     /// marker (`?`, `>`...) and no intermediate byte so far.
     csi_is_sgr: bool,
+    /// Reordering characters are shown as `<U+XXXX>`, not dropped.
+    show_layout: bool,
 }
 
 impl Sanitizer {
@@ -52,6 +59,14 @@ impl Sanitizer {
         Self {
             out: SpanBuilder::with_capacity(bytes),
             ..Self::default()
+        }
+    }
+
+    /// A sanitiser for names and messages: reordering characters shown.
+    pub fn for_text(bytes: usize) -> Self {
+        Self {
+            show_layout: true,
+            ..Self::with_capacity(bytes)
         }
     }
 
@@ -96,7 +111,11 @@ impl Sanitizer {
             '\r' => self.out.carriage_return(),
             c if is_c1(c) => self.c1(c),
             c if is_plain(c) => self.out.push_char(c),
-            // Other C0 controls, DEL and reordering format characters.
+            c if self.show_layout && is_layout_format(c) => {
+                let shown = visible(c);
+                self.out.push_str(&shown, shown.len());
+            }
+            // Other C0 controls, DEL, and reordering characters in a log line.
             _ => {}
         }
     }
@@ -220,13 +239,18 @@ fn plain_prefix(s: &str) -> (usize, bool) {
     (len, ascii)
 }
 
+/// How a reordering character shows in text: `<U+202E>`.
+fn visible(c: char) -> String {
+    format!("<U+{:04X}>", u32::from(c))
+}
+
 fn is_c1(c: char) -> bool {
     ('\u{80}'..='\u{9f}').contains(&c)
 }
 
 /// Shown as is: not a control character and not a character that can
 /// reorder or break the display.
-fn is_plain(c: char) -> bool {
+pub(crate) fn is_plain(c: char) -> bool {
     !c.is_control() && !is_layout_format(c)
 }
 

@@ -10,12 +10,14 @@ pub mod host;
 pub mod job;
 pub mod log;
 pub mod pg;
+pub mod prefs;
 pub mod rabbit;
 pub mod redis;
 pub mod reset;
 pub mod search;
 pub mod service;
 pub mod snapshot;
+pub mod sort;
 pub mod target;
 pub mod trend;
 
@@ -32,10 +34,12 @@ pub use log::{
     SgrStyle, Structured, StyledSpan,
 };
 pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};
+pub use prefs::Prefs;
 pub use rabbit::{ClientGroup, Gauge, Queue, RabbitSnapshot};
 pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
 pub use reset::{ContainerRef, ResetPlan, VolumeToRemove, plan_reset};
 pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
 pub use service::{Container, ContainerSpec, ContainerState, EngineId, Health, PortMapping, Stats};
 pub use snapshot::Snapshot;
+pub use sort::SortKey;
 pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

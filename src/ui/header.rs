@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
+use super::format::{self, plural, status_span};
 use crate::app::{App, EngineState, EngineStatus};
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -52,10 +53,11 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         spans.push(Span::styled(project.clone(), theme.project));
     }
     let used = width_of(&spans);
-    let hint = "? help ";
+    let help = app.settings.keys.key_of(Context::Everywhere, Action::Help);
+    let hint = format!("{help} help ");
     let room = (width as usize).saturating_sub(used);
-    if room > hint.len() {
-        spans.push(Span::styled(format::fit_right(hint, room), theme.muted));
+    if room > format::width(&hint) {
+        spans.push(Span::styled(format::fit_right(&hint, room), theme.muted));
     }
     Line::from(spans)
 }
@@ -130,17 +132,6 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     spans.extend(rest);
     super::trends::host_history(app, theme, width, &mut spans);
     Line::from(spans)
-}
-
-/// `Docker 20.10.24`, `Podman 4.3.1`, or what is wrong.
-pub fn status_span<'a>(engine: &EngineState, theme: &Theme) -> Span<'a> {
-    match &engine.status {
-        EngineStatus::Up { product, version } => {
-            Span::styled(format!("{product} {version}"), theme.text)
-        }
-        EngineStatus::Connecting => Span::styled("Docker: connecting", theme.warning),
-        EngineStatus::Down { .. } => Span::styled("Docker: unreachable", theme.error),
-    }
 }
 
 /// `3 engines: 2 up, 1 unreachable`: each engine has its own group below.
@@ -258,13 +249,4 @@ pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.truncate(BANNER_LINES);
     lines
-}
-
-/// `1 container`, `2 containers`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -6,14 +6,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::format::{self, cpu, memory, plural, status_span};
 use super::table::{Col, left, right};
-use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
-use super::{format, header, layout};
+use super::widgets::{
+    action_label, db_summary, inline_hints, key_hints, state_label, status_message,
+};
+use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, HealthLevel, Row, SortKey, Window};
+use crate::app::{self, App, HealthLevel, Row, Window};
 use crate::event::ListArea;
-use crate::keymap::Context;
-use crate::model::{ComposeVerb, Container, ContainerState, EngineId, ProjectKey};
+use crate::keymap::{Action, Context};
+use crate::model::{ComposeVerb, Container, ContainerState, EngineId, ProjectKey, SortKey};
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
@@ -309,13 +312,16 @@ fn more_line<'a>(window: &Window, theme: &Theme) -> Option<Line<'a>> {
 }
 
 fn empty_text(app: &App) -> String {
+    let key = |action| app.settings.keys.key_of(Context::List, action);
     if !app.list.filter.is_empty() {
         format!(
-            "no container matches \"{}\" (Esc clears the filter)",
-            app.list.filter
+            "no container matches \"{}\" ({} clears the filter)",
+            app.list.filter,
+            key(Action::Back)
         )
     } else if let Some(project) = &app.list.scope {
-        format!("no containers in project {project} (a: show all projects)")
+        let all = key(Action::ToggleAll);
+        format!("no containers in project {project} ({all}: show all projects)")
     } else {
         "no containers".to_string()
     }
@@ -358,12 +364,9 @@ fn engine_line<'a>(app: &App, id: EngineId, theme: &Theme) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{mark} {}", engine.label()), theme.title),
         Span::styled("  ", theme.muted),
-        header::status_span(engine, theme),
+        status_span(engine, theme),
         Span::styled(
-            format!(
-                "  {}, {running} running",
-                header::plural(theirs.len(), "container")
-            ),
+            format!("  {}, {running} running", plural(theirs.len(), "container")),
             theme.muted,
         ),
     ])
@@ -384,7 +387,7 @@ fn project_line<'a>(
         .filter(|c| app.store.needs_attention(c))
         .count();
     let ok = containers.len() - troubled;
-    let arrow = if app.list.is_folded(name) {
+    let arrow = if app.is_folded(engine, name) {
         "▸"
     } else {
         "▾"
@@ -396,10 +399,7 @@ fn project_line<'a>(
         ""
     };
     let head = format!("{indent}{arrow} {}", name.unwrap_or(NO_PROJECT));
-    let mut counts = format!(
-        "  {} · {ok} ok",
-        header::plural(containers.len(), "container")
-    );
+    let mut counts = format!("  {} · {ok} ok", plural(containers.len(), "container"));
     let mut trouble = format!(" · ✗ {troubled} need attention");
     let long = format::width(&head) + format::width(&counts) + format::width(&trouble);
     if long > width {
@@ -478,10 +478,6 @@ fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     }
 }
 
-pub(super) fn cpu(stats: Option<&crate::model::Stats>) -> String {
-    stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
-}
-
 /// A declared service that has no container yet: its image, and the
 /// profiles that enable it.
 fn declared_line<'a>(
@@ -556,21 +552,6 @@ fn uptime(app: &App, c: &Container) -> String {
     app::uptime(c, app.store.now).map_or("—".into(), format::age)
 }
 
-pub(super) fn memory(app: &App, stats: &crate::model::Stats) -> String {
-    // The engine reports the host's memory as the limit of a container
-    // that has none: that is no limit worth showing.
-    let host_total = app.store.host.as_ref().map_or(u64::MAX, |h| h.mem_total);
-    if stats.mem_limit == 0 || stats.mem_limit >= host_total {
-        format::bytes(stats.mem_used)
-    } else {
-        format!(
-            "{}/{}",
-            format::bytes(stats.mem_used),
-            format::bytes(stats.mem_limit)
-        )
-    }
-}
-
 fn ports(c: &Container) -> String {
     let mut seen: Vec<String> = c
         .ports
@@ -600,7 +581,10 @@ fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if app.filter_editing() {
         return Some(Line::from(vec![
             Span::styled(format!("/{}▏", app.list.filter), theme.filter),
-            Span::styled("  Enter keep · Esc clear", theme.muted),
+            Span::styled(
+                format!("  {}", inline_hints(&app.settings.keys, Context::Filter)),
+                theme.muted,
+            ),
         ]));
     }
     // A kept filter stays in sight, even next to a message.

@@ -12,18 +12,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::overview::{cpu, memory};
-use super::{format, table};
+use super::format::{self, cpu, memory};
+use super::{layout, table};
 use crate::app::{App, Row};
 use crate::model::Container;
 use crate::model::trend::{Ring, SAMPLES};
 use crate::theme::Theme;
 
-/// Rows of the strip: a rule naming the service, then its trend lines.
-const STRIP_ROWS: u16 = 2;
-/// The strip shows on screens at least this tall; on shorter ones the
-/// list needs every row.
-const STRIP_MIN_HEIGHT: u16 = 20;
 /// Fewest cells worth drawing a trend line in.
 const MIN_CELLS: usize = 6;
 /// Widest a header trend line grows: the header stays a summary.
@@ -31,19 +26,10 @@ const HOST_CELLS: usize = 30;
 /// A container under 1% of a core draws low: idle noise is not a trend.
 const CPU_FLOOR: f32 = 1.0;
 
-/// Rows the strip takes on a screen `height` rows tall.
-pub fn strip_rows(height: u16) -> u16 {
-    if height >= STRIP_MIN_HEIGHT {
-        STRIP_ROWS
-    } else {
-        0
-    }
-}
-
 /// Draws the strip at the foot of `list` on a screen `height` rows tall;
 /// returns the part of `list` left for the rows.
 pub fn strip(app: &App, theme: &Theme, frame: &mut Frame, list: Rect, height: u16) -> Rect {
-    let rows = strip_rows(height);
+    let rows = layout::strip_rows(height);
     if rows == 0 || list.height < rows + 2 {
         return list;
     }
@@ -195,11 +181,5 @@ mod tests {
     #[test]
     fn a_long_history_shows_its_newest_samples() {
         assert_eq!(sparkline(&[7.0, 0.0, 7.0], 7.0, 2), "▁█");
-    }
-
-    #[test]
-    fn the_strip_shows_only_on_tall_screens() {
-        assert_eq!(strip_rows(24), STRIP_ROWS);
-        assert_eq!(strip_rows(19), 0);
     }
 }

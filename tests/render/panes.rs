@@ -4,7 +4,7 @@
 
 use crate::fixtures::*;
 
-use stacktop::app::SortKey;
+use stacktop::model::SortKey;
 
 /// The small panes a user keeps stacktop in.
 const PANES: [(u16, u16); 3] = [(100, 12), (60, 10), (40, 8)];
@@ -189,7 +189,7 @@ fn folded_projects_read_as_one_summary_line() {
         "{shop}"
     );
     // Two fine projects started folded: they did not fit, and have no problem.
-    assert!(app.list.is_folded(Some("blog")) && app.list.is_folded(Some("auth")));
+    assert!(app.list.is_folded("blog") && app.list.is_folded("auth"));
 }
 
 #[test]

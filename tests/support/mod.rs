@@ -19,6 +19,7 @@
 //! - [`tmux`]: stacktop in a tmux pane, and reading its screen.
 //! - [`ports`]: free ports on the loopback.
 //! - [`events`]: waiting on the app's event channel.
+//! - [`hostile`]: escape payloads, and the check that none is printed.
 #![allow(dead_code)]
 
 pub mod compose_cli;
@@ -27,6 +28,7 @@ pub mod engine;
 pub mod events;
 pub mod fake_engine;
 pub mod fleet;
+pub mod hostile;
 pub mod podman;
 pub mod ports;
 pub mod postgres;

@@ -12,6 +12,8 @@ mod cli;
 mod recipe;
 mod volumes;
 
+use std::future::Future;
+
 use bollard::Docker;
 use tokio::sync::mpsc::Sender;
 
@@ -21,22 +23,37 @@ use crate::event::{ComposeEvent, Event};
 use crate::model::{
     ComposeProject, ComposeVerb, ComposeWork, EngineId, Job, ProjectKey, ResetPlan,
 };
-use crate::tasks::spawn_job;
+use crate::tasks::{spawn_job, spawn_step};
 
 pub use volumes::fill_sizes;
 
 /// Sizes the plan's volumes and reports `ComposeEvent::ResetPlanned`. When
 /// the engine gives no size, the volume is still listed, size unknown.
 pub fn spawn_plan(engine: Engine, plan: ResetPlan, tx: Sender<Event>) {
-    tokio::spawn(async move {
-        let mut plan = plan;
-        match engine.client().await {
+    spawn_sizing(plan, tx, |mut plan| async move {
+        match engine.client_with_timeout(volumes::DF_TIMEOUT).await {
             Ok(docker) => fill_sizes(&engine, &docker, &mut plan).await,
             Err(error) => tracing::warn!(%error, "no volume sizes for the reset plan"),
         }
-        let _ = tx
-            .send(Event::Compose(ComposeEvent::ResetPlanned(Box::new(plan))))
-            .await;
+        plan
+    });
+}
+
+/// Runs `size` on the plan as the first step of the reset: a panic in it
+/// ends the reset with an error instead of leaving the confirmation to
+/// wait for ever. Tests give it a sizing that fails.
+fn spawn_sizing<S, F>(plan: ResetPlan, tx: Sender<Event>, size: S)
+where
+    S: FnOnce(ResetPlan) -> F,
+    F: Future<Output = ResetPlan> + Send + 'static,
+{
+    let work = plan.work();
+    let label = work.label();
+    let job = Job::Compose(work);
+    let step = format!("sizing the volumes for the reset of {label}");
+    let sizing = size(plan);
+    spawn_step(job, step, tx, async move { Ok(sizing.await) }, |plan| {
+        Event::Compose(ComposeEvent::ResetPlanned(Box::new(plan)))
     });
 }
 
@@ -171,4 +188,78 @@ pub async fn run_up(
 
 async fn connect(engine: &Engine) -> Result<Docker, String> {
     engine.client_with_timeout(api::API_TIMEOUT).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::model::{EngineId, ProjectLocation, VolumeToRemove};
+
+    fn plan() -> ResetPlan {
+        ResetPlan {
+            engine: EngineId::default(),
+            location: ProjectLocation {
+                name: "shop".into(),
+                working_dir: "/srv/shop".into(),
+                files: Vec::new(),
+                env_files: Vec::new(),
+                profiles: Vec::new(),
+            },
+            services: vec!["db".into()],
+            whole_project: false,
+            containers: Vec::new(),
+            volumes: vec![VolumeToRemove {
+                name: "shop_data".into(),
+                size_bytes: None,
+                anonymous: false,
+            }],
+        }
+    }
+
+    async fn answer(rx: &mut mpsc::Receiver<Event>) -> Event {
+        tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .expect("the sizing answers: nothing hangs")
+            .expect("an event")
+    }
+
+    #[tokio::test]
+    async fn a_panic_injected_into_the_volume_sizing_ends_the_reset_with_a_clear_failure() {
+        let (tx, mut rx) = mpsc::channel(4);
+        spawn_sizing(plan(), tx, |_| async { panic!("injected sizing failure") });
+        let Event::Done(done) = answer(&mut rx).await else {
+            panic!("expected the reset's Done");
+        };
+        let shop = ProjectKey::new(EngineId::default(), "shop");
+        let job = Job::Compose(ComposeWork::new(
+            shop,
+            ComposeVerb::Reset,
+            vec!["db".into()],
+        ));
+        assert_eq!(done.job, job);
+        assert_eq!(
+            done.result,
+            Err("sizing the volumes for the reset of db failed: \
+                 stopped on an internal error: injected sizing failure"
+                .to_string())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sizing_that_works_answers_with_the_plan_to_confirm() {
+        let (tx, mut rx) = mpsc::channel(4);
+        spawn_sizing(plan(), tx, |mut plan| async move {
+            plan.volumes[0].size_bytes = Some(4096);
+            plan
+        });
+        let Event::Compose(ComposeEvent::ResetPlanned(planned)) = answer(&mut rx).await else {
+            panic!("expected ResetPlanned");
+        };
+        assert_eq!(planned.volumes[0].size_bytes, Some(4096));
+        assert!(rx.try_recv().is_err(), "no Done: the reset is not over");
+    }
 }

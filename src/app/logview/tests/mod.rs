@@ -49,6 +49,11 @@ pub(super) fn open(capacity: usize, merged: bool) -> App {
         log_lines: capacity,
         ..Settings::default()
     };
+    open_with(settings, merged)
+}
+
+/// [`open`] with `settings`.
+pub(super) fn open_with(settings: Settings, merged: bool) -> App {
     let mut app = App::new(settings, String::new(), now().fixed_offset());
     app.screen.viewport = Viewport {
         width: 80,

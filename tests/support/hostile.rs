@@ -1,0 +1,72 @@
+//! Hostile text for the tests: the escape sequences, controls and bidi
+//! controls an attacker puts into names, query texts and answers, and the
+//! check that none of it reaches what stacktop prints.
+
+use std::path::PathBuf;
+
+#[path = "../../fuzz/checks.rs"]
+mod checks;
+use checks::reorders;
+
+/// Each payload on its own: a CSI sequence (colour, clear screen), an OSC
+/// title ending in BEL, the 8-bit forms (CSI, OSC, ST, NEL), a right-to-left
+/// override and a left-to-right isolate.
+pub const PAYLOADS: [&str; 5] = [
+    "\x1b[31m\x1b[2J",
+    "\x1b]0;owned\x07",
+    "\u{9b}2J\u{9d}0;c1\u{9c}\u{85}",
+    "\u{202e}",
+    "\u{2066}",
+];
+
+/// `tag` with every payload inside, then `end`: `q…end`. What stays of it
+/// once cleaned is [`shown`].
+pub fn payload(tag: &str) -> String {
+    format!("{tag}{}end", PAYLOADS.concat())
+}
+
+/// What [`payload`] shows as once stacktop cleaned it: the sequences gone
+/// whole, the bidi controls made visible.
+pub fn shown(tag: &str) -> String {
+    format!("{tag}<U+202E><U+2066>end")
+}
+
+/// Fails unless `bytes` (what stacktop wrote, named `what`) hold no C0
+/// control but newline (and tab, where `tabs`), no DEL, no C1 control and
+/// no bidi control.
+pub fn assert_printable(what: &str, bytes: &[u8], tabs: bool) {
+    let text = String::from_utf8_lossy(bytes);
+    for (at, c) in text.char_indices() {
+        let allowed = c == '\n' || (tabs && c == '\t');
+        let bad = (c.is_control() && !allowed) || reorders(c);
+        assert!(
+            !bad,
+            "{what}: {c:?} at byte {at}: {:?}",
+            &text[at.saturating_sub(60)..(at + 60).min(text.len())]
+        );
+    }
+}
+
+/// A folder of its own for one test, removed when dropped.
+pub struct Folder(pub PathBuf);
+
+impl Folder {
+    pub fn new(purpose: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("stacktop-{purpose}-{}", super::unique()));
+        std::fs::create_dir_all(&path).expect("a temporary folder");
+        Self(path)
+    }
+
+    /// Writes `name` in the folder; returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("writing a test file");
+        path
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
