@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::Store;
-use super::problems::{Facts, Problem, Rule, problems};
 use crate::command::{Collect, Command};
 use crate::discover::health::CheckRules;
 use crate::discover::health::checks;
@@ -175,25 +174,6 @@ impl Store {
             .into_iter()
             .max_by_key(|s| s.level)
             .unwrap_or_else(|| HealthSummary::new(Level::None, "—", Source::None))
-    }
-
-    /// What is known of container `c`, to judge it by.
-    pub fn problems_of(&self, c: &Container, rule: Rule) -> Vec<Problem> {
-        let health = self.health_of(c);
-        let facts = Facts {
-            container: Some(c),
-            declared: false,
-            health: Some(&health),
-            check: self.check_of_container(&c.id),
-            probe: self.probe_of_container(&c.id),
-            now: self.now.with_timezone(&Utc),
-        };
-        problems(&facts, rule)
-    }
-
-    /// A row that needs attention: a problem by the screen's rule.
-    pub fn needs_attention(&self, c: &Container) -> bool {
-        !self.problems_of(c, Rule::Now).is_empty()
     }
 }
 

@@ -9,6 +9,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::Store;
 use super::health::{CheckState, HealthSummary, Level, Source};
 use super::probes::Probe;
 use crate::model::{Container, ContainerState, ProbeStatus};
@@ -117,5 +118,26 @@ fn probe_problem(probe: &Probe, strict: bool) -> Option<String> {
         ProbeStatus::Reconnecting { error, .. } | ProbeStatus::AuthFailed { error } => {
             Some(format!("{title} {}: {error}", probe.status.word()))
         }
+    }
+}
+
+impl Store {
+    /// What is known of container `c`, to judge it by.
+    pub fn problems_of(&self, c: &Container, rule: Rule) -> Vec<Problem> {
+        let health = self.health_of(c);
+        let facts = Facts {
+            container: Some(c),
+            declared: false,
+            health: Some(&health),
+            check: self.check_of_container(&c.id),
+            probe: self.probe_of_container(&c.id),
+            now: self.now.with_timezone(&Utc),
+        };
+        problems(&facts, rule)
+    }
+
+    /// A row that needs attention: a problem by the screen's rule.
+    pub fn needs_attention(&self, c: &Container) -> bool {
+        !self.problems_of(c, Rule::Now).is_empty()
     }
 }
