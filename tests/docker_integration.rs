@@ -550,11 +550,22 @@ async fn lost_engine_is_reported_and_reconnected() {
     );
 
     proxy.resume();
+    // Connected follows the list it was read with; a retry may still fail
+    // before it.
+    let list = wait_for(
+        &mut rx,
+        Duration::from_secs(10),
+        "the list again",
+        |e| match e {
+            Event::Docker(_, DockerEvent::Containers(all)) => Some(all.clone()),
+            _ => None,
+        },
+    )
+    .await;
     wait_for(&mut rx, Duration::from_secs(8), "Connected again", |e| {
         matches!(e, Event::Docker(_, DockerEvent::Connected { .. })).then_some(())
     })
     .await;
-    let list = first_list(&mut rx).await;
     task.abort();
     assert!(!list.is_empty());
 }
