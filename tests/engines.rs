@@ -270,17 +270,18 @@ async fn podman_checks(podman: &Podman) {
     let id = podman.run("podweb", &labels, TICKER_SCRIPT);
     let engine = Engine::at(podman.host());
     let mut rx = follow(engine.clone());
+    // The collector says Connected once it has read the list.
+    let web = wait_for(&mut rx, SECS(10), "the list", |e| match e {
+        Event::Docker(_, DockerEvent::Containers(all)) => all.iter().find(|c| c.id == id).cloned(),
+        _ => None,
+    })
+    .await;
     let product = wait_for(&mut rx, SECS(10), "Connected", |e| match e {
         Event::Docker(_, DockerEvent::Connected { product, .. }) => Some(product.clone()),
         _ => None,
     })
     .await;
     assert_eq!(product, "Podman");
-    let web = wait_for(&mut rx, SECS(10), "the list", |e| match e {
-        Event::Docker(_, DockerEvent::Containers(all)) => all.iter().find(|c| c.id == id).cloned(),
-        _ => None,
-    })
-    .await;
     assert_eq!(web.project.as_deref(), Some("podstack"));
     assert_eq!(web.service.as_deref(), Some("web"));
     assert!(web.state.is_running(), "{web:?}");
