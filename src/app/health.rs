@@ -8,9 +8,10 @@ use chrono::{DateTime, Utc};
 
 use super::App;
 use crate::command::Command;
-use crate::discover::health::checks;
+use crate::discover::health::{checks, refusal};
 use crate::model::{
-    CheckResult, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot, Verdict,
+    CheckResult, CheckSource, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot,
+    Verdict,
 };
 
 /// A check, its latest result, and since when it keeps failing.
@@ -111,7 +112,9 @@ impl HealthSummary {
 
 impl App {
     /// Works out the checks again after the container list changed; tells
-    /// the runtime when they are not the same any more.
+    /// the runtime when they are not the same any more. A refused check
+    /// gets its verdict here and never reaches the runtime, so nothing is
+    /// sent to where it points.
     pub(super) fn refresh_checks(&mut self) -> Vec<Command> {
         let hosts = self.ports_hosts();
         let wanted = checks(&self.containers, &self.settings.health.rules, &hosts);
@@ -125,15 +128,23 @@ impl App {
         let mut kept = BTreeMap::new();
         for check in &wanted {
             let old = self.checks.remove(&check.id).filter(|s| s.check == *check);
+            let result = match check.source {
+                CheckSource::Refused => Some(refusal(check)),
+                _ => old.as_ref().and_then(|s| s.result.clone()),
+            };
             let state = CheckState {
                 check: check.clone(),
-                result: old.as_ref().and_then(|s| s.result.clone()),
+                result,
                 failing_since: old.and_then(|s| s.failing_since),
             };
             kept.insert(check.id.clone(), state);
         }
         self.checks = kept;
-        vec![Command::SetChecks(wanted)]
+        let asked = wanted
+            .into_iter()
+            .filter(|c| c.source != CheckSource::Refused)
+            .collect();
+        vec![Command::SetChecks(asked)]
     }
 
     /// Takes in a check's result; returns the container it checks, if any.
