@@ -1,6 +1,8 @@
 //! What the fuzz targets check, shared with the corpus replay in CI.
 
 use stacktop::config::file::parse;
+use stacktop::config::keys::keymap;
+use stacktop::keymap::{Action, key_label, parse_key};
 use stacktop::logtext::{LineSplitter, json, sanitize_line, split_timestamp};
 use stacktop::text::{clean, clean_lines, fit};
 use stacktop::theme::Theme;
@@ -65,6 +67,43 @@ pub fn config(data: &[u8]) {
         assert!(e.to_string().starts_with("fuzz.toml"), "{e}");
     }
     let _ = Theme::parse(&text, None);
+}
+
+/// Reads `data` as a key the way the config file writes one, alone and
+/// as the key of an action in a `[keys]` table: a key or an error, never a
+/// panic. A key read is labelled without a control character and is the
+/// action's key after; an error in the file names its line and column.
+pub fn key(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let parsed = parse_key(&text);
+    if let Ok(key) = &parsed {
+        let label = key_label(key);
+        assert!(!label.chars().any(char::is_control), "label {label:?}");
+    }
+    let file = format!("[keys]\nrestart = {}\n", quoted(&text));
+    match (keymap(&file, "fuzz.toml"), parsed) {
+        (Ok(keys), Ok(key)) => {
+            let restart = keys.bindings().iter().find(|b| b.action == Action::Restart);
+            assert_eq!(restart.map(|b| b.keys.as_slice()), Some(&[key][..]));
+        }
+        (Ok(_), Err(why)) => panic!("{text:?} was taken as a key in a file, not alone: {why}"),
+        (Err(e), _) => assert!(e.to_string().starts_with("fuzz.toml:2:"), "{e}"),
+    }
+}
+
+/// `text` as a TOML basic string.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Reads `data` (sanitised first, as log lines are) as a JSON log line:

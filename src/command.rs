@@ -2,9 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::app::Prefs;
 use crate::model::{
-    ComposeProject, EngineId, HealthCheck, LogQuery, LogSource, PgSignal, ProjectLocation,
+    ComposeProject, EngineId, HealthCheck, LogQuery, LogSource, PgSignal, Prefs, ProjectLocation,
     ResetPlan, Target, Verb,
 };
 
@@ -33,8 +32,8 @@ pub enum Command {
         text: String,
         lines: usize,
     },
-    /// Read the declared services of a compose project.
-    LoadProject(ProjectLocation),
+    /// Work for the collectors that feed the state.
+    Collect(Collect),
     /// Size the volumes of a reset plan, then report `ResetPlanned`.
     PlanReset(Box<ResetPlan>),
     /// Run a reset the user confirmed.
@@ -45,10 +44,6 @@ pub enum Command {
         project: Box<ComposeProject>,
         service: Option<String>,
     },
-    /// The database targets to probe now; probes of others stop.
-    SetTargets(Vec<Target>),
-    /// The health checks to run now; others stop.
-    SetChecks(Vec<HealthCheck>),
     SignalBackend {
         target: Target,
         pid: i32,
@@ -68,4 +63,21 @@ pub enum Command {
     /// Set the pane title (`stacktop: 2 problems`).
     SetTitle(String),
     Quit,
+}
+
+/// What the collectors are asked to watch. The dashboard and the headless
+/// commands both hand these to [`crate::collect::dispatch::Collectors`];
+/// the rest of [`Command`] changes things or the screen, which only the
+/// dashboard does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Collect {
+    /// The database targets to probe now; probes of others stop.
+    SetTargets(Vec<Target>),
+    /// The health checks to run now; others stop.
+    SetChecks(Vec<HealthCheck>),
+    /// Read the declared services of a compose project of an engine.
+    LoadProject {
+        engine: EngineId,
+        location: ProjectLocation,
+    },
 }

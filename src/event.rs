@@ -10,8 +10,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::engine::reach::Attempt;
 use crate::model::{
-    CheckResult, CliFailure, ComposeProject, Container, Done, EngineId, HostSnapshot, LogLine,
-    ProbeStatus, ResetPlan, Snapshot, Stats,
+    CheckResult, CliFailure, ComposeProject, ComposeWork, Container, Done, EngineId, HostSnapshot,
+    LogLine, ProbeStatus, ProjectKey, ResetPlan, Snapshot, Stats,
 };
 
 #[derive(Debug)]
@@ -57,20 +57,17 @@ pub enum ComposeEvent {
     /// A project's declared services were read; `cli_failure` when the
     /// compose CLI refused the files and stacktop's reader read them.
     Loaded {
+        engine: EngineId,
         project: Box<ComposeProject>,
         cli_failure: Option<CliFailure>,
     },
     /// A project's files could not be read: the whole message, which may
     /// run over several lines.
-    LoadFailed { project: String, error: String },
+    LoadFailed { project: ProjectKey, error: String },
     /// The volumes of a reset were sized: ask the user now.
     ResetPlanned(Box<ResetPlan>),
     /// A step of a running reset or up, for the row and the status line.
-    Progress {
-        project: String,
-        label: String,
-        step: String,
-    },
+    Progress { work: ComposeWork, step: String },
 }
 
 /// What a target's probe reports, by target id.
@@ -156,6 +153,8 @@ pub struct Hits {
     pub tabs: Vec<TabHit>,
     /// Lines of the key help that do not fit: how far it can scroll.
     pub help_overflow: usize,
+    /// Lines the log view drew log lines in: what a page moves by.
+    pub log_rows: Option<u16>,
 }
 
 /// The screen rows of the service list: which row is on which line is

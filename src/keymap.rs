@@ -8,172 +8,110 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::model::TimeRange;
 
-/// What a key can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Filter,
-    ToggleAll,
-    Restart,
-    StopStart,
-    OpenLogs,
-    OpenDatabase,
-    BringUp,
-    Reset,
-    NextPanel,
-    PrevPanel,
-    CancelQuery,
-    TerminateBackend,
-    PurgeQueue,
-    Back,
-    Follow,
-    Timestamps,
-    Wrap,
-    Search,
-    NextMatch,
-    PrevMatch,
-    MinLevel,
-    Json,
-    Range(TimeRange),
-    Save,
-    Mouse,
-    Plain,
-    Sources,
-    Help,
-    Messages,
-    Timeline,
-    Sort,
-    Fold,
-    FoldAll,
-    Quit,
+/// Declares the actions once: each one's variant and its name in the
+/// config file's `[keys]`, from which [`Action::ALL`] and
+/// [`Action::name`] follow. An action that carries a value (after the
+/// `;`) names each of its values.
+macro_rules! actions {
+    (
+        $( $(#[$doc:meta])* $action:ident = $name:literal, )*
+        ;
+        $( $(#[$valued_doc:meta])* $valued:ident($ty:ty) {
+            $( $value:path = $value_name:literal, )*
+        } )*
+    ) => {
+        /// What a key can ask for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $( $(#[$doc])* $action, )*
+            $( $(#[$valued_doc])* $valued($ty), )*
+        }
+
+        impl Action {
+            /// Every action, to look one up by name.
+            pub const ALL: &[Action] = &[
+                $( Self::$action, )*
+                $( $( Self::$valued($value), )* )*
+            ];
+
+            /// Its name in the config file's `[keys]` table.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Self::$action => $name, )*
+                    $( $( Self::$valued($value) => $value_name, )* )*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Up = "up",
+    Down = "down",
+    PageUp = "page_up",
+    PageDown = "page_down",
+    Top = "top",
+    Bottom = "bottom",
+    Filter = "filter",
+    ToggleAll = "toggle_all",
+    Restart = "restart",
+    StopStart = "stop_start",
+    OpenLogs = "logs",
+    OpenDatabase = "details",
+    BringUp = "bring_up",
+    Reset = "reset",
+    NextPanel = "next_panel",
+    PrevPanel = "prev_panel",
+    CancelQuery = "cancel_query",
+    TerminateBackend = "terminate_backend",
+    PurgeQueue = "purge_queue",
+    Back = "back",
+    Follow = "follow",
+    Timestamps = "timestamps",
+    Wrap = "wrap",
+    Search = "search",
+    NextMatch = "next_match",
+    PrevMatch = "prev_match",
+    MinLevel = "min_level",
+    Json = "json",
+    Save = "save",
+    Mouse = "mouse",
+    Plain = "plain",
+    Sources = "sources",
+    Sort = "sort",
+    Fold = "fold",
+    FoldAll = "fold_all",
+    Help = "help",
+    Messages = "messages",
+    Timeline = "timeline",
+    Quit = "quit",
     /// Ctrl-Z: back to the shell; `fg` returns.
-    Suspend,
+    Suspend = "suspend",
     /// `y` in a confirmation: go ahead.
-    Confirm,
+    Confirm = "confirm",
     /// Enter while typing the filter: keep it.
-    KeepFilter,
-    /// Backspace while typing the filter.
-    DeleteChar,
-    /// Ctrl-U while typing the filter: empty it.
-    ClearLine,
+    KeepFilter = "keep_filter",
+    /// Enter in the log view's prompt: search or filter by what is typed.
+    Apply = "apply",
+    /// Backspace while typing.
+    DeleteChar = "delete_char",
+    /// Ctrl-U while typing: empty what is typed.
+    ClearLine = "clear_line",
+    /// Space in the source picker: turn the source on or off.
+    ToggleSource = "toggle_source",
+    ;
+    /// `0` to `5` in the log view: which lines to load.
+    Range(TimeRange) {
+        TimeRange::Tail = "range_tail",
+        TimeRange::Minute = "range_1m",
+        TimeRange::FiveMinutes = "range_5m",
+        TimeRange::FifteenMinutes = "range_15m",
+        TimeRange::Hour = "range_1h",
+        TimeRange::All = "range_all",
+    }
 }
 
 impl Action {
-    /// Every action, to look one up by name.
-    pub const ALL: &[Action] = &[
-        Self::Up,
-        Self::Down,
-        Self::PageUp,
-        Self::PageDown,
-        Self::Top,
-        Self::Bottom,
-        Self::Filter,
-        Self::ToggleAll,
-        Self::Restart,
-        Self::StopStart,
-        Self::OpenLogs,
-        Self::OpenDatabase,
-        Self::BringUp,
-        Self::Reset,
-        Self::NextPanel,
-        Self::PrevPanel,
-        Self::CancelQuery,
-        Self::TerminateBackend,
-        Self::PurgeQueue,
-        Self::Back,
-        Self::Follow,
-        Self::Timestamps,
-        Self::Wrap,
-        Self::Search,
-        Self::NextMatch,
-        Self::PrevMatch,
-        Self::MinLevel,
-        Self::Json,
-        Self::Range(TimeRange::Tail),
-        Self::Range(TimeRange::Minute),
-        Self::Range(TimeRange::FiveMinutes),
-        Self::Range(TimeRange::FifteenMinutes),
-        Self::Range(TimeRange::Hour),
-        Self::Range(TimeRange::All),
-        Self::Save,
-        Self::Mouse,
-        Self::Plain,
-        Self::Sources,
-        Self::Sort,
-        Self::Fold,
-        Self::FoldAll,
-        Self::Help,
-        Self::Messages,
-        Self::Timeline,
-        Self::Quit,
-        Self::Suspend,
-        Self::Confirm,
-        Self::KeepFilter,
-        Self::DeleteChar,
-        Self::ClearLine,
-    ];
-
-    /// Its name in the config file's `[keys]` table.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Up => "up",
-            Self::Down => "down",
-            Self::PageUp => "page_up",
-            Self::PageDown => "page_down",
-            Self::Top => "top",
-            Self::Bottom => "bottom",
-            Self::Filter => "filter",
-            Self::ToggleAll => "toggle_all",
-            Self::Restart => "restart",
-            Self::StopStart => "stop_start",
-            Self::OpenLogs => "logs",
-            Self::OpenDatabase => "details",
-            Self::BringUp => "bring_up",
-            Self::Reset => "reset",
-            Self::NextPanel => "next_panel",
-            Self::PrevPanel => "prev_panel",
-            Self::CancelQuery => "cancel_query",
-            Self::TerminateBackend => "terminate_backend",
-            Self::PurgeQueue => "purge_queue",
-            Self::Back => "back",
-            Self::Follow => "follow",
-            Self::Timestamps => "timestamps",
-            Self::Wrap => "wrap",
-            Self::Search => "search",
-            Self::NextMatch => "next_match",
-            Self::PrevMatch => "prev_match",
-            Self::MinLevel => "min_level",
-            Self::Json => "json",
-            Self::Range(TimeRange::Tail) => "range_tail",
-            Self::Range(TimeRange::Minute) => "range_1m",
-            Self::Range(TimeRange::FiveMinutes) => "range_5m",
-            Self::Range(TimeRange::FifteenMinutes) => "range_15m",
-            Self::Range(TimeRange::Hour) => "range_1h",
-            Self::Range(TimeRange::All) => "range_all",
-            Self::Save => "save",
-            Self::Mouse => "mouse",
-            Self::Plain => "plain",
-            Self::Sources => "sources",
-            Self::Help => "help",
-            Self::Messages => "messages",
-            Self::Timeline => "timeline",
-            Self::Sort => "sort",
-            Self::Fold => "fold",
-            Self::FoldAll => "fold_all",
-            Self::Quit => "quit",
-            Self::Suspend => "suspend",
-            Self::Confirm => "confirm",
-            Self::KeepFilter => "keep_filter",
-            Self::DeleteChar => "delete_char",
-            Self::ClearLine => "clear_line",
-        }
-    }
-
     /// The action a `[keys]` entry names.
     pub fn named(name: &str) -> Option<Action> {
         Self::ALL.iter().copied().find(|a| a.name() == name)
@@ -191,16 +129,22 @@ pub enum Context {
     Confirm,
     /// Typing the list's filter.
     Filter,
+    /// Typing a search or a filter in the log view.
+    Prompt,
+    /// Choosing the sources of merged logs.
+    Picker,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 8] = [
         Self::Everywhere,
         Self::List,
         Self::Logs,
         Self::Database,
         Self::Confirm,
         Self::Filter,
+        Self::Prompt,
+        Self::Picker,
     ];
 
     pub fn title(self) -> &'static str {
@@ -211,6 +155,8 @@ impl Context {
             Self::Database => "Detail view",
             Self::Confirm => "Confirmation",
             Self::Filter => "Typing the filter",
+            Self::Prompt => "Typing a search or filter",
+            Self::Picker => "Choosing log sources",
         }
     }
 
@@ -223,6 +169,8 @@ impl Context {
             Self::Database => "detail_view",
             Self::Confirm => "confirmation",
             Self::Filter => "filter_input",
+            Self::Prompt => "log_prompt",
+            Self::Picker => "source_picker",
         }
     }
 
@@ -232,7 +180,18 @@ impl Context {
 
     /// Keys of `Everywhere` work here too (not while typing or asked).
     fn with_everywhere(self) -> bool {
-        !matches!(self, Self::Confirm | Self::Filter)
+        !self.typing() && self != Self::Confirm
+    }
+
+    /// The keys go to what is typed or picked: a plain key is text here.
+    fn typing(self) -> bool {
+        matches!(self, Self::Filter | Self::Prompt | Self::Picker)
+    }
+
+    /// Whether `key` of `Everywhere` works here: any in a view, one with
+    /// Ctrl while typing (Ctrl-C quits from anywhere), none when asked.
+    fn shares(self, key: &Key) -> bool {
+        self.with_everywhere() || (self.typing() && key.ctrl)
     }
 }
 
@@ -284,6 +243,14 @@ pub const BINDINGS: &[Binding] = &[
     bind(Context::Filter, Action::ClearLine, &[ctrl('u')], "empty the filter", ""),
     bind(Context::Filter, Action::Up, &[key(KeyCode::Up)], "move up", ""),
     bind(Context::Filter, Action::Down, &[key(KeyCode::Down)], "move down", ""),
+    bind(Context::Prompt, Action::Apply, &[key(KeyCode::Enter)], "apply; empty: end it", ""),
+    bind(Context::Prompt, Action::Back, &[key(KeyCode::Esc)], "cancel (a filter: remove)", ""),
+    bind(Context::Prompt, Action::DeleteChar, &[key(KeyCode::Backspace)], "delete a character", ""),
+    bind(Context::Prompt, Action::ClearLine, &[ctrl('u')], "empty the pattern", ""),
+    bind(Context::Picker, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
+    bind(Context::Picker, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
+    bind(Context::Picker, Action::ToggleSource, &[ch(' ')], "turn a source on or off", ""),
+    bind(Context::Picker, Action::Back, &[key(KeyCode::Enter), key(KeyCode::Esc)], "close, load the chosen", ""),
     bind(Context::List, Action::Up, &[key(KeyCode::Up), ch('k')], "move up", ""),
     bind(Context::List, Action::Down, &[key(KeyCode::Down), ch('j')], "move down", ""),
     bind(Context::List, Action::PageUp, &[key(KeyCode::PageUp)], "page up", ""),
@@ -442,10 +409,12 @@ impl Keymap {
         let mut clashes = Vec::new();
         for (i, a) in self.bindings.iter().enumerate() {
             for b in &self.bindings[i + 1..] {
-                let together = a.context == b.context
-                    || (a.context == Context::Everywhere && b.context.with_everywhere())
-                    || (b.context == Context::Everywhere && a.context.with_everywhere());
-                if let Some(key) = a.keys.iter().find(|k| together && b.keys.contains(k)) {
+                let together = |key: &Key| {
+                    a.context == b.context
+                        || (a.context == Context::Everywhere && b.context.shares(key))
+                        || (b.context == Context::Everywhere && a.context.shares(key))
+                };
+                if let Some(key) = a.keys.iter().find(|k| b.keys.contains(k) && together(k)) {
                     let context = if a.context == Context::Everywhere {
                         b.context
                     } else {
@@ -462,22 +431,24 @@ impl Keymap {
         clashes
     }
 
-    /// The action bound to `event` in `context` (or everywhere).
+    /// The action bound to `event` in `context`, else everywhere (when
+    /// that key of `Everywhere` works in `context`).
     pub fn lookup(&self, context: Context, event: &KeyEvent) -> Option<Action> {
         let pressed = Key {
             code: event.code,
             ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
         };
-        let contexts: &[Context] = if context.with_everywhere() {
-            &[context, Context::Everywhere]
-        } else {
-            &[context]
-        };
-        contexts.iter().find_map(|ctx| {
+        let bound = |ctx: Context| {
             self.bindings
                 .iter()
-                .find(|b| b.context == *ctx && b.keys.contains(&pressed))
+                .find(|b| b.context == ctx && b.keys.contains(&pressed))
                 .map(|b| b.action)
+        };
+        bound(context).or_else(|| {
+            context
+                .shares(&pressed)
+                .then(|| bound(Context::Everywhere))
+                .flatten()
         })
     }
 
@@ -527,15 +498,13 @@ impl Keymap {
 /// Reads a key as the config file writes it: `r`, `R`, `ctrl-r`, `enter`,
 /// `esc`, `tab`, `shift-tab`, `up`, `pgdn`, `f5`, `space`…
 pub fn parse_key(text: &str) -> Result<Key, String> {
-    let lower = text.to_lowercase();
-    let (ctrl, name) = match lower
-        .strip_prefix("ctrl-")
-        .or_else(|| lower.strip_prefix("c-"))
-    {
-        Some(rest) if !rest.is_empty() => (true, rest),
-        _ => (false, lower.as_str()),
-    };
-    let code = match name {
+    let (ctrl, name) =
+        match strip_ascii_prefix(text, "ctrl-").or_else(|| strip_ascii_prefix(text, "c-")) {
+            Some(rest) if !rest.is_empty() => (true, rest),
+            _ => (false, text),
+        };
+    // Names are ASCII: lower-casing them keeps every byte where it was.
+    let code = match name.to_ascii_lowercase().as_str() {
         "enter" | "return" => KeyCode::Enter,
         "esc" | "escape" => KeyCode::Esc,
         "tab" => KeyCode::Tab,
@@ -552,28 +521,60 @@ pub fn parse_key(text: &str) -> Result<Key, String> {
         "end" => KeyCode::End,
         "pageup" | "pgup" | "page_up" => KeyCode::PageUp,
         "pagedown" | "pgdn" | "page_down" => KeyCode::PageDown,
-        f if f.len() > 1
-            && f.starts_with('f')
-            && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
-        {
-            KeyCode::F(f[1..].parse().unwrap_or(1))
-        }
-        _ => {
-            // One character, as typed (its case kept): `R` is Shift-r.
-            let original = &text[text.len() - name.len()..];
-            let mut chars = original.chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
-                (Some(c), None) => KeyCode::Char(c),
-                _ => {
-                    return Err(format!(
-                        "{text:?} is not a key (try \"r\", \"ctrl-r\", \"enter\", \"f5\")"
-                    ));
-                }
-            }
-        }
+        other => match function_key(other) {
+            Some(n) => KeyCode::F(n),
+            None => KeyCode::Char(one_char(text, name, ctrl)?),
+        },
     };
     Ok(Key { code, ctrl })
+}
+
+/// `f1` to `f12`: the number.
+fn function_key(name: &str) -> Option<u8> {
+    let n: u8 = name.strip_prefix('f')?.parse().ok()?;
+    (1..=12).contains(&n).then_some(n)
+}
+
+/// `text` after `prefix`, whatever the case of its ASCII letters.
+fn strip_ascii_prefix<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+/// The one character `name` is, as typed: `R` is Shift-r (with Ctrl, the
+/// letter alone). A character whose case does not map to one character
+/// and back is refused: the Kelvin sign `K` lower-cases to the `k` of the
+/// keyboard, `İ` to two characters; no key sends them as written.
+fn one_char(text: &str, name: &str, ctrl: bool) -> Result<char, String> {
+    let mut chars = name.chars();
+    let c = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => c,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a key (try \"r\", \"ctrl-r\", \"enter\", \"f5\")"
+            ));
+        }
+    };
+    let code = format!("U+{:04X}", u32::from(c));
+    match only(c.to_lowercase()) {
+        None => Err(format!(
+            "{text:?} is not a key: {code} lower-cases to {:?}, more than one character",
+            c.to_lowercase().to_string()
+        )),
+        Some(lower) if lower != c && only(lower.to_uppercase()) != Some(c) => Err(format!(
+            "{text:?} is not a key: {code} lower-cases to {lower:?}, which upper-cases to {:?}",
+            lower.to_uppercase().to_string()
+        )),
+        Some(_) if ctrl => Ok(c.to_ascii_lowercase()),
+        Some(_) => Ok(c),
+    }
+}
+
+/// The one character `chars` holds; `None` for none or several.
+fn only(mut chars: impl Iterator<Item = char>) -> Option<char> {
+    let first = chars.next()?;
+    chars.next().is_none().then_some(first)
 }
 
 /// How a key is written in the help overlay.
@@ -645,6 +646,15 @@ mod tests {
             Keymap::default().lookup(Context::List, &press(KeyCode::Char('c'))),
             None
         );
+        for typing in [Context::Filter, Context::Prompt, Context::Picker] {
+            let keys = Keymap::default();
+            assert_eq!(
+                keys.lookup(typing, &ctrl_c),
+                Some(Action::Quit),
+                "{typing:?}"
+            );
+            assert_eq!(keys.lookup(typing, &press(KeyCode::Char('q'))), None);
+        }
     }
 
     #[test]
@@ -676,6 +686,29 @@ mod tests {
     }
 
     #[test]
+    fn every_action_name_reads_back_and_is_its_own() {
+        for &action in Action::ALL {
+            assert_eq!(Action::named(action.name()), Some(action), "{action:?}");
+        }
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len(), "two actions share a name");
+        let contexts: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
+        for name in &contexts {
+            assert_eq!(Action::named(name), None, "[keys.{name}] is a place");
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_key_by_default() {
+        for &action in Action::ALL {
+            let bound = BINDINGS.iter().any(|b| b.action == action);
+            assert!(bound, "{action:?} has a name but no key");
+        }
+    }
+
+    #[test]
     fn keys_parse_as_the_config_writes_them() {
         let parsed = |text| parse_key(text).map(|k| key_label(&k));
         assert_eq!(parsed("r"), Ok("r".into()));
@@ -689,5 +722,52 @@ mod tests {
         assert_eq!(parsed("space"), Ok("Space".into()));
         assert!(parse_key("ctrl-").is_err());
         assert!(parse_key("enterr").is_err());
+    }
+
+    #[test]
+    fn letters_whose_case_is_not_one_letter_of_their_own_are_refused() {
+        for text in [
+            "\u{212A}",
+            "ctrl-\u{212A}",
+            "C-\u{212A}",
+            "\u{0130}",
+            "ctrl-\u{0130}",
+            "\u{2126}",
+            "\u{1E9E}",
+            "\u{01C5}",
+            "\u{1b}",
+            "ctrl-\u{7f}",
+        ] {
+            let error = parse_key(text).unwrap_err();
+            assert!(
+                error.starts_with(&format!("{text:?} is not a key")),
+                "{error}"
+            );
+        }
+        let kelvin = parse_key("\u{212A}").unwrap_err();
+        assert!(kelvin.contains("U+212A lower-cases to 'k'"), "{kelvin}");
+        for (text, c) in [
+            ("ß", 'ß'),
+            ("é", 'é'),
+            ("É", 'É'),
+            ("Σ", 'Σ'),
+            ("ς", 'ς'),
+            ("ж", 'ж'),
+        ] {
+            assert_eq!(parse_key(text), Ok(ch(c)), "{text}");
+        }
+        assert_eq!(parse_key("CTRL-R"), Ok(ctrl('r')));
+        assert_eq!(parse_key("F12"), Ok(key(KeyCode::F(12))));
+        assert!(parse_key("f13").is_err());
+    }
+
+    /// Every character, alone and after `ctrl-`: a key or an error, never
+    /// a panic.
+    #[test]
+    fn no_character_makes_the_key_parser_panic() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let _ = parse_key(c.encode_utf8(&mut [0; 4]));
+            let _ = parse_key(&format!("ctrl-{c}"));
+        }
     }
 }

@@ -25,5 +25,6 @@ pub mod state_file;
 pub mod tasks;
 pub mod text;
 pub mod theme;
+pub mod toml_error;
 pub mod tui;
 pub mod ui;

@@ -20,9 +20,8 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::app::App;
 use crate::backend::{Backend, Backends, docker_backends};
-use crate::collect::health::Checks;
+use crate::collect::dispatch::{Collectors, Reading};
 use crate::collect::host;
-use crate::collect::probes::Probes;
 use crate::command::Command;
 use crate::config::Settings;
 use crate::config::notify::NotifySettings;
@@ -57,15 +56,14 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let engines = docker_backends(engines);
     let mut app = App::with_engines(settings.clone(), &endpoints, now);
     let size = tui.terminal.size().context("reading the terminal size")?;
-    app.viewport = ui::layout::viewport(size.width, size.height);
+    app.screen.viewport = ui::layout::viewport(size.width, size.height);
     restore_prefs(&mut app, settings.state_file.as_deref());
     debug_panic(&mut tui, &app, &theme)?;
     spawn_sources(&engines, &tx, &settings);
     let running = Running {
         engines,
         logs: HashMap::new(),
-        probes: Probes::new(settings.interval),
-        checks: Checks::new(settings.health.interval, settings.health.timeout),
+        collectors: Collectors::new(&settings, Reading::Now),
         prefs: state_file::Writer::new(settings.state_file.clone()),
         notify: settings.notify,
     };
@@ -141,7 +139,7 @@ async fn event_loop(
                 .context("drawing")?;
             // Where things landed changes only with the layout: tell the
             // app then (it needs no redraw for it).
-            if let Some(hits) = hits.filter(|h| *h != app.hits) {
+            if let Some(hits) = hits.filter(|h| *h != app.screen.hits) {
                 for command in app.update(Event::Layout(hits)) {
                     quit |= running.run(command, &tx, tui);
                 }
@@ -175,7 +173,7 @@ async fn event_loop(
                 pending = rx.try_recv().ok();
             }
         }
-        tui.capture_mouse(app.mouse_capture)?;
+        tui.capture_mouse(app.screen.mouse_capture)?;
         dirty = true;
     }
     Ok(())
@@ -190,14 +188,13 @@ fn is_suspend(app: &App, event: &Event) -> bool {
 }
 
 /// What the loop owns besides the app: the engines, open log streams, the
-/// probes, the health checks, the state file's writer and which alerts
-/// the config turns on.
+/// collectors, the state file's writer and which alerts the config turns
+/// on.
 struct Running {
     /// By `EngineId`.
     engines: Backends,
     logs: HashMap<u64, LogsHandle>,
-    probes: Probes,
-    checks: Checks,
+    collectors: Collectors,
     prefs: state_file::Writer,
     notify: NotifySettings,
 }
@@ -237,9 +234,7 @@ impl Running {
                     handle.close();
                 }
             }
-            Command::SetTargets(targets) => self.probes.set(targets, &tx),
-            Command::SetChecks(checks) => self.checks.set(checks, &tx),
-            Command::LoadProject(location) => crate::compose::spawn_load(location, tx),
+            Command::Collect(work) => self.collectors.run(work, &tx),
             Command::PlanReset(plan) => {
                 if let Some(engine) = self.engine(plan.engine) {
                     engine.plan_reset(*plan, tx);

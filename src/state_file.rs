@@ -19,9 +19,9 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::Sender;
 
-use crate::app::{Prefs, SortKey};
-use crate::config::toml_error;
 use crate::event::Event;
+use crate::model::{Prefs, SortKey};
+use crate::toml_error::toml_error;
 
 const HEADER: &str =
     "# stacktop's state: the list's order and folded projects. stacktop rewrites it.\n";

@@ -102,19 +102,52 @@ where
     F: Future<Output = Result<String, String>> + Send + 'static,
 {
     tokio::spawn(async move {
-        let result = match tokio::spawn(work).await {
-            Ok(result) => result,
-            Err(error) => Err(format!(
-                "stopped on an internal error: {}",
-                panic_text(error)
-            )),
-        };
+        let result = to_the_end(work).await;
         if let Err(error) = &result {
             tracing::warn!(?job, %error, "job failed");
         }
         // Nobody to tell when the app is gone.
         let _ = tx.send(Event::Done(Done { job, result })).await;
     });
+}
+
+/// Runs a step of a job that reports its own success: sizing a reset's
+/// volumes answers with the plan to confirm, not with `Done`. `report`
+/// makes that event of `work`'s value. An error, or a panic, ends the job
+/// there with an error [`Event::Done`] (`{step} failed: …`), so nothing
+/// waits for an answer that never comes.
+pub fn spawn_step<T, F, R>(job: Job, step: String, tx: Sender<Event>, work: F, report: R)
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, String>> + Send + 'static,
+    R: FnOnce(T) -> Event + Send + 'static,
+{
+    tokio::spawn(async move {
+        let event = match to_the_end(work).await {
+            Ok(value) => report(value),
+            Err(error) => {
+                tracing::warn!(?job, %step, %error, "job failed");
+                let result = Err(format!("{step} failed: {error}"));
+                Event::Done(Done { job, result })
+            }
+        };
+        let _ = tx.send(event).await;
+    });
+}
+
+/// What `work` ended with, a panic as an error.
+async fn to_the_end<T, F>(work: F) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, String>> + Send + 'static,
+{
+    match tokio::spawn(work).await {
+        Ok(result) => result,
+        Err(error) => Err(format!(
+            "stopped on an internal error: {}",
+            panic_text(error)
+        )),
+    }
 }
 
 /// The message a task panicked with, as text.
@@ -138,16 +171,53 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_job_still_reports_done_with_the_message() {
         let (tx, mut rx) = mpsc::channel(4);
-        let job = Job::Compose {
-            project: "shop".into(),
-            label: "db".into(),
-        };
+        let project = crate::model::ProjectKey::new(crate::model::EngineId(0), "shop");
+        let verb = crate::model::ComposeVerb::Reset;
+        let job = Job::Compose(crate::model::ComposeWork::new(
+            project,
+            verb,
+            vec!["db".into()],
+        ));
         spawn_job(job.clone(), tx, async { panic!("boom") });
         match rx.recv().await {
             Some(Event::Done(done)) => {
                 assert_eq!(done.job, job);
                 let error = done.result.unwrap_err();
                 assert!(error.contains("boom"), "{error}");
+            }
+            other => panic!("expected Done, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_step_reports_its_own_event_and_ends_its_job_when_it_panics() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let project = crate::model::ProjectKey::new(crate::model::EngineId(0), "shop");
+        let verb = crate::model::ComposeVerb::Reset;
+        let job = Job::Compose(crate::model::ComposeWork::new(
+            project,
+            verb,
+            vec!["db".into()],
+        ));
+        let step = || "counting".to_string();
+        // Any event will do as the step's own answer.
+        let report = |n: u32| Event::PrefsNotSaved(format!("got {n}"));
+        spawn_step(job.clone(), step(), tx.clone(), async { Ok(7) }, report);
+        let answer = rx.recv().await;
+        assert!(
+            matches!(&answer, Some(Event::PrefsNotSaved(text)) if text == "got 7"),
+            "{answer:?}"
+        );
+        let work = async { panic!("broke") };
+        spawn_step(job.clone(), step(), tx, work, report);
+        match rx.recv().await {
+            Some(Event::Done(done)) => {
+                assert_eq!(done.job, job);
+                let error = done.result.unwrap_err();
+                assert_eq!(
+                    error,
+                    "counting failed: stopped on an internal error: broke"
+                );
             }
             other => panic!("expected Done, got {other:?}"),
         }

@@ -15,7 +15,7 @@ use anyhow::{Context, Result, anyhow};
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use crate::config::toml_error;
+use crate::toml_error::toml_error;
 
 pub const DEFAULT_THEME: &str = include_str!("../themes/default.toml");
 
@@ -30,52 +30,138 @@ pub const BUILT_IN: [(&str, &str); 4] = [
     ("ansi-16", include_str!("../themes/ansi-16.toml")),
 ];
 
-/// Every role a view may use.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Theme {
-    pub text: Style,
-    pub muted: Style,
-    pub title: Style,
-    pub border: Style,
-    pub header: Style,
-    pub selection: Style,
-    pub project: Style,
-    pub healthy: Style,
-    pub warning: Style,
-    pub error: Style,
-    pub info: Style,
-    pub key: Style,
-    pub banner: Style,
-    pub status: Style,
-    pub filter: Style,
-    pub gauge: Style,
-    /// Trend lines: a service's and the host's CPU and memory over time.
-    pub trend: Style,
-    pub stderr: Style,
-    pub timestamp: Style,
-    /// Search matches in log lines, and the current one.
-    pub search_match: Style,
-    pub search_current: Style,
-    /// Level words and values in log lines, by level.
-    pub level_error: Style,
-    pub level_warn: Style,
-    pub level_info: Style,
-    pub level_debug: Style,
-    pub level_trace: Style,
-    /// The message of a structured (JSON) log line, and its field names.
-    pub message: Style,
-    pub field_key: Style,
-    /// The line stacktop puts between two runs of a container.
-    pub separator: Style,
-    /// Colours of service prefixes in merged logs, used in turn.
-    pub log_prefixes: Vec<Color>,
-    /// The terminal colours the theme is made for (what `reset` stands
-    /// for), against which its contrast is checked.
-    pub background: Color,
-    pub foreground: Color,
-    /// False under `NO_COLOR`: colours that come from elsewhere (log
-    /// lines' own) are dropped too.
-    pub colour: bool,
+/// Declares the roles once: each one's field in [`Theme`], its [`Role`]
+/// and its name in theme files; everything else walks [`Role::ALL`].
+macro_rules! theme_with_roles {
+    (
+        $(#[$meta:meta])*
+        pub struct Theme {
+            roles {
+                $( $(#[$doc:meta])* $field:ident: $role:ident = $name:literal, )*
+            }
+            $( $(#[$other_doc:meta])* pub $other:ident: $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct Theme {
+            $( $(#[$doc])* pub $field: Style, )*
+            $( $(#[$other_doc])* pub $other: $ty, )*
+        }
+
+        /// A colour role: what a view asks the theme for.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Role {
+            $( $(#[$doc])* $role, )*
+        }
+
+        impl Role {
+            /// Every role, in the order of the default theme file.
+            pub const ALL: &[Role] = &[$(Self::$role),*];
+
+            /// Its name under `[roles]` in a theme file.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Self::$role => $name, )*
+                }
+            }
+        }
+
+        impl Theme {
+            /// The style of `role`.
+            pub fn style(&self, role: Role) -> Style {
+                match role {
+                    $( Role::$role => self.$field, )*
+                }
+            }
+
+            fn style_mut(&mut self, role: Role) -> &mut Style {
+                match role {
+                    $( Role::$role => &mut self.$field, )*
+                }
+            }
+
+            /// A theme of `style(role)` for every role, and `rest`.
+            fn with_roles(
+                mut style: impl FnMut(Role) -> Result<Style>,
+                ($($other,)*): ($($ty,)*),
+            ) -> Result<Self> {
+                Ok(Self {
+                    $( $field: style(Role::$role)?, )*
+                    $( $other, )*
+                })
+            }
+        }
+    };
+}
+
+theme_with_roles! {
+    /// Every role a view may use, and the colours around them.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Theme {
+        roles {
+            text: Text = "text",
+            muted: Muted = "muted",
+            title: Title = "title",
+            border: Border = "border",
+            header: Header = "header",
+            selection: Selection = "selection",
+            project: Project = "project",
+            healthy: Healthy = "healthy",
+            warning: Warning = "warning",
+            error: Error = "error",
+            info: Info = "info",
+            key: Key = "key",
+            banner: Banner = "banner",
+            status: Status = "status",
+            filter: Filter = "filter",
+            gauge: Gauge = "gauge",
+            /// Trend lines: a service's and the host's CPU and memory over time.
+            trend: Trend = "trend",
+            stderr: Stderr = "stderr",
+            timestamp: Timestamp = "timestamp",
+            /// Search matches in log lines.
+            search_match: SearchMatch = "match",
+            /// The current search match.
+            search_current: SearchCurrent = "match_current",
+            /// Level words and values in log lines, by level.
+            level_error: LevelError = "level_error",
+            level_warn: LevelWarn = "level_warn",
+            level_info: LevelInfo = "level_info",
+            level_debug: LevelDebug = "level_debug",
+            level_trace: LevelTrace = "level_trace",
+            /// The message of a structured (JSON) log line.
+            message: Message = "message",
+            /// The field names of a structured (JSON) log line.
+            field_key: FieldKey = "field_key",
+            /// The line stacktop puts between two runs of a container.
+            separator: Separator = "separator",
+        }
+        /// Colours of service prefixes in merged logs, used in turn.
+        pub log_prefixes: Vec<Color>,
+        /// The terminal colours the theme is made for (what `reset` stands
+        /// for), against which its contrast is checked.
+        pub background: Color,
+        pub foreground: Color,
+        /// False under `NO_COLOR`: colours that come from elsewhere (log
+        /// lines' own) are dropped too.
+        pub colour: bool,
+    }
+}
+
+impl Role {
+    /// The role a theme file names `name`.
+    pub fn named(name: &str) -> Option<Role> {
+        Self::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    /// Roles that mark a place by their background: without colour they
+    /// are reversed instead, so the place still shows.
+    fn reversed_without_colour(self) -> bool {
+        matches!(
+            self,
+            Self::Selection | Self::Banner | Self::SearchMatch | Self::SearchCurrent
+        )
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -159,37 +245,24 @@ impl Theme {
 
     /// The same theme without a colour (`NO_COLOR`): the selection and the
     /// banner reversed, emphasis kept, so every state still reads.
-    pub fn without_colour(self) -> Self {
-        let plain = |style: Style| Style {
-            fg: None,
-            bg: None,
-            underline_color: None,
-            ..style
-        };
-        Self {
-            selection: plain(self.selection).add_modifier(Modifier::REVERSED),
-            banner: plain(self.banner).add_modifier(Modifier::REVERSED),
-            text: plain(self.text),
-            muted: plain(self.muted),
-            title: plain(self.title),
-            border: plain(self.border),
-            header: plain(self.header),
-            project: plain(self.project),
-            healthy: plain(self.healthy),
-            warning: plain(self.warning),
-            error: plain(self.error),
-            info: plain(self.info),
-            key: plain(self.key),
-            status: plain(self.status),
-            filter: plain(self.filter),
-            gauge: plain(self.gauge),
-            trend: plain(self.trend),
-            stderr: plain(self.stderr),
-            timestamp: plain(self.timestamp),
-            log_prefixes: vec![Color::Reset],
-            colour: false,
-            ..self
+    pub fn without_colour(mut self) -> Self {
+        for &role in Role::ALL {
+            let style = self.style(role);
+            let plain = Style {
+                fg: None,
+                bg: None,
+                underline_color: None,
+                ..style
+            };
+            *self.style_mut(role) = if role.reversed_without_colour() {
+                plain.add_modifier(Modifier::REVERSED)
+            } else {
+                plain
+            };
         }
+        self.log_prefixes = vec![Color::Reset];
+        self.colour = false;
+        self
     }
 
     /// A style from outside the theme (a log line's colours), as this
@@ -251,60 +324,30 @@ fn merged(text: &str, name: &str, depth: usize) -> Result<ThemeFile> {
 }
 
 fn build(file: &ThemeFile) -> Result<Theme> {
-    let role = |name: &str| -> Result<Style> {
+    if let Some(unknown) = file.roles.keys().find(|k| Role::named(k).is_none()) {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+        return Err(anyhow!(
+            "unknown role `{unknown}`; expected one of: {}",
+            known.join(", ")
+        ));
+    }
+    let role = |role: Role| -> Result<Style> {
+        let name = role.name();
         let style = file
             .roles
             .get(name)
             .ok_or_else(|| anyhow!("role `{name}` is missing"))?;
         to_style(style).with_context(|| format!("role `{name}`"))
     };
-    let known = ROLES;
-    if let Some(unknown) = file.roles.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(anyhow!(
-            "unknown role `{unknown}`; expected one of: {}",
-            known.join(", ")
-        ));
-    }
     let prefixes = file.log.prefixes.clone().unwrap_or_default();
-    Ok(Theme {
-        text: role("text")?,
-        muted: role("muted")?,
-        title: role("title")?,
-        border: role("border")?,
-        header: role("header")?,
-        selection: role("selection")?,
-        project: role("project")?,
-        healthy: role("healthy")?,
-        warning: role("warning")?,
-        error: role("error")?,
-        info: role("info")?,
-        key: role("key")?,
-        banner: role("banner")?,
-        status: role("status")?,
-        filter: role("filter")?,
-        gauge: role("gauge")?,
-        trend: role("trend")?,
-        stderr: role("stderr")?,
-        timestamp: role("timestamp")?,
-        search_match: role("match")?,
-        search_current: role("match_current")?,
-        level_error: role("level_error")?,
-        level_warn: role("level_warn")?,
-        level_info: role("level_info")?,
-        level_debug: role("level_debug")?,
-        level_trace: role("level_trace")?,
-        message: role("message")?,
-        field_key: role("field_key")?,
-        separator: role("separator")?,
-        log_prefixes: prefixes
-            .iter()
-            .map(|c| parse_color(c))
-            .collect::<Result<_>>()
-            .context("[log] prefixes")?,
-        background: terminal_colour(&file.background, "background")?,
-        foreground: terminal_colour(&file.foreground, "foreground")?,
-        colour: true,
-    })
+    let log_prefixes = prefixes
+        .iter()
+        .map(|c| parse_color(c))
+        .collect::<Result<_>>()
+        .context("[log] prefixes")?;
+    let background = terminal_colour(&file.background, "background")?;
+    let foreground = terminal_colour(&file.foreground, "foreground")?;
+    Theme::with_roles(role, (log_prefixes, background, foreground, true))
 }
 
 fn terminal_colour(value: &Option<String>, what: &str) -> Result<Color> {
@@ -313,38 +356,6 @@ fn terminal_colour(value: &Option<String>, what: &str) -> Result<Color> {
         .ok_or_else(|| anyhow!("`{what}` is missing"))?;
     parse_color(text).with_context(|| format!("`{what}`"))
 }
-
-const ROLES: &[&str] = &[
-    "text",
-    "muted",
-    "title",
-    "border",
-    "header",
-    "selection",
-    "project",
-    "healthy",
-    "warning",
-    "error",
-    "info",
-    "key",
-    "banner",
-    "status",
-    "filter",
-    "gauge",
-    "trend",
-    "stderr",
-    "timestamp",
-    "match",
-    "match_current",
-    "level_error",
-    "level_warn",
-    "level_info",
-    "level_debug",
-    "level_trace",
-    "message",
-    "field_key",
-    "separator",
-];
 
 impl Theme {
     /// The colour of a log level.
@@ -440,6 +451,37 @@ mod tests {
         assert!(theme.error.add_modifier.contains(Modifier::BOLD));
         assert!(theme.selection.add_modifier.contains(Modifier::REVERSED));
         assert_eq!(theme.selection.bg, None);
+    }
+
+    #[test]
+    fn every_role_name_reads_back_and_is_its_own() {
+        for &role in Role::ALL {
+            assert_eq!(Role::named(role.name()), Some(role), "{role:?}");
+        }
+        let mut names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Role::ALL.len(), "two roles share a name");
+    }
+
+    #[test]
+    fn the_default_theme_names_every_role() {
+        let file: ThemeFile = toml::from_str(DEFAULT_THEME).unwrap();
+        let named: Vec<&str> = file.roles.keys().map(String::as_str).collect();
+        let mut roles: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+        roles.sort_unstable();
+        assert_eq!(named, roles);
+    }
+
+    #[test]
+    fn no_colour_drops_the_colour_of_every_role() {
+        let theme = Theme::default().without_colour();
+        for &role in Role::ALL {
+            let style = theme.style(role);
+            assert_eq!((style.fg, style.bg), (None, None), "{role:?}");
+        }
+        let current = theme.search_current.add_modifier;
+        assert!(current.contains(Modifier::REVERSED), "a match still shows");
     }
 
     #[test]
@@ -545,27 +587,29 @@ mod tests {
         (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
     }
 
+    /// Roles the contrast check leaves out: the border is no text, and
+    /// the log view's roles do not pass in every theme yet (the light
+    /// theme's `level_warn` reads at 1.7).
+    const UNCHECKED: &[Role] = &[
+        Role::Border,
+        Role::SearchMatch,
+        Role::SearchCurrent,
+        Role::LevelError,
+        Role::LevelWarn,
+        Role::LevelInfo,
+        Role::LevelDebug,
+        Role::LevelTrace,
+        Role::Message,
+        Role::FieldKey,
+        Role::Separator,
+    ];
+
     fn text_roles(theme: &Theme) -> Vec<(&'static str, Style)> {
-        let mut roles = vec![
-            ("text", theme.text),
-            ("muted", theme.muted),
-            ("title", theme.title),
-            ("header", theme.header),
-            ("selection", theme.selection),
-            ("project", theme.project),
-            ("healthy", theme.healthy),
-            ("warning", theme.warning),
-            ("error", theme.error),
-            ("info", theme.info),
-            ("key", theme.key),
-            ("banner", theme.banner),
-            ("status", theme.status),
-            ("filter", theme.filter),
-            ("gauge", theme.gauge),
-            ("trend", theme.trend),
-            ("stderr", theme.stderr),
-            ("timestamp", theme.timestamp),
-        ];
+        let mut roles: Vec<(&'static str, Style)> = Role::ALL
+            .iter()
+            .filter(|role| !UNCHECKED.contains(role))
+            .map(|role| (role.name(), theme.style(*role)))
+            .collect();
         roles.extend(
             theme
                 .log_prefixes

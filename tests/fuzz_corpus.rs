@@ -36,3 +36,8 @@ fn config_corpus_replays_clean() {
 fn json_corpus_replays_clean() {
     assert!(replay("json", checks::json_line) >= 3);
 }
+
+#[test]
+fn key_corpus_replays_clean() {
+    assert!(replay("keys", checks::key) >= 3);
+}

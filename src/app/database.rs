@@ -3,86 +3,11 @@
 
 use super::{App, Confirm, Level, Overlay, Row, View};
 use crate::command::Command;
-use crate::keymap::Action;
-use crate::model::{PgBackend, PgSignal, Queue, Snapshot, TargetKind, TopStatements};
+use crate::keymap::{Action, Context};
+use crate::model::{PgBackend, PgSignal, Queue, TargetKind};
 
-/// A panel of a database view. Which panels a kind of server has, in Tab
-/// order, is [`Panel::of`]: the one place that knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Panel {
-    /// PostgreSQL sessions grouped by application, user, client, database.
-    Pools,
-    /// PostgreSQL backends running a statement or idle in a transaction.
-    Statements,
-    /// PostgreSQL backends waiting on a lock, with who blocks them.
-    Blocked,
-    /// pg_stat_statements as rates.
-    TopStatements,
-    /// PostgreSQL databases with sizes and rates.
-    Databases,
-    /// Redis keys per db.
-    Keyspace,
-    /// Redis clients grouped by name, host and db.
-    ClientPools,
-    /// The Redis slowlog.
-    Slowlog,
-    /// RabbitMQ queues, deepest first.
-    Queues,
-    /// RabbitMQ connections grouped by client: the bus's connection pools.
-    Clients,
-    /// Search indices, largest first.
-    Indices,
-    /// Search cluster nodes.
-    Nodes,
-}
-
-const POSTGRES_PANELS: [Panel; 5] = [
-    Panel::Pools,
-    Panel::Statements,
-    Panel::Blocked,
-    Panel::TopStatements,
-    Panel::Databases,
-];
-const REDIS_PANELS: [Panel; 3] = [Panel::Keyspace, Panel::ClientPools, Panel::Slowlog];
-const RABBIT_PANELS: [Panel; 2] = [Panel::Queues, Panel::Clients];
-const SEARCH_PANELS: [Panel; 2] = [Panel::Indices, Panel::Nodes];
-
-impl Panel {
-    /// The panels of a kind of server, in Tab order.
-    pub fn of(kind: TargetKind) -> &'static [Panel] {
-        match kind {
-            TargetKind::Postgres => &POSTGRES_PANELS,
-            TargetKind::Redis => &REDIS_PANELS,
-            TargetKind::RabbitMq => &RABBIT_PANELS,
-            TargetKind::Search => &SEARCH_PANELS,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Pools => "Pools",
-            Self::Statements => "Statements",
-            Self::Blocked => "Blocked",
-            Self::TopStatements => "Top statements",
-            Self::Databases => "Databases",
-            Self::Keyspace => "Keyspace",
-            Self::ClientPools => "Client pools",
-            Self::Slowlog => "Slowlog",
-            Self::Queues => "Queues",
-            Self::Clients => "Clients",
-            Self::Indices => "Indices",
-            Self::Nodes => "Nodes",
-        }
-    }
-
-    /// The panel `step` places after this one among `kind`'s, wrapping.
-    fn moved(self, kind: TargetKind, step: isize) -> Panel {
-        let panels = Panel::of(kind);
-        let at = panels.iter().position(|p| *p == self).unwrap_or(0) as isize;
-        let len = panels.len() as isize;
-        panels[(at + step).rem_euclid(len) as usize]
-    }
-}
+mod panel;
+pub use panel::Panel;
 
 /// The open database view of one target.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,29 +22,33 @@ impl App {
     /// `d`: opens the database view of the selected row's target.
     pub(super) fn open_database(&mut self) {
         let target = match self.selected_row() {
-            Some(Row::Target(id)) => self.probes.get(id),
-            Some(Row::Container(id)) => self.probe_of_container(id),
+            Some(Row::Target(id)) => self.store.probes.get(id),
+            Some(Row::Container(id)) => self.store.probe_of_container(id),
             _ => None,
         };
         match target.map(|p| (p.target.id.clone(), p.target.kind)) {
             Some((target_id, kind)) => {
-                self.view = View::Database(DatabaseView {
+                self.screen.view = View::Database(DatabaseView {
                     target_id,
                     panel: Panel::of(kind)[0],
                     row: 0,
                 });
             }
-            None => self.say(
-                Level::Info,
-                "nothing to look into here: d works on PostgreSQL, Redis, RabbitMQ and search rows"
-                    .to_string(),
-            ),
+            None => {
+                let kinds: Vec<&str> = TargetKind::ALL.iter().map(|k| k.info().title).collect();
+                let (last, others) = kinds.split_last().unwrap_or((&"", &[]));
+                let text = format!(
+                    "nothing to look into here: d works on {} and {last} rows",
+                    others.join(", ")
+                );
+                self.say(Level::Info, text);
+            }
         }
     }
 
     pub(super) fn on_database_action(&mut self, action: Action) -> Vec<Command> {
         match action {
-            Action::Back => self.view = View::List,
+            Action::Back => self.screen.view = View::List,
             Action::CancelQuery if !self.refused("cancel") => self.ask_signal(PgSignal::Cancel),
             Action::TerminateBackend if !self.refused("terminate") => {
                 self.ask_signal(PgSignal::Terminate);
@@ -132,15 +61,14 @@ impl App {
 
     /// Tab between panels, arrows between rows.
     fn move_in_panels(&mut self, action: Action) {
-        let kind = self.database_probe().map(|p| p.target.kind);
         let rows = self.panel_rows();
-        let (View::Database(view), Some(kind)) = (&mut self.view, kind) else {
+        let View::Database(view) = &mut self.screen.view else {
             return;
         };
         match action {
             Action::NextPanel | Action::PrevPanel => {
                 let step = if action == Action::NextPanel { 1 } else { -1 };
-                view.panel = view.panel.moved(kind, step);
+                view.panel = view.panel.moved(step);
                 view.row = 0;
             }
             Action::Up => view.row = view.row.saturating_sub(1),
@@ -151,7 +79,7 @@ impl App {
 
     /// The database view, when it is open.
     pub fn database_view(&self) -> Option<&DatabaseView> {
-        match &self.view {
+        match &self.screen.view {
             View::Database(view) => Some(view),
             _ => None,
         }
@@ -165,26 +93,7 @@ impl App {
         ) else {
             return 0;
         };
-        match (view.panel, snapshot) {
-            (Panel::Pools, Snapshot::Postgres(pg)) => pg.pools.len(),
-            (Panel::Statements, Snapshot::Postgres(pg)) => pg.backends.len(),
-            (Panel::Blocked, Snapshot::Postgres(pg)) => pg.blocked().count(),
-            (Panel::TopStatements, Snapshot::Postgres(pg)) => match &pg.top_statements {
-                TopStatements::Rows(rows) => rows.len(),
-                _ => 0,
-            },
-            (Panel::Databases, Snapshot::Postgres(pg)) => pg.databases.len(),
-            (Panel::Keyspace, Snapshot::Redis(redis)) => redis.keyspace.len(),
-            (Panel::ClientPools, Snapshot::Redis(redis)) => {
-                redis.client_pools.as_ref().map_or(0, Vec::len)
-            }
-            (Panel::Slowlog, Snapshot::Redis(redis)) => redis.slowlog.len(),
-            (Panel::Queues, Snapshot::RabbitMq(rabbit)) => rabbit.queues.len(),
-            (Panel::Clients, Snapshot::RabbitMq(rabbit)) => rabbit.clients.len(),
-            (Panel::Indices, Snapshot::Search(search)) => search.indices.len(),
-            (Panel::Nodes, Snapshot::Search(search)) => search.nodes.len(),
-            _ => 0,
-        }
+        view.panel.rows(snapshot)
     }
 
     /// The backend selected in the Statements or Blocked panel.
@@ -194,7 +103,16 @@ impl App {
         match view.panel {
             Panel::Statements => pg.backends.get(view.row),
             Panel::Blocked => pg.blocked().nth(view.row),
-            _ => None,
+            Panel::Pools
+            | Panel::TopStatements
+            | Panel::Databases
+            | Panel::Keyspace
+            | Panel::ClientPools
+            | Panel::Slowlog
+            | Panel::Queues
+            | Panel::Clients
+            | Panel::Indices
+            | Panel::Nodes => None,
         }
     }
 
@@ -212,14 +130,15 @@ impl App {
         let target = probe.target.clone();
         let Some(queue) = self.selected_queue().cloned() else {
             let hint = if target.kind == TargetKind::RabbitMq {
-                "select a queue in the Queues panel first"
+                "select a queue in the Queues panel first".to_string()
             } else {
-                "P purges RabbitMQ queues"
+                let key = self.key_for(Context::Database, Action::PurgeQueue);
+                format!("{key} purges RabbitMQ queues")
             };
-            self.say(Level::Info, hint.to_string());
+            self.say(Level::Info, hint);
             return;
         };
-        self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Purge { target, queue })));
+        self.screen.overlay = Some(Overlay::Confirm(Box::new(Confirm::Purge { target, queue })));
     }
 
     fn ask_signal(&mut self, signal: PgSignal) {
@@ -227,21 +146,20 @@ impl App {
             return;
         };
         if probe.target.kind != TargetKind::Postgres {
-            self.say(
-                Level::Info,
-                "c and K work on PostgreSQL backends".to_string(),
-            );
+            let cancel = self.key_for(Context::Database, Action::CancelQuery);
+            let terminate = self.key_for(Context::Database, Action::TerminateBackend);
+            let text = format!("{cancel} and {terminate} work on PostgreSQL backends");
+            self.say(Level::Info, text);
             return;
         }
         let target = probe.target.clone();
         let Some(backend) = self.selected_backend().cloned() else {
-            self.say(
-                Level::Info,
-                "select a backend in the Statements or Blocked panel (Tab) first".to_string(),
-            );
+            let key = self.key_for(Context::Database, Action::NextPanel);
+            let text = format!("select a backend in the Statements or Blocked panel ({key}) first");
+            self.say(Level::Info, text);
             return;
         };
-        self.overlay = Some(Overlay::Confirm(Box::new(Confirm::Signal {
+        self.screen.overlay = Some(Overlay::Confirm(Box::new(Confirm::Signal {
             target,
             backend,
             signal,
@@ -251,17 +169,72 @@ impl App {
 
 #[cfg(test)]
 mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
     use super::*;
+    use crate::app::tests::{ch, now};
+    use crate::config::Settings;
+    use crate::event::Event;
+    use crate::model::Target;
+
+    /// An app with one configured target of `kind`, its row selected.
+    fn app_with_target(kind: TargetKind) -> App {
+        let target = Target::example(kind, "t");
+        let row = Row::Target(target.id.clone());
+        let settings = Settings {
+            targets: vec![target],
+            ..Settings::default()
+        };
+        let mut app = App::new(settings, String::new(), now());
+        app.start();
+        app.rebuild_rows();
+        app.list.selected = app
+            .list
+            .rows
+            .iter()
+            .position(|r| *r == row)
+            .expect("its row");
+        app
+    }
+
+    fn press(app: &mut App, code: KeyCode) {
+        app.update(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn panel(app: &App) -> Panel {
+        app.database_view().expect("the database view").panel
+    }
 
     #[test]
-    fn tab_order_wraps_within_the_kind() {
-        let pg = TargetKind::Postgres;
-        assert_eq!(Panel::Databases.moved(pg, 1), Panel::Pools);
-        assert_eq!(Panel::Pools.moved(pg, -1), Panel::Databases);
+    fn d_opens_every_kind_on_its_first_panel_and_tab_reaches_each_in_turn() {
+        for kind in TargetKind::ALL {
+            let mut app = app_with_target(kind);
+            app.update(ch('d'));
+            let mut seen = Vec::new();
+            for _ in Panel::of(kind) {
+                seen.push(panel(&app));
+                press(&mut app, KeyCode::Tab);
+            }
+            assert_eq!(seen, Panel::of(kind), "{kind:?}");
+            assert_eq!(panel(&app), seen[0], "{kind:?}: Tab wraps around");
+            press(&mut app, KeyCode::BackTab);
+            assert_eq!(Some(&panel(&app)), seen.last(), "{kind:?}: BackTab");
+        }
+    }
+
+    #[test]
+    fn d_elsewhere_names_every_kind_it_works_on() {
+        let mut app = App::new(Settings::default(), String::new(), now());
+        app.update(ch('d'));
+        let text = app
+            .messages
+            .status
+            .as_ref()
+            .map(|s| s.text.clone())
+            .unwrap_or_default();
         assert_eq!(
-            Panel::Keyspace.moved(TargetKind::Redis, 1),
-            Panel::ClientPools
+            text,
+            "nothing to look into here: d works on PostgreSQL, Redis, RabbitMQ and Search rows"
         );
-        assert_eq!(Panel::Slowlog.moved(TargetKind::Redis, 1), Panel::Keyspace);
     }
 }

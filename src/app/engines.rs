@@ -3,12 +3,11 @@
 
 use std::collections::HashSet;
 
-use super::App;
-use crate::command::Command;
+use super::Store;
 use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 use crate::engine::reach::Attempt;
 use crate::event::DockerEvent;
-use crate::model::{Container, EngineId};
+use crate::model::{Container, EngineId, Stats};
 
 /// Connection to an engine, as last reported by its collector.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +36,8 @@ pub struct EngineState {
     /// When it was found by searching: why each other socket is no
     /// alternative, for the banner when it goes away.
     pub others: Vec<Attempt>,
+    /// Whether its collector sent its container list once.
+    pub listed: bool,
 }
 
 impl EngineState {
@@ -47,6 +48,7 @@ impl EngineState {
             ports_host: endpoint.ports_host(),
             status: EngineStatus::Connecting,
             others: Vec::new(),
+            listed: false,
         }
     }
 
@@ -59,18 +61,48 @@ impl EngineState {
         }
     }
 
+    /// Whether the engine runs on this machine, so that its projects'
+    /// compose files and `.env`s are here to read. Over `ssh://`, or
+    /// `tcp://` to another host, they are on the engine's host.
+    pub fn is_local(&self) -> bool {
+        if self.endpoint.starts_with("ssh://") {
+            return false;
+        }
+        let Some((_, rest)) = self.endpoint.split_once("://") else {
+            return true;
+        };
+        if !["tcp", "http", "https"]
+            .iter()
+            .any(|s| self.endpoint.starts_with(s))
+        {
+            return true;
+        }
+        let host = rest.split(['/', '?']).next().unwrap_or_default();
+        let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1") || host.starts_with("127.")
+    }
+
     pub fn is_up(&self) -> bool {
         matches!(self.status, EngineStatus::Up { .. })
     }
 }
 
-impl App {
-    /// What engine `engine`'s collector says; the other engines' containers
-    /// and figures stay as they are.
-    pub(super) fn on_docker(&mut self, engine: EngineId, event: DockerEvent) -> Vec<Command> {
-        let Some(state) = self.engines.get_mut(engine.index()) else {
-            return Vec::new();
-        };
+/// What an engine's report changed in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Changed {
+    /// The engine's connection only.
+    Engine,
+    /// Containers came, went or changed.
+    Containers,
+    /// New figures.
+    Stats,
+}
+
+impl Store {
+    /// Takes in what engine `engine`'s collector says; `None` when no
+    /// such engine is followed.
+    pub(super) fn on_docker(&mut self, engine: EngineId, event: DockerEvent) -> Option<Changed> {
+        let state = self.engines.get_mut(engine.index())?;
         match event {
             DockerEvent::Connected {
                 product,
@@ -94,13 +126,14 @@ impl App {
                 };
             }
             DockerEvent::Containers(all) => {
+                state.listed = true;
                 self.containers.retain(|c| c.engine != engine);
                 self.containers
                     .extend(all.into_iter().map(|c| Container { engine, ..c }));
                 let known: HashSet<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
                 self.stats.retain(|id, _| known.contains(id.as_str()));
                 self.trends.retain(|id| known.contains(id));
-                return self.touched();
+                return Some(Changed::Containers);
             }
             DockerEvent::ContainerChanged(changed) => {
                 let changed = Container { engine, ..*changed };
@@ -108,46 +141,38 @@ impl App {
                     Some(slot) => *slot = changed,
                     None => self.containers.push(changed),
                 }
-                return self.touched();
+                return Some(Changed::Containers);
             }
             DockerEvent::ContainerRemoved(id) => {
                 self.containers.retain(|c| c.id != id);
                 self.stats.remove(&id);
                 self.trends.remove(&id);
-                return self.touched();
+                return Some(Changed::Containers);
             }
             DockerEvent::Stats(stats) => {
-                for (id, figures) in &stats {
-                    self.trends.record(id, figures);
-                }
-                if self.engines.len() > 1 {
-                    let theirs: HashSet<&str> = self
-                        .containers
-                        .iter()
-                        .filter(|c| c.engine == engine)
-                        .map(|c| c.id.as_str())
-                        .collect();
-                    self.stats.retain(|id, _| !theirs.contains(id.as_str()));
-                    self.stats.extend(stats);
-                } else {
-                    self.stats = stats.into_iter().collect();
-                }
-                self.last_update = Some(self.now);
-                if self.prefs.sort.follows_stats() {
-                    self.rebuild_rows();
-                }
+                self.take_stats(engine, stats);
+                return Some(Changed::Stats);
             }
         }
-        Vec::new()
+        Some(Changed::Engine)
     }
 
-    /// Whether the list is split into one group per engine.
-    pub fn several_engines(&self) -> bool {
-        self.engines.len() > 1
-    }
-
-    /// Where each engine publishes its ports, by `EngineId`, for discovery.
-    pub fn ports_hosts(&self) -> Vec<String> {
-        self.engines.iter().map(|e| e.ports_host.clone()).collect()
+    fn take_stats(&mut self, engine: EngineId, stats: Vec<(String, Stats)>) {
+        for (id, figures) in &stats {
+            self.trends.record(id, figures);
+        }
+        if self.engines.len() > 1 {
+            let theirs: HashSet<&str> = self
+                .containers
+                .iter()
+                .filter(|c| c.engine == engine)
+                .map(|c| c.id.as_str())
+                .collect();
+            self.stats.retain(|id, _| !theirs.contains(id.as_str()));
+            self.stats.extend(stats);
+        } else {
+            self.stats = stats.into_iter().collect();
+        }
+        self.last_update = Some(self.now);
     }
 }

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::App;
-use crate::command::Command;
+use super::Store;
+use super::problems::{Facts, Problem, Rule, problems};
+use crate::command::{Collect, Command};
+use crate::discover::health::CheckRules;
 use crate::discover::health::{checks, refusal};
 use crate::model::{
     CheckResult, CheckSource, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot,
@@ -110,14 +112,14 @@ impl HealthSummary {
     }
 }
 
-impl App {
+impl Store {
     /// Works out the checks again after the container list changed; tells
     /// the runtime when they are not the same any more. A refused check
     /// gets its verdict here and never reaches the runtime, so nothing is
     /// sent to where it points.
-    pub(super) fn refresh_checks(&mut self) -> Vec<Command> {
+    pub(super) fn refresh_checks(&mut self, rules: &CheckRules) -> Vec<Command> {
         let hosts = self.ports_hosts();
-        let wanted = checks(&self.containers, &self.settings.health.rules, &hosts);
+        let wanted = checks(&self.containers, rules, &hosts);
         let same = wanted.len() == self.checks.len()
             && wanted
                 .iter()
@@ -144,7 +146,7 @@ impl App {
             .into_iter()
             .filter(|c| c.source != CheckSource::Refused)
             .collect();
-        vec![Command::SetChecks(asked)]
+        vec![Command::Collect(Collect::SetChecks(asked))]
     }
 
     /// Takes in a check's result; returns the container it checks, if any.
@@ -186,9 +188,23 @@ impl App {
             .unwrap_or_else(|| HealthSummary::new(Level::None, "—", Source::None))
     }
 
-    /// A row that needs attention: a crash, a restart loop, bad health.
+    /// What is known of container `c`, to judge it by.
+    pub fn problems_of(&self, c: &Container, rule: Rule) -> Vec<Problem> {
+        let health = self.health_of(c);
+        let facts = Facts {
+            container: Some(c),
+            declared: false,
+            health: Some(&health),
+            check: self.check_of_container(&c.id),
+            probe: self.probe_of_container(&c.id),
+            now: self.now.with_timezone(&Utc),
+        };
+        problems(&facts, rule)
+    }
+
+    /// A row that needs attention: a problem by the screen's rule.
     pub fn needs_attention(&self, c: &Container) -> bool {
-        c.state.is_bad() || self.health_of(c).level == Level::Bad
+        !self.problems_of(c, Rule::Now).is_empty()
     }
 }
 

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::health::{Level as HealthLevel, Source};
 use super::*;
+use crate::command::Collect;
 use crate::event::{DockerEvent, ProbeEvent};
 use crate::model::{
     CheckResult, ContainerState, Health, HealthCheck, PortMapping, Queue, RabbitSnapshot, Snapshot,
@@ -83,14 +84,14 @@ fn an_app_with_a_published_port_gets_a_guessed_check() {
     let checks: Vec<&HealthCheck> = commands
         .iter()
         .flat_map(|c| match c {
-            Command::SetChecks(checks) => checks.iter().collect(),
+            Command::Collect(Collect::SetChecks(checks)) => checks.iter().collect(),
             _ => Vec::new(),
         })
         .collect();
     assert_eq!(checks.len(), 1, "{commands:?}");
     assert_eq!(checks[0].urls[0], "http://127.0.0.1:3001/health");
     assert_eq!(
-        app.health_of(&app.containers[0]).text(),
+        app.store.health_of(&app.store.containers[0]).text(),
         "—",
         "no answer yet"
     );
@@ -102,12 +103,15 @@ fn the_worst_source_wins_and_marks_the_row() {
     api.health = Health::Healthy;
     api.spec.health_label = Some("/health".into());
     let (mut app, _) = app_with(vec![api], false);
-    assert_eq!(app.health_of(&app.containers[0]).text(), "✓ healthy");
+    assert_eq!(
+        app.store.health_of(&app.store.containers[0]).text(),
+        "✓ healthy"
+    );
     report(&mut app, 1, Verdict::Failing, "http 503");
-    let summary = app.health_of(&app.containers[0]);
+    let summary = app.store.health_of(&app.store.containers[0]);
     assert_eq!(summary.text(), "✗ http 503");
     assert_eq!(summary.source, Source::Http);
-    assert!(app.needs_attention(&app.containers[0]));
+    assert!(app.store.needs_attention(&app.store.containers[0]));
 }
 
 #[test]
@@ -116,11 +120,11 @@ fn failing_since_is_known_only_when_the_failure_was_seen_to_begin() {
     api.spec.health_label = Some("/health".into());
     let (mut app, _) = app_with(vec![api], false);
     report(&mut app, 1, Verdict::Failing, "refused");
-    assert_eq!(app.health_of(&app.containers[0]).since, None);
+    assert_eq!(app.store.health_of(&app.store.containers[0]).since, None);
     report(&mut app, 2, Verdict::Healthy, "http 200 3ms");
     report(&mut app, 5, Verdict::Failing, "http 503");
     report(&mut app, 9, Verdict::Failing, "refused");
-    let since = app.health_of(&app.containers[0]).since;
+    let since = app.store.health_of(&app.store.containers[0]).since;
     assert_eq!(since, Some(at(5).with_timezone(&Utc)));
 }
 
@@ -130,12 +134,12 @@ fn a_docker_unhealthy_container_carries_since_when() {
     db.health = Health::Unhealthy;
     db.unhealthy_since = Some(Utc.with_ymd_and_hms(2026, 11, 25, 11, 57, 0).unwrap());
     let (app, _) = app_with(vec![db], false);
-    let summary = app.health_of(&app.containers[0]);
+    let summary = app.store.health_of(&app.store.containers[0]);
     assert_eq!(
         (summary.level, summary.source),
         (HealthLevel::Bad, Source::Docker)
     );
-    assert_eq!(summary.since, app.containers[0].unhealthy_since);
+    assert_eq!(summary.since, app.store.containers[0].unhealthy_since);
 }
 
 fn rabbit_app(read_only: bool) -> App {
@@ -157,7 +161,8 @@ fn rabbit_app(read_only: bool) -> App {
         target_id: "rabbit:shop/rabbitmq".into(),
         snapshot: Box::new(Snapshot::RabbitMq(snapshot)),
     }));
-    app.selected = app
+    app.list.selected = app
+        .list
         .rows
         .iter()
         .position(|r| *r == Row::Container("r".into()))
@@ -171,8 +176,8 @@ fn purge_names_the_queue_and_runs_only_after_yes() {
     let mut app = rabbit_app(false);
     app.update(Event::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)));
     app.update(ch('P'));
-    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
-        panic!("P asks first: {:?}", app.overlay);
+    let Some(Overlay::Confirm(confirm)) = &app.screen.overlay else {
+        panic!("P asks first: {:?}", app.screen.overlay);
     };
     let Confirm::Purge { queue, .. } = confirm.as_ref() else {
         panic!("a purge to confirm: {confirm:?}");
@@ -189,8 +194,9 @@ fn purge_names_the_queue_and_runs_only_after_yes() {
 fn read_only_refuses_to_purge() {
     let mut app = rabbit_app(true);
     assert!(app.update(ch('P')).is_empty());
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.screen.overlay, None);
     let said = app
+        .messages
         .status
         .as_ref()
         .map(|s| s.text.clone())
@@ -221,10 +227,10 @@ fn a_click_selects_the_row_under_it_and_a_double_click_opens_its_logs() {
         ..Default::default()
     }));
     click(&mut app, 10, 7);
-    assert_eq!(app.rows[app.selected], Row::Container("w".into()));
+    assert_eq!(app.list.rows[app.list.selected], Row::Container("w".into()));
     click(&mut app, 10, 30);
     assert_eq!(
-        app.rows[app.selected],
+        app.list.rows[app.list.selected],
         Row::Container("w".into()),
         "below the rows"
     );
@@ -235,7 +241,7 @@ fn a_click_selects_the_row_under_it_and_a_double_click_opens_its_logs() {
         modifiers: KeyModifiers::NONE,
     };
     let commands = app.update(Event::DoubleClick(mouse));
-    assert_eq!(app.rows[app.selected], Row::Container("a".into()));
+    assert_eq!(app.list.rows[app.list.selected], Row::Container("a".into()));
     assert!(
         commands
             .iter()
@@ -262,7 +268,7 @@ fn a_click_on_a_panel_title_switches_to_it() {
                 panel: 1,
             },
         ],
-        help_overflow: 0,
+        ..Default::default()
     }));
     click(&mut app, 12, 6);
     assert_eq!(app.database_view().unwrap().panel, Panel::Clients);

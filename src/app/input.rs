@@ -18,12 +18,12 @@ impl App {
             return Vec::new();
         }
         // A key pressed in stacktop: the notices were seen.
-        self.notices.seen();
+        self.messages.notices.seen();
         if self.log_input_open() {
             return self.on_log_input(key);
         }
-        let action = self.settings.keys.lookup(self.view.context(), &key);
-        match self.overlay.take() {
+        let action = self.settings.keys.lookup(self.screen.view.context(), &key);
+        match self.screen.overlay.take() {
             Some(Overlay::Filter) => return self.on_filter_key(key),
             Some(Overlay::Confirm(confirm)) => return self.on_confirm_key(key, *confirm),
             Some(Overlay::Help { scroll }) if action != Some(Action::Quit) => {
@@ -44,20 +44,20 @@ impl App {
         match action {
             Action::Quit => return self.quit(),
             Action::Help => {
-                self.overlay = Some(Overlay::Help { scroll: 0 });
+                self.screen.overlay = Some(Overlay::Help { scroll: 0 });
                 return Vec::new();
             }
             Action::Messages => {
-                self.overlay = Some(Overlay::Messages);
+                self.screen.overlay = Some(Overlay::Messages);
                 return Vec::new();
             }
             Action::Timeline => {
-                self.overlay = Some(Overlay::Timeline);
+                self.screen.overlay = Some(Overlay::Timeline);
                 return Vec::new();
             }
             _ => {}
         }
-        match self.view {
+        match self.screen.view {
             View::List => self.on_list_action(action),
             View::Logs(_) => self.on_log_action(action),
             View::Database(_) => self.on_database_action(action),
@@ -67,8 +67,8 @@ impl App {
     /// In the help, the keys that move scroll it when it is taller than
     /// the screen; any other key closes it.
     fn scroll_help(&mut self, scroll: usize, action: Option<Action>) {
-        let most = self.hits.help_overflow;
-        let page = self.viewport.height.saturating_sub(2).max(1) as usize;
+        let most = self.screen.hits.help_overflow;
+        let page = self.screen.viewport.height.saturating_sub(2).max(1) as usize;
         let scroll = match action {
             Some(Action::Down) => scroll + 1,
             Some(Action::Up) => scroll.saturating_sub(1),
@@ -77,7 +77,7 @@ impl App {
             _ => return,
         };
         if most > 0 {
-            self.overlay = Some(Overlay::Help {
+            self.screen.overlay = Some(Overlay::Help {
                 scroll: scroll.min(most),
             });
         }
@@ -96,14 +96,12 @@ impl App {
     /// Typed characters go into the filter; the filter's keys edit it.
     fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Command> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
-            return self.quit();
-        }
         let mut editing = true;
         match (self.settings.keys.lookup(Context::Filter, &key), key.code) {
-            (Some(Action::ClearLine), _) => self.filter.clear(),
+            (Some(Action::Quit), _) => return self.quit(),
+            (Some(Action::ClearLine), _) => self.list.filter.clear(),
             (Some(Action::DeleteChar), _) => {
-                self.filter.pop();
+                self.list.filter.pop();
             }
             (Some(Action::KeepFilter), _) => {
                 editing = false;
@@ -111,35 +109,41 @@ impl App {
             }
             (Some(Action::Back), _) => {
                 editing = false;
-                self.filter.clear();
+                self.list.filter.clear();
             }
             (Some(Action::Up), _) => self.move_selection(-1),
             (Some(Action::Down), _) => self.move_selection(1),
-            (_, KeyCode::Char(c)) if !ctrl => self.filter.push(c),
+            (_, KeyCode::Char(c)) if !ctrl => self.list.filter.push(c),
             _ => {}
         }
         if editing {
-            self.overlay = Some(Overlay::Filter);
+            self.screen.overlay = Some(Overlay::Filter);
         }
         self.rebuild_rows();
         Vec::new()
     }
 
+    /// How the key in force for `action` in `context` is written, for a
+    /// message that names it.
+    pub(super) fn key_for(&self, context: Context, action: Action) -> String {
+        self.settings.keys.key_of(context, action)
+    }
+
     /// Whether the list filter is being typed.
     pub fn filter_editing(&self) -> bool {
-        self.overlay == Some(Overlay::Filter)
+        self.screen.overlay == Some(Overlay::Filter)
     }
 
     /// The log view, when it is open.
     pub fn log_view(&self) -> Option<&LogView> {
-        match &self.view {
+        match &self.screen.view {
             View::Logs(view) => Some(view),
             _ => None,
         }
     }
 
     fn on_list_action(&mut self, action: Action) -> Vec<Command> {
-        let page = self.viewport.list_rows.max(1) as isize;
+        let page = self.screen.viewport.list_rows.max(1) as isize;
         match action {
             Action::Up => self.move_selection(-1),
             Action::Down => self.move_selection(1),
@@ -147,9 +151,9 @@ impl App {
             Action::PageDown => self.move_selection(page),
             Action::Top => self.move_selection(isize::MIN / 2),
             Action::Bottom => self.move_selection(isize::MAX / 2),
-            Action::Filter => self.overlay = Some(Overlay::Filter),
+            Action::Filter => self.screen.overlay = Some(Overlay::Filter),
             Action::Back => {
-                self.filter.clear();
+                self.list.filter.clear();
                 self.rebuild_rows();
             }
             Action::ToggleAll => return self.toggle_scope(),
@@ -170,8 +174,8 @@ impl App {
     }
 
     pub(super) fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Command> {
-        self.notices.seen();
-        if self.overlay.is_some() {
+        self.messages.notices.seen();
+        if self.screen.overlay.is_some() {
             return Vec::new();
         }
         let up = match mouse.kind {
@@ -183,7 +187,7 @@ impl App {
             }
             _ => return Vec::new(),
         };
-        match &mut self.view {
+        match &mut self.screen.view {
             View::Logs(view) if up => view.scroll_up(WHEEL_STEP),
             View::Logs(view) => view.scroll_down(WHEEL_STEP),
             View::List => self.move_selection(if up { -1 } else { 1 }),
@@ -197,19 +201,28 @@ impl App {
     /// A left click: selects the list row, or switches to the panel whose
     /// title it hit. Returns whether it hit something.
     fn click(&mut self, x: u16, y: u16) -> bool {
-        if let (View::List, Some(list)) = (&self.view, self.hits.list)
+        if let (View::List, Some(list)) = (&self.screen.view, self.screen.hits.list)
             && (list.top..list.top + list.height).contains(&y)
         {
             let window = self.window(usize::from(list.height));
             if let Some(row) = window.rows.get(usize::from(y - list.top)) {
-                self.selected = *row;
+                self.list.selected = *row;
                 self.clamp_offset();
                 return true;
             }
         }
-        let tab = self.hits.tabs.iter().find(|t| t.y == y && t.x.contains(&x));
-        if let (Some(tab), View::Database(view)) = (tab, &mut self.view) {
-            let kind = self.probes.get(&view.target_id).map(|p| p.target.kind);
+        let tab = self
+            .screen
+            .hits
+            .tabs
+            .iter()
+            .find(|t| t.y == y && t.x.contains(&x));
+        if let (Some(tab), View::Database(view)) = (tab, &mut self.screen.view) {
+            let kind = self
+                .store
+                .probes
+                .get(&view.target_id)
+                .map(|p| p.target.kind);
             if let Some(panel) = kind.and_then(|k| super::Panel::of(k).get(tab.panel)) {
                 view.panel = *panel;
                 view.row = 0;
@@ -221,45 +234,48 @@ impl App {
 
     /// A double click on a list row opens its logs.
     pub(super) fn on_double_click(&mut self, mouse: MouseEvent) -> Vec<Command> {
-        let list = matches!(self.view, View::List);
-        if self.overlay.is_none() && list && self.click(mouse.column, mouse.row) {
+        let list = matches!(self.screen.view, View::List);
+        if self.screen.overlay.is_none() && list && self.click(mouse.column, mouse.row) {
             return self.open_logs();
         }
         Vec::new()
     }
 
     fn move_selection(&mut self, delta: isize) {
-        if self.rows.is_empty() {
+        if self.list.rows.is_empty() {
             return;
         }
-        let last = self.rows.len() as isize - 1;
-        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+        let last = self.list.rows.len() as isize - 1;
+        self.list.selected = (self.list.selected as isize + delta).clamp(0, last) as usize;
         self.clamp_offset();
     }
 
     fn select_first_container(&mut self) {
         self.rebuild_rows();
-        let first = self
-            .rows
-            .iter()
-            .position(|r| matches!(r, Row::Container(_) | Row::Declared { .. } | Row::Target(_)));
+        let first =
+            self.list.rows.iter().position(|r| {
+                matches!(r, Row::Container(_) | Row::Declared { .. } | Row::Target(_))
+            });
         if let Some(at) = first {
-            self.selected = at;
+            self.list.selected = at;
             self.clamp_offset();
         }
     }
 
     fn toggle_scope(&mut self) -> Vec<Command> {
-        match (&self.scope, &self.settings.project) {
-            (Some(_), _) => self.scope = None,
-            (None, Some(project)) => self.scope = Some(project.clone()),
+        match (&self.list.scope, &self.settings.project) {
+            (Some(_), _) => self.list.scope = None,
+            (None, Some(project)) => self.list.scope = Some(project.clone()),
             (None, None) => {
                 let project = self.selected_container().and_then(|c| c.project.clone());
-                self.scope = project;
+                self.list.scope = project;
             }
         }
-        let text = match &self.scope {
-            Some(p) => format!("showing project {p} (a: all projects)"),
+        let text = match &self.list.scope {
+            Some(p) => {
+                let key = self.key_for(Context::List, Action::ToggleAll);
+                format!("showing project {p} ({key}: all projects)")
+            }
             None => "showing all projects".to_string(),
         };
         self.say(Level::Info, text);
@@ -269,7 +285,7 @@ impl App {
 
     fn selected_container(&self) -> Option<&Container> {
         match self.selected_row()? {
-            Row::Container(id) => self.container(id),
+            Row::Container(id) => self.store.container(id),
             _ => None,
         }
     }
@@ -277,7 +293,7 @@ impl App {
     /// Containers the selected row stands for: itself, or a project's.
     fn selected_targets(&self) -> Vec<&Container> {
         match self.selected_row() {
-            Some(Row::Container(id)) => self.container(id).into_iter().collect(),
+            Some(Row::Container(id)) => self.store.container(id).into_iter().collect(),
             Some(Row::Project(engine, project)) => self.members(*engine, project.as_deref()),
             _ => Vec::new(),
         }
@@ -287,7 +303,7 @@ impl App {
         let targets: Vec<ActOn> = self
             .selected_targets()
             .into_iter()
-            .filter(|c| !self.pending.contains_key(&c.id))
+            .filter(|c| !self.flight.pending.contains_key(&c.id))
             .map(ActOn::from)
             .collect();
         self.act(verb, targets)
@@ -305,8 +321,8 @@ impl App {
             .into_iter()
             .map(|ActOn { engine, id, name }| {
                 let (container_id, container_name) = (id, name);
-                self.pending.insert(container_id.clone(), verb);
-                self.outcomes.remove(&container_id);
+                self.flight.pending.insert(container_id.clone(), verb);
+                self.flight.outcomes.remove(&container_id);
                 Command::Act {
                     engine,
                     verb,
@@ -324,7 +340,9 @@ impl App {
         let verb = if any_running { Verb::Stop } else { Verb::Start };
         let chosen: Vec<ActOn> = targets
             .into_iter()
-            .filter(|c| c.state.is_running() == any_running && !self.pending.contains_key(&c.id))
+            .filter(|c| {
+                c.state.is_running() == any_running && !self.flight.pending.contains_key(&c.id)
+            })
             .map(ActOn::from)
             .collect();
         self.act(verb, chosen)
@@ -341,21 +359,21 @@ impl App {
                 let project = p.as_deref().unwrap_or(rows::NO_PROJECT);
                 (format!("project {project}"), project.to_string())
             }
-            _ => (targets[0].name.clone(), self.label(targets[0])),
+            _ => (targets[0].name.clone(), self.store.label(targets[0])),
         };
         let sources: Vec<LogSource> = targets
             .iter()
             .map(|c| LogSource {
                 container_id: c.id.clone(),
-                label: self.label(c),
+                label: self.store.label(c),
             })
             .collect();
-        let session = self.next_session();
+        let session = self.flight.next_session();
         let capacity = self.settings.log_lines;
-        let now = self.now.to_utc();
+        let now = self.store.now.to_utc();
         let mut view = LogView::new(session, title, name, sources.clone(), capacity, now);
         view.engine = engine;
-        self.view = View::Logs(Box::new(view));
+        self.screen.view = View::Logs(Box::new(view));
         vec![Command::OpenLogs {
             engine,
             session,

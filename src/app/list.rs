@@ -3,25 +3,74 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::rows::{self, Arrange, NO_PROJECT, Row};
-use super::sort::{Facts, SortKey};
+use super::rows::{self, NO_PROJECT, Row};
 use super::{App, Level};
 use crate::command::Command;
-use crate::model::Container;
+use crate::engine::endpoint::DEFAULT_CONTEXT;
+use crate::keymap::{Action, Context};
+use crate::model::{EngineId, Prefs};
 
-/// What stacktop remembers between runs: the order of the list and the
-/// projects the user folded or unfolded.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Prefs {
-    pub sort: SortKey,
-    /// By project name ([`NO_PROJECT`] for the containers outside Compose):
-    /// true when folded.
-    pub folds: BTreeMap<String, bool>,
+/// The service list: its rows, the selection, the filter, its order and
+/// folds.
+#[derive(Debug, Clone, Default)]
+pub struct List {
+    pub rows: Vec<Row>,
+    pub selected: usize,
+    /// First row shown: kept so the list scrolls only when it must.
+    pub offset: usize,
+    pub filter: String,
+    /// Only this project is listed (from `-p` or the compose file here).
+    pub scope: Option<String>,
+    /// The list's order and the user's folds, remembered between runs.
+    pub prefs: Prefs,
+    /// Projects folded at first sight (see `fold_new_projects`); not
+    /// remembered.
+    auto_folded: HashSet<String>,
+    /// Projects the list has shown already, by fold key.
+    met_projects: HashSet<String>,
 }
 
-/// The name a project's fold is remembered by.
-pub fn fold_key(project: Option<&str>) -> &str {
-    project.unwrap_or(NO_PROJECT)
+impl List {
+    pub fn new(scope: Option<String>) -> Self {
+        Self {
+            scope,
+            ..Self::default()
+        }
+    }
+
+    /// What the list shows: the scope and the filter.
+    pub fn shown(&self) -> rows::Shown<'_> {
+        rows::Shown {
+            scope: self.scope.as_deref(),
+            filter: &self.filter,
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.rows.get(self.selected)
+    }
+
+    /// Whether the project of fold key `key` is folded: as the user last
+    /// left it, else as it was folded at first sight.
+    pub fn is_folded(&self, key: &str) -> bool {
+        self.prefs
+            .folds
+            .get(key)
+            .copied()
+            .unwrap_or_else(|| self.auto_folded.contains(key))
+    }
+}
+
+/// The name a project's fold is remembered by: the project's name on the
+/// default engine (as earlier versions wrote it), `context/name` on any
+/// other, so the same name on two engines folds apart.
+pub fn fold_key(context: &str, project: Option<&str>) -> String {
+    let name = project.unwrap_or(NO_PROJECT);
+    if context == DEFAULT_CONTEXT {
+        name.to_string()
+    } else {
+        format!("{context}/{name}")
+    }
 }
 
 /// The rows of the list that fit in a given height.
@@ -41,108 +90,83 @@ pub struct Window {
 }
 
 impl App {
-    /// Whether a project is folded: as the user last left it, else as it
-    /// was folded at first sight.
-    pub fn is_folded(&self, project: Option<&str>) -> bool {
-        let key = fold_key(project);
-        self.prefs
-            .folds
-            .get(key)
-            .copied()
-            .unwrap_or_else(|| self.auto_folded.contains(key))
-    }
-
     /// `o`: the next order of the cycle.
     pub(super) fn cycle_sort(&mut self) -> Vec<Command> {
-        self.prefs.sort = self.prefs.sort.next();
-        let text = format!("sorted {} (o: next order)", self.prefs.sort.phrase());
+        self.list.prefs.sort = self.list.prefs.sort.next();
+        let key = self.key_for(Context::List, Action::Sort);
+        let text = format!(
+            "sorted {} ({key}: next order)",
+            self.list.prefs.sort.phrase()
+        );
         self.say(Level::Info, text);
         self.rebuild_rows();
-        vec![Command::SavePrefs(self.prefs.clone())]
+        vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
     /// Space: folds or unfolds the project of the selected row; the
     /// selection moves to the project's row.
     pub(super) fn toggle_fold(&mut self) -> Vec<Command> {
-        let project = match self.selected_row() {
-            Some(Row::Project(_, p)) => p.clone(),
-            Some(Row::Container(id)) => match self.container(id) {
-                Some(c) => c.project.clone(),
+        let (engine, project) = match self.selected_row() {
+            Some(Row::Project(e, p)) => (*e, p.clone()),
+            Some(Row::Container(id)) => match self.store.container(id) {
+                Some(c) => (c.engine, c.project.clone()),
                 None => return Vec::new(),
             },
-            Some(Row::Declared { project, .. }) => Some(project.clone()),
+            Some(Row::Declared { project, .. }) => (project.engine, Some(project.name.clone())),
             _ => return Vec::new(),
         };
-        let folded = !self.is_folded(project.as_deref());
-        self.prefs
-            .folds
-            .insert(fold_key(project.as_deref()).to_string(), folded);
+        let key = self.fold_key(engine, project.as_deref());
+        let folded = !self.list.is_folded(&key);
+        self.list.prefs.folds.insert(key, folded);
         self.rebuild_rows();
         if let Some(at) = self
+            .list
             .rows
             .iter()
-            .position(|r| matches!(r, Row::Project(_, p) if *p == project))
+            .position(|r| matches!(r, Row::Project(e, p) if *e == engine && *p == project))
         {
-            self.selected = at;
+            self.list.selected = at;
             self.clamp_offset();
         }
-        vec![Command::SavePrefs(self.prefs.clone())]
+        vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
     /// `Z`: folds every listed project, or unfolds them all when all are
     /// folded already.
     pub(super) fn toggle_fold_all(&mut self) -> Vec<Command> {
-        let projects: Vec<Option<String>> = self
+        let keys: Vec<String> = self
+            .list
             .rows
             .iter()
             .filter_map(|r| match r {
-                Row::Project(_, p) => Some(p.clone()),
+                Row::Project(e, p) => Some(self.fold_key(*e, p.as_deref())),
                 _ => None,
             })
             .collect();
-        let fold = projects.iter().any(|p| !self.is_folded(p.as_deref()));
-        for project in &projects {
-            let key = fold_key(project.as_deref()).to_string();
-            self.prefs.folds.insert(key, fold);
+        let fold = keys.iter().any(|k| !self.list.is_folded(k));
+        for key in keys {
+            self.list.prefs.folds.insert(key, fold);
         }
         self.rebuild_rows();
-        vec![Command::SavePrefs(self.prefs.clone())]
+        vec![Command::SavePrefs(self.list.prefs.clone())]
     }
 
-    /// What container `c` sorts by.
-    fn facts<'c>(&self, c: &'c Container) -> Facts<'c> {
-        let stats = self.stats.get(&c.id).filter(|_| c.state.is_running());
-        Facts {
-            name: c.display_name(),
-            number: c.number,
-            attention: self.needs_attention(c),
-            cpu: stats.map(|s| s.cpu_percent),
-            memory: stats.map(|s| s.mem_used),
-            uptime_secs: super::uptime(c, self.now).map(|a| a.num_seconds()),
-            restarts: Some(c.restart_count),
-        }
+    /// The name the fold of `project` on `engine` is remembered by.
+    pub fn fold_key(&self, engine: EngineId, project: Option<&str>) -> String {
+        let context = self.store.engines.get(engine.index());
+        fold_key(context.map_or(DEFAULT_CONTEXT, |e| &e.name), project)
+    }
+
+    /// Whether `project` on `engine` is folded.
+    pub fn is_folded(&self, engine: EngineId, project: Option<&str>) -> bool {
+        self.list.is_folded(&self.fold_key(engine, project))
     }
 
     /// The rows, in the order and with the folds of the moment.
     pub(super) fn arranged_rows(&mut self) -> Vec<Row> {
         self.fold_new_projects();
-        let targets: Vec<&crate::model::Target> =
-            self.unattached_probes().map(|p| &p.target).collect();
-        let declared = self.not_created();
-        let facts: &dyn Fn(&Container) -> Facts<'_> = &|c| self.facts(c);
-        let folded = |p: Option<&str>| self.is_folded(p);
-        let arrange = Arrange {
-            sort: self.prefs.sort,
-            facts,
-            folded: &folded,
-        };
-        let groups = rows::Groups {
-            engines: self.engines.len(),
-            containers: &self.containers,
-            declared: &declared,
-            targets: &targets,
-        };
-        rows::build(&groups, self.shown(), &arrange)
+        let folded = |e: EngineId, p: Option<&str>| self.is_folded(e, p);
+        self.store.rows(self.shown(), self.list.prefs.sort, &folded)
     }
 
     /// With every project listed, several of them and more rows than fit,
@@ -150,40 +174,42 @@ impl App {
     /// problem or the user left them unfolded before.
     fn fold_new_projects(&mut self) {
         let shown = self.shown();
-        let mut projects: BTreeMap<&str, (usize, bool)> = BTreeMap::new();
-        for c in self.containers.iter().filter(|c| shown.container(c)) {
-            let entry = projects.entry(fold_key(c.project.as_deref())).or_default();
+        // By fold key: how many containers, any trouble, a compose project.
+        let mut projects: BTreeMap<String, (usize, bool, bool)> = BTreeMap::new();
+        for c in self.store.containers.iter().filter(|c| shown.container(c)) {
+            let key = self.fold_key(c.engine, c.project.as_deref());
+            let entry = projects.entry(key).or_default();
             entry.0 += 1;
-            entry.1 |= self.needs_attention(c);
+            entry.1 |= self.store.needs_attention(c);
+            entry.2 = c.project.is_some();
         }
-        let new: Vec<&str> = projects
+        let new: Vec<&String> = projects
             .keys()
-            .copied()
-            .filter(|p| !self.met_projects.contains(*p))
+            .filter(|k| !self.list.met_projects.contains(*k))
             .collect();
         if new.is_empty() {
             return;
         }
         let lines: usize = projects
             .iter()
-            .map(|(p, (n, _))| if self.is_folded(Some(p)) { 1 } else { 1 + n })
+            .map(|(k, (n, ..))| if self.list.is_folded(k) { 1 } else { 1 + n })
             .sum();
         // Before the screen's size is known nothing is crowded.
-        let crowded = self.scope.is_none()
+        let crowded = self.list.scope.is_none()
             && projects.len() > 1
-            && self.viewport.height > 0
-            && lines > self.viewport.list_rows;
+            && self.screen.viewport.height > 0
+            && lines > self.screen.viewport.list_rows;
         let mut folded = Vec::new();
         // Containers outside Compose are no project: they never start folded.
-        for project in new.iter().filter(|p| **p != NO_PROJECT) {
-            let trouble = projects[project].1;
-            if crowded && !trouble && !self.prefs.folds.contains_key(*project) {
-                folded.push(project.to_string());
+        for key in new.iter().filter(|k| projects[**k].2) {
+            let trouble = projects[*key].1;
+            if crowded && !trouble && !self.list.prefs.folds.contains_key(*key) {
+                folded.push(key.to_string());
             }
         }
-        let new: Vec<String> = new.into_iter().map(str::to_string).collect();
-        self.met_projects.extend(new);
-        self.auto_folded.extend(folded);
+        let new: Vec<String> = new.into_iter().cloned().collect();
+        self.list.met_projects.extend(new);
+        self.list.auto_folded.extend(folded);
     }
 
     /// Rows that stay in sight however little room there is: those that
@@ -191,17 +217,22 @@ impl App {
     fn pinned(&self) -> Vec<Pin> {
         let shown = self.shown();
         let troubled: HashSet<Option<&str>> = self
+            .store
             .containers
             .iter()
-            .filter(|c| shown.container(c) && self.needs_attention(c))
+            .filter(|c| shown.container(c) && self.store.needs_attention(c))
             .map(|c| c.project.as_deref())
             .collect();
-        self.rows
+        self.list
+            .rows
             .iter()
             .map(|row| match row {
                 Row::Project(_, p) if troubled.contains(&p.as_deref()) => Pin::Context,
                 Row::Container(id)
-                    if self.container(id).is_some_and(|c| self.needs_attention(c)) =>
+                    if self
+                        .store
+                        .container(id)
+                        .is_some_and(|c| self.store.needs_attention(c)) =>
                 {
                     Pin::Problem
                 }
@@ -216,12 +247,12 @@ impl App {
     /// what was left out.
     pub fn window(&self, height: usize) -> Window {
         let pinned = self.pinned();
-        let (rows, offset) = fit(&pinned, self.selected, self.offset, height);
+        let (rows, offset) = fit(&pinned, self.list.selected, self.list.offset, height);
         let mut hidden = 0;
         let mut hidden_trouble = 0;
         let mut hidden_all_running = true;
         let mut shown = rows.iter().peekable();
-        for (index, row) in self.rows.iter().enumerate() {
+        for (index, row) in self.list.rows.iter().enumerate() {
             if shown.next_if(|i| **i == index).is_some() {
                 continue;
             }
@@ -229,7 +260,10 @@ impl App {
                 Row::Container(id) => {
                     hidden += 1;
                     hidden_trouble += usize::from(pinned[index] == Pin::Problem);
-                    hidden_all_running &= self.container(id).is_some_and(|c| c.state.is_running());
+                    hidden_all_running &= self
+                        .store
+                        .container(id)
+                        .is_some_and(|c| c.state.is_running());
                 }
                 Row::Declared { .. } => {
                     hidden += 1;

@@ -7,7 +7,7 @@ use crate::event::LogEvent;
 
 impl App {
     pub(super) fn on_log(&mut self, event: LogEvent) {
-        let View::Logs(view) = &mut self.view else {
+        let View::Logs(view) = &mut self.screen.view else {
             return;
         };
         match event {

@@ -7,13 +7,13 @@ use super::input::ActOn;
 use super::logview::{Found, Input, Prompt, PromptKind};
 use super::{App, Level, LogView, View};
 use crate::command::Command;
-use crate::keymap::Action;
+use crate::keymap::{Action, Context};
 use crate::model::{LogQuery, Severity, TimeRange, Verb};
 
 impl App {
     /// The log view, to change, when it is open.
     fn log_view_mut(&mut self) -> Option<&mut LogView> {
-        match &mut self.view {
+        match &mut self.screen.view {
             View::Logs(view) => Some(view),
             _ => None,
         }
@@ -28,7 +28,7 @@ impl App {
         if action == Action::Restart {
             return self.restart_followed();
         }
-        let rows = self.viewport.log_rows.max(1);
+        let rows = self.log_rows();
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
@@ -100,24 +100,32 @@ impl App {
         }
         let targets = ids
             .into_iter()
-            .filter(|id| !self.pending.contains_key(id))
-            .filter_map(|id| self.container(&id).map(ActOn::from))
+            .filter(|id| !self.flight.pending.contains_key(id))
+            .filter_map(|id| self.store.container(&id).map(ActOn::from))
             .collect();
         self.act(Verb::Restart, targets)
     }
 
     /// Width of the log lines' area: the terminal's.
+    /// The lines the log view shows: as the last frame drew it, else as
+    /// the terminal's size predicts.
+    fn log_rows(&self) -> usize {
+        let drawn = self.screen.hits.log_rows.map(usize::from);
+        drawn.unwrap_or(self.screen.viewport.log_rows).max(1)
+    }
+
     fn width(&self) -> usize {
-        usize::from(self.viewport.width).max(1)
+        usize::from(self.screen.viewport.width).max(1)
     }
 
     /// `n` (newer) or `N` (older): to the next match, saying when the
     /// search went round or found nothing.
     fn jump(&mut self, newer: bool) {
-        let (rows, width) = (self.viewport.log_rows.max(1), self.width());
+        let (rows, width) = (self.log_rows(), self.width());
         let searched = self.log_view().and_then(|v| v.search.as_ref());
         let Some(pattern) = searched.map(|s| s.pattern.text.clone()) else {
-            self.say(Level::Info, "no search: / to search".to_string());
+            let key = self.key_for(Context::Logs, Action::Search);
+            self.say(Level::Info, format!("no search: {key} to search"));
             return;
         };
         let Some(view) = self.log_view_mut() else {
@@ -139,38 +147,48 @@ impl App {
 
     /// Keys while the prompt or the picker is open.
     pub(super) fn on_log_input(&mut self, key: KeyEvent) -> Vec<Command> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if ctrl && key.code == KeyCode::Char('c') {
+        let Some(input) = self.log_view().and_then(|v| v.input.as_ref()) else {
+            return Vec::new();
+        };
+        let action = self.settings.keys.lookup(input.context(), &key);
+        if action == Some(Action::Quit) {
             return self.quit();
         }
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
         match view.input.take() {
-            Some(Input::Prompt(prompt)) => self.on_prompt_key(prompt, key, ctrl),
-            Some(Input::Picker { cursor }) => self.on_picker_key(cursor, key),
+            Some(Input::Prompt(prompt)) => self.on_prompt_key(prompt, action, key),
+            Some(Input::Picker { cursor }) => self.on_picker_key(cursor, action),
             None => Vec::new(),
         }
     }
 
-    fn on_prompt_key(&mut self, mut prompt: Prompt, key: KeyEvent, ctrl: bool) -> Vec<Command> {
+    /// A key in the prompt: its action, else a character typed.
+    fn on_prompt_key(
+        &mut self,
+        mut prompt: Prompt,
+        action: Option<Action>,
+        key: KeyEvent,
+    ) -> Vec<Command> {
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Enter => return self.apply_prompt(prompt),
-            // Esc leaves the search as it was; for a filter it removes it.
-            KeyCode::Esc if prompt.kind == PromptKind::Filter => {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match (action, key.code) {
+            (Some(Action::Apply), _) => return self.apply_prompt(prompt),
+            // Back leaves the search as it was; for a filter it removes it.
+            (Some(Action::Back), _) if prompt.kind == PromptKind::Filter => {
                 if view.filter.take().is_some() {
                     view.remark();
                 }
                 return Vec::new();
             }
-            KeyCode::Esc => return Vec::new(),
-            KeyCode::Backspace if prompt.text.is_empty() => return Vec::new(),
-            KeyCode::Backspace => prompt.pop(),
-            KeyCode::Char('u') if ctrl => prompt.clear(),
-            KeyCode::Char(c) if !ctrl => prompt.push(c),
+            (Some(Action::Back), _) => return Vec::new(),
+            (Some(Action::DeleteChar), _) if prompt.text.is_empty() => return Vec::new(),
+            (Some(Action::DeleteChar), _) => prompt.pop(),
+            (Some(Action::ClearLine), _) => prompt.clear(),
+            (None, KeyCode::Char(c)) if !ctrl => prompt.push(c),
             _ => {}
         }
         view.input = Some(Input::Prompt(prompt));
@@ -180,7 +198,7 @@ impl App {
     /// Enter in a prompt: an empty pattern ends the search or filter; an
     /// invalid one keeps the prompt open, its error shown.
     fn apply_prompt(&mut self, prompt: Prompt) -> Vec<Command> {
-        let (rows, width) = (self.viewport.log_rows.max(1), self.width());
+        let (rows, width) = (self.log_rows(), self.width());
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
@@ -209,18 +227,19 @@ impl App {
         Vec::new()
     }
 
-    /// The source picker: ↑/↓ move, Space turns a source on or off,
-    /// Enter or Esc closes it and loads the chosen sources.
-    fn on_picker_key(&mut self, cursor: usize, key: KeyEvent) -> Vec<Command> {
+    /// The source picker: up and down move, toggle turns a source on or
+    /// off (never the last one on), back closes it and loads the chosen
+    /// sources.
+    fn on_picker_key(&mut self, cursor: usize, action: Option<Action>) -> Vec<Command> {
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
         };
         let last = view.sources.len().saturating_sub(1);
-        let cursor = match key.code {
-            KeyCode::Enter | KeyCode::Esc => return self.load_chosen(),
-            KeyCode::Up | KeyCode::Char('k') => cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => (cursor + 1).min(last),
-            KeyCode::Char(' ') => {
+        let cursor = match action {
+            Some(Action::Back) => return self.load_chosen(),
+            Some(Action::Up) => cursor.saturating_sub(1),
+            Some(Action::Down) => (cursor + 1).min(last),
+            Some(Action::ToggleSource) => {
                 let on = view.sources.iter().filter(|s| s.on).count();
                 if let Some(source) = view.sources.get_mut(cursor)
                     && (!source.on || on > 1)
@@ -257,8 +276,8 @@ impl App {
     /// Loads the view's range of its chosen sources again, in a new
     /// session; what the reader asked to see stays.
     pub(super) fn reload_logs(&mut self) -> Vec<Command> {
-        let session = self.next_session();
-        let now = self.now.to_utc();
+        let session = self.flight.next_session();
+        let now = self.store.now.to_utc();
         let (tail, capacity) = (self.settings.tail, self.settings.log_lines);
         let Some(view) = self.log_view_mut() else {
             return Vec::new();
@@ -281,7 +300,7 @@ impl App {
 
     fn save_logs(&mut self) -> Vec<Command> {
         let folder = self.settings.log_folder.clone();
-        let now = self.now;
+        let now = self.store.now;
         let Some(view) = self.log_view() else {
             return Vec::new();
         };
@@ -297,13 +316,14 @@ impl App {
     /// `M`: mouse capture off lets the terminal select text; the runtime
     /// follows `mouse_capture`.
     fn toggle_mouse(&mut self) {
-        self.mouse_capture = !self.mouse_capture;
-        let text = if self.mouse_capture {
-            "mouse on: the wheel scrolls (M: select text instead)"
+        self.screen.mouse_capture = !self.screen.mouse_capture;
+        let key = self.key_for(Context::Logs, Action::Mouse);
+        let text = if self.screen.mouse_capture {
+            format!("mouse on: the wheel scrolls ({key}: select text instead)")
         } else {
-            "mouse off: select text with the terminal (M: wheel scrolls again)"
+            format!("mouse off: select text with the terminal ({key}: wheel scrolls again)")
         };
-        self.say(Level::Info, text.to_string());
+        self.say(Level::Info, text);
     }
 }
 

@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration as Age, FixedOffset};
 
 use super::App;
+use super::notices::Notices;
 use crate::command::Command;
 
 /// Messages kept for the history overlay.
@@ -44,15 +45,32 @@ pub struct Status {
     pub has_detail: bool,
 }
 
+/// What stacktop says and has noticed: the status line, the history
+/// behind it, and the changes of the session.
+#[derive(Debug, Clone, Default)]
+pub struct Messages {
+    pub status: Option<Status>,
+    /// The newest info message said while an error held the status line;
+    /// it shows when the error's first seconds are over.
+    held: Option<Status>,
+    /// What was said, newest first (the `m` overlay).
+    pub history: History,
+    /// State changes of the session, and those not seen yet.
+    pub notices: Notices,
+    /// Input the user just gave is being handled: what it says answers
+    /// them, and shows even over an error still in its first seconds.
+    answering: bool,
+}
+
 impl App {
     /// Handles input from the user with `handle`: see `say_more`.
     pub(super) fn answering(
         &mut self,
         handle: impl FnOnce(&mut Self) -> Vec<Command>,
     ) -> Vec<Command> {
-        self.answering = true;
+        self.messages.answering = true;
         let commands = handle(self);
-        self.answering = false;
+        self.messages.answering = false;
         commands
     }
 
@@ -65,17 +83,27 @@ impl App {
     /// ask for; the answer to a key they pressed shows at once (the error
     /// stays in the history).
     pub(crate) fn say_more(&mut self, level: Level, text: String, detail: Option<String>) {
+        self.messages.say(self.store.now, level, text, detail);
+    }
+}
+
+impl Messages {
+    fn say(
+        &mut self,
+        now: DateTime<FixedOffset>,
+        level: Level,
+        text: String,
+        detail: Option<String>,
+    ) {
         let keep_error = !self.answering
             && self.status.as_ref().is_some_and(|s| {
-                s.level == Level::Error
-                    && level == Level::Info
-                    && self.now < s.since + ERROR_AT_LEAST
+                s.level == Level::Error && level == Level::Info && now < s.since + ERROR_AT_LEAST
             });
         let status = Status {
             text: text.clone(),
             level,
-            since: self.now,
-            until: self.now + SHOWN_FOR,
+            since: now,
+            until: now + SHOWN_FOR,
             has_detail: detail.is_some(),
         };
         if keep_error {
@@ -84,13 +112,13 @@ impl App {
             self.status = Some(status);
             self.held = None;
         }
-        self.messages.push_front(Message {
-            at: self.now,
+        self.history.push_front(Message {
+            at: now,
             level,
             text,
             detail,
         });
-        self.messages.truncate(HISTORY);
+        self.history.truncate(HISTORY);
     }
 
     /// Clears the status line once its time is up; an info message held

@@ -5,7 +5,7 @@
 //! anyway (the engine's container updates, health check results, probe
 //! reports), by comparing each container's standing with the last one.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -13,7 +13,7 @@ use super::App;
 use super::health::{Level as HealthLevel, Source};
 use super::rows::Shown;
 use crate::command::Command;
-use crate::model::{Container, ContainerState};
+use crate::model::{Container, ContainerState, EngineId};
 
 /// State changes kept for the timeline.
 pub const TIMELINE: usize = 50;
@@ -55,8 +55,10 @@ struct Standing {
 pub struct Notices {
     /// By container id: the containers in scope.
     standings: HashMap<String, Standing>,
-    /// Whether the containers were seen once: changes are told from then.
-    started: bool,
+    /// The engines whose containers were seen once: changes on an engine
+    /// are told from then, so a list that comes later than another
+    /// engine's is how that engine stands, not what changed on it.
+    told_from: HashSet<EngineId>,
     /// The last [`TIMELINE`] changes, newest first.
     pub timeline: VecDeque<Change>,
     /// Changes for the worse not seen yet, oldest first; one a container.
@@ -85,20 +87,45 @@ impl App {
     /// the count of problems changed.
     pub(super) fn observe(&mut self, only: Option<&str>) -> Vec<Command> {
         let scope = Shown {
-            scope: self.scope.as_deref(),
+            scope: self.list.scope.as_deref(),
             filter: "",
         };
-        let mut now: Vec<(String, Standing)> = Vec::new();
-        for c in &self.containers {
-            if scope.container(c) && only.is_none_or(|id| id == c.id) {
-                now.push((c.id.clone(), self.standing(c)));
+        // One pass over the containers: with thousands of them, nothing
+        // here may look each one up in the list again.
+        let label = self.store.labeller();
+        let mut now: Vec<(String, EngineId, Standing, bool)> = Vec::new();
+        let mut in_scope: HashSet<&str> = HashSet::new();
+        for c in &self.store.containers {
+            if !scope.container(c) {
+                continue;
+            }
+            in_scope.insert(&c.id);
+            if only.is_none_or(|id| id == c.id) {
+                let acting = self.flight.acting_on(c);
+                now.push((c.id.clone(), c.engine, self.standing(c, &label), acting));
             }
         }
+        let gone: Vec<String> = match only {
+            Some(_) => Vec::new(),
+            None => self
+                .messages
+                .notices
+                .standings
+                .keys()
+                .filter(|id| !in_scope.contains(id.as_str()))
+                .cloned()
+                .collect(),
+        };
+        drop(label);
         let mut changes = Vec::new();
-        for (id, standing) in now {
+        for (id, engine, standing, acting) in now {
             let name = standing.name.clone();
-            let before = self.notices.standings.insert(id.clone(), standing.clone());
-            if !self.notices.started {
+            let before = self
+                .messages
+                .notices
+                .standings
+                .insert(id.clone(), standing.clone());
+            if !self.messages.notices.told_from.contains(&engine) {
                 continue;
             }
             let change = match &before {
@@ -106,61 +133,60 @@ impl App {
                 None => Some(appeared(&standing)),
             };
             if let Some((what, worse)) = change {
-                let worse = worse && !self.acting_on(&id);
+                let worse = worse && !acting;
                 changes.push(self.change(id, name, what, worse));
             }
         }
         if only.is_none() {
-            let gone: Vec<String> = self
-                .notices
-                .standings
-                .keys()
-                .filter(|id| self.container(id).is_none_or(|c| !scope.container(c)))
-                .cloned()
-                .collect();
             for id in gone {
-                if let Some(standing) = self.notices.standings.remove(&id) {
+                if let Some(standing) = self.messages.notices.standings.remove(&id) {
                     changes.push(self.change(id, standing.name, "removed".into(), false));
                 }
             }
-            self.notices.started = true;
+            let listed = self.store.engines.iter().zip(0..).filter(|(e, _)| e.listed);
+            let listed: Vec<EngineId> = listed.map(|(_, i)| EngineId(i)).collect();
+            self.messages.notices.told_from.extend(listed);
         }
         let mut alert = None;
+        let unseen = &mut self.messages.notices.unseen;
+        let worse: HashSet<&str> = changes
+            .iter()
+            .filter(|c| c.worse)
+            .map(|c| c.container_id.as_str())
+            .collect();
+        let known: HashSet<String> = unseen
+            .iter()
+            .filter(|n| worse.contains(n.container_id.as_str()))
+            .map(|n| n.container_id.clone())
+            .collect();
+        if !worse.is_empty() {
+            unseen.retain(|n| !worse.contains(n.container_id.as_str()));
+        }
+        drop(worse);
         for change in changes {
             if change.worse {
-                let unseen = &mut self.notices.unseen;
-                let known = unseen.iter().any(|n| n.container_id == change.container_id);
-                unseen.retain(|n| n.container_id != change.container_id);
-                unseen.push(change.clone());
-                if !known {
+                // A container changes once a call: its older notice went above.
+                if !known.contains(&change.container_id) {
                     alert = Some(change.text());
                 }
+                unseen.push(change.clone());
             }
-            self.notices.timeline.push_front(change);
+            self.messages.notices.timeline.push_front(change);
         }
-        self.notices.timeline.truncate(TIMELINE);
+        self.messages.notices.timeline.truncate(TIMELINE);
         self.alerts(alert)
     }
 
     /// Watches the containers of a new scope from how they are now.
     pub(super) fn observe_afresh(&mut self) -> Vec<Command> {
-        self.notices.standings.clear();
-        self.notices.started = false;
+        self.messages.notices.standings.clear();
+        self.messages.notices.told_from.clear();
         self.observe(None)
-    }
-
-    /// Whether stacktop is acting on the container, or just did (restart,
-    /// stop, reset): what follows was asked for, not a change for the worse.
-    fn acting_on(&self, id: &str) -> bool {
-        let project = self.container(id).and_then(|c| c.project.as_ref());
-        self.pending.contains_key(id)
-            || self.outcomes.contains_key(id)
-            || project.is_some_and(|p| self.compose_steps.contains_key(p))
     }
 
     fn change(&self, container_id: String, name: String, what: String, worse: bool) -> Change {
         Change {
-            at: self.now,
+            at: self.store.now,
             container_id,
             name,
             what,
@@ -168,24 +194,30 @@ impl App {
         }
     }
 
-    fn standing(&self, c: &Container) -> Standing {
-        let health = self.health_of(c);
+    fn standing(&self, c: &Container, label: &dyn Fn(&Container) -> String) -> Standing {
+        let health = self.store.health_of(c);
         Standing {
-            name: self.notice_name(c),
+            name: self.notice_name(c, label(c)),
             state: c.state.clone(),
             health: health.level,
             source: health.source,
             words: health.words,
-            attention: self.needs_attention(c),
+            attention: self.store.needs_attention(c),
             restarts: c.restart_count,
         }
     }
 
-    /// The row's label; with every project listed, `project/label`.
-    fn notice_name(&self, c: &Container) -> String {
-        match (&self.scope, &c.project) {
-            (None, Some(project)) => format!("{project}/{}", self.label(c)),
-            _ => self.label(c),
+    /// The row's label; with every project listed, `project/label`; with
+    /// several engines, after the engine's name (`west: shop/db`), as the
+    /// same project can run on two.
+    fn notice_name(&self, c: &Container, label: String) -> String {
+        let name = match (&self.list.scope, &c.project) {
+            (None, Some(project)) => format!("{project}/{label}"),
+            _ => label,
+        };
+        match self.store.engines.get(c.engine.index()) {
+            Some(engine) if self.store.several_engines() => format!("{}: {name}", engine.name),
+            _ => name,
         }
     }
 
@@ -199,13 +231,13 @@ impl App {
             commands.push(Command::Alert(text));
         }
         if notify.title {
-            let title = match self.notices.problems() {
+            let title = match self.messages.notices.problems() {
                 0 => "stacktop: ok".to_string(),
                 1 => "stacktop: 1 problem".to_string(),
                 n => format!("stacktop: {n} problems"),
             };
-            if self.notices.title.as_ref() != Some(&title) {
-                self.notices.title = Some(title.clone());
+            if self.messages.notices.title.as_ref() != Some(&title) {
+                self.messages.notices.title = Some(title.clone());
                 commands.push(Command::SetTitle(title));
             }
         }

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
-use super::App;
-use crate::command::Command;
+use super::{App, Store};
+use crate::command::{Collect, Command};
 use crate::discover;
 use crate::event::ProbeEvent;
 use crate::model::{
@@ -53,36 +53,11 @@ impl Probe {
         if self.status != ProbeStatus::Live {
             return (format!("{kind} {}", self.status.word()), None);
         }
-        match &self.snapshot {
-            Some(Snapshot::Postgres(pg)) => {
-                let used = pg.in_use();
-                let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
-                (
-                    format!("pg {used}/{} conn", pg.max_connections),
-                    Some(ratio),
-                )
-            }
-            Some(Snapshot::Redis(redis)) => {
-                let used = bytes_short(redis.used_memory);
-                if redis.maxmemory == 0 {
-                    return (format!("redis {used}"), None);
-                }
-                let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
-                let max = bytes_short(redis.maxmemory);
-                (format!("redis {used}/{max}"), Some(ratio))
-            }
-            Some(Snapshot::RabbitMq(rabbit)) => {
-                let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
-                let depth = count_short(depth);
-                (format!("rabbit {depth} msg"), Some(rabbit.memory.ratio()))
-            }
-            Some(Snapshot::Search(search)) => {
-                let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
-                let docs = count_short(docs);
-                (format!("es {docs} docs"), None)
-            }
-            None => (format!("{kind} …"), None),
-        }
+        let (text, fill) = self
+            .snapshot
+            .as_ref()
+            .map_or_else(|| ("…".to_string(), None), figures);
+        (format!("{kind} {text}"), fill)
     }
 
     /// Adds a poll's per-row readings; rows gone from it are forgotten.
@@ -116,13 +91,52 @@ impl Probe {
     }
 }
 
+/// A poll in a few words, after the kind's short name in the list, and
+/// how full the server is when its kind measures a fill.
+fn figures(snapshot: &Snapshot) -> (String, Option<f64>) {
+    match snapshot {
+        Snapshot::Postgres(pg) => {
+            let used = pg.in_use();
+            let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
+            (format!("{used}/{} conn", pg.max_connections), Some(ratio))
+        }
+        Snapshot::Redis(redis) => {
+            let used = bytes_short(redis.used_memory);
+            if redis.maxmemory == 0 {
+                return (used, None);
+            }
+            let ratio = redis.used_memory as f64 / redis.maxmemory as f64;
+            (
+                format!("{used}/{}", bytes_short(redis.maxmemory)),
+                Some(ratio),
+            )
+        }
+        Snapshot::RabbitMq(rabbit) => {
+            let depth: u64 = rabbit.queues.iter().map(|q| q.depth()).sum();
+            let fill = Some(rabbit.memory.ratio());
+            (format!("{} msg", count_short(depth)), fill)
+        }
+        Snapshot::Search(search) => {
+            let docs: u64 = search.indices.iter().map(|i| i.docs).sum();
+            (format!("{} docs", count_short(docs)), None)
+        }
+    }
+}
+
 impl App {
+    /// The probe of the open database view.
+    pub fn database_probe(&self) -> Option<&Probe> {
+        self.store.probes.get(&self.database_view()?.target_id)
+    }
+}
+
+impl Store {
     /// Re-runs discovery after the container list changed; tells the
     /// runtime when the set of targets is not the same any more.
-    pub(super) fn refresh_targets(&mut self) -> Vec<Command> {
+    pub(super) fn refresh_targets(&mut self, configured: &[Target]) -> Vec<Command> {
         let hosts = self.ports_hosts();
         let found = discover::discover(&self.containers, &hosts);
-        let targets = discover::merge(found, &self.settings.targets);
+        let targets = discover::merge(found, configured);
         let same = targets.len() == self.probes.len()
             && targets
                 .iter()
@@ -142,12 +156,7 @@ impl App {
             kept.insert(target.id.clone(), probe);
         }
         self.probes = kept;
-        if let Some(view) = self.database_view()
-            && !self.probes.contains_key(&view.target_id)
-        {
-            self.view = super::View::List;
-        }
-        vec![Command::SetTargets(targets)]
+        vec![Command::Collect(Collect::SetTargets(targets))]
     }
 
     /// Takes in a probe's report; returns the container of its target, if
@@ -206,9 +215,30 @@ impl App {
                 .is_none_or(|id| !ids.contains(&id))
         })
     }
+}
 
-    /// The probe of the open database view.
-    pub fn database_probe(&self) -> Option<&Probe> {
-        self.probes.get(&self.database_view()?.target_id)
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PgSnapshot, TargetKind};
+
+    fn probe(kind: TargetKind) -> Probe {
+        Probe::new(Target::example(kind, "x"))
+    }
+
+    #[test]
+    fn the_summary_starts_with_the_kinds_short_name() {
+        for kind in TargetKind::ALL {
+            let short = kind.info().short;
+            assert_eq!(probe(kind).summary(), (format!("{short} connecting"), None));
+        }
+        let mut pg = probe(TargetKind::Postgres);
+        pg.status = ProbeStatus::Live;
+        assert_eq!(pg.summary().0, "pg …");
+        pg.snapshot = Some(Snapshot::Postgres(PgSnapshot {
+            max_connections: 100,
+            ..PgSnapshot::default()
+        }));
+        assert_eq!(pg.summary(), ("pg 0/100 conn".to_string(), Some(0.0)));
     }
 }

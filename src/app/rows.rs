@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::sort::{Facts, SortKey};
-use crate::model::{Container, DeclaredService, EngineId, Target};
+use crate::model::sort::{Facts, SortKey};
+use crate::model::{Container, DeclaredService, EngineId, ProjectKey, Target};
 
 /// Name of the group of containers that belong to no Compose project.
 pub const NO_PROJECT: &str = "(no compose project)";
@@ -19,7 +19,10 @@ pub enum Row {
     /// A container, by id.
     Container(String),
     /// A declared service with no container.
-    Declared { project: String, service: String },
+    Declared {
+        project: ProjectKey,
+        service: String,
+    },
     /// The header of targets that belong to no container.
     Databases,
     /// A database target with no container row, by target id.
@@ -101,7 +104,7 @@ pub struct Arrange<'f> {
     /// What a container sorts by.
     pub facts: &'f dyn Fn(&Container) -> Facts<'_>,
     /// Whether a project (`None`: the group outside Compose) is folded.
-    pub folded: &'f dyn Fn(Option<&str>) -> bool,
+    pub folded: &'f dyn Fn(EngineId, Option<&str>) -> bool,
 }
 
 /// A project group's place: engine, outside Compose last, then by name.
@@ -140,7 +143,7 @@ pub fn build(from: &Groups<'_>, shown: Shown<'_>, arrange: &Arrange<'_>) -> Vec<
     {
         if shown.declared(project, &service.name) {
             let row = Row::Declared {
-                project: project.to_string(),
+                project: ProjectKey::new(*engine, *project),
                 service: service.name.clone(),
             };
             let facts = Facts {
@@ -163,7 +166,7 @@ pub fn build(from: &Groups<'_>, shown: Shown<'_>, arrange: &Arrange<'_>) -> Vec<
             headed += 1;
         }
         rows.push(Row::Project(engine, project.map(str::to_string)));
-        if shown.filter.is_empty() && (arrange.folded)(project) {
+        if shown.filter.is_empty() && (arrange.folded)(engine, project) {
             continue;
         }
         members.sort_by(|a, b| arrange.sort.compare(&a.0, &b.0));

@@ -4,8 +4,9 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 
 use super::*;
+use crate::command::Collect;
 use crate::event::{DockerEvent, LogEvent};
-use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, StyledSpan};
+use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, Stats, StyledSpan, Verb};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
@@ -46,7 +47,7 @@ fn stack() -> Vec<Container> {
 
 fn app_with(containers: Vec<Container>) -> App {
     let mut app = App::new(Settings::default(), "unix:///test.sock".into(), now());
-    app.viewport = Viewport {
+    app.screen.viewport = Viewport {
         width: 120,
         height: 40,
         list_rows: 36,
@@ -86,13 +87,13 @@ fn rows_group_by_project_with_loose_containers_last() {
         Row::Project(EngineId(0), None),
         Row::Container("lone".into()),
     ];
-    assert_eq!(app.rows, expected);
+    assert_eq!(app.list.rows, expected);
 }
 
 #[test]
 fn replicas_get_numbered_labels_and_single_services_do_not() {
     let app = app_with(stack());
-    let label = |id: &str| app.label(app.container(id).unwrap());
+    let label = |id: &str| app.store.label(app.store.container(id).unwrap());
     assert_eq!(label("w1"), "worker-1");
     assert_eq!(label("w2"), "worker-2");
     assert_eq!(label("db"), "db");
@@ -104,15 +105,15 @@ fn arrows_and_vim_keys_move_within_bounds() {
     let mut app = app_with(stack());
     app.update(ch('j'));
     app.update(key(KeyCode::Down));
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.list.selected, 2);
     app.update(ch('G'));
-    assert_eq!(app.selected, app.rows.len() - 1);
+    assert_eq!(app.list.selected, app.list.rows.len() - 1);
     app.update(ch('j'));
-    assert_eq!(app.selected, app.rows.len() - 1);
+    assert_eq!(app.list.selected, app.list.rows.len() - 1);
     app.update(ch('g'));
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.list.selected, 0);
     app.update(ch('k'));
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.list.selected, 0);
 }
 
 #[test]
@@ -121,10 +122,10 @@ fn filter_narrows_as_typed_and_enter_selects_first_match() {
     app.update(ch('/'));
     assert!(app.filter_editing());
     type_text(&mut app, "work");
-    assert_eq!(app.rows.len(), 3, "project header and two workers");
+    assert_eq!(app.list.rows.len(), 3, "project header and two workers");
     app.update(key(KeyCode::Enter));
     assert!(!app.filter_editing());
-    assert_eq!(app.filter, "work");
+    assert_eq!(app.list.filter, "work");
     assert_eq!(app.selected_row(), Some(&Row::Container("w1".into())));
 }
 
@@ -134,7 +135,7 @@ fn filter_matches_project_and_container_names_case_insensitively() {
     app.update(ch('/'));
     type_text(&mut app, "AUTH");
     assert_eq!(
-        app.rows,
+        app.list.rows,
         vec![
             Row::Project(EngineId(0), Some("auth".into())),
             Row::Container("a1".into())
@@ -149,19 +150,19 @@ fn escape_clears_the_filter() {
     type_text(&mut app, "db");
     app.update(key(KeyCode::Enter));
     app.update(key(KeyCode::Esc));
-    assert!(app.filter.is_empty());
-    assert_eq!(app.rows.len(), 8);
+    assert!(app.list.filter.is_empty());
+    assert_eq!(app.list.rows.len(), 8);
     app.update(ch('/'));
     type_text(&mut app, "zz");
     app.update(key(KeyCode::Esc));
     assert!(!app.filter_editing());
-    assert_eq!(app.rows.len(), 8);
+    assert_eq!(app.list.rows.len(), 8);
 }
 
 #[test]
 fn selection_follows_its_container_when_the_list_changes() {
     let mut app = app_with(stack());
-    app.selected = 5; // w2
+    app.list.selected = 5; // w2
     let mut newcomer = container("a2", Some("auth"), "web", 1);
     newcomer.state = ContainerState::Created;
     app.update(Event::Docker(
@@ -173,14 +174,14 @@ fn selection_follows_its_container_when_the_list_changes() {
         EngineId(0),
         DockerEvent::ContainerRemoved("w2".into()),
     ));
-    assert!(app.container("w2").is_none());
-    assert!(app.selected < app.rows.len());
+    assert!(app.store.container("w2").is_none());
+    assert!(app.list.selected < app.list.rows.len());
 }
 
 #[test]
 fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
     let mut app = app_with(stack());
-    app.selected = 3; // db
+    app.list.selected = 3; // db
     let commands = app.update(ch('r'));
     assert_eq!(
         commands,
@@ -191,7 +192,7 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
             container_name: "shop-db-1".into(),
         }]
     );
-    assert_eq!(app.pending.get("db"), Some(&Verb::Restart));
+    assert_eq!(app.flight.pending.get("db"), Some(&Verb::Restart));
     assert!(
         app.update(ch('r')).is_empty(),
         "no second restart while pending"
@@ -204,9 +205,9 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
         },
         result: Err("No such container: db".into()),
     }));
-    assert!(app.pending.is_empty());
-    assert!(!app.outcomes["db"].ok);
-    let status = app.status.clone().unwrap();
+    assert!(app.flight.pending.is_empty());
+    assert!(!app.flight.outcomes["db"].ok);
+    let status = app.messages.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
     assert!(status.text.contains("No such container"), "{}", status.text);
 }
@@ -214,7 +215,7 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
 #[test]
 fn outcomes_and_status_expire_on_ticks() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('r'));
     app.update(Event::Done(Done {
         job: Job::Container {
@@ -224,16 +225,16 @@ fn outcomes_and_status_expire_on_ticks() {
         },
         result: Ok("shop-db-1: restart done".into()),
     }));
-    assert!(app.outcomes.contains_key("db"));
+    assert!(app.flight.outcomes.contains_key("db"));
     app.update(Event::Tick(now() + Age::seconds(10)));
-    assert!(app.outcomes.is_empty());
-    assert!(app.status.is_none());
+    assert!(app.flight.outcomes.is_empty());
+    assert!(app.messages.status.is_none());
 }
 
 #[test]
 fn restart_on_a_project_row_restarts_all_its_containers() {
     let mut app = app_with(stack());
-    app.selected = 2; // shop
+    app.list.selected = 2; // shop
     let commands = app.update(ch('r'));
     let ids: Vec<String> = commands
         .into_iter()
@@ -250,7 +251,7 @@ fn s_stops_running_and_starts_stopped() {
     let mut containers = stack();
     containers[1].state = ContainerState::Exited { code: 0 };
     let mut app = app_with(containers);
-    app.selected = 3; // db, exited
+    app.list.selected = 3; // db, exited
     assert!(matches!(
         app.update(ch('s')).as_slice(),
         [Command::Act {
@@ -258,7 +259,7 @@ fn s_stops_running_and_starts_stopped() {
             ..
         }]
     ));
-    app.selected = 4; // w1, running
+    app.list.selected = 4; // w1, running
     assert!(matches!(
         app.update(ch('s')).as_slice(),
         [Command::Act {
@@ -283,7 +284,7 @@ fn line(ts_secs: i64, text: &str, source: usize) -> LogLine {
 #[test]
 fn logs_open_on_a_container_and_close_on_escape() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     let commands = app.update(ch('l'));
     let session = app.log_view().unwrap().session;
     assert_eq!(
@@ -314,7 +315,7 @@ fn logs_open_on_a_container_and_close_on_escape() {
 #[test]
 fn project_logs_merge_every_container_in_time_order() {
     let mut app = app_with(stack());
-    app.selected = 2;
+    app.list.selected = 2;
     app.update(key(KeyCode::Enter));
     let view = app.log_view().unwrap();
     let session = view.session;
@@ -341,7 +342,7 @@ fn project_logs_merge_every_container_in_time_order() {
 #[test]
 fn lines_from_a_closed_session_are_ignored() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('l'));
     let old = app.log_view().unwrap().session;
     app.update(key(KeyCode::Esc));
@@ -356,7 +357,7 @@ fn lines_from_a_closed_session_are_ignored() {
 #[test]
 fn scrolling_up_pauses_and_new_lines_keep_the_view_in_place() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('l'));
     let session = app.log_view().unwrap().session;
     let batch: Vec<LogLine> = (0..100).map(|i| line(i, "x", 0)).collect();
@@ -382,7 +383,7 @@ fn scrolling_up_pauses_and_new_lines_keep_the_view_in_place() {
 #[test]
 fn mouse_wheel_scrolls_logs_and_pauses() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('l'));
     let session = app.log_view().unwrap().session;
     let batch: Vec<LogLine> = (0..50).map(|i| line(i, "x", 0)).collect();
@@ -409,7 +410,7 @@ fn log_window_is_bounded() {
     };
     let mut app = App::new(settings, String::new(), now());
     app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('l'));
     let session = app.log_view().unwrap().session;
     for chunk in 0..10 {
@@ -428,7 +429,7 @@ fn log_window_is_bounded() {
 #[test]
 fn t_and_w_toggle_timestamps_and_wrapping() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('l'));
     app.update(ch('t'));
     app.update(ch('w'));
@@ -441,10 +442,10 @@ fn t_and_w_toggle_timestamps_and_wrapping() {
 fn help_opens_with_question_mark_and_any_key_closes_it() {
     let mut app = app_with(stack());
     app.update(ch('?'));
-    assert_eq!(app.overlay, Some(Overlay::Help { scroll: 0 }));
+    assert_eq!(app.screen.overlay, Some(Overlay::Help { scroll: 0 }));
     app.update(ch('j'));
-    assert_eq!(app.overlay, None);
-    assert_eq!(app.selected, 0, "the closing key does nothing else");
+    assert_eq!(app.screen.overlay, None);
+    assert_eq!(app.list.selected, 0, "the closing key does nothing else");
 }
 
 #[test]
@@ -462,7 +463,7 @@ fn quit_keys_and_signals_quit() {
 #[test]
 fn quitting_from_the_log_view_closes_its_stream() {
     let mut app = app_with(stack());
-    app.selected = 3;
+    app.list.selected = 3;
     app.update(ch('l'));
     let session = app.log_view().unwrap().session;
     assert_eq!(
@@ -483,10 +484,13 @@ fn engine_outage_is_reported_and_recovery_clears_it() {
             others: Vec::new(),
         },
     ));
-    assert!(matches!(app.engines[0].status, EngineStatus::Down { .. }));
-    assert_eq!(app.containers.len(), 5, "last known list stays");
+    assert!(matches!(
+        app.store.engines[0].status,
+        EngineStatus::Down { .. }
+    ));
+    assert_eq!(app.store.containers.len(), 5, "last known list stays");
     app.update(ch('j'));
-    assert_eq!(app.selected, 1, "keys keep working");
+    assert_eq!(app.list.selected, 1, "keys keep working");
     app.update(Event::Docker(
         EngineId(0),
         DockerEvent::Connected {
@@ -496,7 +500,7 @@ fn engine_outage_is_reported_and_recovery_clears_it() {
         },
     ));
     assert_eq!(
-        app.engines[0].status,
+        app.store.engines[0].status,
         EngineStatus::Up {
             product: "Docker".into(),
             version: "28.2".into()
@@ -512,11 +516,11 @@ fn project_scope_hides_other_projects_and_a_toggles_it() {
     };
     let mut app = App::new(settings, String::new(), now());
     app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
-    assert_eq!(app.rows.len(), 4);
+    assert_eq!(app.list.rows.len(), 4);
     app.update(ch('a'));
-    assert_eq!(app.rows.len(), 8);
+    assert_eq!(app.list.rows.len(), 8);
     app.update(ch('a'));
-    assert_eq!(app.rows.len(), 4);
+    assert_eq!(app.list.rows.len(), 4);
 }
 
 #[test]
@@ -533,8 +537,8 @@ fn stats_are_dropped_for_removed_containers() {
         EngineId(0),
         DockerEvent::ContainerRemoved("db".into()),
     ));
-    assert!(!app.stats.contains_key("db"));
-    assert!(app.stats.contains_key("w1"));
+    assert!(!app.store.stats.contains_key("db"));
+    assert!(app.store.stats.contains_key("w1"));
 }
 
 #[test]
@@ -544,14 +548,14 @@ fn page_down_keeps_the_selection_visible() {
         .collect();
     let mut app = app_with(many);
     let visible = 20;
-    app.viewport.list_rows = visible;
+    app.screen.viewport.list_rows = visible;
     app.update(key(KeyCode::PageDown));
-    assert_eq!(app.selected, visible);
-    assert!(app.selected >= app.offset && app.selected < app.offset + visible);
+    assert_eq!(app.list.selected, visible);
+    assert!(app.list.selected >= app.list.offset && app.list.selected < app.list.offset + visible);
     app.update(ch('G'));
     // The last line says how many rows are left out.
-    assert_eq!(app.offset, app.rows.len() - (visible - 1));
-    assert_eq!(app.window(visible).rows.last(), Some(&app.selected));
+    assert_eq!(app.list.offset, app.list.rows.len() - (visible - 1));
+    assert_eq!(app.window(visible).rows.last(), Some(&app.list.selected));
 }
 
 fn pg_container() -> Container {
@@ -593,7 +597,7 @@ fn app_with_pg() -> (App, Vec<Command>) {
 #[test]
 fn discovered_databases_are_sent_to_the_probes_once() {
     let (mut app, commands) = app_with_pg();
-    let [Command::SetTargets(targets)] = commands.as_slice() else {
+    let [Command::Collect(Collect::SetTargets(targets))] = commands.as_slice() else {
         panic!("expected SetTargets, got {commands:?}");
     };
     assert_eq!(targets[0].id, "pg:shop/auth_db");
@@ -606,7 +610,7 @@ fn discovered_databases_are_sent_to_the_probes_once() {
         EngineId(0),
         DockerEvent::ContainerRemoved("pgc".into()),
     ));
-    assert_eq!(gone, vec![Command::SetTargets(vec![])]);
+    assert_eq!(gone, vec![Command::Collect(Collect::SetTargets(vec![]))]);
 }
 
 #[test]
@@ -617,7 +621,7 @@ fn a_lost_probe_shows_no_stale_figures() {
         target_id: id.clone(),
         snapshot: Box::new(crate::model::Snapshot::Postgres(pg_with_backend(7))),
     }));
-    assert!(app.probes[&id].pg().is_some());
+    assert!(app.store.probes[&id].pg().is_some());
     app.update(Event::Probe(crate::event::ProbeEvent::Status {
         target_id: id.clone(),
         status: crate::model::ProbeStatus::Reconnecting {
@@ -625,7 +629,7 @@ fn a_lost_probe_shows_no_stale_figures() {
             retry_in_ms: 500,
         },
     }));
-    assert!(app.probes[&id].pg().is_none());
+    assert!(app.store.probes[&id].pg().is_none());
 }
 
 #[test]
@@ -636,7 +640,8 @@ fn cancel_asks_first_and_only_y_sends_the_signal() {
         target_id: id.clone(),
         snapshot: Box::new(crate::model::Snapshot::Postgres(pg_with_backend(4321))),
     }));
-    app.selected = app
+    app.list.selected = app
+        .list
         .rows
         .iter()
         .position(|r| *r == Row::Container("pgc".into()))
@@ -645,9 +650,9 @@ fn cancel_asks_first_and_only_y_sends_the_signal() {
     assert_eq!(app.database_view().unwrap().target_id, id);
     app.update(key(KeyCode::Tab));
     app.update(ch('c'));
-    assert!(matches!(app.overlay, Some(Overlay::Confirm(_))));
+    assert!(matches!(app.screen.overlay, Some(Overlay::Confirm(_))));
     assert!(app.update(ch('n')).is_empty(), "any other key cancels");
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.screen.overlay, None);
     app.update(ch('K'));
     let commands = app.update(ch('y'));
     assert!(matches!(
@@ -676,9 +681,9 @@ fn configured_targets_without_container_get_rows_of_their_own() {
     let mut app = App::new(settings, String::new(), now());
     assert_eq!(app.start().len(), 1);
     app.update(Event::Docker(EngineId(0), DockerEvent::Containers(stack())));
-    assert_eq!(app.rows[app.rows.len() - 2], Row::Databases);
+    assert_eq!(app.list.rows[app.list.rows.len() - 2], Row::Databases);
     assert_eq!(
-        app.rows[app.rows.len() - 1],
+        app.list.rows[app.list.rows.len() - 1],
         Row::Target("redis:sessions".into())
     );
 }
@@ -709,7 +714,7 @@ fn compose_stack() -> Vec<Container> {
 }
 
 pub(super) fn select(app: &mut App, row: Row) {
-    app.selected = app.rows.iter().position(|r| *r == row).unwrap();
+    app.list.selected = app.list.rows.iter().position(|r| *r == row).unwrap();
 }
 
 #[test]
@@ -741,11 +746,14 @@ fn reset_asks_with_every_volume_and_only_y_runs_it() {
     app.update(Event::Compose(crate::event::ComposeEvent::ResetPlanned(
         Box::new(sized),
     )));
-    let Some(Overlay::Confirm(confirm)) = &app.overlay else {
-        panic!("expected a confirmation, got {:?}", app.overlay);
+    let Some(Overlay::Confirm(confirm)) = &app.screen.overlay else {
+        panic!("expected a confirmation, got {:?}", app.screen.overlay);
     };
     let Confirm::Reset(asked) = confirm.as_ref() else {
-        panic!("expected a reset confirmation, got {:?}", app.overlay);
+        panic!(
+            "expected a reset confirmation, got {:?}",
+            app.screen.overlay
+        );
     };
     assert_eq!(asked.services, ["db"]);
     assert_eq!(asked.volumes.len(), 2, "every volume is listed");
@@ -754,7 +762,7 @@ fn reset_asks_with_every_volume_and_only_y_runs_it() {
         app.update(key(KeyCode::Enter)).is_empty(),
         "Enter is not yes"
     );
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.screen.overlay, None);
     app.update(Event::Compose(crate::event::ComposeEvent::ResetPlanned(
         plan.clone(),
     )));
@@ -778,7 +786,7 @@ fn read_only_refuses_every_changing_key() {
     select(&mut app, Row::Container("db".into()));
     for c in ['r', 's', 'u', 'X'] {
         assert!(app.update(ch(c)).is_empty(), "{c} must do nothing");
-        let status = app.status.clone().unwrap();
+        let status = app.messages.status.clone().unwrap();
         assert!(status.text.contains("read-only"), "{}", status.text);
     }
 }
@@ -803,14 +811,15 @@ fn declared_services_without_containers_show_and_u_brings_them_up() {
             .collect(),
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        engine: EngineId(0),
         project: Box::new(project),
         cli_failure: None,
     }));
     let declared = Row::Declared {
-        project: "shop".into(),
+        project: crate::model::ProjectKey::new(EngineId(0), "shop"),
         service: "mailer".into(),
     };
-    assert!(app.rows.contains(&declared));
+    assert!(app.list.rows.contains(&declared));
     select(&mut app, declared);
     let commands = app.update(ch('u'));
     assert!(
@@ -828,7 +837,7 @@ fn each_project_is_loaded_once() {
     ));
     let loads: Vec<&Command> = commands
         .iter()
-        .filter(|c| matches!(c, Command::LoadProject { .. }))
+        .filter(|c| matches!(c, Command::Collect(Collect::LoadProject { .. })))
         .collect();
     assert_eq!(loads.len(), 1);
     let again = app.update(Event::Docker(
@@ -849,6 +858,7 @@ fn enter_in_the_filter_selects_a_declared_service_too() {
         }],
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        engine: EngineId(0),
         project: Box::new(project),
         cli_failure: None,
     }));
@@ -858,7 +868,7 @@ fn enter_in_the_filter_selects_a_declared_service_too() {
     assert_eq!(
         app.selected_row(),
         Some(&Row::Declared {
-            project: "shop".into(),
+            project: crate::model::ProjectKey::new(EngineId(0), "shop"),
             service: "mailer".into(),
         })
     );
@@ -895,6 +905,7 @@ fn project_with_a_declared_service_in_the_middle() -> App {
             .collect(),
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        engine: EngineId(0),
         project: Box::new(project),
         cli_failure: None,
     }));
@@ -904,8 +915,8 @@ fn project_with_a_declared_service_in_the_middle() -> App {
 #[test]
 fn project_row_acts_on_containers_listed_after_a_declared_service() {
     let mut app = project_with_a_declared_service_in_the_middle();
-    assert!(app.rows.contains(&Row::Declared {
-        project: "shop".into(),
+    assert!(app.list.rows.contains(&Row::Declared {
+        project: crate::model::ProjectKey::new(EngineId(0), "shop"),
         service: "seeder".into(),
     }));
     select(&mut app, Row::Project(EngineId(0), Some("shop".into())));
@@ -933,13 +944,21 @@ fn an_error_stays_three_seconds_and_every_message_is_kept() {
     let mut app = app_with(stack());
     app.say(Level::Error, "restart of db failed".into());
     app.say(Level::Info, "showing all projects".into());
-    assert_eq!(app.status.as_ref().unwrap().level, Level::Error);
+    assert_eq!(app.messages.status.as_ref().unwrap().level, Level::Error);
     app.update(Event::Tick(now() + Age::seconds(4)));
     // The news held back shows once the error had its three seconds.
-    assert_eq!(app.status.as_ref().unwrap().text, "showing all projects");
+    assert_eq!(
+        app.messages.status.as_ref().unwrap().text,
+        "showing all projects"
+    );
     app.say(Level::Info, "later news".into());
-    assert_eq!(app.status.as_ref().unwrap().text, "later news");
-    let texts: Vec<&str> = app.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(app.messages.status.as_ref().unwrap().text, "later news");
+    let texts: Vec<&str> = app
+        .messages
+        .history
+        .iter()
+        .map(|m| m.text.as_str())
+        .collect();
     assert_eq!(
         texts,
         ["later news", "showing all projects", "restart of db failed"]
@@ -947,7 +966,7 @@ fn an_error_stays_three_seconds_and_every_message_is_kept() {
     for i in 0..60 {
         app.say(Level::Info, format!("message {i}"));
     }
-    assert_eq!(app.messages.len(), super::HISTORY);
+    assert_eq!(app.messages.history.len(), super::HISTORY);
 }
 
 #[test]
@@ -955,10 +974,11 @@ fn the_answer_to_a_key_shows_over_a_fresh_error() {
     let mut app = app_with(stack());
     app.say(Level::Error, "restart of db failed".into());
     app.update(key(KeyCode::Char('a')));
-    let status = app.status.as_ref().unwrap();
+    let status = app.messages.status.as_ref().unwrap();
     assert_eq!(status.level, Level::Info, "{status:?}");
     assert!(
         app.messages
+            .history
             .iter()
             .any(|m| m.text == "restart of db failed")
     );
@@ -978,16 +998,17 @@ fn a_cli_that_cannot_read_the_files_is_said_with_its_whole_message() {
                 .into(),
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        engine: EngineId(0),
         project: Box::new(project),
         cli_failure: Some(failure),
     }));
-    let status = app.status.clone().unwrap();
+    let status = app.messages.status.clone().unwrap();
     assert!(status.text.contains("stacktop's reader"), "{}", status.text);
     assert!(status.has_detail);
-    let detail = app.messages[0].detail.clone().unwrap();
+    let detail = app.messages.history[0].detail.clone().unwrap();
     assert!(detail.contains("'name' does not match"), "{detail}");
     app.update(ch('m'));
-    assert_eq!(app.overlay, Some(Overlay::Messages));
+    assert_eq!(app.screen.overlay, Some(Overlay::Messages));
     app.update(ch('x'));
-    assert_eq!(app.overlay, None);
+    assert_eq!(app.screen.overlay, None);
 }

@@ -6,8 +6,36 @@
 use super::database::DatabaseView;
 use super::logview::LogView;
 use crate::command::Command;
+use crate::event::{Hits, Viewport};
 use crate::keymap::Context;
 use crate::model::{PgBackend, PgSignal, Queue, ResetPlan, Target};
+
+/// What is on screen: the view, its overlay, the size and what the last
+/// frame laid out.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    pub view: View,
+    pub overlay: Option<Overlay>,
+    pub viewport: Viewport,
+    /// Where the last frame put the list rows, panel titles and scroll
+    /// areas, for clicks and paging.
+    pub hits: Hits,
+    /// The terminal reports the mouse (the wheel scrolls); off, the
+    /// terminal selects text. The runtime follows it.
+    pub mouse_capture: bool,
+}
+
+impl Default for Screen {
+    fn default() -> Self {
+        Self {
+            view: View::List,
+            overlay: None,
+            viewport: Viewport::default(),
+            hits: Hits::default(),
+            mouse_capture: true,
+        }
+    }
+}
 
 /// The view that fills the screen.
 #[derive(Debug, Clone)]

@@ -2,6 +2,7 @@
 //! into `model` types, sends `Event`s, and owns its reconnect and backoff.
 
 pub mod api;
+pub mod dispatch;
 pub mod docker;
 pub mod health;
 pub mod host;

@@ -23,7 +23,7 @@ use anyhow::Context;
 use tokio::sync::mpsc::Sender;
 
 use crate::event::{ComposeEvent, Event};
-use crate::model::{CliFailure, ComposeProject, ProjectLocation};
+use crate::model::{CliFailure, ComposeProject, EngineId, ProjectKey, ProjectLocation};
 
 pub use cli::{ComposeCli, choose_compose_cli, find_compose_cli};
 pub use declared::{is_active, profiles_from};
@@ -35,7 +35,7 @@ pub use resolve::{
 
 /// Reads a project's declared services in a task of its own and reports
 /// `ComposeEvent::Loaded` or `LoadFailed`.
-pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
+pub fn spawn_load(engine: EngineId, location: ProjectLocation, tx: Sender<Event>) {
     tokio::spawn(async move {
         let cli = tokio::task::spawn_blocking(find_compose_cli)
             .await
@@ -47,6 +47,7 @@ pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
                     tracing::warn!(project = %location.name, cli = %failure.program, error = %failure.error, "the compose CLI could not read the project; stacktop's reader did");
                 }
                 ComposeEvent::Loaded {
+                    engine,
                     project: Box::new(loaded.project),
                     cli_failure: loaded.cli_failure,
                 }
@@ -55,7 +56,7 @@ pub fn spawn_load(location: ProjectLocation, tx: Sender<Event>) {
                 let error = format!("{error:#}");
                 tracing::warn!(project = %location.name, %error, "loading compose project failed");
                 ComposeEvent::LoadFailed {
-                    project: location.name,
+                    project: ProjectKey::new(engine, location.name),
                     error,
                 }
             }

@@ -31,10 +31,10 @@ use toml::Spanned;
 
 use super::health::{HealthSection, HealthSettings};
 use super::notify::{NotifySection, NotifySettings};
-use super::{line_column, toml_error};
 use crate::discover::target_id;
 use crate::keymap::Keymap;
 use crate::model::{Target, TargetKind, TargetOrigin};
+use crate::toml_error::{line_column, toml_error};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -20,8 +20,9 @@ use anyhow::{Result, anyhow};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_column, parse_interval};
+use super::parse_interval;
 use crate::discover::health::{CheckRules, Declared};
+use crate::toml_error::line_column;
 
 /// How health checks run.
 #[derive(Debug, Clone, PartialEq, Eq)]

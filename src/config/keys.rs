@@ -18,8 +18,8 @@ use anyhow::{Result, anyhow};
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::line_column;
 use crate::keymap::{Action, Context, Key, Keymap, key_label, parse_key};
+use crate::toml_error::line_column;
 
 /// The keymap the `[keys]` section of `text` makes (the defaults when
 /// there is none). `name` is how errors call the file.
@@ -163,6 +163,14 @@ mod tests {
                 "k.toml:2:11: \"ctrl-\" is not a key",
             ),
             (
+                "[keys]\nrestart = [\"r\", \"\u{212A}\"]\n",
+                "k.toml:2:17: \"\u{212A}\" is not a key: U+212A lower-cases to 'k'",
+            ),
+            (
+                "[keys.log_view]\nfollow = \"\u{0130}\"\n",
+                "k.toml:2:10: \"\u{0130}\" is not a key: U+0130 lower-cases to",
+            ),
+            (
                 "[keys]\nrestart = []\n",
                 "k.toml:2:11: an action needs at least one key",
             ),
@@ -175,6 +183,10 @@ mod tests {
                 "k.toml:2:1: r is bound to both help and restart in the service list",
             ),
             (
+                "[keys]\nquit = [\"q\", \"ctrl-u\"]\n",
+                "k.toml:2:1: Ctrl-u is bound to both quit and clear_line",
+            ),
+            (
                 "[keys.log_view]\nreset = \"x\"\n",
                 "k.toml:2:1: reset has no key in [keys.log_view]",
             ),
@@ -183,6 +195,22 @@ mod tests {
             let error = keymap(text, "k.toml").unwrap_err().to_string();
             assert!(error.starts_with(want), "{text:?}: {error}");
         }
+    }
+
+    /// A key of quit with Ctrl quits while typing too; one without is text.
+    #[test]
+    fn ctrl_keys_of_everywhere_work_while_typing() {
+        let keys = keymap("[keys]\nquit = [\"Q\", \"ctrl-q\"]\n", "k.toml").unwrap();
+        let ctrl_q = press(KeyCode::Char('q'), KeyModifiers::CONTROL);
+        let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let shift_q = press(KeyCode::Char('Q'), KeyModifiers::SHIFT);
+        for typing in [Context::Filter, Context::Prompt, Context::Picker] {
+            assert_eq!(keys.lookup(typing, &ctrl_q), Some(Action::Quit));
+            assert_eq!(keys.lookup(typing, &ctrl_c), None, "{typing:?}");
+            assert_eq!(keys.lookup(typing, &shift_q), None, "{typing:?}");
+        }
+        assert_eq!(keys.lookup(Context::List, &shift_q), Some(Action::Quit));
+        assert_eq!(keys.lookup(Context::Confirm, &ctrl_q), None, "asked: no");
     }
 
     /// The presets the README offers parse and clash with nothing.
@@ -202,6 +230,28 @@ mod tests {
         for action in Action::ALL {
             let name = format!("`{}`", action.name());
             assert!(readme.contains(&name), "the README names {name}");
+        }
+    }
+
+    /// The README's table of places and their actions is the key table's.
+    #[test]
+    fn the_readme_lists_each_place_s_actions() {
+        let readme = include_str!("../../README.md");
+        for context in Context::ALL {
+            let start = format!("| `{}` | ", context.name());
+            let row = readme
+                .lines()
+                .find_map(|line| line.strip_prefix(start.as_str()))
+                .unwrap_or_else(|| panic!("the README has no row {start:?}"));
+            let listed: Vec<&str> = row.split('`').skip(1).step_by(2).collect();
+            let mut bound: Vec<&str> = Vec::new();
+            let bindings = Keymap::default();
+            for binding in bindings.bindings().iter().filter(|b| b.context == context) {
+                if !bound.contains(&binding.action.name()) {
+                    bound.push(binding.action.name());
+                }
+            }
+            assert_eq!(listed, bound, "the README's row for {}", context.name());
         }
     }
 

@@ -8,6 +8,7 @@ pub mod file;
 pub mod health;
 pub mod keys;
 pub mod notify;
+mod subcommand;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Parser;
@@ -18,6 +19,7 @@ use crate::keymap::Keymap;
 use crate::model::{ProjectLocation, Target, TargetKind};
 use health::HealthSettings;
 use notify::NotifySettings;
+pub use subcommand::Headless;
 
 /// A terminal dashboard for local development stacks run by Docker Compose.
 #[derive(Debug, Clone, Parser)]
@@ -25,7 +27,7 @@ use notify::NotifySettings;
 pub struct Cli {
     /// Without a command, the dashboard.
     #[command(subcommand)]
-    pub command: Option<crate::headless::Headless>,
+    pub command: Option<Headless>,
 
     /// Show only this Compose project (default: the project of a compose
     /// file in the current folder, else every container).
@@ -261,27 +263,6 @@ pub fn parse_interval(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-/// One line naming the file, line and column of a TOML error.
-pub fn toml_error(name: &str, text: &str, err: &toml::de::Error) -> anyhow::Error {
-    let message = err.message().trim();
-    match err.span() {
-        Some(span) => {
-            let (line, column) = line_column(text, span.start);
-            anyhow!("{name}:{line}:{column}: {message}")
-        }
-        None => anyhow!("{name}: {message}"),
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,11 +275,5 @@ mod tests {
         assert_eq!(parse_interval("1m"), Ok(Duration::from_secs(60)));
         assert!(parse_interval("fast").is_err());
         assert!(parse_interval("0s").is_err());
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        assert_eq!(line_column("ab\ncé d", 7), (2, 4));
-        assert_eq!(line_column("x", 0), (1, 1));
     }
 }

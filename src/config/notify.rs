@@ -13,7 +13,7 @@ use anyhow::{Result, anyhow};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::line_column;
+use crate::toml_error::line_column;
 
 /// How a desktop notification is asked of the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

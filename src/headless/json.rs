@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::figures::{self, Figures};
 use super::report::ServiceReport;
-use crate::app::{App, uptime};
+use crate::app::{Store, uptime};
+use crate::model::ProjectKey;
 
 /// Names this document's shape; bumped when a field changes meaning.
 pub const SCHEMA: &str = "stacktop.status/1";
@@ -90,31 +91,32 @@ pub struct Probe {
     pub figures: Option<Figures>,
 }
 
-pub fn status(app: &App, services: &[ServiceReport<'_>]) -> Status {
+pub fn status(store: &Store, services: &[ServiceReport<'_>]) -> Status {
     // The first engine: the one there is unless several were asked for.
-    let first = app.engines.first();
+    let first = store.engines.first();
     let version = match first.map(|e| &e.status) {
         Some(crate::app::EngineStatus::Up { version, .. }) => Some(version.clone()),
         _ => None,
     };
     Status {
         schema: SCHEMA,
-        generated_at: app.now.to_rfc3339(),
+        generated_at: store.now.to_rfc3339(),
         engine: Engine {
             endpoint: first.map(|e| e.endpoint.clone()).unwrap_or_default(),
             version,
         },
-        projects: projects(app, services),
-        services: services.iter().map(|s| service(app, s)).collect(),
+        projects: projects(store, services),
+        services: services.iter().map(|s| service(store, s)).collect(),
     }
 }
 
-fn projects(app: &App, services: &[ServiceReport<'_>]) -> Vec<Project> {
+fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
     let mut out: Vec<Project> = Vec::new();
     for s in services {
         let Some(name) = &s.project else { continue };
         if out.last().is_none_or(|p| p.name != *name) {
-            let location = app.projects.get(name).map(|p| &p.location);
+            let key = ProjectKey::new(s.engine, name.clone());
+            let location = store.projects.get(&key).map(|p| &p.location);
             out.push(Project {
                 name: name.clone(),
                 working_dir: location.map(|l| l.working_dir.clone()),
@@ -132,7 +134,7 @@ fn projects(app: &App, services: &[ServiceReport<'_>]) -> Vec<Project> {
     out
 }
 
-fn service(app: &App, s: &ServiceReport<'_>) -> Service {
+fn service(store: &Store, s: &ServiceReport<'_>) -> Service {
     let c = s.container;
     let health = s.health.as_ref().map_or(
         Health {
@@ -162,7 +164,9 @@ fn service(app: &App, s: &ServiceReport<'_>) -> Service {
         state,
         health,
         restarts: c.map(|c| c.restart_count),
-        uptime_seconds: c.and_then(|c| uptime(c, app.now)).map(|a| a.num_seconds()),
+        uptime_seconds: c
+            .and_then(|c| uptime(c, store.now))
+            .map(|a| a.num_seconds()),
         cpu_percent: s.stats.map(|st| (st.cpu_percent * 10.0).round() / 10.0),
         memory_bytes: s.stats.map(|st| st.mem_used),
         memory_limit_bytes: s.stats.map(|st| st.mem_limit).filter(|l| *l > 0),

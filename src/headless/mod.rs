@@ -17,11 +17,10 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Subcommand;
 use tokio::time::Instant;
 
 use crate::app::HealthSummary;
-use crate::config::{Settings, parse_interval};
+use crate::config::{Headless, Settings};
 use crate::model::ContainerState;
 use crate::text::fit;
 use observe::Observer;
@@ -29,31 +28,6 @@ use report::ServiceReport;
 
 /// Longest wait for everything to answer once (probes time out sooner).
 const SETTLE: Duration = Duration::from_secs(6);
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum Headless {
-    /// Print one snapshot of the stack (what the screen shows) and exit.
-    Status {
-        /// JSON, in the documented `stacktop.status/1` shape.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Exit 0 when every service named (default: every service listed)
-    /// runs and is healthy with each probe answering; else 1, one line per
-    /// problem.
-    Check {
-        /// Services to check (by name, container name or project/name).
-        services: Vec<String>,
-    },
-    /// Wait until the services named (default: every service listed) run
-    /// and are healthy, like `docker compose up --wait`; 1 on timeout.
-    Wait {
-        /// How long to wait at most, e.g. 60s, 2m.
-        #[arg(long, default_value = "60s", value_parser = parse_interval)]
-        timeout: Duration,
-        services: Vec<String>,
-    },
-}
 
 /// Runs a headless command to its exit code.
 pub fn run(settings: Settings, command: Headless) -> ExitCode {
@@ -115,10 +89,10 @@ async fn settle(observer: &mut Observer, compose: bool) -> Result<(), String> {
 }
 
 fn print_status(observer: &Observer, as_json: bool) -> Result<u8, String> {
-    let services = report::services(&observer.app);
+    let services = report::services(&observer.store, &observer.settings);
     let mut out = std::io::stdout().lock();
     let written = if as_json {
-        print::json(&mut out, &json::status(&observer.app, &services))
+        print::json(&mut out, &json::status(&observer.store, &services))
     } else {
         write_table(&mut out, &services)
     };
@@ -166,7 +140,7 @@ fn write_table(out: &mut impl Write, services: &[ServiceReport<'_>]) -> std::io:
 
 /// Whether every name matches a service already listed.
 fn named_all(observer: &Observer, names: &[String]) -> bool {
-    let services = report::services(&observer.app);
+    let services = report::services(&observer.store, &observer.settings);
     names.iter().all(|n| services.iter().any(|s| s.is_named(n)))
 }
 
@@ -227,7 +201,11 @@ fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
 }
 
 fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
-    let services = wanted(report::services(&observer.app), names, Unnamed::Present)?;
+    let services = wanted(
+        report::services(&observer.store, &observer.settings),
+        names,
+        Unnamed::Present,
+    )?;
     if services.is_empty() {
         print::say("no service to check");
         return Ok(0);
@@ -271,7 +249,11 @@ async fn wait(observer: &mut Observer, timeout: Duration, names: &[String]) -> R
         if !observer.settled(true) && !over {
             continue;
         }
-        let services = wanted(report::services(&observer.app), names, Unnamed::Declared)?;
+        let services = wanted(
+            report::services(&observer.store, &observer.settings),
+            names,
+            Unnamed::Declared,
+        )?;
         let problems = problem_lines(&services);
         if problems.is_empty() {
             progress(&mut shown, terminal, "");

@@ -1,6 +1,6 @@
 //! The dashboard's collectors and state without a screen: the same Docker
 //! collector, probes, health checks and compose reading feed the same
-//! `App`, which the headless commands then read.
+//! store the screen reads, which the headless commands then read.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -9,15 +9,14 @@ use chrono::Local;
 use tokio::sync::mpsc::{self, Receiver, Sender};
 use tokio::time::Instant;
 
-use crate::app::App;
+use crate::app::Store;
 use crate::backend::Backend;
-use crate::collect::health::Checks;
-use crate::collect::probes::Probes;
+use crate::collect::dispatch::{Collectors, Reading};
 use crate::command::Command;
 use crate::config::Settings;
 use crate::engine::{Engine, EngineId};
-use crate::event::{ComposeEvent, DockerEvent, Event};
-use crate::model::{ProbeStatus, ProjectLocation};
+use crate::event::{DockerEvent, Event};
+use crate::model::ProbeStatus;
 use crate::tasks::AbortOnDrop;
 
 /// How often stats are sampled: two samples give CPU use, so soon.
@@ -25,11 +24,12 @@ const STATS_EVERY: Duration = Duration::from_millis(250);
 
 /// A running set of collectors and the state they fill.
 pub struct Observer {
-    pub app: App,
+    pub store: Store,
+    pub settings: Settings,
     rx: Receiver<Event>,
     tx: Sender<Event>,
-    probes: Probes,
-    checks: Checks,
+    /// Compose projects are read once asked to (see `read_projects`).
+    collectors: Collectors,
     _docker: Vec<AbortOnDrop>,
     /// What each engine said first: listed its containers (true), or
     /// could not be reached (false).
@@ -37,11 +37,6 @@ pub struct Observer {
     /// CPU use takes two samples; only `status` shows it.
     wants_cpu: bool,
     stats_samples: u32,
-    loads_pending: usize,
-    /// Compose projects to read once asked to (reading one runs the
-    /// compose CLI: a second of CPU that `check` rarely needs).
-    loads_deferred: Vec<ProjectLocation>,
-    loads_wanted: bool,
 }
 
 impl Observer {
@@ -54,20 +49,18 @@ impl Observer {
         let now = Local::now().fixed_offset();
         let endpoints: Vec<_> = engines.iter().map(|e| e.target().clone()).collect();
         let mut observer = Self {
-            probes: Probes::new(settings.interval),
-            checks: Checks::new(settings.health.interval, settings.health.timeout),
-            app: App::with_engines(settings, &endpoints, now),
+            collectors: Collectors::new(&settings, Reading::Later),
+            store: Store::new(&endpoints, now),
+            settings,
             rx,
             tx,
             _docker: docker,
             answered: BTreeMap::new(),
             wants_cpu,
             stats_samples: 0,
-            loads_pending: 0,
-            loads_deferred: Vec::new(),
-            loads_wanted: false,
         };
-        for command in observer.app.start() {
+        let taken = observer.store.start(&observer.settings);
+        for command in taken.commands {
             observer.run(command);
         }
         observer
@@ -107,7 +100,7 @@ impl Observer {
             ) => {
                 self.answered.entry(*engine).or_insert(false);
                 // Only when no engine at all can be read is it an error.
-                if self.answered.len() == self.app.engines.len()
+                if self.answered.len() == self.store.engines.len()
                     && !self.answered.values().any(|listed| *listed)
                 {
                     return Err(format!(
@@ -119,13 +112,14 @@ impl Observer {
                 self.answered.insert(*engine, true);
             }
             Event::Docker(_, DockerEvent::Stats(_)) => self.stats_samples += 1,
-            Event::Compose(ComposeEvent::Loaded { .. } | ComposeEvent::LoadFailed { .. }) => {
-                self.loads_pending = self.loads_pending.saturating_sub(1);
-            }
             _ => {}
         }
-        for command in self.app.update(event) {
-            self.run(command);
+        self.collectors.saw(&event);
+        // Only the store's events come here; nothing else is followed.
+        if let Ok(taken) = self.store.take(&self.settings, event) {
+            for command in taken.commands {
+                self.run(command);
+            }
         }
         Ok(())
     }
@@ -135,57 +129,58 @@ impl Observer {
     /// (which lists services not created) is waited for when `compose`.
     pub fn settled(&self, compose: bool) -> bool {
         let probes = self
-            .app
+            .store
             .probes
             .values()
             .all(|p| p.status != ProbeStatus::Connecting);
-        let checks = self.app.checks.values().all(|c| c.result.is_some());
+        let checks = self.store.checks.values().all(|c| c.result.is_some());
         let stats = !self.wants_cpu || self.stats_samples >= 2;
-        let loaded = !compose || self.loads_pending == 0;
+        let loaded = !compose || self.collectors.projects_read();
         self.listed() && stats && probes && checks && loaded
     }
 
     /// Brings the app's clock to now, before its state is read.
     pub fn tick(&mut self) {
-        let now = Local::now().fixed_offset();
-        for command in self.app.update(Event::Tick(now)) {
-            self.run(command);
-        }
+        self.store.now = Local::now().fixed_offset();
     }
 
     /// Reads the compose projects: those asked for so far, and from now
     /// on every one asked for.
     pub fn read_projects(&mut self) {
-        self.loads_wanted = true;
-        for location in std::mem::take(&mut self.loads_deferred) {
-            self.loads_pending += 1;
-            crate::compose::spawn_load(location, self.tx.clone());
-        }
+        self.collectors.read_projects(&self.tx);
     }
 
     /// Every engine answered, and at least one listed its containers.
     pub fn listed(&self) -> bool {
-        self.answered.len() == self.app.engines.len() && self.answered.values().any(|l| *l)
+        self.answered.len() == self.store.engines.len() && self.answered.values().any(|l| *l)
     }
 
     /// The engines' addresses, for messages.
     pub fn endpoints(&self) -> String {
-        let labels: Vec<String> = self.app.engines.iter().map(|e| e.label()).collect();
+        let labels: Vec<String> = self.store.engines.iter().map(|e| e.label()).collect();
         labels.join(", ")
     }
 
-    /// The collectors a headless command needs; actions are not run.
+    /// Runs the collectors as the dashboard does. A headless command only
+    /// watches: it acts on nothing, follows no logs, writes no file and
+    /// has no terminal to ring or title, so the rest is not run. Each
+    /// command is named, so a new one is decided on here too.
     fn run(&mut self, command: Command) {
         match command {
-            Command::SetTargets(targets) => self.probes.set(targets, &self.tx),
-            Command::SetChecks(checks) => self.checks.set(checks, &self.tx),
-            Command::LoadProject(location) => {
-                self.loads_deferred.push(location);
-                if self.loads_wanted {
-                    self.read_projects();
-                }
-            }
-            _ => {}
+            Command::Collect(work) => self.collectors.run(work, &self.tx),
+            Command::Act { .. }
+            | Command::OpenLogs { .. }
+            | Command::CloseLogs { .. }
+            | Command::SaveLog { .. }
+            | Command::PlanReset(_)
+            | Command::Reset(_)
+            | Command::Up { .. }
+            | Command::SignalBackend { .. }
+            | Command::PurgeQueue { .. }
+            | Command::SavePrefs(_)
+            | Command::Alert(_)
+            | Command::SetTitle(_)
+            | Command::Quit => {}
         }
     }
 }

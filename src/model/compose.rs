@@ -1,6 +1,28 @@
 //! Compose projects as declared in their files, and reset plans.
 
-use super::Container;
+use super::{Container, EngineId};
+
+/// A compose project is known by its engine and its name: the same name on
+/// two engines is two projects, with their own files, rows and steps.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ProjectKey {
+    pub engine: EngineId,
+    pub name: String,
+}
+
+impl ProjectKey {
+    pub fn new(engine: EngineId, name: impl Into<String>) -> Self {
+        Self {
+            engine,
+            name: name.into(),
+        }
+    }
+
+    /// The project of container `c`, if it belongs to one.
+    pub fn of(c: &Container) -> Option<Self> {
+        Some(Self::new(c.engine, c.project.clone()?))
+    }
+}
 
 /// A volume mounted by a container or declared for a service.
 #[derive(Debug, Clone, PartialEq, Eq)]

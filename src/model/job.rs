@@ -1,5 +1,7 @@
 //! Work the user asks for, and how it ended.
 
+use super::ProjectKey;
+
 /// What a container can be asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
@@ -61,15 +63,56 @@ pub enum Job {
         name: String,
         verb: Verb,
     },
-    /// A reset or an up of a compose project's services; `label` names
-    /// the services (or the project) in messages.
-    Compose { project: String, label: String },
+    /// A reset or an up of a compose project's services.
+    Compose(ComposeWork),
     /// A signal sent to a PostgreSQL backend.
     Backend { target: String, pid: i32 },
     /// A RabbitMQ queue emptied.
     Purge { target: String, queue: String },
     /// A log view's lines written to a file.
     SaveLog { path: std::path::PathBuf },
+}
+
+/// What a compose job does to a project's services.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComposeVerb {
+    /// Remove the containers and volumes, then create them again.
+    Reset,
+    /// Create and start what is declared.
+    Up,
+}
+
+/// A compose job: which project, which of its services, doing what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeWork {
+    pub project: ProjectKey,
+    pub verb: ComposeVerb,
+    /// The services touched; empty means the whole project.
+    pub services: Vec<String>,
+}
+
+impl ComposeWork {
+    pub fn new(project: ProjectKey, verb: ComposeVerb, services: Vec<String>) -> Self {
+        Self {
+            project,
+            verb,
+            services,
+        }
+    }
+
+    /// Whether the job touches `service` of its project.
+    pub fn touches(&self, service: Option<&str>) -> bool {
+        self.services.is_empty() || service.is_some_and(|s| self.services.iter().any(|t| t == s))
+    }
+
+    /// How messages name what it touches: the services, or the project.
+    pub fn label(&self) -> String {
+        if self.services.is_empty() {
+            self.project.name.clone()
+        } else {
+            self.services.join(", ")
+        }
+    }
 }
 
 /// How a job ended: a line for the status bar either way.

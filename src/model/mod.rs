@@ -10,28 +10,36 @@ pub mod host;
 pub mod job;
 pub mod log;
 pub mod pg;
+pub mod prefs;
 pub mod rabbit;
 pub mod redis;
 pub mod reset;
 pub mod search;
 pub mod service;
 pub mod snapshot;
+pub mod sort;
 pub mod target;
 pub mod trend;
 
-pub use compose::{CliFailure, ComposeProject, DeclaredService, ProjectLocation, VolumeMount};
+pub use compose::{
+    CliFailure, ComposeProject, DeclaredService, ProjectKey, ProjectLocation, VolumeMount,
+};
 pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};
 pub use host::HostSnapshot;
-pub use job::{Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb};
+pub use job::{
+    ComposeVerb, ComposeWork, Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb,
+};
 pub use log::{
     LevelTag, LogBuffer, LogLine, LogStream, Mark, Part, PartRole, Pushed, Severity, SgrColor,
     SgrStyle, Structured, StyledSpan,
 };
 pub use pg::{PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, StateCounts, TopStatements};
+pub use prefs::Prefs;
 pub use rabbit::{ClientGroup, Gauge, Queue, RabbitSnapshot};
 pub use redis::{ClientPool, KeyspaceDb, RedisSnapshot, SlowEntry};
 pub use reset::{ContainerRef, ResetPlan, VolumeToRemove, plan_reset};
 pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
 pub use service::{Container, ContainerSpec, ContainerState, EngineId, Health, PortMapping, Stats};
 pub use snapshot::Snapshot;
+pub use sort::SortKey;
 pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

@@ -1,7 +1,7 @@
 //! Resets: what one removes, worked out from the containers the engine
 //! reports. The one planner, for the app and for whoever else asks.
 
-use super::{Container, EngineId, ProjectLocation};
+use super::{ComposeVerb, ComposeWork, Container, EngineId, ProjectKey, ProjectLocation};
 
 /// What a reset will remove before it recreates the service(s).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +22,17 @@ pub struct ResetPlan {
 impl ResetPlan {
     pub fn project(&self) -> &str {
         &self.location.name
+    }
+
+    /// The compose job that carries it out.
+    pub fn work(&self) -> ComposeWork {
+        let services = if self.whole_project {
+            Vec::new()
+        } else {
+            self.services.clone()
+        };
+        let project = ProjectKey::new(self.engine, self.project());
+        ComposeWork::new(project, ComposeVerb::Reset, services)
     }
 }
 

@@ -40,7 +40,7 @@ impl Snapshot {
                 .iter()
                 .map(|q| (q.key(), q.depth() as f64))
                 .collect(),
-            _ => Vec::new(),
+            Self::Postgres(_) | Self::Redis(_) | Self::Search(_) => Vec::new(),
         }
     }
 

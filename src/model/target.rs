@@ -2,8 +2,11 @@
 //! their own (databases, queues, search engines), and how each probe is
 //! doing.
 
-/// The kind of server a target is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+use strum::VariantArray;
+
+/// The kind of server a target is. Declared in the order containers are
+/// recognised: the first kind whose image matches wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::VariantArray)]
 pub enum TargetKind {
     Postgres,
     Redis,
@@ -13,9 +16,10 @@ pub enum TargetKind {
 
 /// What stacktop knows of one kind of server: how a container is
 /// recognised and reached, what it is called, how it is configured. The
-/// collector of a kind is chosen in `collect::probes`, its panels in
-/// `app::Panel::of` and its view in `ui::database`: a new kind is a row
-/// here plus those three places, which the compiler points out.
+/// collector of a kind is chosen in `collect::probes`, its panels are the
+/// `app::Panel`s whose `kind` it is, and what its view draws is the table
+/// of `ui::database`: a new kind is a row here plus those places, each a
+/// match the compiler points out.
 #[derive(Debug)]
 pub struct KindInfo {
     /// What the views call it.
@@ -35,66 +39,77 @@ pub struct KindInfo {
     pub env_var: &'static str,
 }
 
-const KINDS: [KindInfo; 4] = [
-    KindInfo {
-        title: "PostgreSQL",
-        short: "pg",
-        images: &[
-            "postgres",
-            "postgis",
-            "timescale",
-            "pgvector",
-            "supabase/postgres",
-        ],
-        port: 5432,
-        schemes: &["postgres", "postgresql"],
-        example: "postgres://user:password@127.0.0.1:5432/db",
-        config_key: "postgres",
-        env_var: "STACKTOP_POSTGRES_URL",
-    },
-    KindInfo {
-        title: "Redis",
-        short: "redis",
-        images: &["redis", "valkey", "keydb", "dragonfly"],
-        port: 6379,
-        schemes: &["redis", "rediss"],
-        example: "redis://:password@127.0.0.1:6379/0",
-        config_key: "redis",
-        env_var: "STACKTOP_REDIS_URL",
-    },
-    KindInfo {
-        title: "RabbitMQ",
-        short: "rabbit",
-        images: &["rabbitmq"],
-        port: 15672,
-        schemes: &["http", "https"],
-        example: "http://guest:guest@127.0.0.1:15672",
-        config_key: "rabbitmq",
-        env_var: "STACKTOP_RABBITMQ_URL",
-    },
-    KindInfo {
-        title: "Search",
-        short: "es",
-        images: &["elasticsearch", "opensearch"],
-        port: 9200,
-        schemes: &["http", "https"],
-        example: "http://elastic:password@127.0.0.1:9200",
-        config_key: "search",
-        env_var: "STACKTOP_SEARCH_URL",
-    },
-];
+const POSTGRES: KindInfo = KindInfo {
+    title: "PostgreSQL",
+    short: "pg",
+    images: &[
+        "postgres",
+        "postgis",
+        "timescale",
+        "pgvector",
+        "supabase/postgres",
+    ],
+    port: 5432,
+    schemes: &["postgres", "postgresql"],
+    example: "postgres://user:password@127.0.0.1:5432/db",
+    config_key: "postgres",
+    env_var: "STACKTOP_POSTGRES_URL",
+};
+
+const REDIS: KindInfo = KindInfo {
+    title: "Redis",
+    short: "redis",
+    images: &["redis", "valkey", "keydb", "dragonfly"],
+    port: 6379,
+    schemes: &["redis", "rediss"],
+    example: "redis://:password@127.0.0.1:6379/0",
+    config_key: "redis",
+    env_var: "STACKTOP_REDIS_URL",
+};
+
+const RABBITMQ: KindInfo = KindInfo {
+    title: "RabbitMQ",
+    short: "rabbit",
+    images: &["rabbitmq"],
+    port: 15672,
+    schemes: &["http", "https"],
+    example: "http://guest:guest@127.0.0.1:15672",
+    config_key: "rabbitmq",
+    env_var: "STACKTOP_RABBITMQ_URL",
+};
+
+const SEARCH: KindInfo = KindInfo {
+    title: "Search",
+    short: "es",
+    images: &["elasticsearch", "opensearch"],
+    port: 9200,
+    schemes: &["http", "https"],
+    example: "http://elastic:password@127.0.0.1:9200",
+    config_key: "search",
+    env_var: "STACKTOP_SEARCH_URL",
+};
 
 impl TargetKind {
-    /// Every kind, in the order they are recognised.
-    pub const ALL: [TargetKind; 4] = [
-        TargetKind::Postgres,
-        TargetKind::Redis,
-        TargetKind::RabbitMq,
-        TargetKind::Search,
-    ];
+    /// Every kind, in the order they are recognised: the enum's variants as
+    /// the compiler lists them, so a new kind cannot be left out.
+    pub const ALL: [TargetKind; <Self as VariantArray>::VARIANTS.len()] = {
+        let variants = <Self as VariantArray>::VARIANTS;
+        let mut all = [TargetKind::Postgres; <Self as VariantArray>::VARIANTS.len()];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = variants[i];
+            i += 1;
+        }
+        all
+    };
 
     pub fn info(self) -> &'static KindInfo {
-        &KINDS[self as usize]
+        match self {
+            Self::Postgres => &POSTGRES,
+            Self::Redis => &REDIS,
+            Self::RabbitMq => &RABBITMQ,
+            Self::Search => &SEARCH,
+        }
     }
 }
 
@@ -142,6 +157,21 @@ impl Target {
     /// The URL with its password replaced by `***`.
     pub fn display_url(&self) -> String {
         mask_url(&self.url)
+    }
+}
+
+#[cfg(test)]
+impl Target {
+    /// A configured target of `kind` named `name`, at the kind's example URL.
+    pub fn example(kind: TargetKind, name: &str) -> Self {
+        Self {
+            id: format!("{}:{name}", kind.info().short),
+            kind,
+            name: name.into(),
+            url: kind.info().example.into(),
+            container_id: None,
+            origin: TargetOrigin::Config,
+        }
     }
 }
 
@@ -251,6 +281,11 @@ mod tests {
             assert!(!info.images.is_empty() && info.port > 0, "{kind:?}");
         }
         assert_eq!(TargetKind::RabbitMq.info().title, "RabbitMQ");
+        assert_eq!(TargetKind::ALL[0], TargetKind::Postgres, "PostgreSQL first");
+        let mut shorts: Vec<&str> = TargetKind::ALL.iter().map(|k| k.info().short).collect();
+        shorts.sort_unstable();
+        shorts.dedup();
+        assert_eq!(shorts.len(), TargetKind::ALL.len(), "target ids stay apart");
     }
 
     #[test]

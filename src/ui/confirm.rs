@@ -8,16 +8,17 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::format;
 use crate::app::Confirm;
+use crate::keymap::{Action, Context, Keymap};
 use crate::model::{PgBackend, PgSignal, Queue, ResetPlan, Target, VolumeToRemove};
 use crate::theme::Theme;
 
-pub fn render(confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(keys: &Keymap, confirm: &Confirm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = question(confirm)
         .into_iter()
         .map(|l| Line::styled(l, theme.text))
         .collect();
     lines.push(Line::from(vec![
-        Span::styled("y", theme.key),
+        Span::styled(keys.key_of(Context::Confirm, Action::Confirm), theme.key),
         Span::styled(" yes   ", theme.text),
         Span::styled("any other key", theme.key),
         Span::styled(" no, change nothing", theme.text),

@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::format;
+use super::format::{self, plural, status_span};
 use crate::app::{App, EngineState, EngineStatus};
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 
 pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -26,7 +27,7 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::styled(" stacktop ", theme.title)];
     let any = |down: bool| {
-        app.engines.iter().any(|e| match e.status {
+        app.store.engines.iter().any(|e| match e.status {
             EngineStatus::Down { .. } => down,
             EngineStatus::Connecting => !down,
             EngineStatus::Up { .. } => false,
@@ -41,27 +42,28 @@ fn compact_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let full = counts(app, theme);
     let width_of =
         |spans: &[Span]| -> usize { spans.iter().map(|s| format::width(&s.content)).sum() };
-    let project = app.scope.as_ref().map_or(0, |p| 3 + format::width(p));
+    let project = app.list.scope.as_ref().map_or(0, |p| 3 + format::width(p));
     if width_of(&spans) + width_of(&full) + project <= width as usize {
         spans.extend(full);
     } else {
         spans.extend(short_counts(app, theme));
     }
-    if let Some(project) = &app.scope {
+    if let Some(project) = &app.list.scope {
         spans.push(Span::styled(" │ ", theme.border));
         spans.push(Span::styled(project.clone(), theme.project));
     }
     let used = width_of(&spans);
-    let hint = "? help ";
+    let help = app.settings.keys.key_of(Context::Everywhere, Action::Help);
+    let hint = format!("{help} help ");
     let room = (width as usize).saturating_sub(used);
-    if room > hint.len() {
-        spans.push(Span::styled(format::fit_right(hint, room), theme.muted));
+    if room > format::width(&hint) {
+        spans.push(Span::styled(format::fit_right(&hint, room), theme.muted));
     }
     Line::from(spans)
 }
 
 fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
-    let updated = match app.last_update {
+    let updated = match app.store.last_update {
         Some(t) => format!("updated {}", t.format("%H:%M:%S")),
         None => "no data yet".to_string(),
     };
@@ -69,7 +71,7 @@ fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
         Span::styled(" stacktop ", theme.title),
         Span::styled("│ ", theme.border),
     ];
-    match app.engines.as_slice() {
+    match app.store.engines.as_slice() {
         [one] => left.extend([
             status_span(one, theme),
             Span::styled(" │ ", theme.border),
@@ -86,7 +88,7 @@ fn engine_line<'a>(app: &'a App, theme: &Theme, width: u16) -> Line<'a> {
 
 fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
-    if let Some(host) = &app.host {
+    if let Some(host) = &app.store.host {
         let cpu_style = if host.cpu_percent >= 90.0 {
             theme.error
         } else {
@@ -116,13 +118,13 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
         spans.push(Span::styled("  │ ", theme.border));
     }
     let mut rest = counts(app, theme);
-    if let Some(project) = &app.scope {
+    if let Some(project) = &app.list.scope {
         rest.push(Span::styled("  │ project ", theme.border));
         rest.push(Span::styled(project.clone(), theme.project));
     }
     // The load is the first thing to go when the line is too long.
     let cells = |spans: &[Span]| -> usize { spans.iter().map(|s| format::width(&s.content)).sum() };
-    if app.host.is_some() && cells(&spans) + cells(&rest) > width as usize {
+    if app.store.host.is_some() && cells(&spans) + cells(&rest) > width as usize {
         let border = spans.pop();
         spans.truncate(spans.len() - 2);
         spans.extend(border);
@@ -130,17 +132,6 @@ fn host_line<'a>(app: &App, theme: &Theme, width: u16) -> Line<'a> {
     spans.extend(rest);
     super::trends::host_history(app, theme, width, &mut spans);
     Line::from(spans)
-}
-
-/// `Docker 20.10.24`, `Podman 4.3.1`, or what is wrong.
-pub fn status_span<'a>(engine: &EngineState, theme: &Theme) -> Span<'a> {
-    match &engine.status {
-        EngineStatus::Up { product, version } => {
-            Span::styled(format!("{product} {version}"), theme.text)
-        }
-        EngineStatus::Connecting => Span::styled("Docker: connecting", theme.warning),
-        EngineStatus::Down { .. } => Span::styled("Docker: unreachable", theme.error),
-    }
 }
 
 /// `3 engines: 2 up, 1 unreachable`: each engine has its own group below.
@@ -166,7 +157,7 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let running = listed.iter().filter(|c| c.state.is_running()).count();
     let unhealthy = listed
         .iter()
-        .filter(|c| app.health_of(c).level == crate::app::HealthLevel::Bad)
+        .filter(|c| app.store.health_of(c).level == crate::app::HealthLevel::Bad)
         .count();
     let failing = listed.iter().filter(|c| c.state.is_bad()).count();
     let mut spans = vec![Span::styled(
@@ -190,7 +181,10 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
 fn short_counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let listed = listed(app);
     let running = listed.iter().filter(|c| c.state.is_running()).count();
-    let troubled = listed.iter().filter(|c| app.needs_attention(c)).count();
+    let troubled = listed
+        .iter()
+        .filter(|c| app.store.needs_attention(c))
+        .count();
     let mut spans = vec![Span::styled(
         format!("{running}/{} running", listed.len()),
         theme.text,
@@ -203,9 +197,10 @@ fn short_counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
 
 /// The containers in scope.
 fn listed(app: &App) -> Vec<&crate::model::Container> {
-    app.containers
+    app.store
+        .containers
         .iter()
-        .filter(|c| app.scope.is_none() || c.project == app.scope)
+        .filter(|c| app.list.scope.is_none() || c.project == app.list.scope)
         .collect()
 }
 
@@ -216,14 +211,14 @@ pub const BANNER_LINES: usize = 6;
 /// also tried when it was found by searching; empty when all are up.
 pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for (at, engine) in app.engines.iter().enumerate() {
+    for (at, engine) in app.store.engines.iter().enumerate() {
         let text = match &engine.status {
             EngineStatus::Up { .. } => continue,
             EngineStatus::Connecting => {
                 format!(" connecting to the Docker engine at {}…", engine.label())
             }
             EngineStatus::Down { error, retry_in_ms } => {
-                let known = app.containers.iter().any(|c| c.engine.index() == at);
+                let known = app.store.containers.iter().any(|c| c.engine.index() == at);
                 format!(
                     " ✗ Docker engine unreachable at {}: {error} — retrying in {:.1}s{}",
                     engine.label(),
@@ -254,13 +249,4 @@ pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
     }
     lines.truncate(BANNER_LINES);
     lines
-}
-
-/// `1 container`, `2 containers`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

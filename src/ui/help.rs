@@ -1,8 +1,8 @@
 //! The help overlay, generated from the keymap in force: the keys of the
-//! view open now and of what it can open (the filter, a confirmation), then
-//! the keys that work everywhere. Its sections flow into as many columns as
-//! the width holds, and it scrolls when the screen is too short for them (a
-//! small pane).
+//! view open now and of what it can open (the filter, a confirmation, the
+//! log view's prompt and source picker), then the keys that work
+//! everywhere. Its sections flow into as many columns as the width holds,
+//! and it scrolls when the screen is too short for them (a small pane).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::format;
-use crate::keymap::{Context, Keymap, key_label};
+use crate::keymap::{Action, Context, Keymap, key_label};
 use crate::theme::Theme;
 
 /// Cells of one column: the keys, what they do, a gap.
@@ -18,22 +18,27 @@ const COLUMN: u16 = 38;
 const MAX_COLUMNS: u16 = 3;
 
 /// The help of `context` scrolled down `scroll` lines (at most as far as
-/// it goes); returns how far it can scroll on this screen.
+/// it goes); returns how far it can scroll on this screen. `picking`: the
+/// source picker can open (merged logs).
 pub fn render(
     keys: &Keymap,
     context: Context,
+    picking: bool,
     scroll: usize,
     theme: &Theme,
     frame: &mut Frame,
     area: Rect,
 ) -> usize {
-    let sections = sections(context);
+    let sections = sections(context, picking);
     let shape = Shape::of(keys, &sections, area.width, area.height);
     let scroll = scroll.min(shape.overflow());
     let title = if shape.overflow() > 0 {
-        " Keys — ↑↓ scroll, other keys close "
+        format!(
+            " Keys — {} scroll, other keys close ",
+            scroll_keys(keys, context)
+        )
     } else {
-        " Keys — any key closes "
+        " Keys — any key closes ".to_string()
     };
     let popup = super::widgets::centered(area, shape.width, shape.box_height());
     let block = Block::default()
@@ -53,8 +58,21 @@ pub fn render(
     shape.overflow()
 }
 
+/// The keys that scroll the help in `context`: `↑↓` (two arrows read as
+/// one sign), else with a slash, `k/j`.
+fn scroll_keys(keys: &Keymap, context: Context) -> String {
+    let up = keys.key_of(context, Action::Up);
+    let down = keys.key_of(context, Action::Down);
+    let arrow = |key: &str| matches!(key, "↑" | "↓");
+    if arrow(&up) && arrow(&down) {
+        format!("{up}{down}")
+    } else {
+        format!("{up}/{down}")
+    }
+}
+
 /// What the help lists in `context`.
-fn sections(context: Context) -> Vec<Context> {
+fn sections(context: Context, picking: bool) -> Vec<Context> {
     match context {
         Context::List => vec![
             Context::List,
@@ -63,6 +81,13 @@ fn sections(context: Context) -> Vec<Context> {
             Context::Everywhere,
         ],
         Context::Database => vec![Context::Database, Context::Confirm, Context::Everywhere],
+        Context::Logs if picking => vec![
+            Context::Logs,
+            Context::Prompt,
+            Context::Picker,
+            Context::Everywhere,
+        ],
+        Context::Logs => vec![Context::Logs, Context::Prompt, Context::Everywhere],
         other => vec![other, Context::Everywhere],
     }
 }
@@ -190,7 +215,7 @@ mod tests {
     #[test]
     fn the_help_fits_80x24_and_scrolls_in_a_small_pane() {
         let keys = Keymap::default();
-        let list = sections(Context::List);
+        let list = sections(Context::List, false);
         let overflow = |w, h| Shape::of(&keys, &list, w, h).overflow();
         assert_eq!(overflow(80, 24), 0, "the help fits a standard terminal");
         assert!(overflow(100, 12) > 0, "a small pane scrolls it");

@@ -20,6 +20,13 @@ pub const COMPACT_BELOW: u16 = 15;
 /// and health share one.
 pub const NARROW_BELOW: u16 = 60;
 
+/// Rows of the trend strip under the list: a rule naming the service,
+/// then its trend lines.
+const STRIP_ROWS: u16 = 2;
+/// The strip shows on screens at least this tall; on shorter ones the
+/// list needs every row.
+const STRIP_MIN_HEIGHT: u16 = 20;
+
 pub fn too_small(area: Rect) -> bool {
     area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
@@ -34,6 +41,15 @@ pub fn header_height(height: u16) -> u16 {
     if compact(height) { 1 } else { HEADER_HEIGHT }
 }
 
+/// Rows the trend strip takes on a screen `height` rows tall.
+pub fn strip_rows(height: u16) -> u16 {
+    if height >= STRIP_MIN_HEIGHT {
+        STRIP_ROWS
+    } else {
+        0
+    }
+}
+
 /// The rows each view has in a `width` x `height` terminal, for `update`.
 pub fn viewport(width: u16, height: u16) -> Viewport {
     // The compact overview's footer shows only while there is something
@@ -43,8 +59,7 @@ pub fn viewport(width: u16, height: u16) -> Viewport {
         width,
         height,
         // header, column titles, footer (no banner), trend strip
-        list_rows: height
-            .saturating_sub(header_height(height) + 1 + footer + super::trends::strip_rows(height))
+        list_rows: height.saturating_sub(header_height(height) + 1 + footer + strip_rows(height))
             as usize,
         // title line, status line
         log_rows: height.saturating_sub(2) as usize,
@@ -73,4 +88,15 @@ pub fn logs(area: Rect, merged: bool) -> [Rect; 4] {
         Constraint::Length(1),
     ])
     .areas(area)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_strip_shows_only_on_tall_screens() {
+        assert_eq!(strip_rows(24), STRIP_ROWS);
+        assert_eq!(strip_rows(19), 0);
+    }
 }

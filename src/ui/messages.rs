@@ -31,11 +31,11 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
-    if app.messages.is_empty() {
+    if app.messages.history.is_empty() {
         return vec![Line::styled(" nothing was said yet", theme.muted)];
     }
     let mut lines = Vec::new();
-    for message in &app.messages {
+    for message in &app.messages.history {
         let style = match message.level {
             Level::Info => theme.text,
             Level::Error => theme.error,

@@ -5,11 +5,10 @@
 
 mod confirm;
 mod database;
+mod format;
 mod header;
 mod help;
 pub mod layout;
-// The text helpers, under the name the views use for them.
-use crate::text as format;
 mod logs;
 mod messages;
 mod overview;
@@ -28,6 +27,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Overlay, View};
 use crate::event::Hits;
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 
 /// Draws the whole screen for `app`; returns where a click can hit.
@@ -41,30 +41,37 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame) -> Hits {
             layout::MIN_WIDTH,
             layout::MIN_HEIGHT
         );
-        let lines = vec![Line::styled(text, theme.warning), Line::raw("q quits")];
+        let quit = app.settings.keys.key_of(Context::Everywhere, Action::Quit);
+        let lines = vec![
+            Line::styled(text, theme.warning),
+            Line::raw(format!("{quit} quits")),
+        ];
         frame.render_widget(Paragraph::new(lines).wrap(Default::default()), area);
         return Hits::default();
     }
-    let mut hits = match &app.view {
+    let mut hits = match &app.screen.view {
         View::List => Hits {
             list: overview::render(app, theme, frame, area),
             ..Hits::default()
         },
-        View::Logs(view) => {
-            logs::render(app, view, theme, frame, area);
-            Hits::default()
-        }
+        View::Logs(view) => Hits {
+            log_rows: Some(logs::render(app, view, theme, frame, area)),
+            ..Hits::default()
+        },
         View::Database(view) => Hits {
             tabs: database::render(app, view, theme, frame, area),
             ..Hits::default()
         },
     };
-    match &app.overlay {
-        Some(Overlay::Confirm(confirm)) => confirm::render(confirm, theme, frame, area),
+    match &app.screen.overlay {
+        Some(Overlay::Confirm(confirm)) => {
+            confirm::render(&app.settings.keys, confirm, theme, frame, area)
+        }
         Some(Overlay::Help { scroll }) => {
-            let context = app.view.context();
-            hits.help_overflow =
-                help::render(&app.settings.keys, context, *scroll, theme, frame, area);
+            let context = app.screen.view.context();
+            let picking = app.log_view().is_some_and(|v| v.merged);
+            let keys = &app.settings.keys;
+            hits.help_overflow = help::render(keys, context, picking, *scroll, theme, frame, area);
         }
         Some(Overlay::Messages) => messages::render(app, theme, frame, area),
         Some(Overlay::Timeline) => timeline::render(app, theme, frame, area),

@@ -6,14 +6,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::format::{self, cpu, memory, plural, status_span};
 use super::table::{Col, left, right};
-use super::widgets::{action_label, db_summary, key_hints, state_label, status_message};
-use super::{format, header, layout};
+use super::widgets::{
+    action_label, db_summary, inline_hints, key_hints, state_label, status_message,
+};
+use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, HealthLevel, Row, SortKey, Window};
+use crate::app::{self, App, HealthLevel, Row, Window};
 use crate::event::ListArea;
-use crate::keymap::Context;
-use crate::model::{Container, ContainerState, EngineId};
+use crate::keymap::{Action, Context};
+use crate::model::{ComposeVerb, Container, ContainerState, EngineId, ProjectKey, SortKey};
 use crate::theme::Theme;
 
 /// The columns of the service list. Each knows its title and alignment;
@@ -136,7 +139,7 @@ impl Shown {
 /// the list is sorted by is moved forward when it would not fit.
 fn columns(app: &App, rows: &[usize], width: usize, theme: &Theme) -> Vec<Shown> {
     let mut longest = longest_cells(app, rows, theme);
-    let (sorted, mark) = Column::sorted(app.prefs.sort);
+    let (sorted, mark) = Column::sorted(app.list.prefs.sort);
     let titled = format::width(sorted.col().title) + format::width(mark);
     longest[sorted as usize] = longest[sorted as usize].max(titled);
     let mut order: Vec<Column> = if width < usize::from(layout::NARROW_BELOW) {
@@ -204,10 +207,10 @@ fn choose(order: &[Column], longest: &[usize], width: usize) -> Vec<(Column, Col
 /// The longest text of each column over `rows` of the list.
 fn longest_cells(app: &App, rows: &[usize], theme: &Theme) -> [usize; Column::COUNT] {
     let mut longest = [0; Column::COUNT];
-    for row in rows.iter().filter_map(|i| app.rows.get(*i)) {
+    for row in rows.iter().filter_map(|i| app.list.rows.get(*i)) {
         for column in ORDER.into_iter().chain([Column::Status]) {
             let text = match row {
-                Row::Container(id) => match app.container(id) {
+                Row::Container(id) => match app.store.container(id) {
                     Some(c) => cell_of(column, app, c, theme).0,
                     None => continue,
                 },
@@ -254,15 +257,15 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Optio
     // Columns fit the rows on screen: measuring every row of a long list
     // each frame cost more than drawing it.
     let cols = columns(app, &window.rows, width, theme);
-    let mut lines = vec![title_line(&cols, app.prefs.sort, theme)];
-    if app.rows.is_empty() {
+    let mut lines = vec![title_line(&cols, app.list.prefs.sort, theme)];
+    if app.list.rows.is_empty() {
         lines.push(Line::styled(format!("  {}", empty_text(app)), theme.muted));
     }
     for index in &window.rows {
-        let line = match &app.rows[*index] {
+        let line = match &app.list.rows[*index] {
             Row::Engine(engine) => engine_line(app, *engine, theme),
             Row::Project(engine, name) => project_line(app, *engine, name.as_deref(), width, theme),
-            Row::Container(id) => match app.container(id) {
+            Row::Container(id) => match app.store.container(id) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
             },
@@ -272,7 +275,7 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Optio
             }
             Row::Target(id) => target_line(app, id, theme),
         };
-        lines.push(if *index == app.selected {
+        lines.push(if *index == app.list.selected {
             select(line, width, theme)
         } else {
             line
@@ -309,13 +312,16 @@ fn more_line<'a>(window: &Window, theme: &Theme) -> Option<Line<'a>> {
 }
 
 fn empty_text(app: &App) -> String {
-    if !app.filter.is_empty() {
+    let key = |action| app.settings.keys.key_of(Context::List, action);
+    if !app.list.filter.is_empty() {
         format!(
-            "no container matches \"{}\" (Esc clears the filter)",
-            app.filter
+            "no container matches \"{}\" ({} clears the filter)",
+            app.list.filter,
+            key(Action::Back)
         )
-    } else if let Some(project) = &app.scope {
-        format!("no containers in project {project} (a: show all projects)")
+    } else if let Some(project) = &app.list.scope {
+        let all = key(Action::ToggleAll);
+        format!("no containers in project {project} ({all}: show all projects)")
     } else {
         "no containers".to_string()
     }
@@ -344,21 +350,23 @@ fn title_line<'a>(cols: &[Shown], sort: SortKey, theme: &Theme) -> Line<'a> {
 /// An engine's group header: `◆ devbox · ssh://dev@devbox  Docker 24.0.7`,
 /// with its containers counted.
 fn engine_line<'a>(app: &App, id: EngineId, theme: &Theme) -> Line<'a> {
-    let Some(engine) = app.engines.get(id.index()) else {
+    let Some(engine) = app.store.engines.get(id.index()) else {
         return Line::raw("");
     };
-    let theirs: Vec<&Container> = app.containers.iter().filter(|c| c.engine == id).collect();
+    let theirs: Vec<&Container> = app
+        .store
+        .containers
+        .iter()
+        .filter(|c| c.engine == id)
+        .collect();
     let running = theirs.iter().filter(|c| c.state.is_running()).count();
     let mark = if engine.is_up() { "◆" } else { "✗" };
     Line::from(vec![
         Span::styled(format!("{mark} {}", engine.label()), theme.title),
         Span::styled("  ", theme.muted),
-        header::status_span(engine, theme),
+        status_span(engine, theme),
         Span::styled(
-            format!(
-                "  {}, {running} running",
-                header::plural(theirs.len(), "container")
-            ),
+            format!("  {}, {running} running", plural(theirs.len(), "container")),
             theme.muted,
         ),
     ])
@@ -374,16 +382,24 @@ fn project_line<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     let containers = app.members(engine, name);
-    let troubled = containers.iter().filter(|c| app.needs_attention(c)).count();
+    let troubled = containers
+        .iter()
+        .filter(|c| app.store.needs_attention(c))
+        .count();
     let ok = containers.len() - troubled;
-    let arrow = if app.is_folded(name) { "▸" } else { "▾" };
+    let arrow = if app.is_folded(engine, name) {
+        "▸"
+    } else {
+        "▾"
+    };
     // Under an engine's header, a project is indented one step.
-    let indent = if app.several_engines() { "  " } else { "" };
+    let indent = if app.store.several_engines() {
+        "  "
+    } else {
+        ""
+    };
     let head = format!("{indent}{arrow} {}", name.unwrap_or(NO_PROJECT));
-    let mut counts = format!(
-        "  {} · {ok} ok",
-        header::plural(containers.len(), "container")
-    );
+    let mut counts = format!("  {} · {ok} ok", plural(containers.len(), "container"));
     let mut trouble = format!(" · ✗ {troubled} need attention");
     let long = format::width(&head) + format::width(&counts) + format::width(&trouble);
     if long > width {
@@ -413,13 +429,13 @@ fn container_line<'a>(app: &App, c: &Container, cols: &[Shown], theme: &Theme) -
 
 /// What a column shows for container `c`, and in which style.
 fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, Style) {
-    let troubled = app.needs_attention(c);
-    let stats = app.stats.get(&c.id).filter(|_| c.state.is_running());
+    let troubled = app.store.needs_attention(c);
+    let stats = app.store.stats.get(&c.id).filter(|_| c.state.is_running());
     match column {
         Column::Mark => (if troubled { "!" } else { " " }.into(), theme.error),
         Column::Service => {
             let style = if troubled { theme.error } else { theme.text };
-            (format!("  {}", app.label(c)), style)
+            (format!("  {}", app.store.label(c)), style)
         }
         Column::State => state_cell(app, c, theme),
         Column::Health => health_cell(app, c, theme),
@@ -429,6 +445,7 @@ fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, 
         Column::Cpu => (cpu(stats), theme.text),
         Column::Mem => (stats.map_or("—".into(), |s| memory(app, s)), theme.text),
         Column::Database => app
+            .store
             .probe_of_container(&c.id)
             .map_or((String::new(), theme.muted), |p| db_summary(p, theme)),
         Column::Ports => (ports(c), theme.muted),
@@ -439,7 +456,7 @@ fn cell_of(column: Column, app: &App, c: &Container, theme: &Theme) -> (String, 
 /// Docker's health check, the HTTP check, a broker's alarms or a
 /// cluster's colour: the worst of them.
 fn health_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
-    let summary = app.health_of(c);
+    let summary = app.store.health_of(c);
     let style = match summary.level {
         HealthLevel::None => theme.muted,
         HealthLevel::Good => theme.healthy,
@@ -451,9 +468,9 @@ fn health_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
 
 /// The state, unless the container runs and its health says more.
 fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
-    let level = app.health_of(c).level;
+    let level = app.store.health_of(c).level;
     let telling = matches!(level, HealthLevel::Bad | HealthLevel::Warn);
-    let busy = app.pending.contains_key(&c.id) || app.outcomes.contains_key(&c.id);
+    let busy = app.flight.pending.contains_key(&c.id) || app.flight.outcomes.contains_key(&c.id);
     if c.state == ContainerState::Running && telling && !busy {
         health_cell(app, c, theme)
     } else {
@@ -461,15 +478,11 @@ fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
     }
 }
 
-pub(super) fn cpu(stats: Option<&crate::model::Stats>) -> String {
-    stats.map_or("—".into(), |s| format!("{:.1}%", s.cpu_percent))
-}
-
 /// A declared service that has no container yet: its image, and the
 /// profiles that enable it.
 fn declared_line<'a>(
     app: &App,
-    project: &str,
+    project: &ProjectKey,
     service: &str,
     cols: &[Shown],
     theme: &Theme,
@@ -482,8 +495,8 @@ fn declared_line<'a>(
 }
 
 /// What a column shows for a declared service with no container.
-fn declared_cell(app: &App, project: &str, service: &str, column: Column) -> String {
-    let declared = app.declared_service(project, service);
+fn declared_cell(app: &App, project: &ProjectKey, service: &str, column: Column) -> String {
+    let declared = app.store.declared_service(project, service);
     match column {
         Column::Service => format!("  {service}"),
         Column::State | Column::Status => "◌ not created".to_string(),
@@ -498,7 +511,7 @@ fn declared_cell(app: &App, project: &str, service: &str, column: Column) -> Str
 
 /// A configured target with no container: its name and summary.
 fn target_line<'a>(app: &App, id: &str, theme: &Theme) -> Line<'a> {
-    let Some(probe) = app.probes.get(id) else {
+    let Some(probe) = app.store.probes.get(id) else {
         return Line::raw("");
     };
     let (summary, style) = db_summary(probe, theme);
@@ -511,16 +524,17 @@ fn target_line<'a>(app: &App, id: &str, theme: &Theme) -> Line<'a> {
 }
 
 fn state_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
-    let resetting = c.project.as_ref().and_then(|p| app.compose_steps.get(p));
-    if let Some(step) = resetting
-        && (c.service.as_ref() == Some(&step.label) || c.project.as_ref() == Some(&step.label))
-    {
-        return ("⟳ resetting…".to_string(), theme.warning);
+    if let Some(step) = app.flight.compose_step_of(c) {
+        let words = match step.work.verb {
+            ComposeVerb::Reset => "⟳ resetting…",
+            ComposeVerb::Up => "⟳ bringing up…",
+        };
+        return (words.to_string(), theme.warning);
     }
-    if let Some(verb) = app.pending.get(&c.id) {
+    if let Some(verb) = app.flight.pending.get(&c.id) {
         return action_label(*verb, None, theme);
     }
-    if let Some(outcome) = app.outcomes.get(&c.id) {
+    if let Some(outcome) = app.flight.outcomes.get(&c.id) {
         return action_label(outcome.verb, Some(outcome.ok), theme);
     }
     state_label(&c.state, theme)
@@ -535,22 +549,7 @@ fn restart_style(c: &Container, theme: &Theme) -> Style {
 }
 
 fn uptime(app: &App, c: &Container) -> String {
-    app::uptime(c, app.now).map_or("—".into(), format::age)
-}
-
-pub(super) fn memory(app: &App, stats: &crate::model::Stats) -> String {
-    // The engine reports the host's memory as the limit of a container
-    // that has none: that is no limit worth showing.
-    let host_total = app.host.as_ref().map_or(u64::MAX, |h| h.mem_total);
-    if stats.mem_limit == 0 || stats.mem_limit >= host_total {
-        format::bytes(stats.mem_used)
-    } else {
-        format!(
-            "{}/{}",
-            format::bytes(stats.mem_used),
-            format::bytes(stats.mem_limit)
-        )
-    }
+    app::uptime(c, app.store.now).map_or("—".into(), format::age)
 }
 
 fn ports(c: &Container) -> String {
@@ -581,15 +580,18 @@ fn select<'a>(line: Line<'a>, width: usize, theme: &Theme) -> Line<'a> {
 fn status_line<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     if app.filter_editing() {
         return Some(Line::from(vec![
-            Span::styled(format!("/{}▏", app.filter), theme.filter),
-            Span::styled("  Enter keep · Esc clear", theme.muted),
+            Span::styled(format!("/{}▏", app.list.filter), theme.filter),
+            Span::styled(
+                format!("  {}", inline_hints(&app.settings.keys, Context::Filter)),
+                theme.muted,
+            ),
         ]));
     }
     // A kept filter stays in sight, even next to a message.
     let mut spans = Vec::new();
-    if !app.filter.is_empty() {
+    if !app.list.filter.is_empty() {
         spans.push(Span::styled(
-            format!(" filter: {} ", app.filter),
+            format!(" filter: {} ", app.list.filter),
             theme.filter,
         ));
     }

@@ -1,36 +1,16 @@
 //! PostgreSQL panels: connections, pools, statements, locks, databases.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
+use super::database::Content;
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, Table, left, right};
 use super::widgets::load_style;
-use crate::app::{DatabaseView, Panel};
-use crate::model::{PgSnapshot, TopStatements};
+use crate::model::{PgBackend, PgSnapshot, TopStatements};
 use crate::theme::Theme;
 
-pub fn render(
-    pg: &PgSnapshot,
-    view: &DatabaseView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) -> Vec<crate::event::TabHit> {
-    table::Body {
-        summary: summary_lines(pg, theme, area.width),
-        panels: Panel::of(crate::model::TargetKind::Postgres),
-        focused: view.panel,
-        notes: &pg.notes,
-    }
-    .render(theme, frame, area, |frame, panel| {
-        render_panel(pg, view, theme, frame, panel);
-    })
-}
-
-fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+/// The lines above the tabs: version, connections, rates.
+pub fn summary<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
     let used = pg.in_use();
     let ratio = f64::from(used) / f64::from(pg.max_connections.max(1));
     let s = &pg.states;
@@ -77,120 +57,96 @@ fn summary_lines<'a>(pg: &PgSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>
     ]
 }
 
-fn render_panel(
-    pg: &PgSnapshot,
-    view: &DatabaseView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let selected = Some(view.row);
-    match view.panel {
-        Panel::Pools => {
-            let cols = [
-                left("APPLICATION", 0).names(),
-                left("USER", 24).names(),
-                left("CLIENT", 24),
-                left("DATABASE", 24).names(),
-                right("ALL", 4),
-                right("ACT", 4),
-                right("IDLE", 4),
-                right("TX", 3),
-                right("WAIT", 4),
-                right("OLDEST", 6),
-                right("IDLE-TX", 7),
-            ];
-            let rows: Vec<table::Row> = pg
-                .pools
-                .iter()
-                .map(|p| {
-                    let stuck = p.states.idle_in_transaction + p.states.idle_in_transaction_aborted;
-                    let style = if stuck > 0 || p.states.waiting_on_lock > 0 {
-                        theme.warning
-                    } else {
-                        theme.text
-                    };
-                    (
-                        vec![
-                            or_dash(&p.application),
-                            p.user.clone(),
-                            p.client.clone(),
-                            p.database.clone(),
-                            p.states.total().to_string(),
-                            p.states.active.to_string(),
-                            p.states.idle.to_string(),
-                            stuck.to_string(),
-                            p.states.waiting_on_lock.to_string(),
-                            secs(Some(p.oldest_connection_secs)),
-                            secs(p.longest_idle_in_transaction_secs),
-                        ],
-                        style,
-                    )
-                })
-                .collect();
-            table::render(
-                frame,
-                area,
-                &cols,
-                &rows,
-                selected,
-                "no client sessions",
-                theme,
-            );
-        }
-        Panel::Statements | Panel::Blocked => {
-            let blocked_only = view.panel == Panel::Blocked;
-            render_backends(pg, blocked_only, selected, theme, frame, area);
-        }
-        Panel::TopStatements => render_top(pg, selected, theme, frame, area),
-        _ => {
-            let cols = [
-                left("DATABASE", 0).names(),
-                right("CONN", 5),
-                right("SIZE", 8),
-                right("TPS", 8),
-                right("ROWS/S", 9),
-                right("CACHE HIT", 9),
-            ];
-            let rows: Vec<table::Row> = pg
-                .databases
-                .iter()
-                .map(|d| {
-                    (
-                        vec![
-                            d.name.clone(),
-                            d.connections.to_string(),
-                            d.size_bytes.map_or("—".into(), format::bytes),
-                            rate(d.xact_per_sec),
-                            rate(d.rows_per_sec),
-                            percent(d.cache_hit_ratio),
-                        ],
-                        theme.text,
-                    )
-                })
-                .collect();
-            table::render(
-                frame,
-                area,
-                &cols,
-                &rows,
-                selected,
-                "no databases visible",
-                theme,
-            );
-        }
-    }
+/// Sessions grouped by application, user, client and database.
+pub fn pools<'a>(pg: &PgSnapshot, theme: &'a Theme) -> Table<'a> {
+    let cols = [
+        left("APPLICATION", 0).names(),
+        left("USER", 24).names(),
+        left("CLIENT", 24),
+        left("DATABASE", 24).names(),
+        right("ALL", 4),
+        right("ACT", 4),
+        right("IDLE", 4),
+        right("TX", 3),
+        right("WAIT", 4),
+        right("OLDEST", 6),
+        right("IDLE-TX", 7),
+    ];
+    let rows: Vec<Row> = pg
+        .pools
+        .iter()
+        .map(|p| {
+            let stuck = p.states.idle_in_transaction + p.states.idle_in_transaction_aborted;
+            let style = if stuck > 0 || p.states.waiting_on_lock > 0 {
+                theme.warning
+            } else {
+                theme.text
+            };
+            Row::new(
+                vec![
+                    or_dash(&p.application),
+                    p.user.clone(),
+                    p.client.clone(),
+                    p.database.clone(),
+                    p.states.total().to_string(),
+                    p.states.active.to_string(),
+                    p.states.idle.to_string(),
+                    stuck.to_string(),
+                    p.states.waiting_on_lock.to_string(),
+                    secs(Some(p.oldest_connection_secs)),
+                    secs(p.longest_idle_in_transaction_secs),
+                ],
+                style,
+            )
+        })
+        .collect();
+    Table::new(cols, rows, theme).empty("no client sessions")
 }
 
-fn render_backends(
-    pg: &PgSnapshot,
-    blocked_only: bool,
-    selected: Option<usize>,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let wide = area.width >= 110;
+/// Databases with their sizes and rates.
+pub fn databases<'a>(pg: &PgSnapshot, theme: &'a Theme) -> Table<'a> {
+    let cols = [
+        left("DATABASE", 0).names(),
+        right("CONN", 5),
+        right("SIZE", 8),
+        right("TPS", 8),
+        right("ROWS/S", 9),
+        right("CACHE HIT", 9),
+    ];
+    let rows: Vec<Row> = pg
+        .databases
+        .iter()
+        .map(|d| {
+            Row::new(
+                vec![
+                    d.name.clone(),
+                    d.connections.to_string(),
+                    d.size_bytes.map_or("—".into(), format::bytes),
+                    rate(d.xact_per_sec),
+                    rate(d.rows_per_sec),
+                    percent(d.cache_hit_ratio),
+                ],
+                theme.text,
+            )
+        })
+        .collect();
+    Table::new(cols, rows, theme).empty("no databases visible")
+}
+
+/// Backends running a statement or idle in a transaction.
+pub fn statements<'a>(pg: &PgSnapshot, width: u16, theme: &'a Theme) -> Table<'a> {
+    backends(pg, false, width, theme)
+}
+
+/// Backends waiting on a lock, with who blocks them.
+pub fn blocked<'a>(pg: &PgSnapshot, width: u16, theme: &'a Theme) -> Table<'a> {
+    backends(pg, true, width, theme)
+}
+
+/// Backends, or with `blocked_only` those waiting on a lock. Wide screens
+/// show more columns.
+fn backends<'a>(pg: &PgSnapshot, blocked_only: bool, width: u16, theme: &'a Theme) -> Table<'a> {
+    let wide = width >= 110;
     let cols = if wide {
         vec![
             right("PID", 7),
@@ -212,10 +168,13 @@ fn render_backends(
             left("QUERY", 0),
         ]
     };
-    let rows: Vec<table::Row> = pg
-        .backends
-        .iter()
-        .filter(|b| !blocked_only || !b.blocked_by.is_empty())
+    let listed: Vec<&PgBackend> = if blocked_only {
+        pg.blocked().collect()
+    } else {
+        pg.backends.iter().collect()
+    };
+    let rows: Vec<Row> = listed
+        .into_iter()
         .map(|b| {
             let style = if !b.blocked_by.is_empty() {
                 theme.error
@@ -250,7 +209,7 @@ fn render_backends(
                     query,
                 ]
             };
-            (texts, style)
+            Row::new(texts, style)
         })
         .collect();
     let empty = if blocked_only {
@@ -258,30 +217,20 @@ fn render_backends(
     } else {
         "no statement running"
     };
-    table::render(frame, area, &cols, &rows, selected, empty, theme);
+    Table::new(cols, rows, theme).empty(empty)
 }
 
-fn render_top(
-    pg: &PgSnapshot,
-    selected: Option<usize>,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+/// The statements of pg_stat_statements as rates, or why there are none.
+pub fn top_statements<'a>(pg: &PgSnapshot, theme: &'a Theme) -> Content<'a> {
     let statements = match &pg.top_statements {
         TopStatements::Rows(rows) => rows,
         TopStatements::Warming => {
             let text = " pg_stat_statements: rates appear after the next poll";
-            frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), area);
-            return;
+            return Content::message(Line::styled(text, theme.muted));
         }
         TopStatements::NotInstalled { hint } => {
             let text = format!(" pg_stat_statements is not available: {hint}");
-            frame.render_widget(
-                Paragraph::new(Line::styled(text, theme.warning)).wrap(Default::default()),
-                area,
-            );
-            return;
+            return Content::wrapped(Line::styled(text, theme.warning));
         }
     };
     let cols = [
@@ -290,10 +239,10 @@ fn render_top(
         right("TOTAL", 9),
         left("QUERY", 0),
     ];
-    let rows: Vec<table::Row> = statements
+    let rows: Vec<Row> = statements
         .iter()
         .map(|s| {
-            (
+            Row::new(
                 vec![
                     format!("{:.1}", s.calls_per_sec),
                     format!("{:.2}ms", s.mean_ms),
@@ -304,15 +253,9 @@ fn render_top(
             )
         })
         .collect();
-    table::render(
-        frame,
-        area,
-        &cols,
-        &rows,
-        selected,
-        "no statements ran in the last window",
-        theme,
-    );
+    Table::new(cols, rows, theme)
+        .empty("no statements ran in the last window")
+        .into()
 }
 
 fn or_dash(text: &str) -> String {

@@ -1,44 +1,18 @@
 //! RabbitMQ panels: the node's resources and alarms, queues, and the
 //! connections grouped by client.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, Table, left, right};
 use super::widgets::load_style;
-use crate::app::{DatabaseView, Panel, Probe};
-use crate::model::{Gauge, RabbitSnapshot, TargetKind};
+use crate::app::Probe;
+use crate::model::{Gauge, RabbitSnapshot};
 use crate::theme::Theme;
 
-pub fn render(
-    probe: &Probe,
-    rabbit: &RabbitSnapshot,
-    view: &DatabaseView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) -> Vec<crate::event::TabHit> {
-    table::Body {
-        summary: summary_lines(probe, rabbit, theme, area.width),
-        panels: Panel::of(TargetKind::RabbitMq),
-        focused: view.panel,
-        notes: &rabbit.notes,
-    }
-    .render(theme, frame, area, |frame, panel| match view.panel {
-        Panel::Clients => clients(rabbit, view.row, theme, frame, panel),
-        _ => queues(probe, rabbit, view.row, theme, frame, panel),
-    })
-}
-
-fn summary_lines<'a>(
-    probe: &Probe,
-    r: &RabbitSnapshot,
-    theme: &Theme,
-    width: u16,
-) -> Vec<Line<'a>> {
+/// The lines above the tabs: the node, its resources and alarms, publishes.
+pub fn summary<'a>(probe: &Probe, r: &RabbitSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
     let cells = table::gauge_cells(width);
     let alarms = if r.alarms.is_empty() {
         Span::styled("  no alarm", theme.healthy)
@@ -120,14 +94,8 @@ fn gauge_line<'a>(label: &str, g: Gauge, bytes: bool, cells: usize, theme: &Them
 /// Cells of a queue's depth trend.
 const TREND: usize = 8;
 
-fn queues(
-    probe: &Probe,
-    r: &RabbitSnapshot,
-    row: usize,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
+/// Queues with their depth, its trend, consumers and rates.
+pub fn queues<'a>(probe: &Probe, r: &RabbitSnapshot, theme: &'a Theme) -> Table<'a> {
     let cols = [
         left("QUEUE", 0).names(),
         left("VHOST", 16),
@@ -139,7 +107,7 @@ fn queues(
         right("DELIVER/S", 9),
         right("ACK/S", 7),
     ];
-    let rows: Vec<table::Row> = r
+    let rows: Vec<Row> = r
         .queues
         .iter()
         .map(|q| {
@@ -150,7 +118,7 @@ fn queues(
             } else {
                 theme.text
             };
-            (
+            Row::new(
                 vec![
                     q.name.clone(),
                     q.vhost.clone(),
@@ -171,10 +139,11 @@ fn queues(
             )
         })
         .collect();
-    table::render(frame, area, &cols, &rows, Some(row), "no queues", theme);
+    Table::new(cols, rows, theme).empty("no queues")
 }
 
-fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Connections grouped by client.
+pub fn clients<'a>(r: &RabbitSnapshot, theme: &'a Theme) -> Table<'a> {
     let cols = [
         left("CLIENT", 0).names(),
         left("USER", 24).names(),
@@ -183,11 +152,11 @@ fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
         right("CONN", 5),
         right("CHANNELS", 8),
     ];
-    let rows: Vec<table::Row> = r
+    let rows: Vec<Row> = r
         .clients
         .iter()
         .map(|c| {
-            (
+            Row::new(
                 vec![
                     c.client.clone(),
                     c.user.clone(),
@@ -200,15 +169,7 @@ fn clients(r: &RabbitSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
             )
         })
         .collect();
-    table::render(
-        frame,
-        area,
-        &cols,
-        &rows,
-        Some(row),
-        "no client connections",
-        theme,
-    );
+    Table::new(cols, rows, theme).empty("no client connections")
 }
 
 fn rate(value: f64) -> String {

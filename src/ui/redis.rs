@@ -1,37 +1,17 @@
 //! Redis panels: memory, throughput, keyspace, client pools, slowlog.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
+use super::database::Content;
 use super::format;
-use super::table::{self, left, right};
+use super::table::{self, Row, Table, left, right};
 use super::widgets::load_style;
-use crate::app::{DatabaseView, Panel, Probe};
+use crate::app::Probe;
 use crate::model::RedisSnapshot;
 use crate::theme::Theme;
 
-pub fn render(
-    probe: &Probe,
-    redis: &RedisSnapshot,
-    view: &DatabaseView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) -> Vec<crate::event::TabHit> {
-    table::Body {
-        summary: summary_lines(probe, redis, theme, area.width),
-        panels: Panel::of(crate::model::TargetKind::Redis),
-        focused: view.panel,
-        notes: &redis.notes,
-    }
-    .render(theme, frame, area, |frame, panel| {
-        render_panel(redis, view, theme, frame, panel);
-    })
-}
-
-fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
+/// The lines above the tabs: memory, throughput, hits, clients.
+pub fn summary<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16) -> Vec<Line<'a>> {
     let bar_cells = table::gauge_cells(width);
     let (gauge, ratio_text, style) = if r.maxmemory == 0 {
         ("░".repeat(bar_cells), "no limit".to_string(), theme.text)
@@ -95,123 +75,102 @@ fn summary_lines<'a>(probe: &Probe, r: &RedisSnapshot, theme: &Theme, width: u16
     ]
 }
 
-fn render_panel(
-    r: &RedisSnapshot,
-    view: &DatabaseView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let selected = Some(view.row);
-    match view.panel {
-        Panel::Keyspace => {
-            let cols = [
-                left("DB", 6),
-                right("KEYS", 10),
-                right("EXPIRES", 10),
-                right("AVG TTL", 10),
-            ];
-            let rows: Vec<table::Row> = r
-                .keyspace
-                .iter()
-                .map(|k| {
-                    let ttl = if k.avg_ttl_ms == 0 {
-                        "—".to_string()
-                    } else {
-                        format::age(chrono::Duration::milliseconds(k.avg_ttl_ms as i64))
-                    };
-                    (
-                        vec![
-                            format!("db{}", k.db),
-                            k.keys.to_string(),
-                            k.expires.to_string(),
-                            ttl,
-                        ],
-                        theme.text,
-                    )
-                })
-                .collect();
-            table::render(frame, area, &cols, &rows, selected, "no keys", theme);
-        }
-        Panel::ClientPools => {
-            let Some(pools) = &r.client_pools else {
-                let text = " CLIENT LIST is off (see the note below)";
-                frame.render_widget(Paragraph::new(Line::styled(text, theme.muted)), area);
-                return;
+/// Keys, expiring keys and their mean TTL per db.
+pub fn keyspace<'a>(r: &RedisSnapshot, theme: &'a Theme) -> Table<'a> {
+    let cols = [
+        left("DB", 6),
+        right("KEYS", 10),
+        right("EXPIRES", 10),
+        right("AVG TTL", 10),
+    ];
+    let rows: Vec<Row> = r
+        .keyspace
+        .iter()
+        .map(|k| {
+            let ttl = if k.avg_ttl_ms == 0 {
+                "—".to_string()
+            } else {
+                format::age(chrono::Duration::milliseconds(k.avg_ttl_ms as i64))
             };
-            let cols = [
-                left("NAME", 0).names(),
-                left("HOST", 40),
-                right("DB", 3),
-                right("COUNT", 6),
-                right("MAX IDLE", 9),
-                left("LAST CMD", 16),
-            ];
-            let rows: Vec<table::Row> = pools
-                .iter()
-                .map(|p| {
-                    (
-                        vec![
-                            if p.name.is_empty() {
-                                "—".into()
-                            } else {
-                                p.name.clone()
-                            },
-                            p.host.clone(),
-                            p.db.to_string(),
-                            p.count.to_string(),
-                            format::age(chrono::Duration::seconds(p.max_idle_secs as i64)),
-                            p.last_command.clone(),
-                        ],
-                        theme.text,
-                    )
-                })
-                .collect();
-            table::render(
-                frame,
-                area,
-                &cols,
-                &rows,
-                selected,
-                "no other clients",
-                theme,
-            );
-        }
-        _ => {
-            let cols = [
-                right("ID", 6),
-                right("AT", 8),
-                right("DURATION", 10),
-                left("COMMAND", 0),
-            ];
-            let rows: Vec<table::Row> = r
-                .slowlog
-                .iter()
-                .map(|e| {
-                    let at = chrono::DateTime::from_timestamp(e.at, 0)
-                        .map_or("—".into(), |t| t.format("%H:%M:%S").to_string());
-                    (
-                        vec![
-                            e.id.to_string(),
-                            at,
-                            format!("{:.1}ms", e.duration_us as f64 / 1000.0),
-                            e.command.clone(),
-                        ],
-                        theme.text,
-                    )
-                })
-                .collect();
-            table::render(
-                frame,
-                area,
-                &cols,
-                &rows,
-                selected,
-                "slowlog is empty",
-                theme,
-            );
-        }
-    }
+            Row::new(
+                vec![
+                    format!("db{}", k.db),
+                    k.keys.to_string(),
+                    k.expires.to_string(),
+                    ttl,
+                ],
+                theme.text,
+            )
+        })
+        .collect();
+    Table::new(cols, rows, theme).empty("no keys")
+}
+
+/// Clients grouped by name, host and db, unless CLIENT LIST is denied.
+pub fn client_pools<'a>(r: &RedisSnapshot, theme: &'a Theme) -> Content<'a> {
+    let Some(pools) = &r.client_pools else {
+        let text = " CLIENT LIST is off (see the note below)";
+        return Content::message(Line::styled(text, theme.muted));
+    };
+    let cols = [
+        left("NAME", 0).names(),
+        left("HOST", 40),
+        right("DB", 3),
+        right("COUNT", 6),
+        right("MAX IDLE", 9),
+        left("LAST CMD", 16),
+    ];
+    let rows: Vec<Row> = pools
+        .iter()
+        .map(|p| {
+            Row::new(
+                vec![
+                    if p.name.is_empty() {
+                        "—".into()
+                    } else {
+                        p.name.clone()
+                    },
+                    p.host.clone(),
+                    p.db.to_string(),
+                    p.count.to_string(),
+                    format::age(chrono::Duration::seconds(p.max_idle_secs as i64)),
+                    p.last_command.clone(),
+                ],
+                theme.text,
+            )
+        })
+        .collect();
+    Table::new(cols, rows, theme)
+        .empty("no other clients")
+        .into()
+}
+
+/// The slowest commands the server logged.
+pub fn slowlog<'a>(r: &RedisSnapshot, theme: &'a Theme) -> Table<'a> {
+    let cols = [
+        right("ID", 6),
+        right("AT", 8),
+        right("DURATION", 10),
+        left("COMMAND", 0),
+    ];
+    let rows: Vec<Row> = r
+        .slowlog
+        .iter()
+        .map(|e| {
+            let at = chrono::DateTime::from_timestamp(e.at, 0)
+                .map_or("—".into(), |t| t.format("%H:%M:%S").to_string());
+            Row::new(
+                vec![
+                    e.id.to_string(),
+                    at,
+                    format!("{:.1}ms", e.duration_us as f64 / 1000.0),
+                    e.command.clone(),
+                ],
+                theme.text,
+            )
+        })
+        .collect();
+    Table::new(cols, rows, theme).empty("slowlog is empty")
 }
 
 fn per_sec(value: Option<f64>) -> String {

@@ -1,35 +1,13 @@
 //! Elasticsearch and OpenSearch panels: cluster health, indices, nodes.
 //! Read-only.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::format;
-use super::table::{self, left, right};
-use crate::app::{DatabaseView, Panel};
-use crate::model::{ClusterHealth, SearchSnapshot, TargetKind};
+use super::table::{Row, Table, left, right};
+use crate::model::{ClusterHealth, SearchSnapshot};
 use crate::theme::Theme;
-
-pub fn render(
-    search: &SearchSnapshot,
-    view: &DatabaseView,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) -> Vec<crate::event::TabHit> {
-    table::Body {
-        summary: summary_lines(search, theme),
-        panels: Panel::of(TargetKind::Search),
-        focused: view.panel,
-        notes: &search.notes,
-    }
-    .render(theme, frame, area, |frame, panel| match view.panel {
-        Panel::Nodes => nodes(search, view.row, theme, frame, panel),
-        _ => indices(search, view.row, theme, frame, panel),
-    })
-}
 
 /// The style of a health colour: green reads healthy, yellow a warning.
 pub fn health_style(health: ClusterHealth, theme: &Theme) -> Style {
@@ -41,7 +19,8 @@ pub fn health_style(health: ClusterHealth, theme: &Theme) -> Style {
     }
 }
 
-fn summary_lines<'a>(s: &SearchSnapshot, theme: &Theme) -> Vec<Line<'a>> {
+/// The lines above the tabs: the cluster and its health.
+pub fn summary<'a>(s: &SearchSnapshot, theme: &Theme) -> Vec<Line<'a>> {
     let docs: u64 = s.indices.iter().map(|i| i.docs).sum();
     let size: u64 = s.indices.iter().map(|i| i.size_bytes).sum();
     vec![
@@ -66,7 +45,8 @@ fn summary_lines<'a>(s: &SearchSnapshot, theme: &Theme) -> Vec<Line<'a>> {
     ]
 }
 
-fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Indices with their health, documents and size.
+pub fn indices<'a>(s: &SearchSnapshot, theme: &'a Theme) -> Table<'a> {
     let cols = [
         left("INDEX", 0).names(),
         left("HEALTH", 7),
@@ -75,11 +55,11 @@ fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
         right("PRI", 4),
         right("REP", 4),
     ];
-    let rows: Vec<table::Row> = s
+    let rows: Vec<Row> = s
         .indices
         .iter()
         .map(|i| {
-            (
+            Row::new(
                 vec![
                     i.name.clone(),
                     i.health.word().to_string(),
@@ -95,10 +75,11 @@ fn indices(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, are
             )
         })
         .collect();
-    table::render(frame, area, &cols, &rows, Some(row), "no indices", theme);
+    Table::new(cols, rows, theme).empty("no indices")
 }
 
-fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The cluster's nodes with their load.
+pub fn nodes<'a>(s: &SearchSnapshot, theme: &'a Theme) -> Table<'a> {
     let cols = [
         left("NODE", 0).names(),
         left("ROLES", 16),
@@ -107,11 +88,11 @@ fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area:
         right("LOAD 1M", 8),
     ];
     let percent = |v: Option<u32>| v.map_or("—".to_string(), |p| format!("{p}%"));
-    let rows: Vec<table::Row> = s
+    let rows: Vec<Row> = s
         .nodes
         .iter()
         .map(|n| {
-            (
+            Row::new(
                 vec![
                     n.name.clone(),
                     n.roles.clone(),
@@ -123,5 +104,5 @@ fn nodes(s: &SearchSnapshot, row: usize, theme: &Theme, frame: &mut Frame, area:
             )
         })
         .collect();
-    table::render(frame, area, &cols, &rows, Some(row), "no nodes", theme);
+    Table::new(cols, rows, theme).empty("no nodes")
 }

@@ -3,25 +3,35 @@
 //! gets the width its longest value needs, up to its cap; when the screen is
 //! too narrow the widest give way first, never below their title.
 
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::format;
-use crate::app::Panel;
 use crate::theme::Theme;
 
+/// What a column holds, which says how it aligns and where a long value
+/// is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColKind {
+    /// Text: left-aligned, cut at its end.
+    Text,
+    /// Names, whose ends differ: left-aligned, cut in the middle
+    /// (`notific…-worker`).
+    Name,
+    /// Figures: right-aligned.
+    Figure,
+}
+
 /// A column of a table: title, widest it grows (0: it takes what the
-/// others leave), alignment, and where a long value is cut.
+/// others leave), what it holds, and the narrowest it gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Col {
     pub title: &'static str,
     pub width: usize,
-    pub right: bool,
-    /// Cut in the middle (names: `notific…-worker`) rather than at the end.
-    pub middle: bool,
+    pub kind: ColKind,
     /// Narrowest it is when it fits: figures that change every second keep
     /// their column still (`100.0%`).
     pub least: usize,
@@ -30,19 +40,17 @@ pub struct Col {
 impl Col {
     /// `text` fitted to `width` cells, as this column aligns and cuts.
     pub fn cell(&self, text: &str, width: usize) -> String {
-        if self.right {
-            format::fit_right(text, width)
-        } else if self.middle {
-            format::fit_middle(text, width)
-        } else {
-            format::fit(text, width)
+        match self.kind {
+            ColKind::Text => format::fit(text, width),
+            ColKind::Name => format::fit_middle(text, width),
+            ColKind::Figure => format::fit_right(text, width),
         }
     }
 
-    /// The same column, cut in the middle: for names whose ends differ.
+    /// The same column holding names: cut in the middle.
     pub const fn names(self) -> Self {
         Self {
-            middle: true,
+            kind: ColKind::Name,
             ..self
         }
     }
@@ -71,28 +79,38 @@ impl Col {
     }
 }
 
+/// A column of text.
 pub const fn left(title: &'static str, width: usize) -> Col {
     Col {
         title,
         width,
-        right: false,
-        middle: false,
+        kind: ColKind::Text,
         least: 0,
     }
 }
 
+/// A column of figures.
 pub const fn right(title: &'static str, width: usize) -> Col {
     Col {
         title,
         width,
-        right: true,
-        middle: false,
+        kind: ColKind::Figure,
         least: 0,
     }
 }
 
 /// A row: one text per column, and the style of the row.
-pub type Row = (Vec<String>, Style);
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub style: Style,
+}
+
+impl Row {
+    pub fn new(cells: Vec<String>, style: Style) -> Self {
+        Self { cells, style }
+    }
+}
 
 /// The widths of `cols` in `total` cells (a space between columns), given
 /// each one's longest value. Each gets what it wants; what is left goes to
@@ -127,54 +145,92 @@ pub fn widths(cols: &[Col], longest: &[usize], total: usize) -> Vec<usize> {
     out
 }
 
-/// The longest text of each column over `rows`.
-pub fn longest(cols: &[Col], rows: &[Row]) -> Vec<usize> {
-    let mut longest: Vec<usize> = vec![0; cols.len()];
-    for (texts, _) in rows {
-        for (l, text) in longest.iter_mut().zip(texts) {
-            *l = (*l).max(format::width(text));
-        }
-    }
-    longest
+/// A table widget: rows under a header, the selected one highlighted and
+/// kept in view, and a line saying there are none when there are none.
+#[derive(Debug, Clone)]
+pub struct Table<'a> {
+    cols: Vec<Col>,
+    rows: Vec<Row>,
+    selected: Option<usize>,
+    empty: &'a str,
+    theme: &'a Theme,
 }
 
-/// Draws `rows` under a header into `area`; `selected` is highlighted and
-/// kept in view. `empty` is shown when there are no rows.
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    cols: &[Col],
-    rows: &[Row],
-    selected: Option<usize>,
-    empty: &str,
-    theme: &Theme,
-) {
-    let widths = widths(cols, &longest(cols, rows), area.width as usize);
-    let line_of = |texts: &[String]| -> String {
-        let cells: Vec<String> = cols
-            .iter()
-            .zip(&widths)
-            .zip(texts)
-            .map(|((c, w), t)| c.cell(t, *w))
-            .collect();
-        format::fit(&cells.join(" "), area.width as usize)
-    };
-    let titles: Vec<String> = cols.iter().map(|c| c.title.to_string()).collect();
-    let mut lines = vec![Line::styled(line_of(&titles), theme.header)];
-    let visible = (area.height as usize).saturating_sub(1).max(1);
-    if rows.is_empty() {
-        lines.push(Line::styled(format!(" {empty}"), theme.muted));
+impl<'a> Table<'a> {
+    pub fn new(cols: impl Into<Vec<Col>>, rows: Vec<Row>, theme: &'a Theme) -> Self {
+        Self {
+            cols: cols.into(),
+            rows,
+            selected: None,
+            empty: "nothing to show",
+            theme,
+        }
     }
-    let offset = selected.map_or(0, |s| (s + 1).saturating_sub(visible));
-    for (index, (texts, style)) in rows.iter().enumerate().skip(offset).take(visible) {
-        let style = if selected == Some(index) {
-            theme.selection
-        } else {
-            *style
+
+    /// What it says when it has no rows.
+    pub fn empty(self, text: &'a str) -> Self {
+        Self {
+            empty: text,
+            ..self
+        }
+    }
+
+    /// Highlights row `row`.
+    pub fn select(self, row: usize) -> Self {
+        Self {
+            selected: Some(row),
+            ..self
+        }
+    }
+
+    /// Whether it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The longest text of each column.
+    fn longest(&self) -> Vec<usize> {
+        let mut longest: Vec<usize> = vec![0; self.cols.len()];
+        for row in &self.rows {
+            for (l, text) in longest.iter_mut().zip(&row.cells) {
+                *l = (*l).max(format::width(text));
+            }
+        }
+        longest
+    }
+}
+
+impl Widget for Table<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let widths = widths(&self.cols, &self.longest(), area.width as usize);
+        let line_of = |texts: &[String]| -> String {
+            let cells: Vec<String> = self
+                .cols
+                .iter()
+                .zip(&widths)
+                .zip(texts)
+                .map(|((c, w), t)| c.cell(t, *w))
+                .collect();
+            format::fit(&cells.join(" "), area.width as usize)
         };
-        lines.push(Line::styled(line_of(texts), style));
+        let titles: Vec<String> = self.cols.iter().map(|c| c.title.to_string()).collect();
+        let theme = self.theme;
+        let mut lines = vec![Line::styled(line_of(&titles), theme.header)];
+        let visible = (area.height as usize).saturating_sub(1).max(1);
+        if self.is_empty() {
+            lines.push(Line::styled(format!(" {}", self.empty), theme.muted));
+        }
+        let offset = self.selected.map_or(0, |s| (s + 1).saturating_sub(visible));
+        for (index, row) in self.rows.iter().enumerate().skip(offset).take(visible) {
+            let style = if self.selected == Some(index) {
+                theme.selection
+            } else {
+                row.style
+            };
+            lines.push(Line::styled(line_of(&row.cells), style));
+        }
+        Paragraph::new(lines).render(area, buf);
     }
-    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// `▕████░░░░▏`-style bar of `ratio` in `cells` cells.
@@ -240,93 +296,6 @@ pub fn sparkline_to(values: impl Iterator<Item = f64>, ceiling: f64, cells: usiz
             }
         })
         .collect()
-}
-
-/// A tab bar naming `panels`, the focused one highlighted.
-pub fn tabs<'a>(panels: &[Panel], focused: Panel, theme: &Theme) -> Line<'a> {
-    let mut spans = vec![Span::raw(" ")];
-    for (panel, label, _) in tab_places(panels) {
-        let style = if panel == focused {
-            theme.selection
-        } else {
-            theme.muted
-        };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
-    }
-    spans.push(Span::styled("(Tab: next panel)", theme.muted));
-    Line::from(spans)
-}
-
-/// Each panel's title as the tab bar writes it, and the columns it takes.
-fn tab_places(panels: &[Panel]) -> Vec<(Panel, String, std::ops::Range<u16>)> {
-    let mut x = 1;
-    panels
-        .iter()
-        .map(|panel| {
-            let label = format!(" {} ", panel.title());
-            let width = format::width(&label) as u16;
-            let place = (*panel, label, x..x + width);
-            x += width + 1;
-            place
-        })
-        .collect()
-}
-
-/// Where a click on the tab bar at `bar` switches panels.
-pub fn tab_hits(panels: &[Panel], bar: Rect) -> Vec<crate::event::TabHit> {
-    tab_places(panels)
-        .into_iter()
-        .enumerate()
-        .map(|(index, (_, _, x))| crate::event::TabHit {
-            y: bar.y,
-            x: bar.x + x.start..bar.x + x.end,
-            panel: index,
-        })
-        .collect()
-}
-
-/// The body of a database view: summary lines, a tab bar, the focused
-/// panel (drawn by `panel`) and up to two notes at the bottom.
-pub struct Body<'a> {
-    pub summary: Vec<Line<'a>>,
-    pub panels: &'a [Panel],
-    pub focused: Panel,
-    pub notes: &'a [String],
-}
-
-impl Body<'_> {
-    /// Draws the body; where a click switches panels.
-    pub fn render(
-        self,
-        theme: &Theme,
-        frame: &mut Frame,
-        area: Rect,
-        panel: impl FnOnce(&mut Frame, Rect),
-    ) -> Vec<crate::event::TabHit> {
-        let notes = self.notes.len().min(2) as u16;
-        let [summary, tab_bar, panel_area, notes_area] = Layout::vertical([
-            Constraint::Length(self.summary.len() as u16),
-            Constraint::Length(1),
-            Constraint::Min(2),
-            Constraint::Length(notes),
-        ])
-        .areas(area);
-        frame.render_widget(Paragraph::new(self.summary), summary);
-        frame.render_widget(
-            Paragraph::new(tabs(self.panels, self.focused, theme)),
-            tab_bar,
-        );
-        panel(frame, panel_area);
-        let lines: Vec<Line> = self
-            .notes
-            .iter()
-            .take(2)
-            .map(|n| Line::styled(format!(" note: {n}"), theme.warning))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), notes_area);
-        tab_hits(self.panels, tab_bar)
-    }
 }
 
 #[cfg(test)]

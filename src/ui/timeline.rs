@@ -25,13 +25,14 @@ pub fn render(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
-    if app.notices.timeline.is_empty() {
+    if app.messages.notices.timeline.is_empty() {
         return vec![Line::styled(
             " nothing changed since stacktop started",
             theme.muted,
         )];
     }
-    app.notices
+    app.messages
+        .notices
         .timeline
         .iter()
         .map(|change| {

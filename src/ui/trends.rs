@@ -12,18 +12,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::overview::{cpu, memory};
-use super::{format, table};
+use super::format::{self, cpu, memory};
+use super::{layout, table};
 use crate::app::{App, Row};
 use crate::model::Container;
 use crate::model::trend::{Ring, SAMPLES};
 use crate::theme::Theme;
 
-/// Rows of the strip: a rule naming the service, then its trend lines.
-const STRIP_ROWS: u16 = 2;
-/// The strip shows on screens at least this tall; on shorter ones the
-/// list needs every row.
-const STRIP_MIN_HEIGHT: u16 = 20;
 /// Fewest cells worth drawing a trend line in.
 const MIN_CELLS: usize = 6;
 /// Widest a header trend line grows: the header stays a summary.
@@ -31,19 +26,10 @@ const HOST_CELLS: usize = 30;
 /// A container under 1% of a core draws low: idle noise is not a trend.
 const CPU_FLOOR: f32 = 1.0;
 
-/// Rows the strip takes on a screen `height` rows tall.
-pub fn strip_rows(height: u16) -> u16 {
-    if height >= STRIP_MIN_HEIGHT {
-        STRIP_ROWS
-    } else {
-        0
-    }
-}
-
 /// Draws the strip at the foot of `list` on a screen `height` rows tall;
 /// returns the part of `list` left for the rows.
 pub fn strip(app: &App, theme: &Theme, frame: &mut Frame, list: Rect, height: u16) -> Rect {
-    let rows = strip_rows(height);
+    let rows = layout::strip_rows(height);
     if rows == 0 || list.height < rows + 2 {
         return list;
     }
@@ -65,7 +51,7 @@ pub fn strip(app: &App, theme: &Theme, frame: &mut Frame, list: Rect, height: u1
 
 fn selected_container(app: &App) -> Option<&Container> {
     match app.selected_row()? {
-        Row::Container(id) => app.container(id),
+        Row::Container(id) => app.store.container(id),
         _ => None,
     }
 }
@@ -73,14 +59,14 @@ fn selected_container(app: &App) -> Option<&Container> {
 /// `── auth-service, last 3m00s ───` over
 /// ` CPU ▁▂▃▅▇▆ 12.3%  MEM ▃▃▄▄▅▅ 128M/512M`.
 fn container_lines<'a>(app: &App, c: &Container, theme: &Theme, width: usize) -> Vec<Line<'a>> {
-    let stats = app.stats.get(&c.id);
+    let stats = app.store.stats.get(&c.id);
     let cpu_text = cpu(stats);
     let mem_text = stats.map_or("—".into(), |s| memory(app, s));
     // " CPU " + line + " " + figure + "  MEM " + line + " " + figure
     let fixed = 5 + 1 + format::width(&cpu_text) + 6 + 1 + format::width(&mem_text);
     let cells = fit_cells(width.saturating_sub(fixed) / 2, SAMPLES);
     let empty = Ring::default();
-    let usage = app.trends.of(&c.id);
+    let usage = app.store.trends.of(&c.id);
     let cpu_ring = usage.map_or(&empty, |u| &u.cpu);
     let mem_ring = usage.map_or(&empty, |u| &u.mem);
     let cpu_samples = cpu_ring.latest(cells);
@@ -92,11 +78,11 @@ fn container_lines<'a>(app: &App, c: &Container, theme: &Theme, width: usize) ->
     let samples = cpu_samples.len().max(mem_samples.len());
     if samples == 0 {
         return vec![
-            rule(&app.label(c), width, theme),
+            rule(&app.store.label(c), width, theme),
             Line::styled(" no CPU or memory readings yet", theme.muted),
         ];
     }
-    let title = format!("{}, last {}", app.label(c), window(app, samples));
+    let title = format!("{}, last {}", app.store.label(c), window(app, samples));
     let gap = if cells == 0 { "" } else { " " };
     vec![
         rule(&title, width, theme),
@@ -131,7 +117,7 @@ fn window(app: &App, samples: usize) -> String {
 /// Appends the host's CPU and memory history to the header's host line,
 /// right-aligned, when `width` leaves room for both.
 pub fn host_history(app: &App, theme: &Theme, width: u16, spans: &mut Vec<Span<'_>>) {
-    let Some(host) = &app.host else {
+    let Some(host) = &app.store.host else {
         return;
     };
     let used: usize = spans.iter().map(|s| format::width(&s.content)).sum();
@@ -142,8 +128,8 @@ pub fn host_history(app: &App, theme: &Theme, width: u16, spans: &mut Vec<Span<'
         return;
     }
     let pad = room - 12 - 2 * cells;
-    let cpu = app.trends.host.cpu.latest(cells);
-    let mem = app.trends.host.mem.latest(cells);
+    let cpu = app.store.trends.host.cpu.latest(cells);
+    let mem = app.store.trends.host.mem.latest(cells);
     spans.extend([
         Span::raw(" ".repeat(pad)),
         Span::styled("  cpu ", theme.muted),
@@ -195,11 +181,5 @@ mod tests {
     #[test]
     fn a_long_history_shows_its_newest_samples() {
         assert_eq!(sparkline(&[7.0, 0.0, 7.0], 7.0, 2), "▁█");
-    }
-
-    #[test]
-    fn the_strip_shows_only_on_tall_screens() {
-        assert_eq!(strip_rows(24), STRIP_ROWS);
-        assert_eq!(strip_rows(19), 0);
     }
 }

@@ -114,38 +114,48 @@ pub fn load_style(ratio: f64, theme: &Theme) -> Style {
 /// `width` cells: what is cut, or told at more length, is in the messages
 /// (`m`), and the line says so.
 pub fn status_message<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
-    let newest = app.notices.unseen.last().map(|n| n.at);
+    let newest = app.messages.notices.unseen.last().map(|n| n.at);
     let fresher = app
+        .messages
         .status
         .as_ref()
         .is_some_and(|s| newest.is_none_or(|at| s.since >= at));
     if !fresher && let Some(line) = notice(app, theme, width) {
         return Some(line);
     }
-    if let Some(status) = &app.status {
+    let more = format!(
+        " {}: more",
+        app.settings
+            .keys
+            .key_of(Context::Everywhere, Action::Messages)
+    );
+    if let Some(status) = &app.messages.status {
         let style = match status.level {
             Level::Info => theme.info,
             Level::Error => theme.error,
         };
-        let text = fitted(&status.text, width, status.has_detail);
+        let text = fitted(&status.text, width, status.has_detail, &more);
         return Some(Line::styled(text, style));
     }
-    let failed = app.failed_tasks.last()?;
+    let failed = app.flight.failed_tasks.last()?;
     let text = format!("✗ {failed}; restart stacktop (details in --log-file)");
-    Some(Line::styled(fitted(&text, width, false), theme.error))
+    Some(Line::styled(
+        fitted(&text, width, false, &more),
+        theme.error,
+    ))
 }
 
 /// The newest change for the worse not seen yet, shown in every view until
 /// a key is pressed: ` ✗ 12:01 user-service became unhealthy (+2 more) ·
 /// e: timeline`.
 fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
-    let newest = app.notices.unseen.last()?;
+    let newest = app.messages.notices.unseen.last()?;
     let mut text = format!(
         " ✗ {} {}",
         newest.at.format("%H:%M"),
         crate::text::one_line(&newest.text())
     );
-    let more = app.notices.unseen.len() - 1;
+    let more = app.messages.notices.unseen.len() - 1;
     if more > 0 {
         text.push_str(&format!(" (+{more} more)"));
     }
@@ -160,21 +170,22 @@ fn notice<'a>(app: &App, theme: &Theme, width: usize) -> Option<Line<'a>> {
     Some(Line::styled(super::format::fit(&text, width), theme.error))
 }
 
-/// ` text` on one line in `width` cells; when it was cut (`…`) or has more
-/// behind it, it ends by saying where the rest is: ` m: more`.
-fn fitted(text: &str, width: usize, more: bool) -> String {
-    const MORE: &str = " m: more";
+/// ` text` on one line in `width` cells; when it was cut (`…`) or has
+/// detail behind it, it ends by saying where the rest is: `more` (` m:
+/// more`, with the key in force).
+fn fitted(text: &str, width: usize, detail: bool, more: &str) -> String {
     let text = crate::text::one_line(text);
     let whole = super::format::width(&text);
-    if whole < width && !more {
+    let more_width = super::format::width(more);
+    if whole < width && !detail {
         return format!(" {text}");
     }
-    if whole + 3 + MORE.len() <= width {
-        return format!(" {text} ·{MORE}");
+    if whole + 3 + more_width <= width {
+        return format!(" {text} ·{more}");
     }
-    let room = width.saturating_sub(1 + MORE.len());
+    let room = width.saturating_sub(1 + more_width);
     let cut = super::format::fit(&text, room);
-    format!(" {}{MORE}", cut.trim_end())
+    format!(" {}{more}", cut.trim_end())
 }
 
 /// The footer's ` k what` pairs for `context`, from the key table; `shown`
@@ -211,6 +222,17 @@ pub fn key_hints_within<'a>(
             ]
         })
         .collect()
+}
+
+/// The hints of `context` as one phrase, for a line being typed:
+/// `Enter keep · Esc clear`.
+pub fn inline_hints(keys: &Keymap, context: Context) -> String {
+    let hints = keys.hints(context, |_| true);
+    let phrases: Vec<String> = hints
+        .into_iter()
+        .map(|(key, what)| format!("{key} {what}"))
+        .collect();
+    phrases.join(" · ")
 }
 
 /// A `width` x `height` rectangle in the middle of `area`.

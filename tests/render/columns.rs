@@ -95,7 +95,7 @@ fn long_pools(size: (u16, u16)) -> App {
         target_id: PG.into(),
         snapshot: Box::new(Snapshot::Postgres(snapshot)),
     }));
-    app.selected = row_of_label(&app, "db");
+    app.list.selected = row_of_label(&app, "db");
     press(&mut app, KeyCode::Char('d'));
     app
 }

@@ -47,7 +47,7 @@ fn postgres_hint_without_pg_stat_statements() {
             target_id: PG.into(),
             snapshot: Box::new(Snapshot::Postgres(snapshot)),
         }));
-        app.selected = row_of_label(&app, "db");
+        app.list.selected = row_of_label(&app, "db");
         press(&mut app, KeyCode::Char('d'));
         for _ in 0..3 {
             press(&mut app, KeyCode::Tab);

@@ -31,7 +31,7 @@ fn two_engines(size: (u16, u16)) -> App {
             DockerEvent::Connected {
                 product: "Docker".into(),
                 version: "28.2.2".into(),
-                endpoint: app.engines[id.index()].endpoint.clone(),
+                endpoint: app.store.engines[id.index()].endpoint.clone(),
             },
         ));
         app.update(Event::Docker(id, DockerEvent::Containers(containers)));

@@ -13,7 +13,7 @@ pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent
 pub use stacktop::model::{
     CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
     DeclaredService, Done, EngineId, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream,
-    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus,
+    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectKey,
     ProjectLocation, RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot,
     StateCounts, Stats, StyledSpan, TopStatements, Verb, VolumeToRemove,
 };
@@ -374,7 +374,7 @@ pub fn press(app: &mut App, code: KeyCode) {
 }
 
 pub fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
-    let (w, h) = (app.viewport.width, app.viewport.height);
+    let (w, h) = (app.screen.viewport.width, app.screen.viewport.height);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
         .draw(|f| {
@@ -387,7 +387,7 @@ pub fn draw(app: &App, theme: &Theme) -> Terminal<TestBackend> {
 /// Draws a frame and hands the app where things landed, as the runtime
 /// does after each frame (clicks and the help's scrolling need it).
 pub fn settle(app: &mut App, theme: &Theme) {
-    let (w, h) = (app.viewport.width, app.viewport.height);
+    let (w, h) = (app.screen.viewport.width, app.screen.viewport.height);
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut hits = None;
     terminal
@@ -419,10 +419,13 @@ pub fn snapshot(name: &str, build: impl Fn((u16, u16)) -> App) {
 }
 
 pub fn row_of_label(app: &App, label: &str) -> usize {
-    app.rows
+    app.list
+        .rows
         .iter()
         .position(|r| match r {
-            stacktop::app::Row::Container(id) => app.label(app.container(id).unwrap()) == label,
+            stacktop::app::Row::Container(id) => {
+                app.store.label(app.store.container(id).unwrap()) == label
+            }
             _ => false,
         })
         .unwrap()
@@ -430,7 +433,7 @@ pub fn row_of_label(app: &App, label: &str) -> usize {
 
 pub fn database_app(size: (u16, u16), label: &str) -> App {
     let mut app = overview_app(size);
-    app.selected = row_of_label(&app, label);
+    app.list.selected = row_of_label(&app, label);
     press(&mut app, KeyCode::Char('d'));
     assert!(app.database_view().is_some());
     app

@@ -167,7 +167,7 @@ fn search_snapshot() -> SearchSnapshot {
 
 fn view_of(size: (u16, u16), label: &str, tabs: usize) -> App {
     let mut app = health_app(size);
-    app.selected = row_of_label(&app, label);
+    app.list.selected = row_of_label(&app, label);
     press(&mut app, KeyCode::Char('d'));
     assert!(app.database_view().is_some(), "d opens {label}'s view");
     for _ in 0..tabs {

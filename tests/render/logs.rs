@@ -67,7 +67,7 @@ fn sample_lines(sources: usize) -> Vec<LogLine> {
 fn log_app(size: (u16, u16), project: bool) -> App {
     let mut app = overview_app(size);
     if !project {
-        app.selected = row_of_label(&app, "cache");
+        app.list.selected = row_of_label(&app, "cache");
     }
     press(&mut app, KeyCode::Char('l'));
     let view = app.log_view().unwrap();
@@ -147,7 +147,7 @@ fn through_sanitiser(raw: &[u8], source: usize) -> Vec<LogLine> {
 
 fn hostile_log_app(size: (u16, u16)) -> App {
     let mut app = overview_app(size);
-    app.selected = row_of_label(&app, "ticker");
+    app.list.selected = row_of_label(&app, "ticker");
     press(&mut app, KeyCode::Char('l'));
     let session = app.log_view().unwrap().session;
     let mut raw: Vec<u8> = std::iter::repeat_n(b'x', 1024 * 1024).collect();
@@ -183,5 +183,25 @@ fn log_view_with_wide_combining_nul_escapes_and_a_1mb_line() {
             assert!(!cell.symbol().contains('\x1b'), "escape reached the screen");
             assert!(!cell.symbol().contains('\0'), "NUL reached the screen");
         }
+    }
+}
+
+/// PageUp and PageDown move by the lines the view drew, whatever the
+/// view put above them (merged logs have a line of sources).
+#[test]
+fn a_page_in_merged_logs_is_exactly_the_rows_shown() {
+    let theme = Theme::default();
+    for merged in [true, false] {
+        let mut app = log_app((80, 24), merged);
+        settle(&mut app, &theme);
+        let body = if merged { 24 - 3 } else { 24 - 2 };
+        press(&mut app, KeyCode::Home);
+        let top = app.log_view().unwrap().scroll;
+        assert!(top > body, "enough lines to page: scrolled {top}");
+        press(&mut app, KeyCode::PageDown);
+        let after = app.log_view().unwrap().scroll;
+        assert_eq!(top - after, body, "merged: {merged}");
+        press(&mut app, KeyCode::PageUp);
+        assert_eq!(app.log_view().unwrap().scroll, top, "merged: {merged}");
     }
 }

@@ -7,6 +7,7 @@ mod database;
 mod engines;
 mod fixtures;
 mod health;
+mod keymap;
 mod log_reading;
 mod logs;
 mod overview;

@@ -110,7 +110,7 @@ fn tiny_terminal_says_it_is_too_small() {
 fn troubled_rows_use_the_error_role_and_selection_its_own() {
     let theme = Theme::default();
     let mut app = overview_app((120, 40));
-    app.selected = row_of_label(&app, "cache");
+    app.list.selected = row_of_label(&app, "cache");
     let terminal = draw(&app, &theme);
     let buffer = terminal.backend().buffer();
     let bad = row_of(&terminal, "✗ unhealthy");
@@ -197,6 +197,7 @@ fn with_declared(size: (u16, u16)) -> App {
             .collect(),
     };
     app.update(Event::Compose(ComposeEvent::Loaded {
+        engine: EngineId(0),
         project: Box::new(project),
         cli_failure: None,
     }));
@@ -264,6 +265,7 @@ fn after_a_cli_failure(size: (u16, u16)) -> App {
         error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'\n\nYou might be seeing this error because you're using the wrong Compose file version.".into(),
     };
     app.update(Event::Compose(ComposeEvent::Loaded {
+        engine: EngineId(0),
         project: Box::new(project),
         cli_failure: Some(failure),
     }));
@@ -284,7 +286,7 @@ fn the_messages_overlay_shows_everything_whole() {
     snapshot("messages", |size| {
         let mut app = after_a_cli_failure(size);
         app.update(Event::Compose(ComposeEvent::LoadFailed {
-            project: "shop".into(),
+            project: ProjectKey::new(EngineId(0), "shop"),
             error: "docker compose failed: `docker compose config --format json` failed (exit status: 15): yaml: line 7: did not find expected key\nstacktop's reader failed too: /src/shop/compose.yaml:7:3: did not find expected key".into(),
         }));
         press(&mut app, KeyCode::Char('m'));

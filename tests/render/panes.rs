@@ -4,7 +4,7 @@
 
 use crate::fixtures::*;
 
-use stacktop::app::SortKey;
+use stacktop::model::SortKey;
 
 /// The small panes a user keeps stacktop in.
 const PANES: [(u16, u16); 3] = [(100, 12), (60, 10), (40, 8)];
@@ -72,7 +72,7 @@ fn shop_app(size: (u16, u16), sort: SortKey) -> App {
     };
     let mut app = connected_app_with(settings, size, shop());
     app.update(Event::Docker(EngineId(0), DockerEvent::Stats(shop_stats())));
-    while app.prefs.sort != sort {
+    while app.list.prefs.sort != sort {
         press(&mut app, KeyCode::Char('o'));
     }
     // The order's message has gone by.
@@ -91,7 +91,7 @@ fn snapshot_panes(name: &str, build: impl Fn((u16, u16)) -> App) {
 
 fn screen(app: &App) -> String {
     let terminal = draw(app, &Theme::default());
-    (0..app.viewport.height)
+    (0..app.screen.viewport.height)
         .map(|y| row_text(&terminal, y))
         .collect::<Vec<_>>()
         .join("\n")
@@ -136,7 +136,7 @@ fn small_panes_by_default_show_problems_first_and_a_notice() {
         "no key hints in a short pane:\n{screen}"
     );
     assert_eq!(
-        app.viewport.list_rows, 10,
+        app.screen.viewport.list_rows, 10,
         "one header line, titles, no footer"
     );
 }
@@ -189,7 +189,7 @@ fn folded_projects_read_as_one_summary_line() {
         "{shop}"
     );
     // Two fine projects started folded: they did not fit, and have no problem.
-    assert!(app.is_folded(Some("blog")) && app.is_folded(Some("auth")));
+    assert!(app.list.is_folded("blog") && app.list.is_folded("auth"));
 }
 
 #[test]
@@ -225,5 +225,5 @@ fn the_help_scrolls_in_a_short_pane() {
     assert_screen("pane_help_scrolled_100x12", &terminal);
     assert!(row_text(&terminal, 0).contains("↑↓ scroll"));
     press(&mut app, KeyCode::Char('x'));
-    assert!(app.overlay.is_none(), "another key closes it");
+    assert!(app.screen.overlay.is_none(), "another key closes it");
 }

@@ -34,7 +34,7 @@ fn sampled_app(size: (u16, u16)) -> App {
 /// The app with the row of `label` selected.
 fn selecting(size: (u16, u16), label: &str) -> App {
     let mut app = sampled_app(size);
-    app.selected = row_of_label(&app, label);
+    app.list.selected = row_of_label(&app, label);
     app
 }
 
@@ -49,7 +49,7 @@ fn the_strip_shows_the_selected_services_trends() {
 fn a_project_row_asks_for_a_service() {
     snapshot("trends_project_row", |size| {
         let mut app = sampled_app(size);
-        app.selected = 0;
+        app.list.selected = 0;
         app
     });
 }

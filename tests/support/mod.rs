@@ -26,6 +26,7 @@ pub mod compose_cli;
 pub mod docker;
 pub mod engine;
 pub mod events;
+pub mod fake_engine;
 pub mod fleet;
 pub mod hostile;
 pub mod podman;

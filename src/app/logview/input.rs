@@ -2,6 +2,7 @@
 //! source picker of merged logs.
 
 use super::Pattern;
+use crate::keymap::Context;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -10,6 +11,16 @@ pub enum Input {
     Picker {
         cursor: usize,
     },
+}
+
+impl Input {
+    /// Where its keys are bound.
+    pub fn context(&self) -> Context {
+        match self {
+            Self::Prompt(_) => Context::Prompt,
+            Self::Picker { .. } => Context::Picker,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

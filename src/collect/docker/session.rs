@@ -71,6 +71,13 @@ async fn follow_inner(
     let version = answer.version.unwrap_or_default();
     *connected = true;
     let mut session = Session::new(engine.id(), docker, tx.clone());
+    // Events from a second before the list, so none falls in between;
+    // replayed ones only cost an inspect.
+    let since = chrono::Utc::now().timestamp() - 1;
+    // Connected only once the list was read: an engine that answers its
+    // version but not the list stays down, its banner up, the last list
+    // it gave kept as it was.
+    session.resync().await?;
     session
         .send(DockerEvent::Connected {
             product,
@@ -78,10 +85,6 @@ async fn follow_inner(
             endpoint: engine.endpoint().to_string(),
         })
         .await?;
-    // Events from a second before the list, so none falls in between;
-    // replayed ones only cost an inspect.
-    let since = chrono::Utc::now().timestamp() - 1;
-    session.resync().await?;
     let (running_tx, running_rx) = watch::channel(session.running_ids());
     let source = super::stats::Source {
         engine: engine.id(),

@@ -4,6 +4,7 @@
 //! its own CPU time against the host's, times the number of CPUs.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use super::cgroup::{Cgroup, Sampler};
 use crate::engine::Engine;
 use crate::event::{DockerEvent, Event};
 use crate::model::{EngineId, Stats};
-use crate::tasks::AbortOnDrop;
+use crate::tasks::{AbortOnDrop, supervise};
 
 /// Samples waiting to be read from the per-container streams.
 const SAMPLE_QUEUE: usize = 256;
@@ -124,6 +125,7 @@ pub async fn sample_loop(
     let follow = Follow {
         source: &source,
         sample_tx: &sample_tx,
+        tx: &tx,
     };
     follow.running(&running.borrow_and_update(), &mut streams, &mut samplers);
     loop {
@@ -165,6 +167,8 @@ pub async fn sample_loop(
 struct Follow<'a> {
     source: &'a Source,
     sample_tx: &'a mpsc::Sender<(String, Stats)>,
+    /// Where a stream that stops on a panic is reported.
+    tx: &'a mpsc::Sender<Event>,
 }
 
 impl Follow<'_> {
@@ -193,11 +197,24 @@ impl Follow<'_> {
                 }
                 None => {
                     let (docker, tx) = (self.source.docker.clone(), self.sample_tx.clone());
-                    let task = tokio::spawn(follow_one(docker, id.clone(), tx));
-                    streams.insert(id.clone(), AbortOnDrop::from(task));
+                    let stream = self.stream(id, follow_one(docker, id.clone(), tx));
+                    streams.insert(id.clone(), stream);
                 }
             }
         }
+    }
+}
+
+impl Follow<'_> {
+    /// Runs container `id`'s stats stream: one that stops on a panic is
+    /// reported, rather than its figures freezing unseen.
+    fn stream<F>(&self, id: &str, work: F) -> AbortOnDrop
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let short = id.get(..12).unwrap_or(id);
+        let task = format!("the stats stream of container {short}");
+        AbortOnDrop(supervise(task, self.tx.clone(), work))
     }
 }
 
@@ -334,5 +351,31 @@ mod tests {
         );
         assert_eq!(memory_of(&memory(100, "inactive_file", 300)), (0, 8_000));
         assert_eq!(memory_of(&ContainerStatsResponse::default()), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_stats_stream_that_panics_is_reported_as_a_stopped_task() {
+        let source = Source {
+            engine: EngineId::default(),
+            docker: Docker::connect_with_host("tcp://127.0.0.1:9").unwrap(),
+            cgroups: None,
+        };
+        let (sample_tx, _samples) = mpsc::channel(1);
+        let (tx, mut rx) = mpsc::channel(4);
+        let follow = Follow {
+            source: &source,
+            sample_tx: &sample_tx,
+            tx: &tx,
+        };
+        let id = "0123456789abcdef";
+        let _stream = follow.stream(id, async { panic!("unreadable frame") });
+        let event = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+        match event {
+            Ok(Some(Event::TaskFailed { task, error })) => {
+                assert_eq!(task, "the stats stream of container 0123456789ab");
+                assert_eq!(error, "unreadable frame");
+            }
+            other => panic!("expected TaskFailed, got {other:?}"),
+        }
     }
 }

@@ -12,7 +12,7 @@ use crate::engine::{Engine, describe, is_not_found};
 use crate::model::ResetPlan;
 
 /// Longest wait for the engine's disk usage: it walks every volume.
-const DF_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const DF_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Fills the size of each of the plan's volumes the engine knows; the
 /// others stay `None`. Never drops a volume from the plan.

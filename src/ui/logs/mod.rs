@@ -13,11 +13,12 @@ use super::layout;
 use super::widgets::{key_hints_within, status_message};
 use crate::app::logview::{Input, Prompt, PromptKind};
 use crate::app::{App, LogView};
-use crate::keymap::{Action, Context};
+use crate::keymap::{Action, Context, Keymap};
 use crate::model::{Severity, TimeRange};
 use crate::theme::Theme;
 
-pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the log view; returns the lines it has for log lines.
+pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area: Rect) -> u16 {
     let [title, sources, body, status] = layout::logs(area, view.merged);
     frame.render_widget(Paragraph::new(title_line(app, view, theme)), title);
     if view.merged {
@@ -28,8 +29,9 @@ pub fn render(app: &App, view: &LogView, theme: &Theme, frame: &mut Frame, area:
     let line = status_line(app, view, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
     if let Some(Input::Picker { cursor }) = &view.input {
-        picker::render(view, *cursor, theme, frame, area);
+        picker::render(&app.settings.keys, view, *cursor, theme, frame, area);
     }
+    body.height
 }
 
 fn title_line<'a>(app: &App, view: &LogView, theme: &Theme) -> Line<'a> {
@@ -128,13 +130,13 @@ fn sources_line<'a>(view: &LogView, theme: &Theme) -> Line<'a> {
 
 fn status_line<'a>(app: &App, view: &LogView, theme: &Theme, width: usize) -> Line<'a> {
     if let Some(Input::Prompt(prompt)) = &view.input {
-        return prompt_line(prompt, theme);
+        return prompt_line(&app.settings.keys, prompt, theme);
     }
     if let Some(line) = status_message(app, theme, width) {
         return line;
     }
     let mut spans = Vec::new();
-    if !app.mouse_capture {
+    if !app.screen.mouse_capture {
         spans.push(Span::styled(" mouse off: select text │", theme.warning));
     }
     if view.buffer.dropped() > 0 {
@@ -157,7 +159,7 @@ fn status_line<'a>(app: &App, view: &LogView, theme: &Theme, width: usize) -> Li
 }
 
 /// `/pattern▏`, and the pattern's error when it does not compile.
-fn prompt_line<'a>(prompt: &Prompt, theme: &Theme) -> Line<'a> {
+fn prompt_line<'a>(keys: &Keymap, prompt: &Prompt, theme: &Theme) -> Line<'a> {
     let mut spans = vec![
         Span::styled(format!(" {}", prompt.kind.sigil()), theme.key),
         Span::styled(prompt.text.clone(), theme.filter),
@@ -166,9 +168,15 @@ fn prompt_line<'a>(prompt: &Prompt, theme: &Theme) -> Line<'a> {
     match &prompt.error {
         Some(error) => spans.push(Span::styled(format!("  ✗ {error}"), theme.error)),
         None => {
+            let apply = keys.key_of(Context::Prompt, Action::Apply);
+            let back = keys.key_of(Context::Prompt, Action::Back);
             let help = match prompt.kind {
-                PromptKind::Search => "  Enter finds · empty Enter ends the search · Esc cancels",
-                PromptKind::Filter => "  Enter applies · empty Enter or Esc removes the filter",
+                PromptKind::Search => {
+                    format!("  {apply} finds · empty {apply} ends the search · {back} cancels")
+                }
+                PromptKind::Filter => {
+                    format!("  {apply} applies · empty {apply} or {back} removes the filter")
+                }
             };
             spans.push(Span::styled(help, theme.muted));
         }

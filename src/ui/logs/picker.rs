@@ -9,11 +9,20 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::super::widgets::centered;
 use super::lines::prefix_style;
 use crate::app::LogView;
+use crate::keymap::{Action, Context, Keymap};
 use crate::theme::Theme;
 
-const TITLE: &str = " Sources: Space on/off, Enter loads ";
-
-pub fn render(view: &LogView, cursor: usize, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(
+    keys: &Keymap,
+    view: &LogView,
+    cursor: usize,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let toggle = keys.key_of(Context::Picker, Action::ToggleSource);
+    let close = keys.key_of(Context::Picker, Action::Back);
+    let title = format!(" Sources: {toggle} on/off, {close} loads ");
     let rows: Vec<Line> = view
         .sources
         .iter()
@@ -34,13 +43,13 @@ pub fn render(view: &LogView, cursor: usize, theme: &Theme, frame: &mut Frame, a
         })
         .collect();
     let longest = rows.iter().map(Line::width).max().unwrap_or(0);
-    let width = (longest.max(TITLE.len()) + 2) as u16;
+    let width = (longest.max(crate::text::width(&title)) + 2) as u16;
     let height = rows.len() as u16 + 2;
     let popup = centered(area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(TITLE, theme.title));
+        .title(Span::styled(title, theme.title));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(rows).block(block), popup);
 }

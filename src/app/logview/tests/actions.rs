@@ -1,6 +1,6 @@
 //! Time ranges, saving, the mouse and plain toggles, restarts, the picker.
 
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 
@@ -64,10 +64,17 @@ fn save_writes_the_shown_lines_as_plain_text_in_a_job() {
 fn mouse_and_plain_toggles() {
     let mut app = open(100, false);
     app.update(ch('M'));
-    assert!(!app.mouse_capture);
-    assert!(app.status.as_ref().unwrap().text.starts_with("mouse off"));
+    assert!(!app.screen.mouse_capture);
+    assert!(
+        app.messages
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("mouse off")
+    );
     app.update(ch('M'));
-    assert!(app.mouse_capture);
+    assert!(app.screen.mouse_capture);
     app.update(ch('p'));
     assert!(app.log_view().unwrap().plain);
 }
@@ -116,7 +123,7 @@ fn the_picker_turns_sources_off_and_reloads_the_chosen_ones() {
         app.log_view().unwrap().input.is_none(),
         "one source: no picker"
     );
-    assert_eq!(app.status.as_ref().unwrap().level, Level::Info);
+    assert_eq!(app.messages.status.as_ref().unwrap().level, Level::Info);
 
     let mut app = open(100, true);
     app.update(ch('s'));
@@ -141,6 +148,61 @@ fn the_picker_turns_sources_off_and_reloads_the_chosen_ones() {
     );
 }
 
+/// The prompt's and the picker's keys are the keymap's: remapped, the
+/// new keys work and the old ones are text or nothing.
+#[test]
+fn the_prompt_and_the_picker_take_their_keys_from_the_keymap() {
+    let config = "[keys.log_prompt]\napply = \"tab\"\nback = \"ctrl-g\"\n\n\
+                  [keys.source_picker]\ntoggle_source = \"x\"\nback = \"q\"\n";
+    let settings = Settings {
+        keys: crate::config::keys::keymap(config, "k.toml").unwrap(),
+        ..Settings::default()
+    };
+    let mut app = open_with(settings.clone(), false);
+    app.update(ch('&'));
+    type_text(&mut app, "db");
+    app.update(key(KeyCode::Enter));
+    let view = app.log_view().unwrap();
+    assert!(view.input.is_some(), "Enter no longer applies");
+    app.update(key(KeyCode::Tab));
+    let view = app.log_view().unwrap();
+    assert_eq!(view.filter.as_ref().map(|f| f.text.as_str()), Some("db"));
+    app.update(ch('&'));
+    app.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('g'),
+        KeyModifiers::CONTROL,
+    )));
+    let view = app.log_view().unwrap();
+    assert!(
+        view.input.is_none() && view.filter.is_none(),
+        "Ctrl-G removes it"
+    );
+
+    let mut app = open_with(settings, true);
+    app.update(ch('s'));
+    app.update(key(KeyCode::Char(' ')));
+    assert!(app.log_view().unwrap().sources[0].on, "Space does nothing");
+    app.update(ch('x'));
+    assert!(!app.log_view().unwrap().sources[0].on);
+    let commands = app.update(ch('q'));
+    assert!(
+        app.log_view().unwrap().input.is_none(),
+        "q closes the picker"
+    );
+    assert!(!commands.contains(&Command::Quit), "{commands:?}");
+}
+
+#[test]
+fn ctrl_c_quits_while_typing_or_picking() {
+    let ctrl_c = || Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let mut app = open(100, true);
+    app.update(ch('/'));
+    assert!(app.update(ctrl_c()).contains(&Command::Quit));
+    let mut app = open(100, true);
+    app.update(ch('s'));
+    assert!(app.update(ctrl_c()).contains(&Command::Quit));
+}
+
 #[test]
 fn r_restarts_the_followed_container_unless_read_only() {
     let mut app = open(100, false);
@@ -150,5 +212,5 @@ fn r_restarts_the_followed_container_unless_read_only() {
     );
     app.settings.read_only = true;
     assert!(app.update(ch('r')).is_empty());
-    assert_eq!(app.status.as_ref().unwrap().level, Level::Error);
+    assert_eq!(app.messages.status.as_ref().unwrap().level, Level::Error);
 }

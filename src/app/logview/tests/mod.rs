@@ -49,8 +49,13 @@ pub(super) fn open(capacity: usize, merged: bool) -> App {
         log_lines: capacity,
         ..Settings::default()
     };
+    open_with(settings, merged)
+}
+
+/// [`open`] with `settings`.
+pub(super) fn open_with(settings: Settings, merged: bool) -> App {
     let mut app = App::new(settings, String::new(), now().fixed_offset());
-    app.viewport = Viewport {
+    app.screen.viewport = Viewport {
         width: 80,
         height: 24,
         list_rows: 20,
@@ -61,7 +66,7 @@ pub(super) fn open(capacity: usize, merged: bool) -> App {
         EngineId(0),
         DockerEvent::Containers(containers),
     ));
-    app.selected = usize::from(!merged);
+    app.list.selected = usize::from(!merged);
     app.update(ch('l'));
     assert!(app.log_view().is_some());
     app

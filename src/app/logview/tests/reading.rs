@@ -34,7 +34,14 @@ fn n_goes_newer_and_capital_n_older_going_round() {
     app.update(ch('N'));
     app.update(ch('N'));
     assert_eq!(position(&app), Some((3, 3)), "round to the newest");
-    assert!(app.status.as_ref().unwrap().text.contains("went round"));
+    assert!(
+        app.messages
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("went round")
+    );
     app.update(ch('n'));
     assert_eq!(position(&app), Some((1, 3)), "round to the oldest");
 }
@@ -48,7 +55,8 @@ fn no_match_says_so_and_the_view_stays() {
     assert!(view.follow);
     assert_eq!(view.scroll, 0);
     assert!(
-        app.status
+        app.messages
+            .status
             .as_ref()
             .unwrap()
             .text

@@ -1,4 +1,5 @@
-//! The order of the rows within a project, and what each row sorts by.
+//! The order of the service list's rows within a project, and what each
+//! row sorts by.
 
 use std::cmp::Ordering;
 

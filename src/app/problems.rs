@@ -1,0 +1,121 @@
+//! The one definition of "a problem", used by the `!` marks, the counts,
+//! the pane title, the notices and `stacktop check`/`wait`.
+//!
+//! A problem is something wrong now: a crash or a crash loop, bad health
+//! from any source, a probe that cannot reach its database. The strict
+//! rule of `check` and `wait` adds what is not ready yet: a container not
+//! running, a health check still starting or not answered yet, a probe
+//! still connecting, a declared service not created.
+
+use chrono::{DateTime, Utc};
+
+use super::health::{CheckState, HealthSummary, Level, Source};
+use super::probes::Probe;
+use crate::model::{Container, ContainerState, ProbeStatus};
+use crate::text::age;
+
+/// Which rule: the screen's, or the stricter one of `check` and `wait`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Wrong now: what the marks, counts and notices show.
+    Now,
+    /// Also not ready yet: what `check` and `wait` fail on.
+    Strict,
+}
+
+/// What is known of one service, to judge it by.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub container: Option<&'a Container>,
+    /// A service declared in its compose files.
+    pub declared: bool,
+    pub health: Option<&'a HealthSummary>,
+    pub check: Option<&'a CheckState>,
+    pub probe: Option<&'a Probe>,
+    /// To tell how long a failure lasts.
+    pub now: DateTime<Utc>,
+}
+
+/// One reason a service is not running and healthy, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem(pub String);
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why this service is not running and healthy by `rule`; empty when it
+/// is.
+pub fn problems(facts: &Facts<'_>, rule: Rule) -> Vec<Problem> {
+    let strict = rule == Rule::Strict;
+    let mut found = Vec::new();
+    match facts.container {
+        Some(c) => {
+            if strict || c.state.is_bad() {
+                found.extend(state_problem(c));
+            }
+            found.extend(
+                facts
+                    .health
+                    .and_then(|h| health_problem(h, facts.now, strict)),
+            );
+        }
+        None if facts.declared && strict => found.push("not created".to_string()),
+        None => {}
+    }
+    if strict && facts.check.is_some_and(|c| c.result.is_none()) {
+        found.push("health check did not answer yet".to_string());
+    }
+    found.extend(facts.probe.and_then(|p| probe_problem(p, strict)));
+    found.into_iter().map(Problem).collect()
+}
+
+fn state_problem(c: &Container) -> Option<String> {
+    match &c.state {
+        ContainerState::Running => None,
+        ContainerState::Restarting { exit_code } => Some(format!(
+            "restarting, exit {exit_code}, {} restarts",
+            c.restart_count
+        )),
+        other => Some(other.words()),
+    }
+}
+
+/// `unhealthy (health check failing for 3m05s)`, `unhealthy (health
+/// check: http 503)`, `rabbit alarm: memory`.
+fn health_problem(health: &HealthSummary, now: DateTime<Utc>, strict: bool) -> Option<String> {
+    let since = health
+        .since
+        .map(|t| format!(" for {}", age(now - t)))
+        .unwrap_or_default();
+    match (health.level, health.source) {
+        (Level::Bad, Source::Docker) => Some(format!("unhealthy (health check failing{since})")),
+        (Level::Bad, Source::Http) => Some(format!(
+            "unhealthy (health check: {}{})",
+            health.words,
+            since.replacen(" for", ", failing for", 1)
+        )),
+        (Level::Bad, Source::RabbitMq) => Some(format!("RabbitMQ {}", health.words)),
+        (Level::Bad, Source::Search) => Some(format!("cluster {}", health.words)),
+        (Level::Bad, _) => Some(health.words.clone()),
+        (Level::Warn, Source::Docker) if strict => Some("health check still starting".into()),
+        _ => None,
+    }
+}
+
+/// A probe that cannot reach its database is a problem; one still
+/// connecting or starting only by the strict rule.
+fn probe_problem(probe: &Probe, strict: bool) -> Option<String> {
+    let title = probe.target.kind.info().title;
+    match &probe.status {
+        ProbeStatus::Live => None,
+        ProbeStatus::Connecting if strict => Some(format!("{title} did not answer yet")),
+        ProbeStatus::Starting if strict => Some(format!("{title} is starting")),
+        ProbeStatus::Connecting | ProbeStatus::Starting => None,
+        ProbeStatus::Reconnecting { error, .. } | ProbeStatus::AuthFailed { error } => {
+            Some(format!("{title} {}: {error}", probe.status.word()))
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The store: what the engines, probes, checks and compose files say.
+//!
+//! It holds no screen state, so the headless commands read the same
+//! facts, and the same verdicts, as the list does.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, FixedOffset};
+
+use super::engines::{Changed, EngineState};
+use super::health::CheckState;
+use super::messages::Level;
+use super::probes::Probe;
+use super::rows::{self, Arrange, Groups, NotCreated, Row, Shown};
+use crate::command::{Collect, Command};
+use crate::config::Settings;
+use crate::engine::endpoint::Endpoint;
+use crate::event::{ComposeEvent, Event};
+use crate::model::sort::{Facts, SortKey};
+use crate::model::trend::Trends;
+use crate::model::{
+    ComposeProject, Container, DeclaredService, EngineId, HostSnapshot, ProjectKey,
+    ProjectLocation, Stats, Target,
+};
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// The engines followed, by `EngineId`; one unless several were asked.
+    pub engines: Vec<EngineState>,
+    /// Every container the engines reported, in no particular order.
+    pub containers: Vec<Container>,
+    pub stats: HashMap<String, Stats>,
+    pub host: Option<HostSnapshot>,
+    /// Recent CPU and memory of each container and of the host.
+    pub trends: Trends,
+    /// Database targets and what their probes report, by target id.
+    pub probes: BTreeMap<String, Probe>,
+    /// HTTP health checks and their latest results, by check id.
+    pub checks: BTreeMap<String, CheckState>,
+    /// Compose projects whose declared services were read.
+    pub projects: BTreeMap<ProjectKey, ComposeProject>,
+    /// Projects already asked for, read or not.
+    pub(super) requested: HashSet<ProjectKey>,
+    /// Local time of the last tick: uptimes are computed from it.
+    pub now: DateTime<FixedOffset>,
+    /// When an engine last sent data.
+    pub last_update: Option<DateTime<FixedOffset>>,
+}
+
+impl Store {
+    pub fn new(engines: &[Endpoint], now: DateTime<FixedOffset>) -> Self {
+        Self {
+            engines: engines.iter().map(EngineState::new).collect(),
+            containers: Vec::new(),
+            stats: HashMap::new(),
+            host: None,
+            trends: Trends::default(),
+            probes: BTreeMap::new(),
+            checks: BTreeMap::new(),
+            projects: BTreeMap::new(),
+            requested: HashSet::new(),
+            now,
+            last_update: None,
+        }
+    }
+
+    pub fn container(&self, id: &str) -> Option<&Container> {
+        self.containers.iter().find(|c| c.id == id)
+    }
+
+    /// `worker-2` when a service has several replicas, else the service
+    /// (or, outside Compose, the container) name.
+    pub fn label(&self, c: &Container) -> String {
+        let replicas = c.service.as_deref().map_or(0, |service| {
+            self.containers
+                .iter()
+                .filter(|o| {
+                    o.engine == c.engine
+                        && o.project == c.project
+                        && o.service.as_deref() == Some(service)
+                })
+                .count()
+        });
+        label(c, replicas)
+    }
+
+    /// Labels for many containers at once: the replicas are counted in
+    /// one pass, not once a container.
+    pub fn labeller(&self) -> impl Fn(&Container) -> String + '_ {
+        let mut replicas: HashMap<(EngineId, Option<&str>, &str), usize> = HashMap::new();
+        for c in &self.containers {
+            if let Some(service) = c.service.as_deref() {
+                *replicas
+                    .entry((c.engine, c.project.as_deref(), service))
+                    .or_default() += 1;
+            }
+        }
+        move |c: &Container| {
+            let key = (
+                c.engine,
+                c.project.as_deref(),
+                c.service.as_deref().unwrap_or(""),
+            );
+            label(c, replicas.get(&key).copied().unwrap_or(0))
+        }
+    }
+
+    /// Whether the list is split into one group per engine.
+    pub fn several_engines(&self) -> bool {
+        self.engines.len() > 1
+    }
+
+    /// Where each engine publishes its ports, by `EngineId`, for discovery.
+    pub fn ports_hosts(&self) -> Vec<String> {
+        self.engines.iter().map(|e| e.ports_host.clone()).collect()
+    }
+
+    /// The engine that runs `project` of that name, if any does.
+    pub fn engine_running(&self, project: &str) -> Option<EngineId> {
+        self.containers
+            .iter()
+            .find(|c| c.project.as_deref() == Some(project))
+            .map(|c| c.engine)
+    }
+
+    /// How `service` of a project is declared, once its files were read.
+    pub fn declared_service(
+        &self,
+        project: &ProjectKey,
+        service: &str,
+    ) -> Option<&DeclaredService> {
+        self.projects
+            .get(project)?
+            .services
+            .iter()
+            .find(|s| s.name == service)
+    }
+
+    /// Declared services of loaded projects that have no container on the
+    /// project's engine.
+    pub fn not_created(&self) -> Vec<NotCreated<'_>> {
+        let mut missing = Vec::new();
+        for (key, project) in &self.projects {
+            for service in &project.services {
+                let exists = self.containers.iter().any(|c| {
+                    c.engine == key.engine
+                        && c.project.as_deref() == Some(key.name.as_str())
+                        && c.service.as_deref() == Some(service.name.as_str())
+                });
+                if !exists {
+                    missing.push(NotCreated {
+                        engine: key.engine,
+                        project: &key.name,
+                        service,
+                    });
+                }
+            }
+        }
+        missing
+    }
+}
+
+impl Store {
+    /// What container `c` sorts by.
+    fn facts<'c>(&self, c: &'c Container) -> Facts<'c> {
+        let stats = self.stats.get(&c.id).filter(|_| c.state.is_running());
+        Facts {
+            name: c.display_name(),
+            number: c.number,
+            attention: self.needs_attention(c),
+            cpu: stats.map(|s| s.cpu_percent),
+            memory: stats.map(|s| s.mem_used),
+            uptime_secs: super::uptime(c, self.now).map(|a| a.num_seconds()),
+            restarts: Some(c.restart_count),
+        }
+    }
+
+    /// The rows of what `shown` lets through, in `sort` order, with the
+    /// projects `folded` says folded.
+    pub fn rows(
+        &self,
+        shown: Shown<'_>,
+        sort: SortKey,
+        folded: &dyn Fn(EngineId, Option<&str>) -> bool,
+    ) -> Vec<Row> {
+        let targets: Vec<&Target> = self.unattached_probes().map(|p| &p.target).collect();
+        let declared = self.not_created();
+        let facts: &dyn Fn(&Container) -> Facts<'_> = &|c| self.facts(c);
+        let arrange = Arrange {
+            sort,
+            facts,
+            folded,
+        };
+        let groups = Groups {
+            engines: self.engines.len(),
+            containers: &self.containers,
+            declared: &declared,
+            targets: &targets,
+        };
+        rows::build(&groups, shown, &arrange)
+    }
+}
+
+/// A container's label, given how many replicas its service has.
+fn label(c: &Container, replicas: usize) -> String {
+    match (c.service.as_deref(), c.number) {
+        (None, _) => c.name.clone(),
+        (Some(service), Some(n)) if replicas > 1 => format!("{service}-{n}"),
+        (Some(service), _) => service.to_string(),
+    }
+}
+
+/// Something the store has to tell the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct News {
+    pub level: Level,
+    pub text: String,
+    /// The whole story, for the history.
+    pub detail: Option<String>,
+}
+
+impl News {
+    fn info(text: String) -> Self {
+        Self {
+            level: Level::Info,
+            text,
+            detail: None,
+        }
+    }
+}
+
+/// What taking in an event changed in the store.
+#[derive(Debug, Default)]
+pub struct Taken {
+    /// What the runtime must do: probes, checks, projects to read.
+    pub commands: Vec<Command>,
+    /// Containers came, went or changed.
+    pub containers: bool,
+    /// New figures came.
+    pub stats: bool,
+    /// A project's files were read.
+    pub project: bool,
+    /// The container whose health or probe changed.
+    pub observe: Option<String>,
+    pub news: Vec<News>,
+}
+
+impl Store {
+    /// Takes in what a collector or loader reports; hands back an event
+    /// that is not the store's.
+    pub fn take(&mut self, settings: &Settings, event: Event) -> Result<Taken, Event> {
+        let mut taken = Taken::default();
+        match event {
+            Event::Docker(engine, event) => match self.on_docker(engine, event) {
+                Some(Changed::Containers) => {
+                    self.last_update = Some(self.now);
+                    taken.containers = true;
+                    self.refresh(settings, &mut taken);
+                }
+                Some(Changed::Stats) => taken.stats = true,
+                Some(Changed::Engine) | None => {}
+            },
+            Event::Host(snapshot) => {
+                self.trends.record_host(&snapshot);
+                self.host = Some(snapshot);
+            }
+            Event::Probe(event) => taken.observe = self.on_probe(event),
+            Event::Health { check_id, result } => taken.observe = self.on_health(check_id, result),
+            Event::Compose(ComposeEvent::Loaded {
+                engine,
+                project,
+                cli_failure,
+            }) => {
+                if let Some(failure) = cli_failure {
+                    taken.news.push(News {
+                        level: Level::Info,
+                        text: format!(
+                            "{} could not read project {}'s files; stacktop's reader read them",
+                            failure.program,
+                            project.name()
+                        ),
+                        detail: Some(failure.error),
+                    });
+                }
+                let key = ProjectKey::new(engine, project.name());
+                self.projects.insert(key, *project);
+                taken.project = true;
+            }
+            Event::Compose(ComposeEvent::LoadFailed { project, error }) => {
+                taken.news.push(News {
+                    level: Level::Error,
+                    text: format!("reading compose project {} failed", project.name),
+                    detail: Some(error),
+                });
+            }
+            other => return Err(other),
+        }
+        Ok(taken)
+    }
+
+    /// Commands to run once at start: probes of configured targets, the
+    /// project of the folder stacktop started in.
+    pub fn start(&mut self, settings: &Settings) -> Taken {
+        let mut taken = Taken::default();
+        self.refresh(settings, &mut taken);
+        taken
+    }
+
+    /// After the container list changed: targets, checks and projects
+    /// worked out again.
+    fn refresh(&mut self, settings: &Settings, taken: &mut Taken) {
+        taken
+            .commands
+            .extend(self.refresh_targets(&settings.targets));
+        taken
+            .commands
+            .extend(self.refresh_checks(&settings.health.rules));
+        self.load_new_projects(settings.local_compose.as_ref(), taken);
+    }
+
+    /// Asks for the declared services of every project not read yet: those
+    /// of the containers' labels and the one of the current folder. A
+    /// project on a remote engine has its files on the engine's host:
+    /// nothing here is read for it, and the user is told once.
+    fn load_new_projects(&mut self, local: Option<&ProjectLocation>, taken: &mut Taken) {
+        let mut wanted: Vec<(EngineId, ProjectLocation)> = Vec::new();
+        wanted.extend(local.map(|location| {
+            let engine = self.engine_running(&location.name);
+            (engine.unwrap_or_default(), location.clone())
+        }));
+        wanted.extend(
+            self.containers
+                .iter()
+                .filter_map(|c| Some((c.engine, ProjectLocation::from_labels(c)?))),
+        );
+        for (engine, location) in wanted {
+            let key = ProjectKey::new(engine, location.name.clone());
+            if !self.requested.insert(key) {
+                continue;
+            }
+            match self.engines.get(engine.index()) {
+                Some(state) if !state.is_local() => taken.news.push(News::info(format!(
+                    "{}: its compose files are on the engine's host ({}), not read here; \
+                     its declared services are not shown",
+                    location.name, state.endpoint
+                ))),
+                _ => taken
+                    .commands
+                    .push(Command::Collect(Collect::LoadProject { engine, location })),
+            }
+        }
+    }
+}
