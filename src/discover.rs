@@ -115,20 +115,35 @@ struct Published<'a> {
 /// `host`: bound to all addresses, to `host` itself, or to loopback when
 /// `host` is this machine's loopback.
 pub fn published_on(ports: &[PortMapping], container_port: u16, host: &str) -> Option<u16> {
-    let loopback = is_loopback(host);
     ports
         .iter()
-        .filter(|p| p.container_port == container_port && p.protocol == "tcp")
-        .find(|p| match p.host_ip.as_str() {
-            "" | "0.0.0.0" | "::" => true,
-            "127.0.0.1" | "::1" => loopback,
-            bound => bound == host.trim_start_matches('[').trim_end_matches(']'),
-        })
+        .filter(|p| p.container_port == container_port)
+        .find(|p| reachable_at(p, host))
         .map(|p| p.host_port)
 }
 
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "::1"
+/// Whether the TCP port `p` publishes can be reached at `host`.
+pub fn reachable_at(p: &PortMapping, host: &str) -> bool {
+    p.protocol == "tcp"
+        && match p.host_ip.as_str() {
+            "" | "0.0.0.0" | "::" => true,
+            "127.0.0.1" | "::1" => is_loopback(host),
+            bound => bound == unbracketed(host),
+        }
+}
+
+/// `localhost` or a loopback address (`127.0.0.1`, `[::1]`); a name that
+/// only starts like one (`127.example.com`) is none.
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || unbracketed(host)
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// An IPv6 address without its URL brackets.
+fn unbracketed(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
 }
 
 fn postgres_url(c: &Container, at: Published<'_>) -> String {

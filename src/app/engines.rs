@@ -79,7 +79,7 @@ impl EngineState {
         }
         let host = rest.split(['/', '?']).next().unwrap_or_default();
         let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-        matches!(host, "localhost" | "127.0.0.1" | "[::1]" | "::1") || host.starts_with("127.")
+        crate::discover::is_loopback(host)
     }
 
     pub fn is_up(&self) -> bool {

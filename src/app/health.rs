@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use super::Store;
 use crate::command::{Collect, Command};
 use crate::discover::health::CheckRules;
-use crate::discover::health::checks;
+use crate::discover::health::{checks, refusal};
 use crate::model::{
-    CheckResult, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot, Verdict,
+    CheckResult, CheckSource, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot,
+    Verdict,
 };
 
 /// A check, its latest result, and since when it keeps failing.
@@ -112,7 +113,9 @@ impl HealthSummary {
 
 impl Store {
     /// Works out the checks again after the container list changed; tells
-    /// the runtime when they are not the same any more.
+    /// the runtime when they are not the same any more. A refused check
+    /// gets its verdict here and never reaches the runtime, so nothing is
+    /// sent to where it points.
     pub(super) fn refresh_checks(&mut self, rules: &CheckRules) -> Vec<Command> {
         let hosts = self.ports_hosts();
         let wanted = checks(&self.containers, rules, &hosts);
@@ -126,15 +129,23 @@ impl Store {
         let mut kept = BTreeMap::new();
         for check in &wanted {
             let old = self.checks.remove(&check.id).filter(|s| s.check == *check);
+            let result = match check.source {
+                CheckSource::Refused => Some(refusal(check)),
+                _ => old.as_ref().and_then(|s| s.result.clone()),
+            };
             let state = CheckState {
                 check: check.clone(),
-                result: old.as_ref().and_then(|s| s.result.clone()),
+                result,
                 failing_since: old.and_then(|s| s.failing_since),
             };
             kept.insert(check.id.clone(), state);
         }
         self.checks = kept;
-        vec![Command::Collect(Collect::SetChecks(wanted))]
+        let asked = wanted
+            .into_iter()
+            .filter(|c| c.source != CheckSource::Refused)
+            .collect();
+        vec![Command::Collect(Collect::SetChecks(asked))]
     }
 
     /// Takes in a check's result; returns the container it checks, if any.

@@ -8,6 +8,7 @@
 //! [`DockerEvent::Disconnected`] and tries again with a growing delay.
 
 mod cgroup;
+mod dotenv;
 mod events;
 mod session;
 mod stats;

@@ -5,6 +5,9 @@
 //! guess = true          # try /health, /healthz… on apps' published ports
 //! interval = "5s"       # how often each check runs
 //! timeout = "2s"        # how long a check may wait for its answer
+//! # where a `stacktop.health` label may point besides the service's own
+//! # published ports (hosts, or host:port)
+//! label_hosts = ["status.internal", "10.0.0.5:8080"]
 //!
 //! [[health.check]]
 //! service = "user-service"
@@ -35,6 +38,7 @@ impl Default for HealthSettings {
             rules: CheckRules {
                 declared: Vec::new(),
                 guess: true,
+                label_hosts: Vec::new(),
             },
             interval: Duration::from_secs(5),
             timeout: Duration::from_secs(2),
@@ -48,6 +52,8 @@ pub(super) struct HealthSection {
     guess: Option<bool>,
     interval: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
+    #[serde(default)]
+    label_hosts: Vec<String>,
     #[serde(default)]
     check: Vec<CheckEntry>,
 }
@@ -81,6 +87,7 @@ impl HealthSection {
                     })
                     .collect(),
                 guess: self.guess.unwrap_or(defaults.rules.guess),
+                label_hosts: self.label_hosts.clone(),
             },
             interval: duration(&self.interval, defaults.interval)?,
             timeout: duration(&self.timeout, defaults.timeout)?,

@@ -8,9 +8,19 @@
 //! Databases, RabbitMQ and search clusters are left to their own probes.
 //! Only published ports are asked, on the engine's host (this machine's
 //! loopback for a local engine).
+//!
+//! A label is the stack's word, not the user's, and an image's labels carry
+//! over to its containers: a pulled image could point the probes anywhere.
+//! So a label's URL is asked only on a port the service itself publishes,
+//! on the loopback or the engine's host, or at a host the config file's
+//! `[health] label_hosts` allows; any other is refused before anything is
+//! sent ([`CheckSource::Refused`]). The config file's own checks are the
+//! user's, and go where they say.
 
-use super::{PortsHosts, image_name, kind_of, on_engine, ports_host, published_on};
-use crate::model::{CheckSource, Container, Health, HealthCheck};
+use url::Url;
+
+use super::{PortsHosts, image_name, is_loopback, kind_of, on_engine, ports_host, published_on};
+use crate::model::{CheckResult, CheckSource, Container, Health, HealthCheck, Verdict, mask_url};
 
 /// Paths a guess tries, in order.
 pub const GUESSED_PATHS: [&str; 4] = ["/health", "/healthz", "/actuator/health", "/"];
@@ -73,11 +83,15 @@ pub struct Declared {
     pub url: String,
 }
 
-/// What decides the checks: declared ones, and whether to guess.
+/// What decides the checks: declared ones, whether to guess, and where
+/// else labels may point.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CheckRules {
     pub declared: Vec<Declared>,
     pub guess: bool,
+    /// Hosts (`status.internal`) or host:port pairs (`10.0.0.5:8080`) a
+    /// `stacktop.health` label may name besides the service's own ports.
+    pub label_hosts: Vec<String>,
 }
 
 /// The checks of the running containers.
@@ -101,14 +115,23 @@ fn check_of(c: &Container, rules: &CheckRules, host: &str) -> Option<HealthCheck
         Some(p) => format!("{p}/{name}"),
         None => name.clone(),
     };
-    let declared = rules
+    let configured = rules
         .declared
         .iter()
         .find(|d| d.service == name || d.service == c.name)
-        .map(|d| d.url.clone())
-        .or_else(|| c.spec.health_label.clone());
-    let (urls, source) = match declared {
-        Some(url) => (vec![absolute(c, &url, host)?], CheckSource::Declared),
+        .map(|d| d.url.clone());
+    let from_label = configured.is_none();
+    let (urls, source) = match configured.or_else(|| c.spec.health_label.clone()) {
+        Some(url) => {
+            let url = absolute(c, &url, host)?;
+            let allowed = !from_label || label_may_ask(c, &url, host, &rules.label_hosts);
+            let source = if allowed {
+                CheckSource::Declared
+            } else {
+                CheckSource::Refused
+            };
+            (vec![url], source)
+        }
         None if kind_of(c).is_some() => return None,
         None => match known(c, host) {
             Some(found) => found,
@@ -139,6 +162,45 @@ fn absolute(c: &Container, url: &str, host: &str) -> Option<String> {
         format!("/{url}")
     };
     Some(format!("http://{host}:{port}{path}"))
+}
+
+/// Whether a label's URL may be asked: HTTP(S) on a port `c` publishes,
+/// reached where its ports are (`host`, or any loopback name when that is
+/// the loopback), or at a host `allowed` names.
+fn label_may_ask(c: &Container, url: &str, host: &str, allowed: &[String]) -> bool {
+    let Ok(url) = Url::parse(url) else {
+        return false;
+    };
+    let (Some(to), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return false;
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    let to = to.to_ascii_lowercase();
+    let named = allowed.iter().any(|a| {
+        let a = a.trim().to_ascii_lowercase();
+        a == to || a == format!("{to}:{port}")
+    });
+    let ours = to == host.to_ascii_lowercase() || (is_loopback(host) && is_loopback(&to));
+    let published = c
+        .ports
+        .iter()
+        .any(|p| p.host_port == port && super::reachable_at(p, host));
+    named || (ours && published)
+}
+
+/// What a refused check says, in place of an answer it never asked for.
+pub fn refusal(check: &HealthCheck) -> CheckResult {
+    let url = check.urls.first().map_or(String::new(), |u| mask_url(u));
+    CheckResult {
+        verdict: Verdict::Failing,
+        text: "not allowed".to_string(),
+        detail: format!(
+            "the stacktop.health label points at {url}, not at a port this service \
+             publishes; stacktop does not ask it (allow it with label_hosts in [health])"
+        ),
+    }
 }
 
 fn known(c: &Container, host: &str) -> Option<(Vec<String>, CheckSource)> {
@@ -211,8 +273,8 @@ mod tests {
 
     fn rules() -> CheckRules {
         CheckRules {
-            declared: Vec::new(),
             guess: true,
+            ..CheckRules::default()
         }
     }
 
@@ -248,6 +310,7 @@ mod tests {
                 url: "http://127.0.0.1:3001/health".into(),
             }],
             guess: true,
+            label_hosts: Vec::new(),
         };
         let found = checks(&[api], &rules, super::super::LOCAL);
         assert_eq!(found[0].urls, ["http://127.0.0.1:3001/health"]);
@@ -269,5 +332,83 @@ mod tests {
         api = container("shop/api:1", &[(18081, 8080)]);
         api.state = ContainerState::Exited { code: 0 };
         assert!(checks(&[api], &rules(), super::super::LOCAL).is_empty());
+    }
+
+    /// The check of `api` (publishing 18081) labelled `label`, with `rules`.
+    fn labelled(label: &str, rules: &CheckRules, hosts: PortsHosts<'_>) -> HealthCheck {
+        let mut api = container("shop/api:1", &[(18081, 8080)]);
+        api.spec.health_label = Some(label.into());
+        checks(&[api], rules, hosts).remove(0)
+    }
+
+    #[test]
+    fn a_label_may_name_the_services_own_published_port_on_the_loopback() {
+        for label in [
+            "http://127.0.0.1:18081/ready",
+            "http://localhost:18081/ready",
+            "https://[::1]:18081/",
+        ] {
+            let check = labelled(label, &rules(), super::super::LOCAL);
+            assert_eq!(check.source, CheckSource::Declared, "{label}");
+        }
+    }
+
+    #[test]
+    fn a_label_naming_another_host_or_port_is_refused() {
+        for label in [
+            "http://192.0.2.1:18081/health",
+            "http://127.0.0.1:18082/health",
+            "http://127.evil.example:18081/",
+            "http://127.0.0.1/",
+            "ftp://127.0.0.1:18081/",
+            "http://[::ffff:192.0.2.1]:18081/",
+            "not a url://x",
+        ] {
+            let check = labelled(label, &rules(), super::super::LOCAL);
+            assert_eq!(check.source, CheckSource::Refused, "{label}");
+            let refused = refusal(&check);
+            assert_eq!(refused.verdict, Verdict::Failing);
+            assert_eq!(refused.text, "not allowed");
+        }
+    }
+
+    #[test]
+    fn a_remote_engines_label_may_name_only_that_host() {
+        let hosts = ["devbox".to_string()];
+        let mut api = container("shop/api:1", &[(18081, 8080)]);
+        api.ports[0].host_ip = "0.0.0.0".into();
+        for (label, source) in [
+            ("http://devbox:18081/health", CheckSource::Declared),
+            ("http://127.0.0.1:18081/health", CheckSource::Refused),
+            ("http://other:18081/health", CheckSource::Refused),
+        ] {
+            api.spec.health_label = Some(label.into());
+            let check = checks(std::slice::from_ref(&api), &rules(), &hosts).remove(0);
+            assert_eq!(check.source, source, "{label}");
+        }
+    }
+
+    #[test]
+    fn the_config_file_may_allow_more_and_its_own_checks_go_anywhere() {
+        let allowing = CheckRules {
+            label_hosts: vec!["192.0.2.1".into(), "127.0.0.1:18082".into()],
+            ..rules()
+        };
+        for label in ["http://192.0.2.1/health", "http://127.0.0.1:18082/health"] {
+            let check = labelled(label, &allowing, super::super::LOCAL);
+            assert_eq!(check.source, CheckSource::Declared, "{label}");
+        }
+        let check = labelled("http://127.0.0.1:18083/", &allowing, super::super::LOCAL);
+        assert_eq!(check.source, CheckSource::Refused);
+        let configured = CheckRules {
+            declared: vec![Declared {
+                service: "shop-api-1".into(),
+                url: "http://192.0.2.1:9000/health".into(),
+            }],
+            ..rules()
+        };
+        let check = labelled("http://192.0.2.1/x", &configured, super::super::LOCAL);
+        assert_eq!(check.source, CheckSource::Declared);
+        assert_eq!(check.urls, ["http://192.0.2.1:9000/health"]);
     }
 }

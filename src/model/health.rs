@@ -27,6 +27,9 @@ pub enum CheckSource {
     /// An app with a published port: `/health`, `/healthz`,
     /// `/actuator/health`, then `/`. Finding none is no failure.
     Guessed,
+    /// A `stacktop.health` label pointing elsewhere than the service's own
+    /// published ports: never asked, shown as not allowed.
+    Refused,
 }
 
 /// The verdict of a check.

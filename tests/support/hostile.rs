@@ -70,3 +70,33 @@ impl Drop for Folder {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A container of the fixture image in the test stack's compose project,
+/// on its network, listed as service `service`, with `labels` more
+/// (`key=value`) and `options` for `docker run`; removed when dropped.
+pub fn stack_container(
+    service: &str,
+    labels: &[&str],
+    options: &[&str],
+    image_and_command: &[&str],
+) -> super::docker::Throwaway {
+    let project = super::stack::project();
+    let network = format!("{project}_default");
+    let project_label = format!("com.docker.compose.project={project}");
+    let service_label = format!("com.docker.compose.service={service}");
+    let mut all = vec![
+        "--network",
+        &network,
+        "--label",
+        &project_label,
+        "--label",
+        &service_label,
+        "--label",
+        "com.docker.compose.container-number=1",
+    ];
+    for label in labels {
+        all.extend(["--label", label]);
+    }
+    all.extend_from_slice(options);
+    super::docker::Throwaway::run_with("hostile", &all, image_and_command)
+}

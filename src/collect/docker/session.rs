@@ -11,6 +11,7 @@ use futures_util::{StreamExt, stream};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::dotenv::DotenvFiles;
 use super::events::{Pending, Relevance, classify, container_events};
 use super::{DockerOptions, RESYNC_EVERY};
 use crate::engine::{Engine, container_from_inspect, engine_error, is_not_found, summary_matches};
@@ -154,6 +155,7 @@ struct Session {
     docker: Docker,
     tx: mpsc::Sender<Event>,
     known: HashMap<String, Container>,
+    dotenv: DotenvFiles,
 }
 
 impl Session {
@@ -163,6 +165,7 @@ impl Session {
             docker,
             tx,
             known: HashMap::new(),
+            dotenv: DotenvFiles::default(),
         }
     }
 
@@ -195,7 +198,7 @@ impl Session {
     /// returns those to ask about again, caught between two states.
     async fn refresh(&mut self, ids: Vec<String>) -> Result<Vec<String>, Stop> {
         let mut again = Vec::new();
-        for (id, inspected) in inspect_many(self.engine, &self.docker, ids).await? {
+        for (id, inspected) in self.inspect(ids).await? {
             match inspected {
                 Inspected::Gone => self.remove(id).await?,
                 Inspected::Between => again.push(id),
@@ -242,7 +245,7 @@ impl Session {
                 _ => stale.push(id),
             }
         }
-        for (id, inspected) in inspect_many(self.engine, &self.docker, stale).await? {
+        for (id, inspected) in self.inspect(stale).await? {
             match inspected {
                 Inspected::Found(c) => {
                     next.insert(id, *c);
@@ -260,6 +263,17 @@ impl Session {
         self.send(DockerEvent::Containers(self.sorted())).await
     }
 
+    /// Inspects containers, each with the URLs of its project's `.env`.
+    async fn inspect(&self, ids: Vec<String>) -> anyhow::Result<Vec<(String, Inspected)>> {
+        let mut inspected = inspect_many(self.engine, &self.docker, ids).await?;
+        let found = inspected.iter_mut().filter_map(|(_, i)| match i {
+            Inspected::Found(c) => Some(&mut c.spec),
+            Inspected::Gone | Inspected::Between => None,
+        });
+        self.dotenv.fill(found).await;
+        Ok(inspected)
+    }
+
     fn sorted(&self) -> Vec<Container> {
         let mut all: Vec<Container> = self.known.values().cloned().collect();
         all.sort_by(|a, b| {
@@ -267,35 +281,6 @@ impl Session {
                 .cmp(&(&b.project, &b.service, b.number, &b.name))
         });
         all
-    }
-}
-
-/// Adds the URLs of the compose project's `.env` file, which discovery
-/// reads for database credentials (`DATABASE_URL`, `REDIS_URL`...).
-fn with_dotenv(mut container: Container) -> Container {
-    if let Some(dir) = &container.spec.compose_working_dir {
-        container.spec.dotenv_urls = dotenv_urls(&std::path::Path::new(dir).join(".env"));
-    }
-    container
-}
-
-/// `KEY=value` pairs of a `.env` file whose value is a URL, read as
-/// Compose reads it; none when the file is missing or Compose would refuse
-/// it (a project need not have one).
-pub fn dotenv_urls(path: &std::path::Path) -> Vec<(String, String)> {
-    if !path.is_file() {
-        return Vec::new();
-    }
-    let os = |name: &str| std::env::var(name).ok();
-    match crate::compose::dotenv::read(path, &os) {
-        Ok(entries) => entries
-            .into_iter()
-            .filter(|(_, value)| value.contains("://"))
-            .collect(),
-        Err(error) => {
-            tracing::debug!(%error, "no database URLs from the project's .env");
-            Vec::new()
-        }
     }
 }
 
@@ -328,9 +313,8 @@ async fn inspect_many(
         .map(|id| async move {
             match docker.inspect_container(&id, None).await {
                 Ok(inspect) => {
-                    let container = container_from_inspect(inspect)
-                        .map(with_dotenv)
-                        .map(|c| Container { engine, ..c });
+                    let container =
+                        container_from_inspect(inspect).map(|c| Container { engine, ..c });
                     let found = container.map(|c| Inspected::Found(Box::new(c)));
                     Ok((id, found.unwrap_or(Inspected::Gone)))
                 }

@@ -49,15 +49,15 @@ fn text(value: &Value) -> Option<String> {
     }
 }
 
-/// Joins arguments with spaces, cut to `max` characters with a trailing `…`.
-/// Control characters (binary values) become spaces: the line goes on a screen.
+/// Joins arguments with spaces, cleaned as every text shown is (binary
+/// values and escapes go), cut to `max` characters with a trailing `…`.
 pub fn join_cut(args: &[String], max: usize) -> String {
     let joined = args.join(" ");
-    let clean = joined.chars().map(|c| if c.is_control() { ' ' } else { c });
-    if joined.chars().count() <= max {
-        return clean.collect();
+    let clean = crate::text::clean(&joined);
+    if clean.chars().count() <= max {
+        return clean.into_owned();
     }
-    let mut cut: String = clean.take(max.saturating_sub(1)).collect();
+    let mut cut: String = clean.chars().take(max.saturating_sub(1)).collect();
     cut.push('…');
     cut
 }
