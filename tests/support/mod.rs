@@ -13,6 +13,7 @@
 //! - [`podman`]: a Podman API service with storage of its own.
 //! - [`remote`]: TLS (socat) and SSH (sshd) in front of an engine's socket.
 //! - [`fleet`]: many fixture containers at once.
+//! - [`fake_engine`], [`fake_fleet`]: a made-up engine, and 100,000 made-up containers for it.
 //! - [`postgres`], [`redis`]: sessions, probes and throwaway servers.
 //! - [`rabbit`]: the stack's RabbitMQ: its target, AMQP publishing and consuming.
 //! - [`probe`]: any probe run as the app runs it, and its events.
@@ -27,6 +28,7 @@ pub mod docker;
 pub mod engine;
 pub mod events;
 pub mod fake_engine;
+pub mod fake_fleet;
 pub mod fleet;
 pub mod hostile;
 pub mod podman;
