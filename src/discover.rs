@@ -34,9 +34,15 @@ pub fn ports_host<'a>(hosts: PortsHosts<'a>, c: &Container) -> &'a str {
 pub fn discover(containers: &[Container], hosts: PortsHosts<'_>) -> Vec<Target> {
     containers
         .iter()
-        .filter(|c| c.state.is_running())
-        .filter_map(|c| target_of(c, ports_host(hosts, c)))
+        .filter_map(|c| target_of_container(c, hosts))
         .collect()
+}
+
+/// The target `c` is, if it is one and runs; a container whose inspect
+/// has not come yet is none yet (its credentials are not known).
+pub fn target_of_container(c: &Container, hosts: PortsHosts<'_>) -> Option<Target> {
+    let ready = c.state.is_running() && !c.spec.listed_only;
+    ready.then(|| target_of(c, ports_host(hosts, c)))?
 }
 
 /// The kind of target `c` runs, if any: by image first, then by port.

@@ -1,8 +1,11 @@
 //! The run loop: collectors in, `update`, commands out, draw.
 //!
-//! Every source sends on one channel. The loop drains all queued events,
-//! then draws at most once, no more often than [`FRAME`]; so a log flood
-//! costs one frame per interval, not one per line.
+//! Every source sends on one channel, the terminal's input on one of its
+//! own that the loop always reads first. The loop drains the queued
+//! events (at most [`BATCH`], for at most a [`FRAME`]), then draws at most
+//! once, no more often than every [`FRAME`]; so a log flood costs one frame
+//! per interval, not one per line, and a key waits for one event's work
+//! at most.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -44,9 +47,12 @@ const FRAME: Duration = Duration::from_millis(33);
 const QUEUE: usize = 128;
 /// Events handled before a frame is drawn, so input never starves.
 const BATCH: usize = 256;
+/// Input events queued at most.
+const INPUT_QUEUE: usize = 64;
 
 pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     let (tx, rx) = mpsc::channel(QUEUE);
+    let (input_tx, input) = mpsc::channel(INPUT_QUEUE);
     // Before the screen is taken, so "no engine answers" stays readable.
     let engines = crate::engine::choose(&settings.engines)
         .await
@@ -62,7 +68,7 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
     debug_panic(&mut tui, &app, &theme)?;
     // Signals and a lost terminal end the loop past any queue of events.
     let (stop, stopped) = watch::channel(false);
-    spawn_sources(&engines, &tx, &settings, &stop);
+    spawn_sources(&engines, (&tx, input_tx), &settings, &stop);
     let running = Running {
         engines,
         logs: HashMap::new(),
@@ -70,7 +76,12 @@ pub async fn run(settings: Settings, theme: Theme) -> Result<()> {
         prefs: state_file::Writer::new(settings.state_file.clone()),
         notify: settings.notify,
     };
-    let channels = Channels { rx, tx, stopped };
+    let channels = Channels {
+        rx,
+        input,
+        tx,
+        stopped,
+    };
     let result = event_loop(&mut tui, &mut app, &theme, channels, running).await;
     drop(tui);
     result
@@ -107,7 +118,7 @@ fn debug_panic(tui: &mut Tui, app: &App, theme: &Theme) -> Result<()> {
 
 fn spawn_sources(
     engines: &Backends,
-    tx: &Sender<Event>,
+    (tx, input): (&Sender<Event>, Sender<Event>),
     settings: &Settings,
     stop: &watch::Sender<bool>,
 ) {
@@ -120,17 +131,18 @@ fn spawn_sources(
         tx.clone(),
         host::run(tx.clone(), settings.interval),
     );
-    let reader = read_terminal(tx.clone(), stop.clone());
+    let reader = read_terminal(input, stop.clone());
     supervise("the keyboard reader", tx.clone(), reader);
     supervise("the clock", tx.clone(), tick(tx.clone()));
     let signals = watch_signals(stop.clone());
     supervise("the signal watcher", tx.clone(), signals);
 }
 
-/// What the loop listens to: events, and the stop that signals and a lost
-/// terminal set.
+/// What the loop listens to: events, the terminal's input, and the stop
+/// that signals and a lost terminal set.
 struct Channels {
     rx: Receiver<Event>,
+    input: Receiver<Event>,
     tx: Sender<Event>,
     stopped: watch::Receiver<bool>,
 }
@@ -140,70 +152,140 @@ async fn event_loop(
     app: &mut App,
     theme: &Theme,
     channels: Channels,
-    mut running: Running,
+    running: Running,
 ) -> Result<()> {
     let Channels {
         mut rx,
+        mut input,
         tx,
         mut stopped,
     } = channels;
-    let mut quit = false;
-    for command in app.start() {
-        quit |= running.run(command, &tx, tui);
-    }
+    let mut looping = Looping {
+        tui,
+        app,
+        running,
+        tx,
+        stats: FrameStats::from_env(),
+    };
+    let started = looping.app.start();
+    let mut quit = looping.run_all(started);
     let mut dirty = true;
     let mut next_frame = Instant::now();
-    let mut stats = FrameStats::from_env();
+    // Until the terminal reader ends (the terminal went: `stopped` says so).
+    let mut reading = true;
     while !quit {
         if dirty && Instant::now() >= next_frame {
-            let mut hits = None;
-            tui.terminal
-                .draw(|frame| hits = Some(ui::render(app, theme, frame)))
-                .context("drawing")?;
-            // Where things landed changes only with the layout: tell the
-            // app then (it needs no redraw for it).
-            if let Some(hits) = hits.filter(|h| *h != app.screen.hits) {
-                for command in app.update(Event::Layout(hits)) {
-                    quit |= running.run(command, &tx, tui);
-                }
-            }
-            stats.frame_drawn();
+            let (asked, took) = looping.draw(theme)?;
             dirty = false;
-            next_frame = Instant::now() + FRAME;
+            // A frame that takes long to draw leaves as long for events.
+            next_frame = Instant::now() + FRAME.max(took * 2);
+            if asked {
+                break;
+            }
         }
         let first = tokio::select! {
             biased;
             _ = stopped.changed() => Some(Event::Terminate),
+            event = input.recv(), if reading => match event {
+                Some(event) => Some(event),
+                None => {
+                    reading = false;
+                    continue;
+                }
+            },
             event = rx.recv() => event,
             () = sleep_until(next_frame), if dirty => continue,
         };
         let Some(first) = first else {
             return Ok(());
         };
-        let mut pending = Some(first);
-        let mut handled = 0;
-        while let Some(event) = pending.take() {
-            if matches!(event, Event::Key(_)) {
-                stats.key_received();
-            }
-            if is_suspend(app, &event) {
-                tui.suspend()?;
-            } else {
-                for command in app.update(event) {
-                    quit |= running.run(command, &tx, tui);
-                }
-            }
-            handled += 1;
-            if *stopped.borrow() && !quit {
-                pending = Some(Event::Terminate);
-            } else if handled < BATCH && !quit {
-                pending = rx.try_recv().ok();
-            }
-        }
-        tui.capture_mouse(app.screen.mouse_capture)?;
+        let queues = Queues {
+            input: &mut input,
+            rx: &mut rx,
+            stopped: &stopped,
+        };
+        quit = looping.take(first, queues)?;
         dirty = true;
     }
     Ok(())
+}
+
+/// What the loop reads events from, after the first.
+struct Queues<'a> {
+    input: &'a mut Receiver<Event>,
+    rx: &'a mut Receiver<Event>,
+    stopped: &'a watch::Receiver<bool>,
+}
+
+/// What drawing and taking events share.
+struct Looping<'a> {
+    tui: &'a mut Tui,
+    app: &'a mut App,
+    running: Running,
+    tx: Sender<Event>,
+    stats: FrameStats,
+}
+
+impl Looping<'_> {
+    /// Runs what the app asked for; true when it asks to quit.
+    fn run_all(&mut self, commands: Vec<Command>) -> bool {
+        let mut quit = false;
+        for command in commands {
+            quit |= self.running.run(command, &self.tx, self.tui);
+        }
+        quit
+    }
+
+    /// Draws a frame of the list arranged; returns whether the app asks
+    /// to quit, and how long it took.
+    fn draw(&mut self, theme: &Theme) -> Result<(bool, Duration)> {
+        let began = Instant::now();
+        self.app.settle();
+        let app = &*self.app;
+        let mut hits = None;
+        self.tui
+            .terminal
+            .draw(|frame| hits = Some(ui::render(app, theme, frame)))
+            .context("drawing")?;
+        let mut quit = false;
+        // Where things landed changes only with the layout: tell the app
+        // then (it needs no redraw for it).
+        if let Some(hits) = hits.filter(|h| *h != self.app.screen.hits) {
+            let commands = self.app.update(Event::Layout(hits));
+            quit = self.run_all(commands);
+        }
+        self.stats.frame_drawn();
+        Ok((quit, began.elapsed()))
+    }
+
+    /// Takes `first` and what is queued after it, input first, for at
+    /// most [`BATCH`] events and a [`FRAME`]; true when the app asks to
+    /// quit.
+    fn take(&mut self, first: Event, queues: Queues<'_>) -> Result<bool> {
+        let began = Instant::now();
+        let mut pending = Some(first);
+        let mut handled = 0;
+        let mut quit = false;
+        while let Some(event) = pending.take() {
+            if matches!(event, Event::Key(_)) {
+                self.stats.key_received();
+            }
+            if is_suspend(self.app, &event) {
+                self.tui.suspend()?;
+            } else {
+                let commands = self.app.absorb(event);
+                quit |= self.run_all(commands);
+            }
+            handled += 1;
+            if *queues.stopped.borrow() && !quit {
+                pending = Some(Event::Terminate);
+            } else if handled < BATCH && began.elapsed() < FRAME && !quit {
+                pending = queues.input.try_recv().or_else(|_| queues.rx.try_recv()).ok();
+            }
+        }
+        self.tui.capture_mouse(self.app.screen.mouse_capture)?;
+        Ok(quit)
+    }
 }
 
 /// The suspend key (Ctrl-Z unless remapped) stops the process: the

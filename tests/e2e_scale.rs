@@ -107,3 +107,22 @@ fn a_hundred_thousand_containers_do_not_freeze_it() {
         "peak RSS {peak_kib} KiB, not under {PEAK_RSS_UNDER_KIB} KiB"
     );
 }
+
+/// The same fake engine for a person to point stacktop at, to profile it:
+/// `cargo test --release --test e2e_scale -- --ignored --nocapture serve`
+/// prints the `DOCKER_HOST` to use, and serves for `STACKTOP_SERVE_SECS`
+/// (600 unless set).
+#[test]
+#[ignore = "serves until stopped; for a person profiling stacktop"]
+fn serve() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let fleet = Arc::new(FakeFleet::new(CONTAINERS));
+    let fake = {
+        let _inside = runtime.enter();
+        FakeEngine::start("serve", ListAnswer::Fleet(fleet))
+    };
+    println!("DOCKER_HOST={}", fake.host());
+    let secs = std::env::var("STACKTOP_SERVE_SECS").ok();
+    let secs = secs.and_then(|s| s.parse().ok()).unwrap_or(600);
+    std::thread::sleep(Duration::from_secs(secs));
+}

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::Store;
+use super::store::Touched;
 use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 use crate::engine::reach::Attempt;
 use crate::event::DockerEvent;
@@ -88,12 +89,12 @@ impl EngineState {
 }
 
 /// What an engine's report changed in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub(super) enum Changed {
     /// The engine's connection only.
     Engine,
     /// Containers came, went or changed.
-    Containers,
+    Containers(Touched),
     /// New figures.
     Stats,
 }
@@ -127,27 +128,24 @@ impl Store {
             }
             DockerEvent::Containers(all) => {
                 state.listed = true;
-                self.containers.retain(|c| c.engine != engine);
-                self.containers
-                    .extend(all.into_iter().map(|c| Container { engine, ..c }));
-                let known: HashSet<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
-                self.stats.retain(|id, _| known.contains(id.as_str()));
-                self.trends.retain(|id| known.contains(id));
-                return Some(Changed::Containers);
+                self.relist(engine, all);
+                let index = &self.index;
+                self.stats.retain(|id, _| index.contains_key(id));
+                self.trends.retain(|id| index.contains_key(id));
+                return Some(Changed::Containers(Touched::All));
             }
             DockerEvent::ContainerChanged(changed) => {
                 let changed = Container { engine, ..*changed };
-                match self.containers.iter_mut().find(|c| c.id == changed.id) {
-                    Some(slot) => *slot = changed,
-                    None => self.containers.push(changed),
-                }
-                return Some(Changed::Containers);
+                let id = changed.id.clone();
+                let before = self.put(changed).map(Box::new);
+                return Some(Changed::Containers(Touched::One { id, before }));
             }
             DockerEvent::ContainerRemoved(id) => {
-                self.containers.retain(|c| c.id != id);
                 self.stats.remove(&id);
                 self.trends.remove(&id);
-                return Some(Changed::Containers);
+                return self
+                    .take_out(&id)
+                    .map(|gone| Changed::Containers(Touched::Gone(Box::new(gone))));
             }
             DockerEvent::Stats(stats) => {
                 self.take_stats(engine, stats);

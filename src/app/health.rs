@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::Store;
+use super::containers::{find_again, in_order};
+use super::store::Touched;
 use crate::command::{Collect, Command};
 use crate::discover::health::CheckRules;
-use crate::discover::health::{checks, refusal};
+use crate::discover::health::{check_of_container, refusal};
 use crate::model::{
     CheckResult, CheckSource, ClusterHealth, Container, Health, HealthCheck, ProbeStatus, Snapshot,
     Verdict,
@@ -116,9 +118,15 @@ impl Store {
     /// the runtime when they are not the same any more. A refused check
     /// gets its verdict here and never reaches the runtime, so nothing is
     /// sent to where it points.
-    pub(super) fn refresh_checks(&mut self, rules: &CheckRules) -> Vec<Command> {
+    pub(super) fn refresh_checks(&mut self, rules: &CheckRules, touched: &Touched) -> Vec<Command> {
         let hosts = self.ports_hosts();
-        let wanted = checks(&self.containers, rules, &hosts);
+        let find = |c: &Container| check_of_container(c, rules, &hosts);
+        let containers = (&self.containers[..], &self.index);
+        if !find_again(&mut self.found_checks, containers, touched, find) {
+            return Vec::new();
+        }
+        let mut wanted = in_order(&self.found_checks, &self.index);
+        wanted.sort_by(|a, b| a.id.cmp(&b.id));
         let same = wanted.len() == self.checks.len()
             && wanted
                 .iter()
@@ -188,26 +196,71 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The level of [`Store::health_of`], without its words.
+    pub fn health_level(&self, c: &Container) -> Level {
+        let docker = docker_level(c.health);
+        let http = self
+            .check_of_container(&c.id)
+            .and_then(|s| s.result.as_ref())
+            .map_or(Level::None, |r| verdict_level(r.verdict));
+        let target = self
+            .probe_of_container(&c.id)
+            .filter(|p| p.status == ProbeStatus::Live)
+            .and_then(|p| p.snapshot.as_ref())
+            .and_then(target_level)
+            .unwrap_or(Level::None);
+        docker.max(http).max(target)
+    }
+}
+
+fn docker_level(health: Health) -> Level {
+    match health {
+        Health::Healthy => Level::Good,
+        Health::Unhealthy => Level::Bad,
+        Health::Starting => Level::Warn,
+        Health::None => Level::None,
+    }
+}
+
+fn verdict_level(verdict: Verdict) -> Level {
+    match verdict {
+        Verdict::Healthy => Level::Good,
+        Verdict::Failing => Level::Bad,
+        Verdict::Unknown => Level::None,
+    }
+}
+
+fn target_level(snapshot: &Snapshot) -> Option<Level> {
+    match snapshot {
+        Snapshot::RabbitMq(rabbit) if rabbit.alarms.is_empty() => Some(Level::Good),
+        Snapshot::RabbitMq(_) => Some(Level::Bad),
+        Snapshot::Search(search) => Some(match search.health {
+            ClusterHealth::Green => Level::Good,
+            ClusterHealth::Yellow => Level::Warn,
+            ClusterHealth::Red => Level::Bad,
+            ClusterHealth::Unknown => Level::None,
+        }),
+        Snapshot::Postgres(_) | Snapshot::Redis(_) => None,
+    }
+}
+
 fn docker(c: &Container) -> HealthSummary {
-    let (level, words) = match c.health {
-        Health::Healthy => (Level::Good, "healthy"),
-        Health::Unhealthy => (Level::Bad, "unhealthy"),
-        Health::Starting => (Level::Warn, "starting"),
-        Health::None => (Level::None, "—"),
+    let words = match c.health {
+        Health::Healthy => "healthy",
+        Health::Unhealthy => "unhealthy",
+        Health::Starting => "starting",
+        Health::None => "—",
     };
     HealthSummary {
         since: c.unhealthy_since,
-        ..HealthSummary::new(level, words, Source::Docker)
+        ..HealthSummary::new(docker_level(c.health), words, Source::Docker)
     }
 }
 
 fn http(state: &CheckState) -> Option<HealthSummary> {
     let result = state.result.as_ref()?;
-    let level = match result.verdict {
-        Verdict::Healthy => Level::Good,
-        Verdict::Failing => Level::Bad,
-        Verdict::Unknown => Level::None,
-    };
+    let level = verdict_level(result.verdict);
     Some(HealthSummary {
         since: state.failing_since,
         ..HealthSummary::new(level, result.text.clone(), Source::Http)
@@ -215,27 +268,17 @@ fn http(state: &CheckState) -> Option<HealthSummary> {
 }
 
 fn target(snapshot: &Snapshot) -> Option<HealthSummary> {
-    match snapshot {
-        Snapshot::RabbitMq(rabbit) if rabbit.alarms.is_empty() => Some(HealthSummary::new(
-            Level::Good,
-            "broker ok",
-            Source::RabbitMq,
-        )),
-        Snapshot::RabbitMq(rabbit) => Some(HealthSummary::new(
-            Level::Bad,
+    let level = target_level(snapshot)?;
+    let (words, source) = match snapshot {
+        Snapshot::RabbitMq(rabbit) if rabbit.alarms.is_empty() => {
+            ("broker ok".to_string(), Source::RabbitMq)
+        }
+        Snapshot::RabbitMq(rabbit) => (
             format!("alarm: {}", rabbit.alarms.join(",")),
             Source::RabbitMq,
-        )),
-        Snapshot::Search(search) => {
-            let level = match search.health {
-                ClusterHealth::Green => Level::Good,
-                ClusterHealth::Yellow => Level::Warn,
-                ClusterHealth::Red => Level::Bad,
-                ClusterHealth::Unknown => Level::None,
-            };
-            let words = format!("es {}", search.health.word());
-            Some(HealthSummary::new(level, words, Source::Search))
-        }
-        Snapshot::Postgres(_) | Snapshot::Redis(_) => None,
-    }
+        ),
+        Snapshot::Search(search) => (format!("es {}", search.health.word()), Source::Search),
+        Snapshot::Postgres(_) | Snapshot::Redis(_) => return None,
+    };
+    Some(HealthSummary::new(level, words, source))
 }

@@ -1,7 +1,7 @@
 //! How the service list is arranged: its order, folded projects, and the
 //! rows that fit a small pane (problems never hide).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::rows::{self, NO_PROJECT, Row};
 use super::{App, Level};
@@ -28,6 +28,19 @@ pub struct List {
     auto_folded: HashSet<String>,
     /// Projects the list has shown already, by fold key.
     met_projects: HashSet<String>,
+    /// What events changed since the list was last arranged.
+    pub(super) stale_since: Stale,
+}
+
+/// How out of date the list is: see `App::settle`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Stale {
+    #[default]
+    No,
+    /// The rows stand, but which needs attention changed: the scroll
+    /// offset is to be checked.
+    Offset,
+    Rows,
 }
 
 impl List {
@@ -48,6 +61,11 @@ impl List {
 
     pub fn selected_row(&self) -> Option<&Row> {
         self.rows.get(self.selected)
+    }
+
+    /// Notes that the list is out of date, at least so much.
+    pub(super) fn stale(&mut self, how: Stale) {
+        self.stale_since = self.stale_since.max(how);
     }
 
     /// Whether the project of fold key `key` is folded: as the user last
@@ -174,14 +192,20 @@ impl App {
     /// problem or the user left them unfolded before.
     fn fold_new_projects(&mut self) {
         let shown = self.shown();
-        // By fold key: how many containers, any trouble, a compose project.
-        let mut projects: BTreeMap<String, (usize, bool, bool)> = BTreeMap::new();
+        // By engine and project: how many containers, any trouble.
+        let mut groups: HashMap<(EngineId, Option<&str>), (usize, bool)> = HashMap::new();
         for c in self.store.containers.iter().filter(|c| shown.container(c)) {
-            let key = self.fold_key(c.engine, c.project.as_deref());
-            let entry = projects.entry(key).or_default();
+            let entry = groups.entry((c.engine, c.project.as_deref())).or_default();
             entry.0 += 1;
             entry.1 |= self.store.needs_attention(c);
-            entry.2 = c.project.is_some();
+        }
+        // By fold key: how many containers, any trouble, a compose project.
+        let mut projects: BTreeMap<String, (usize, bool, bool)> = BTreeMap::new();
+        for ((engine, project), (n, trouble)) in groups {
+            let entry = projects.entry(self.fold_key(engine, project)).or_default();
+            entry.0 += n;
+            entry.1 |= trouble;
+            entry.2 = project.is_some();
         }
         let new: Vec<&String> = projects
             .keys()

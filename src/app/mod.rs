@@ -7,6 +7,7 @@
 //! the [`List`], work [`InFlight`], the [`Messages`], and the [`Screen`].
 
 mod compose;
+mod containers;
 mod database;
 mod engines;
 pub mod flight;
@@ -24,6 +25,8 @@ pub mod rows;
 pub mod store;
 mod view;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration as Age, FixedOffset, Utc};
 
 use crate::command::Command;
@@ -32,11 +35,12 @@ use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 use crate::event::Event;
 pub use crate::event::Viewport;
 use crate::model::{Container, Done, EngineId, Job, Prefs};
+use store::Touched;
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
 pub use flight::{ComposeStep, InFlight, Outcome};
 pub use health::{CheckState, HealthSummary, Level as HealthLevel, Source as HealthSource};
-pub use list::{List, Window};
+pub use list::{List, Stale, Window};
 pub use logview::LogView;
 pub use messages::{HISTORY, History, Level, Message, Messages, Status};
 pub use notices::{Change, Notices};
@@ -93,10 +97,21 @@ impl App {
 
     /// Applies one event; returns what the runtime must do because of it.
     pub fn update(&mut self, event: Event) -> Vec<Command> {
+        let commands = self.absorb(event);
+        self.settle();
+        commands
+    }
+
+    /// Applies one event as [`App::update`] does, but a collector's event
+    /// leaves the list to be arranged by [`App::settle`]: the runtime takes
+    /// a run of them this way, and has the list arranged once before it
+    /// draws. Any other event finds the list arranged.
+    pub fn absorb(&mut self, event: Event) -> Vec<Command> {
         let event = match self.store.take(&self.settings, event) {
             Ok(taken) => return self.absorbed(taken),
             Err(event) => event,
         };
+        self.settle();
         match event {
             Event::Key(key) => self.answering(|app| app.on_key(key)),
             Event::Mouse(mouse) => self.answering(|app| app.on_mouse(mouse)),
@@ -157,15 +172,59 @@ impl App {
             self.screen.view = View::List;
         }
         let follows_stats = taken.stats && self.list.prefs.sort.follows_stats();
-        if taken.containers || taken.project || follows_stats {
-            self.rebuild_rows();
+        if taken.project || follows_stats || taken.derived {
+            self.list.stale(Stale::Rows);
         }
-        if taken.containers {
-            commands.extend(self.observe(None));
-        } else if let Some(container) = taken.observe {
-            commands.extend(self.observe(Some(&container)));
+        if let Some(touched) = &taken.containers {
+            self.list.stale(self.staleness(touched));
+        }
+        match (taken.containers, taken.observe) {
+            (Some(Touched::All), _) => commands.extend(self.observe(None)),
+            (Some(Touched::One { id, .. }), _) => commands.extend(self.observe(Some(&id))),
+            (Some(Touched::Gone(gone)), _) => commands.extend(self.observe_gone(&gone.id)),
+            (None, Some(container)) => commands.extend(self.observe(Some(&container))),
+            (None, None) => {}
         }
         commands
+    }
+
+    /// Arranges the list again, when events left it out of date.
+    pub fn settle(&mut self) {
+        match std::mem::take(&mut self.list.stale_since) {
+            Stale::No => {}
+            Stale::Offset => self.clamp_offset(),
+            Stale::Rows => self.rebuild_rows(),
+        }
+    }
+
+    /// How out of date a container's change leaves the list: a change
+    /// that leaves its row where it was (the same project, shown or not
+    /// as before, sorting the same) leaves the rows as they are, and only
+    /// the scroll offset to check when it needs attention now, or no more.
+    fn staleness(&self, touched: &Touched) -> Stale {
+        let Touched::One {
+            id,
+            before: Some(before),
+        } = touched
+        else {
+            return Stale::Rows;
+        };
+        let Some(now) = self.store.container(id) else {
+            return Stale::Rows;
+        };
+        let shown = self.shown();
+        let sort = self.list.prefs.sort;
+        let in_place = (before.engine, &before.project, &before.service)
+            == (now.engine, &now.project, &now.service)
+            && shown.container(before) == shown.container(now)
+            && sort.compare(&self.store.facts(before), &self.store.facts(now)).is_eq();
+        if !in_place {
+            Stale::Rows
+        } else if self.store.needs_attention(before) != self.store.needs_attention(now) {
+            Stale::Offset
+        } else {
+            Stale::No
+        }
     }
 
     /// The local time of the last tick.
@@ -182,6 +241,19 @@ impl App {
     /// stands for.
     pub fn members(&self, engine: EngineId, project: Option<&str>) -> Vec<&Container> {
         rows::members(&self.store.containers, engine, project, self.shown())
+    }
+
+    /// What each project's row counts, by engine and project: its listed
+    /// containers, and those that need attention.
+    pub fn member_counts(&self) -> HashMap<(EngineId, Option<&str>), MemberCount> {
+        let mut counts: HashMap<_, MemberCount> = HashMap::new();
+        let shown = self.shown();
+        for c in self.store.containers.iter().filter(|c| shown.container(c)) {
+            let count = counts.entry((c.engine, c.project.as_deref())).or_default();
+            count.listed += 1;
+            count.troubled += usize::from(self.store.needs_attention(c));
+        }
+        counts
     }
 
     pub fn selected_row(&self) -> Option<&Row> {
@@ -256,6 +328,13 @@ impl App {
             _ => Vec::new(),
         }
     }
+}
+
+/// A project row's figures: see [`App::member_counts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemberCount {
+    pub listed: usize,
+    pub troubled: usize,
 }
 
 /// Uptime of a container at `now`, if it is running.

@@ -65,6 +65,8 @@ pub struct Notices {
     pub unseen: Vec<Change>,
     /// The pane title last asked for.
     title: Option<String>,
+    /// How many standings need attention.
+    problems: usize,
 }
 
 impl Notices {
@@ -75,9 +77,66 @@ impl Notices {
 
     /// How many containers in scope need attention.
     pub fn problems(&self) -> usize {
-        self.standings.values().filter(|s| s.attention).count()
+        self.problems
+    }
+
+    /// Keeps how a container stands; returns how it stood.
+    fn keep(&mut self, id: String, standing: Standing) -> Option<Standing> {
+        self.problems += usize::from(standing.attention);
+        let before = self.standings.insert(id, standing);
+        self.problems -= before.as_ref().map_or(0, |b| usize::from(b.attention));
+        before
+    }
+
+    fn drop_standing(&mut self, id: &str) -> Option<Standing> {
+        let before = self.standings.remove(id);
+        self.problems -= before.as_ref().map_or(0, |b| usize::from(b.attention));
+        before
+    }
+
+    fn forget(&mut self) {
+        self.standings.clear();
+        self.problems = 0;
+        self.told_from.clear();
+    }
+
+    /// Puts changes on the timeline, and those for the worse among the
+    /// unseen ones; returns the text to alert with, if any.
+    fn tell(&mut self, changes: Vec<Change>) -> Option<String> {
+        let mut alert = None;
+        let worse: HashSet<&str> = changes
+            .iter()
+            .filter(|c| c.worse)
+            .map(|c| c.container_id.as_str())
+            .collect();
+        let known: HashSet<String> = self
+            .unseen
+            .iter()
+            .filter(|n| worse.contains(n.container_id.as_str()))
+            .map(|n| n.container_id.clone())
+            .collect();
+        if !worse.is_empty() {
+            self.unseen.retain(|n| !worse.contains(n.container_id.as_str()));
+        }
+        drop(worse);
+        for change in changes {
+            if change.worse {
+                // A container changes once a call: its older notice went above.
+                if !known.contains(&change.container_id) {
+                    alert = Some(change.text());
+                }
+                self.unseen.push(change.clone());
+            }
+            self.timeline.push_front(change);
+        }
+        self.timeline.truncate(TIMELINE);
+        alert
     }
 }
+
+/// How a container stands now: its id, engine, standing, and whether
+/// stacktop acts on it.
+type Now = (String, EngineId, Standing, bool);
 
 impl App {
     /// Compares the containers in scope (only `only`, when given) with how
@@ -90,41 +149,61 @@ impl App {
             scope: self.list.scope.as_deref(),
             filter: "",
         };
-        // One pass over the containers: with thousands of them, nothing
-        // here may look each one up in the list again.
-        let label = self.store.labeller();
-        let mut now: Vec<(String, EngineId, Standing, bool)> = Vec::new();
-        let mut in_scope: HashSet<&str> = HashSet::new();
-        for c in &self.store.containers {
-            if !scope.container(c) {
-                continue;
-            }
-            in_scope.insert(&c.id);
-            if only.is_none_or(|id| id == c.id) {
-                let acting = self.flight.acting_on(c);
-                now.push((c.id.clone(), c.engine, self.standing(c, &label), acting));
-            }
-        }
-        let gone: Vec<String> = match only {
-            Some(_) => Vec::new(),
-            None => self
-                .messages
-                .notices
-                .standings
-                .keys()
-                .filter(|id| !in_scope.contains(id.as_str()))
-                .cloned()
-                .collect(),
+        let Some(id) = only else {
+            return self.observe_all();
         };
-        drop(label);
+        let now = self
+            .store
+            .container(id)
+            .filter(|c| scope.container(c))
+            .map(|c| self.now_of(c));
+        self.record(now.into_iter().collect(), Vec::new())
+    }
+
+    /// A container went: it is told as removed, if it was in scope.
+    pub(super) fn observe_gone(&mut self, id: &str) -> Vec<Command> {
+        self.record(Vec::new(), vec![id.to_string()])
+    }
+
+    /// Every container in scope, and those gone from it.
+    fn observe_all(&mut self) -> Vec<Command> {
+        let scope = Shown {
+            scope: self.list.scope.as_deref(),
+            filter: "",
+        };
+        let mut now = Vec::new();
+        let mut in_scope: HashSet<&str> = HashSet::new();
+        for c in self.store.containers.iter().filter(|c| scope.container(c)) {
+            in_scope.insert(&c.id);
+            now.push(self.now_of(c));
+        }
+        let gone: Vec<String> = self
+            .messages
+            .notices
+            .standings
+            .keys()
+            .filter(|id| !in_scope.contains(id.as_str()))
+            .cloned()
+            .collect();
+        let commands = self.record(now, gone);
+        let listed = self.store.engines.iter().zip(0..).filter(|(e, _)| e.listed);
+        let listed: Vec<EngineId> = listed.map(|(_, i)| EngineId(i)).collect();
+        self.messages.notices.told_from.extend(listed);
+        commands
+    }
+
+    /// How container `c` stands now, and whether stacktop acts on it.
+    fn now_of(&self, c: &Container) -> Now {
+        let standing = self.standing(c, self.store.label(c));
+        (c.id.clone(), c.engine, standing, self.flight.acting_on(c))
+    }
+
+    /// Records how containers stand now and which went; returns the alerts.
+    fn record(&mut self, now: Vec<Now>, gone: Vec<String>) -> Vec<Command> {
         let mut changes = Vec::new();
         for (id, engine, standing, acting) in now {
             let name = standing.name.clone();
-            let before = self
-                .messages
-                .notices
-                .standings
-                .insert(id.clone(), standing.clone());
+            let before = self.messages.notices.keep(id.clone(), standing.clone());
             if !self.messages.notices.told_from.contains(&engine) {
                 continue;
             }
@@ -137,50 +216,18 @@ impl App {
                 changes.push(self.change(id, name, what, worse));
             }
         }
-        if only.is_none() {
-            for id in gone {
-                if let Some(standing) = self.messages.notices.standings.remove(&id) {
-                    changes.push(self.change(id, standing.name, "removed".into(), false));
-                }
+        for id in gone {
+            if let Some(standing) = self.messages.notices.drop_standing(&id) {
+                changes.push(self.change(id, standing.name, "removed".into(), false));
             }
-            let listed = self.store.engines.iter().zip(0..).filter(|(e, _)| e.listed);
-            let listed: Vec<EngineId> = listed.map(|(_, i)| EngineId(i)).collect();
-            self.messages.notices.told_from.extend(listed);
         }
-        let mut alert = None;
-        let unseen = &mut self.messages.notices.unseen;
-        let worse: HashSet<&str> = changes
-            .iter()
-            .filter(|c| c.worse)
-            .map(|c| c.container_id.as_str())
-            .collect();
-        let known: HashSet<String> = unseen
-            .iter()
-            .filter(|n| worse.contains(n.container_id.as_str()))
-            .map(|n| n.container_id.clone())
-            .collect();
-        if !worse.is_empty() {
-            unseen.retain(|n| !worse.contains(n.container_id.as_str()));
-        }
-        drop(worse);
-        for change in changes {
-            if change.worse {
-                // A container changes once a call: its older notice went above.
-                if !known.contains(&change.container_id) {
-                    alert = Some(change.text());
-                }
-                unseen.push(change.clone());
-            }
-            self.messages.notices.timeline.push_front(change);
-        }
-        self.messages.notices.timeline.truncate(TIMELINE);
+        let alert = self.messages.notices.tell(changes);
         self.alerts(alert)
     }
 
     /// Watches the containers of a new scope from how they are now.
     pub(super) fn observe_afresh(&mut self) -> Vec<Command> {
-        self.messages.notices.standings.clear();
-        self.messages.notices.told_from.clear();
+        self.messages.notices.forget();
         self.observe(None)
     }
 
@@ -194,10 +241,10 @@ impl App {
         }
     }
 
-    fn standing(&self, c: &Container, label: &dyn Fn(&Container) -> String) -> Standing {
+    fn standing(&self, c: &Container, label: String) -> Standing {
         let health = self.store.health_of(c);
         Standing {
-            name: self.notice_name(c, label(c)),
+            name: self.notice_name(c, label),
             state: c.state.clone(),
             health: health.level,
             source: health.source,

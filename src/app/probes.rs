@@ -4,12 +4,14 @@ use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, FixedOffset};
 
+use super::containers::{find_again, in_order};
+use super::store::Touched;
 use super::{App, Store};
 use crate::command::{Collect, Command};
 use crate::discover;
 use crate::event::ProbeEvent;
 use crate::model::{
-    PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
+    Container, PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
 };
 use crate::text::{bytes_short, count_short};
 
@@ -133,9 +135,14 @@ impl App {
 impl Store {
     /// Re-runs discovery after the container list changed; tells the
     /// runtime when the set of targets is not the same any more.
-    pub(super) fn refresh_targets(&mut self, configured: &[Target]) -> Vec<Command> {
+    pub(super) fn refresh_targets(&mut self, configured: &[Target], touched: &Touched) -> Vec<Command> {
         let hosts = self.ports_hosts();
-        let found = discover::discover(&self.containers, &hosts);
+        let find = |c: &Container| discover::target_of_container(c, &hosts);
+        let containers = (&self.containers[..], &self.index);
+        if !find_again(&mut self.found_targets, containers, touched, find) {
+            return Vec::new();
+        }
+        let found = in_order(&self.found_targets, &self.index);
         let targets = discover::merge(found, configured);
         let same = targets.len() == self.probes.len()
             && targets
@@ -207,12 +214,11 @@ impl Store {
 
     /// Targets with no container row (from the config file or env).
     pub fn unattached_probes(&self) -> impl Iterator<Item = &Probe> {
-        let ids: Vec<&str> = self.containers.iter().map(|c| c.id.as_str()).collect();
         self.probes.values().filter(move |p| {
             p.target
                 .container_id
                 .as_deref()
-                .is_none_or(|id| !ids.contains(&id))
+                .is_none_or(|id| self.container(id).is_none())
         })
     }
 }

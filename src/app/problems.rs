@@ -136,8 +136,16 @@ impl Store {
         problems(&facts, rule)
     }
 
-    /// A row that needs attention: a problem by the screen's rule.
+    /// A row that needs attention: a problem by the screen's rule (what
+    /// `problems_of(c, Rule::Now)` finds, without putting it in words: it
+    /// is asked of every row).
     pub fn needs_attention(&self, c: &Container) -> bool {
-        !self.problems_of(c, Rule::Now).is_empty()
+        let probe_failing = self.probe_of_container(&c.id).is_some_and(|p| {
+            matches!(
+                p.status,
+                ProbeStatus::Reconnecting { .. } | ProbeStatus::AuthFailed { .. }
+            )
+        });
+        c.state.is_bad() || self.health_level(c) == Level::Bad || probe_failing
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 
+use super::containers::ServiceKey;
 use super::engines::{Changed, EngineState};
 use super::health::CheckState;
 use super::messages::Level;
@@ -19,7 +20,7 @@ use crate::event::{ComposeEvent, Event};
 use crate::model::sort::{Facts, SortKey};
 use crate::model::trend::Trends;
 use crate::model::{
-    ComposeProject, Container, DeclaredService, EngineId, HostSnapshot, ProjectKey,
+    ComposeProject, Container, DeclaredService, EngineId, HealthCheck, HostSnapshot, ProjectKey,
     ProjectLocation, Stats, Target,
 };
 
@@ -29,6 +30,14 @@ pub struct Store {
     pub engines: Vec<EngineState>,
     /// Every container the engines reported, in no particular order.
     pub containers: Vec<Container>,
+    /// Where each container is in `containers`, by id.
+    pub(super) index: HashMap<String, usize>,
+    /// How many containers each service has: how replicas are labelled.
+    pub(super) replicas: HashMap<ServiceKey, usize>,
+    /// The targets and health checks found in containers, by container
+    /// id: an event finds them again in the containers it changed only.
+    pub(super) found_targets: HashMap<String, Target>,
+    pub(super) found_checks: HashMap<String, HealthCheck>,
     pub stats: HashMap<String, Stats>,
     pub host: Option<HostSnapshot>,
     /// Recent CPU and memory of each container and of the host.
@@ -52,6 +61,10 @@ impl Store {
         Self {
             engines: engines.iter().map(EngineState::new).collect(),
             containers: Vec::new(),
+            index: HashMap::new(),
+            replicas: HashMap::new(),
+            found_targets: HashMap::new(),
+            found_checks: HashMap::new(),
             stats: HashMap::new(),
             host: None,
             trends: Trends::default(),
@@ -64,45 +77,13 @@ impl Store {
         }
     }
 
-    pub fn container(&self, id: &str) -> Option<&Container> {
-        self.containers.iter().find(|c| c.id == id)
-    }
-
     /// `worker-2` when a service has several replicas, else the service
     /// (or, outside Compose, the container) name.
     pub fn label(&self, c: &Container) -> String {
         let replicas = c.service.as_deref().map_or(0, |service| {
-            self.containers
-                .iter()
-                .filter(|o| {
-                    o.engine == c.engine
-                        && o.project == c.project
-                        && o.service.as_deref() == Some(service)
-                })
-                .count()
+            self.replicas(c.engine, c.project.as_deref(), service)
         });
         label(c, replicas)
-    }
-
-    /// Labels for many containers at once: the replicas are counted in
-    /// one pass, not once a container.
-    pub fn labeller(&self) -> impl Fn(&Container) -> String + '_ {
-        let mut replicas: HashMap<(EngineId, Option<&str>, &str), usize> = HashMap::new();
-        for c in &self.containers {
-            if let Some(service) = c.service.as_deref() {
-                *replicas
-                    .entry((c.engine, c.project.as_deref(), service))
-                    .or_default() += 1;
-            }
-        }
-        move |c: &Container| {
-            let key = (
-                c.engine,
-                c.project.as_deref(),
-                c.service.as_deref().unwrap_or(""),
-            );
-            label(c, replicas.get(&key).copied().unwrap_or(0))
-        }
     }
 
     /// Whether the list is split into one group per engine.
@@ -142,11 +123,7 @@ impl Store {
         let mut missing = Vec::new();
         for (key, project) in &self.projects {
             for service in &project.services {
-                let exists = self.containers.iter().any(|c| {
-                    c.engine == key.engine
-                        && c.project.as_deref() == Some(key.name.as_str())
-                        && c.service.as_deref() == Some(service.name.as_str())
-                });
+                let exists = self.replicas(key.engine, Some(&key.name), &service.name) > 0;
                 if !exists {
                     missing.push(NotCreated {
                         engine: key.engine,
@@ -162,7 +139,7 @@ impl Store {
 
 impl Store {
     /// What container `c` sorts by.
-    fn facts<'c>(&self, c: &'c Container) -> Facts<'c> {
+    pub(super) fn facts<'c>(&self, c: &'c Container) -> Facts<'c> {
         let stats = self.stats.get(&c.id).filter(|_| c.state.is_running());
         Facts {
             name: c.display_name(),
@@ -229,13 +206,29 @@ impl News {
     }
 }
 
+/// The containers an event changed.
+#[derive(Debug)]
+pub enum Touched {
+    /// Every container of an engine, listed again.
+    All,
+    /// One came (`before` is `None`) or changed.
+    One {
+        id: String,
+        before: Option<Box<Container>>,
+    },
+    /// One went.
+    Gone(Box<Container>),
+}
+
 /// What taking in an event changed in the store.
 #[derive(Debug, Default)]
 pub struct Taken {
     /// What the runtime must do: probes, checks, projects to read.
     pub commands: Vec<Command>,
     /// Containers came, went or changed.
-    pub containers: bool,
+    pub containers: Option<Touched>,
+    /// The targets or health checks are not the same any more.
+    pub derived: bool,
     /// New figures came.
     pub stats: bool,
     /// A project's files were read.
@@ -252,10 +245,10 @@ impl Store {
         let mut taken = Taken::default();
         match event {
             Event::Docker(engine, event) => match self.on_docker(engine, event) {
-                Some(Changed::Containers) => {
+                Some(Changed::Containers(touched)) => {
                     self.last_update = Some(self.now);
-                    taken.containers = true;
-                    self.refresh(settings, &mut taken);
+                    self.refresh(settings, &touched, &mut taken);
+                    taken.containers = Some(touched);
                 }
                 Some(Changed::Stats) => taken.stats = true,
                 Some(Changed::Engine) | None => {}
@@ -302,37 +295,46 @@ impl Store {
     /// project of the folder stacktop started in.
     pub fn start(&mut self, settings: &Settings) -> Taken {
         let mut taken = Taken::default();
-        self.refresh(settings, &mut taken);
+        self.refresh(settings, &Touched::All, &mut taken);
         taken
     }
 
-    /// After the container list changed: targets, checks and projects
-    /// worked out again.
-    fn refresh(&mut self, settings: &Settings, taken: &mut Taken) {
-        taken
-            .commands
-            .extend(self.refresh_targets(&settings.targets));
-        taken
-            .commands
-            .extend(self.refresh_checks(&settings.health.rules));
-        self.load_new_projects(settings.local_compose.as_ref(), taken);
+    /// After containers changed: targets, checks and projects worked out
+    /// again, from the containers `touched` only.
+    fn refresh(&mut self, settings: &Settings, touched: &Touched, taken: &mut Taken) {
+        let targets = self.refresh_targets(&settings.targets, touched);
+        let checks = self.refresh_checks(&settings.health.rules, touched);
+        taken.derived = !targets.is_empty() || !checks.is_empty();
+        taken.commands.extend(targets);
+        taken.commands.extend(checks);
+        self.load_new_projects(settings.local_compose.as_ref(), touched, taken);
     }
 
     /// Asks for the declared services of every project not read yet: those
     /// of the containers' labels and the one of the current folder. A
     /// project on a remote engine has its files on the engine's host:
     /// nothing here is read for it, and the user is told once.
-    fn load_new_projects(&mut self, local: Option<&ProjectLocation>, taken: &mut Taken) {
+    fn load_new_projects(
+        &mut self,
+        local: Option<&ProjectLocation>,
+        touched: &Touched,
+        taken: &mut Taken,
+    ) {
         let mut wanted: Vec<(EngineId, ProjectLocation)> = Vec::new();
         wanted.extend(local.map(|location| {
-            let engine = self.engine_running(&location.name);
+            // With one engine, that one, whether it runs it yet or not.
+            let engine = match self.several_engines() {
+                true => self.engine_running(&location.name),
+                false => None,
+            };
             (engine.unwrap_or_default(), location.clone())
         }));
-        wanted.extend(
-            self.containers
-                .iter()
-                .filter_map(|c| Some((c.engine, ProjectLocation::from_labels(c)?))),
-        );
+        let of = |c: &Container| Some((c.engine, ProjectLocation::from_labels(c)?));
+        match touched {
+            Touched::All => wanted.extend(self.containers.iter().filter_map(of)),
+            Touched::One { id, .. } => wanted.extend(self.container(id).and_then(of)),
+            Touched::Gone(_) => {}
+        }
         for (engine, location) in wanted {
             let key = ProjectKey::new(engine, location.name.clone());
             if !self.requested.insert(key) {

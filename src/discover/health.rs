@@ -102,11 +102,21 @@ pub fn checks(
 ) -> Vec<HealthCheck> {
     let mut checks: Vec<HealthCheck> = containers
         .iter()
-        .filter(|c| c.state.is_running())
-        .filter_map(|c| check_of(c, rules, ports_host(hosts, c)))
+        .filter_map(|c| check_of_container(c, rules, hosts))
         .collect();
     checks.sort_by(|a, b| a.id.cmp(&b.id));
     checks
+}
+
+/// The check of `c`, if it has one and runs; a container whose inspect
+/// has not come yet has none yet.
+pub fn check_of_container(
+    c: &Container,
+    rules: &CheckRules,
+    hosts: PortsHosts<'_>,
+) -> Option<HealthCheck> {
+    let ready = c.state.is_running() && !c.spec.listed_only;
+    ready.then(|| check_of(c, rules, ports_host(hosts, c)))?
 }
 
 fn check_of(c: &Container, rules: &CheckRules, host: &str) -> Option<HealthCheck> {

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use bollard::models::{
     ContainerConfig, ContainerInspectResponse, ContainerState as EngineState,
-    ContainerStateStatusEnum, ContainerSummary, HealthConfig, HealthStatusEnum, MountPoint,
-    PortMap,
+    ContainerStateStatusEnum, ContainerSummary, ContainerSummaryStateEnum, HealthConfig,
+    HealthStatusEnum, MountPoint, PortMap, PortSummary,
 };
 use chrono::{DateTime, Utc};
 
@@ -53,6 +53,89 @@ pub fn container_from_inspect(inspect: ContainerInspectResponse) -> Option<Conta
         engine: Default::default(),
         spec,
     })
+}
+
+/// Builds our container from its entry in the engine's list, until its
+/// inspect tells the rest (see [`ContainerSpec::listed_only`]); `None`
+/// without an id.
+pub fn container_from_summary(summary: ContainerSummary) -> Option<Container> {
+    let id = summary.id?;
+    let labels = summary.labels.unwrap_or_default();
+    let status = summary.status.unwrap_or_default();
+    let name = summary
+        .names
+        .and_then(|names| names.into_iter().next())
+        .map(|n| n.trim_start_matches('/').to_string())
+        .unwrap_or_else(|| short_id(&id).to_string());
+    let spec = ContainerSpec {
+        compose_working_dir: labels.get(WORKING_DIR_LABEL).cloned(),
+        compose_files: paths_of(&labels, CONFIG_FILES_LABEL),
+        compose_env_files: paths_of(&labels, ENV_FILES_LABEL),
+        health_label: labels.get(HEALTH_LABEL).cloned(),
+        volumes: volumes_of(summary.mounts.as_deref().unwrap_or_default()),
+        listed_only: true,
+        ..ContainerSpec::default()
+    };
+    Some(Container {
+        name,
+        project: labels.get(PROJECT_LABEL).cloned(),
+        service: labels.get(SERVICE_LABEL).cloned(),
+        number: container_number(&labels),
+        image: summary.image.unwrap_or_default(),
+        state: state_from_summary(summary.state, &status),
+        health: health_from_status_text(&status),
+        unhealthy_since: None,
+        started_at: None,
+        finished_at: None,
+        restart_count: 0,
+        ports: ports_from_summary(summary.ports.as_deref().unwrap_or_default()),
+        tty: false,
+        engine: Default::default(),
+        spec,
+        id,
+    })
+}
+
+/// The state of a list entry; the exit code is read from its status text,
+/// `Exited (3) 2 minutes ago`.
+fn state_from_summary(state: Option<ContainerSummaryStateEnum>, status: &str) -> ContainerState {
+    use ContainerSummaryStateEnum as S;
+    let code = || {
+        let (_, after) = status.split_once('(')?;
+        after.split_once(')')?.0.trim().parse().ok()
+    };
+    match state {
+        Some(S::CREATED) => ContainerState::Created,
+        Some(S::RUNNING) => ContainerState::Running,
+        Some(S::RESTARTING) => ContainerState::Restarting {
+            exit_code: code().unwrap_or(0),
+        },
+        Some(S::PAUSED) => ContainerState::Paused,
+        Some(S::EXITED) => ContainerState::Exited {
+            code: code().unwrap_or(0),
+        },
+        Some(S::DEAD) => ContainerState::Dead,
+        Some(S::REMOVING) => ContainerState::Removing,
+        Some(other) => ContainerState::Unknown(other.to_string()),
+        None => ContainerState::Unknown(String::new()),
+    }
+}
+
+/// Published ports of a list entry, sorted as an inspect's are.
+fn ports_from_summary(ports: &[PortSummary]) -> Vec<PortMapping> {
+    let mut mapped: Vec<PortMapping> = ports
+        .iter()
+        .filter_map(|p| {
+            Some(PortMapping {
+                host_ip: p.ip.clone().unwrap_or_default(),
+                host_port: p.public_port?,
+                container_port: p.private_port,
+                protocol: p.typ.map_or("tcp".to_string(), |t| t.to_string()),
+            })
+        })
+        .collect();
+    sort_ports(&mut mapped);
+    mapped
 }
 
 /// The volumes among the container's mounts; an anonymous one has the
@@ -119,6 +202,7 @@ fn spec_from_config(config: &ContainerConfig, labels: &HashMap<String, String>) 
         health_label: labels.get(HEALTH_LABEL).cloned(),
         dotenv_urls: Vec::new(),
         volumes: Vec::new(),
+        listed_only: false,
     }
 }
 
@@ -218,6 +302,11 @@ fn ports_from_map(map: &PortMap) -> Vec<PortMapping> {
             })
         })
         .collect();
+    sort_ports(&mut ports);
+    ports
+}
+
+fn sort_ports(ports: &mut [PortMapping]) {
     ports.sort_by(|a, b| {
         (a.container_port, &a.protocol, &a.host_ip, a.host_port).cmp(&(
             b.container_port,
@@ -226,25 +315,12 @@ fn ports_from_map(map: &PortMap) -> Vec<PortMapping> {
             b.host_port,
         ))
     });
-    ports
 }
 
 /// Splits `8080/tcp` into its port and protocol.
 fn split_port_key(key: &str) -> (u16, &str) {
     let (port, protocol) = key.split_once('/').unwrap_or((key, "tcp"));
     (port.parse().unwrap_or(0), protocol)
-}
-
-/// Whether a list entry still agrees with what we know of the container,
-/// so a resync can skip inspecting it.
-pub fn summary_matches(summary: &ContainerSummary, known: &Container) -> bool {
-    let state = summary.state.map(|s| s.to_string()).unwrap_or_default();
-    let health = summary
-        .status
-        .as_deref()
-        .map(health_from_status_text)
-        .unwrap_or_default();
-    state == known.state.name() && health == known.health
 }
 
 /// Reads the health from a list entry's status text, such as
@@ -533,19 +609,52 @@ mod tests {
     }
 
     #[test]
-    fn summary_matches_compares_state_and_health_text() {
-        let c = container_from_inspect(inspect_of(running_healthy())).expect("has an id");
-        let mut summary = ContainerSummary {
+    fn a_list_entry_gives_labels_state_health_and_ports_until_its_inspect() {
+        let summary = ContainerSummary {
+            id: Some("0123456789abcdef0123".to_string()),
+            names: Some(vec!["/shop-web-2".to_string()]),
+            image: Some("shop/web:latest".to_string()),
+            labels: Some(labels()),
             state: Some(ContainerSummaryStateEnum::RUNNING),
-            status: Some("Up 2 minutes (healthy)".to_string()),
+            status: Some("Up 2 minutes (unhealthy)".to_string()),
+            ports: Some(vec![
+                PortSummary {
+                    ip: Some("127.0.0.1".to_string()),
+                    private_port: 8080,
+                    public_port: Some(18080),
+                    typ: Some(bollard::models::PortSummaryTypeEnum::TCP),
+                },
+                PortSummary {
+                    private_port: 9000,
+                    ..Default::default()
+                },
+            ]),
             ..Default::default()
         };
-        assert!(summary_matches(&summary, &c));
-        summary.status = Some("Up 2 minutes (unhealthy)".to_string());
-        assert!(!summary_matches(&summary, &c));
-        summary.status = Some("Up 2 minutes (healthy)".to_string());
-        summary.state = Some(ContainerSummaryStateEnum::EXITED);
-        assert!(!summary_matches(&summary, &c));
+        let c = container_from_summary(summary.clone()).expect("has an id");
+        let inspected = container_from_inspect(inspect_of(running_healthy())).expect("has an id");
+        assert_eq!(
+            (&c.name, &c.project, &c.service, c.number, &c.image),
+            (
+                &inspected.name,
+                &inspected.project,
+                &inspected.service,
+                inspected.number,
+                &inspected.image
+            )
+        );
+        assert_eq!(c.state, ContainerState::Running);
+        assert_eq!(c.health, Health::Unhealthy);
+        assert_eq!(c.ports, inspected.ports[1..], "published ports only");
+        assert!(c.spec.listed_only && !inspected.spec.listed_only);
+        let exited = ContainerSummary {
+            state: Some(ContainerSummaryStateEnum::EXITED),
+            status: Some("Exited (137) 5 seconds ago".to_string()),
+            ..summary
+        };
+        let c = container_from_summary(exited).expect("has an id");
+        assert_eq!(c.state, ContainerState::Exited { code: 137 });
+        assert_eq!(c.health, Health::None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod convert;
 mod dial;
 pub mod endpoint;
+mod list;
 mod raw;
 pub mod reach;
 mod ssh;
@@ -26,10 +27,12 @@ use crate::model::{Container, Verb};
 use crate::text::one_line;
 
 pub use convert::{
-    NUMBER_LABEL, PROJECT_LABEL, SERVICE_LABEL, container_from_inspect, parse_engine_time,
-    summary_matches,
+    NUMBER_LABEL, PROJECT_LABEL, SERVICE_LABEL, container_from_inspect, container_from_summary,
+    parse_engine_time,
 };
 pub use endpoint::{DEFAULT_SOCKET as DEFAULT_ENDPOINT, Endpoint, Resolved, TlsFiles};
+pub use list::{ListError, is_unreadable};
+pub use raw::RawBody;
 
 /// Longest wait for the engine's answer to one request (not for the body
 /// of a stream). Actions get longer: a stop may wait out its own timeout.

@@ -25,7 +25,7 @@ impl ProjectKey {
 }
 
 /// A volume mounted by a container or declared for a service.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct VolumeMount {
     /// Engine name of the volume (`shop_pgdata`); for an anonymous volume
     /// the engine's generated name, or `None` when only declared.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 /// Lifecycle state of a container, as the engine reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContainerState {
     Created,
     Running,
@@ -73,7 +73,7 @@ impl ContainerState {
 }
 
 /// Result of the container's health check, if it has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Health {
     Healthy,
     Unhealthy,
@@ -83,7 +83,7 @@ pub enum Health {
 }
 
 /// A port published on the host.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PortMapping {
     pub host_ip: String,
     pub host_port: u16,
@@ -102,7 +102,7 @@ impl EngineId {
 }
 
 /// One container, with its Compose labels already read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Container {
     pub id: String,
     /// The engine that runs it: actions and logs go there.
@@ -132,7 +132,7 @@ pub struct Container {
 }
 
 /// The parts of a container's configuration that discovery reads.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ContainerSpec {
     /// `KEY=value` pairs. May hold passwords: never shown.
     pub env: Vec<String>,
@@ -152,6 +152,10 @@ pub struct ContainerSpec {
     pub health_label: Option<String>,
     /// Volumes the container mounts (bind mounts are not listed).
     pub volumes: Vec<crate::model::VolumeMount>,
+    /// Only the engine's list entry is known yet, not its inspect: no
+    /// environment, command or exposed ports, no start time or restart
+    /// count. Discovery and health checks wait for the inspect that follows.
+    pub listed_only: bool,
 }
 
 impl ContainerSpec {

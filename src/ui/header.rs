@@ -157,7 +157,7 @@ fn counts<'a>(app: &App, theme: &Theme) -> Vec<Span<'a>> {
     let running = listed.iter().filter(|c| c.state.is_running()).count();
     let unhealthy = listed
         .iter()
-        .filter(|c| app.store.health_of(c).level == crate::app::HealthLevel::Bad)
+        .filter(|c| app.store.health_level(c) == crate::app::HealthLevel::Bad)
         .count();
     let failing = listed.iter().filter(|c| c.state.is_bad()).count();
     let mut spans = vec![Span::styled(

@@ -13,7 +13,7 @@ use super::widgets::{
 };
 use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, HealthLevel, Row, Window};
+use crate::app::{self, App, HealthLevel, MemberCount, Row, Window};
 use crate::event::ListArea;
 use crate::keymap::{Action, Context};
 use crate::model::{ComposeVerb, Container, ContainerState, EngineId, ProjectKey, SortKey};
@@ -261,10 +261,22 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Optio
     if app.list.rows.is_empty() {
         lines.push(Line::styled(format!("  {}", empty_text(app)), theme.muted));
     }
+    // Every project row on screen counts its members: one pass for all.
+    let on_screen = |r: &usize| matches!(app.list.rows[*r], Row::Project(..));
+    let counts = window
+        .rows
+        .iter()
+        .any(on_screen)
+        .then(|| app.member_counts())
+        .unwrap_or_default();
     for index in &window.rows {
         let line = match &app.list.rows[*index] {
             Row::Engine(engine) => engine_line(app, *engine, theme),
-            Row::Project(engine, name) => project_line(app, *engine, name.as_deref(), width, theme),
+            Row::Project(engine, name) => {
+                let key = (*engine, name.as_deref());
+                let count = counts.get(&key).copied().unwrap_or_default();
+                project_line(app, key, count, width, theme)
+            }
             Row::Container(id) => match app.store.container(id) {
                 Some(c) => container_line(app, c, &cols, theme),
                 None => Line::raw(""),
@@ -376,17 +388,13 @@ fn engine_line<'a>(app: &App, id: EngineId, theme: &Theme) -> Line<'a> {
 /// with `▸` when folded; shorter when the width asks.
 fn project_line<'a>(
     app: &App,
-    engine: EngineId,
-    name: Option<&str>,
+    (engine, name): (EngineId, Option<&str>),
+    count: MemberCount,
     width: usize,
     theme: &Theme,
 ) -> Line<'a> {
-    let containers = app.members(engine, name);
-    let troubled = containers
-        .iter()
-        .filter(|c| app.store.needs_attention(c))
-        .count();
-    let ok = containers.len() - troubled;
+    let MemberCount { listed, troubled } = count;
+    let ok = listed - troubled;
     let arrow = if app.is_folded(engine, name) {
         "▸"
     } else {
@@ -399,7 +407,7 @@ fn project_line<'a>(
         ""
     };
     let head = format!("{indent}{arrow} {}", name.unwrap_or(NO_PROJECT));
-    let mut counts = format!("  {} · {ok} ok", plural(containers.len(), "container"));
+    let mut counts = format!("  {} · {ok} ok", plural(listed, "container"));
     let mut trouble = format!(" · ✗ {troubled} need attention");
     let long = format::width(&head) + format::width(&counts) + format::width(&trouble);
     if long > width {
@@ -468,7 +476,7 @@ fn health_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
 
 /// The state, unless the container runs and its health says more.
 fn status_cell(app: &App, c: &Container, theme: &Theme) -> (String, Style) {
-    let level = app.store.health_of(c).level;
+    let level = app.store.health_level(c);
     let telling = matches!(level, HealthLevel::Bad | HealthLevel::Warn);
     let busy = app.flight.pending.contains_key(&c.id) || app.flight.outcomes.contains_key(&c.id);
     if c.state == ContainerState::Running && telling && !busy {

@@ -105,10 +105,18 @@ impl Pending {
         self.due
     }
 
-    /// Takes every id gathered so far and closes the window.
-    pub fn take(&mut self) -> Vec<String> {
-        self.due = None;
-        self.ids.drain().collect()
+    /// Takes up to `most` of the ids gathered so far; the window closes
+    /// once none is left, else the rest are due at once.
+    pub fn take(&mut self, most: usize) -> Vec<String> {
+        if self.ids.len() <= most {
+            self.due = None;
+            return self.ids.drain().collect();
+        }
+        let taken: Vec<String> = self.ids.iter().take(most).cloned().collect();
+        for id in &taken {
+            self.ids.remove(id);
+        }
+        taken
     }
 }
 
@@ -162,9 +170,22 @@ mod tests {
         pending.add("a".into(), start + Duration::from_millis(50));
         pending.add("b".into(), start + Duration::from_millis(60));
         assert_eq!(pending.due(), Some(start + COALESCE_WINDOW));
-        let mut ids = pending.take();
+        let mut ids = pending.take(10);
         ids.sort();
         assert_eq!(ids, ["a", "b"]);
+        assert_eq!(pending.due(), None);
+    }
+
+    #[test]
+    fn a_long_pending_list_is_taken_a_batch_at_a_time() {
+        let start = Instant::now();
+        let mut pending = Pending::default();
+        for id in ["a", "b", "c"] {
+            pending.add(id.into(), start);
+        }
+        assert_eq!(pending.take(2).len(), 2);
+        assert_eq!(pending.due(), Some(start + COALESCE_WINDOW), "the rest at once");
+        assert_eq!(pending.take(2).len(), 1);
         assert_eq!(pending.due(), None);
     }
 
@@ -174,6 +195,6 @@ mod tests {
         pending.add("a".into(), Instant::now());
         pending.forget("a");
         assert_eq!(pending.due(), None);
-        assert!(pending.take().is_empty());
+        assert!(pending.take(10).is_empty());
     }
 }

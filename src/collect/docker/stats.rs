@@ -3,7 +3,7 @@
 //! CPU use is computed from deltas between two samples of a container:
 //! its own CPU time against the host's, times the number of CPUs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +26,11 @@ const SAMPLE_QUEUE: usize = 256;
 
 /// Pause before reopening a stats stream that ended.
 const STREAM_RETRY: Duration = Duration::from_secs(1);
+
+/// Running containers followed at most (the first by id): past them an
+/// engine would hold a stream a container, and the host a file pair a
+/// container, for figures no screen has room for. The others show none.
+pub const FOLLOWED_AT_MOST: usize = 500;
 
 /// The counters of one sample that CPU use is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -173,15 +178,18 @@ struct Follow<'a> {
 
 impl Follow<'_> {
     /// Follows each newly running container (its cgroup files when found,
-    /// else an engine stream) and stops following those that stopped.
+    /// else an engine stream) and stops following those that stopped; no
+    /// more than [`FOLLOWED_AT_MOST`] of `ids`, which come sorted.
     fn running(
         &self,
         ids: &[String],
         streams: &mut HashMap<String, AbortOnDrop>,
         samplers: &mut HashMap<String, Sampler>,
     ) {
-        streams.retain(|id, _| ids.contains(id));
-        samplers.retain(|id, _| ids.contains(id));
+        let ids = &ids[..ids.len().min(FOLLOWED_AT_MOST)];
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        streams.retain(|id, _| wanted.contains(id.as_str()));
+        samplers.retain(|id, _| wanted.contains(id.as_str()));
         for id in ids {
             if streams.contains_key(id) || samplers.contains_key(id) {
                 continue;
