@@ -42,4 +42,4 @@ pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
 pub use service::{Container, ContainerSpec, ContainerState, EngineId, Health, PortMapping, Stats};
 pub use snapshot::Snapshot;
 pub use sort::SortKey;
-pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};
+pub use target::{AUTH_RETRY, KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

@@ -19,7 +19,7 @@ use super::{pg, rabbit, redis, search};
 use crate::app::{App, DatabaseView, Panel, Probe};
 use crate::event::TabHit;
 use crate::keymap::{Action, Context};
-use crate::model::{ProbeStatus, Snapshot, TargetKind};
+use crate::model::{AUTH_RETRY, ProbeStatus, Snapshot, TargetKind};
 use crate::theme::Theme;
 
 /// Draws the view; where a click switches panels.
@@ -237,7 +237,8 @@ fn waiting_lines<'a>(probe: &Probe, theme: &Theme) -> Vec<Line<'a>> {
         ),
         ProbeStatus::AuthFailed { error } => (
             format!(
-                "authentication failed: {error}. Fix the credentials (stacktop.toml or the container's environment); retried once a minute."
+                "authentication failed: {error}. Fix the credentials (stacktop.toml or the container's environment); retried every {} s.",
+                AUTH_RETRY.as_secs()
             ),
             theme.error,
         ),
