@@ -13,7 +13,7 @@ use tokio::sync::mpsc::Sender;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
 use crate::event::Event;
-use crate::model::{Done, Job};
+use crate::model::{Done, Job, JobError};
 
 /// Aborts a task when dropped, so a task's helpers end with it.
 #[derive(Debug)]
@@ -127,7 +127,7 @@ where
             Ok(value) => report(value),
             Err(error) => {
                 tracing::warn!(?job, %step, %error, "job failed");
-                let result = Err(format!("{step} failed: {error}"));
+                let result = Err(error.map(|e| format!("{step} failed: {e}")));
                 Event::Done(Done { job, result })
             }
         };
@@ -158,18 +158,18 @@ pub fn spawn_event<F>(
     });
 }
 
-/// What `work` ended with, a panic as an error.
-async fn to_the_end<T, F>(work: F) -> Result<T, String>
+/// What `work` ended with: its own error refused, a panic crashed.
+async fn to_the_end<T, F>(work: F) -> Result<T, JobError>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, String>> + Send + 'static,
 {
     match tokio::spawn(work).await {
-        Ok(result) => result,
-        Err(error) => Err(format!(
+        Ok(result) => result.map_err(JobError::Refused),
+        Err(error) => Err(JobError::Crashed(format!(
             "stopped on an internal error: {}",
             panic_text(error)
-        )),
+        ))),
     }
 }
 
@@ -206,7 +206,8 @@ mod tests {
             Some(Event::Done(done)) => {
                 assert_eq!(done.job, job);
                 let error = done.result.unwrap_err();
-                assert!(error.contains("boom"), "{error}");
+                assert!(matches!(error, JobError::Crashed(_)), "{error:?}");
+                assert!(error.message().contains("boom"), "{error}");
             }
             other => panic!("expected Done, got {other:?}"),
         }
@@ -239,7 +240,9 @@ mod tests {
                 let error = done.result.unwrap_err();
                 assert_eq!(
                     error,
-                    "counting failed: stopped on an internal error: broke"
+                    JobError::Crashed(
+                        "counting failed: stopped on an internal error: broke".into()
+                    )
                 );
             }
             other => panic!("expected Done, got {other:?}"),

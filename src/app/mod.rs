@@ -31,7 +31,7 @@ use crate::config::Settings;
 use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 use crate::event::Event;
 pub use crate::event::Viewport;
-use crate::model::{Container, Done, EngineId, Job, Prefs};
+use crate::model::{Container, Done, EngineId, Job, JobError, Prefs};
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
 pub use flight::{ComposeStep, InFlight, Outcome};
@@ -235,7 +235,11 @@ impl App {
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
-            Err(text) => self.say(Level::Error, text),
+            Err(JobError::Refused(text)) => self.say(Level::Error, text),
+            Err(JobError::Crashed(text)) => {
+                self.flight.failed_tasks.push(text.clone());
+                self.say(Level::Error, text);
+            }
         }
     }
 

@@ -6,7 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use super::*;
 use crate::command::Collect;
 use crate::event::{DockerEvent, LogEvent};
-use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, Stats, StyledSpan, Verb};
+use crate::model::{
+    ContainerState, Health, JobError, LogLine, LogSource, PgSignal, Stats, StyledSpan, Verb,
+};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
@@ -203,13 +205,34 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
             name: "shop-db-1".into(),
             verb: Verb::Restart,
         },
-        result: Err("No such container: db".into()),
+        result: Err(JobError::Refused("No such container: db".into())),
     }));
     assert!(app.flight.pending.is_empty());
     assert!(!app.flight.outcomes["db"].ok);
     let status = app.messages.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
     assert!(status.text.contains("No such container"), "{}", status.text);
+}
+
+#[test]
+fn a_job_that_crashed_stays_on_screen_as_a_bug_and_one_refused_does_not() {
+    let mut app = app_with(stack());
+    let done = |result| {
+        Event::Done(Done {
+            job: Job::Container {
+                id: "db".into(),
+                name: "shop-db-1".into(),
+                verb: Verb::Restart,
+            },
+            result,
+        })
+    };
+    app.update(done(Err(JobError::Refused("No such container: db".into()))));
+    assert!(app.flight.failed_tasks.is_empty());
+    let crash = "stopped on an internal error: boom";
+    app.update(done(Err(JobError::Crashed(crash.into()))));
+    assert_eq!(app.flight.failed_tasks, [crash]);
+    assert_eq!(app.messages.status.clone().unwrap().level, Level::Error);
 }
 
 #[test]

@@ -27,7 +27,7 @@ pub use compose::{
 pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};
 pub use host::HostSnapshot;
 pub use job::{
-    ComposeVerb, ComposeWork, Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb,
+    ComposeVerb, ComposeWork, Done, Job, JobError, LogQuery, LogSource, PgSignal, TimeRange, Verb,
 };
 pub use log::{
     LevelTag, LogBuffer, LogLine, LogStream, Mark, Part, PartRole, Pushed, Severity, SgrColor,

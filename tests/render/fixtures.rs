@@ -12,9 +12,9 @@ pub use stacktop::config::Settings;
 pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent};
 pub use stacktop::model::{
     CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
-    DeclaredService, Done, EngineId, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream,
-    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectKey,
-    ProjectLocation, RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot,
+    DeclaredService, Done, EngineId, Health, HostSnapshot, Job, JobError, KeyspaceDb, LogLine,
+    LogStream, PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus,
+    ProjectKey, ProjectLocation, RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot,
     StateCounts, Stats, StyledSpan, TopStatements, Verb, VolumeToRemove,
 };
 pub use stacktop::theme::Theme;

@@ -27,10 +27,10 @@ fn overview_with_actions_in_progress_and_failed() {
                 name: "stacktop-test-unhealthy-1".into(),
                 verb: Verb::Restart,
             },
-            result: Err(
+            result: Err(JobError::Refused(
                 "stacktop-test-unhealthy-1: restart failed: Cannot restart container unhealthy: permission denied"
                     .into(),
-            ),
+            )),
         }));
         app
     });
