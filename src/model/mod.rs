@@ -14,6 +14,8 @@ pub mod prefs;
 pub mod rabbit;
 pub mod redis;
 pub mod reset;
+pub mod sample;
+pub use sample::Sample;
 pub mod search;
 pub mod service;
 pub mod snapshot;
