@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::format;
-use super::table::Table;
+use super::table::Content;
 use super::widgets::{key_hints, probe_state, status_message};
 use super::{pg, rabbit, redis, search};
 use crate::app::{App, DatabaseView, Panel, Probe};
@@ -52,31 +52,6 @@ pub fn render(
     let line = status_line(app, probe, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
     tabs
-}
-
-/// What a panel draws: a table of its rows, or a line saying why it has
-/// none.
-pub enum Content<'a> {
-    Table(Table<'a>),
-    Message(Box<Paragraph<'a>>),
-}
-
-impl<'a> Content<'a> {
-    /// A line saying why there are no rows, cut at the panel's edge.
-    pub fn message(line: Line<'a>) -> Self {
-        Self::Message(Box::new(Paragraph::new(line)))
-    }
-
-    /// A line saying why there are no rows, wrapped to the panel's width.
-    pub fn wrapped(line: Line<'a>) -> Self {
-        Self::Message(Box::new(Paragraph::new(line).wrap(Wrap { trim: false })))
-    }
-}
-
-impl<'a> From<Table<'a>> for Content<'a> {
-    fn from(table: Table<'a>) -> Self {
-        Self::Table(table)
-    }
 }
 
 /// The lines a kind shows above its tabs, and the notes of its poll.
