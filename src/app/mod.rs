@@ -43,7 +43,7 @@ pub use notices::{Change, Notices};
 pub use probes::Probe;
 pub use problems::Problem;
 pub use rows::Row;
-pub use store::Store;
+pub use store::{Files, Store};
 pub use view::{Confirm, Overlay, Screen, View};
 
 /// The app's state, in parts whose names say what they hold.

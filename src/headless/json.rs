@@ -28,6 +28,9 @@ pub struct Project {
     /// Its folder, when its compose files were read.
     pub working_dir: Option<String>,
     pub compose_files: Vec<String>,
+    /// Why its compose files could not be read; `None` when they were, or
+    /// were not asked for.
+    pub files_error: Option<String>,
     pub services: usize,
     pub running: usize,
     /// Services with at least one problem.
@@ -121,6 +124,7 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
                 name: name.clone(),
                 working_dir: location.map(|l| l.working_dir.clone()),
                 compose_files: location.map(|l| l.files.clone()).unwrap_or_default(),
+                files_error: unreadable(store, &key),
                 services: 0,
                 running: 0,
                 failing: 0,
@@ -131,7 +135,28 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
         project.running += usize::from(s.container.is_some_and(|c| c.state.is_running()));
         project.failing += usize::from(!s.problems().is_empty());
     }
+    // A project whose files could not be read may have no service to list.
+    for (key, error) in store.unreadable() {
+        if !out.iter().any(|p| p.name == key.name) {
+            out.push(Project {
+                name: key.name.clone(),
+                working_dir: None,
+                compose_files: Vec::new(),
+                files_error: Some(error.to_string()),
+                services: 0,
+                running: 0,
+                failing: 0,
+            });
+        }
+    }
     out
+}
+
+fn unreadable(store: &Store, key: &ProjectKey) -> Option<String> {
+    store
+        .unreadable()
+        .find(|(k, _)| *k == key)
+        .map(|(_, error)| error.to_string())
 }
 
 fn service(store: &Store, s: &ServiceReport<'_>) -> Service {

@@ -20,6 +20,7 @@
 //! - [`ports`]: free ports on the loopback.
 //! - [`events`]: waiting on the app's event channel.
 //! - [`hostile`]: escape payloads, and the check that none is printed.
+//! - [`process`]: whether a process runs, and what it started.
 #![allow(dead_code)]
 
 pub mod compose_cli;
@@ -33,6 +34,7 @@ pub mod podman;
 pub mod ports;
 pub mod postgres;
 pub mod probe;
+pub mod process;
 pub mod project;
 pub mod rabbit;
 pub mod redis;
