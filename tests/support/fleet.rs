@@ -103,10 +103,7 @@ impl Drop for Fleet {
             std::thread::scope(|scope| {
                 for chunk in ids.chunks(ids.len().div_ceil(WORKERS)) {
                     scope.spawn(move || {
-                        let _ = docker_cli()
-                            .args(["rm", "-f"])
-                            .args(chunk)
-                            .output();
+                        let _ = docker_cli().args(["rm", "-f"]).args(chunk).output();
                     });
                 }
             });
