@@ -8,8 +8,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use support::Folder;
 use support::docker::require_engine;
-use support::hostile::Folder;
 use support::process::{alive, command_line, descendants};
 use support::tmux::Stacktop;
 use support::wait_until;
