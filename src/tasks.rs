@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use tokio::sync::mpsc::Sender;
+use tokio::sync::oneshot;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
 use crate::event::Event;
@@ -135,6 +136,29 @@ where
     });
 }
 
+/// Runs `work` to its end and hands its output to the receiver. A panic is
+/// logged and closes the receiver, so whoever waits on it is not left
+/// waiting.
+pub fn spawn_answer<T, F>(task: &'static str, work: F) -> oneshot::Receiver<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let (tell, answer) = oneshot::channel();
+    tokio::spawn(async move {
+        match tokio::spawn(work).await {
+            Ok(value) => {
+                let _ = tell.send(value);
+            }
+            Err(error) => {
+                let error = panic_text(error);
+                tracing::error!(task, %error, "task stopped on a panic");
+            }
+        }
+    });
+    answer
+}
+
 /// Runs a one-off task that ends in an event and sends it; a panic sends
 /// `failed(message)` instead, so whoever waits for the event gets one.
 pub fn spawn_event<F>(
@@ -190,6 +214,13 @@ fn panic_text(error: JoinError) -> String {
 mod tests {
     use super::*;
     use tokio::sync::mpsc;
+
+    #[tokio::test]
+    async fn an_answer_comes_and_a_panic_closes_the_receiver() {
+        assert_eq!(spawn_answer("adds", async { 2 + 2 }).await, Ok(4));
+        let panicked = spawn_answer("panics", async { panic!("boom") as u32 });
+        assert!(panicked.await.is_err(), "a panic leaves nobody waiting");
+    }
 
     #[tokio::test]
     async fn a_panicking_job_still_reports_done_with_the_message() {

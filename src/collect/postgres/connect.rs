@@ -8,6 +8,7 @@ use tokio_postgres::{Client, Config, NoTls};
 
 use crate::collect::runner::{ANSWER_TIMEOUT, Failure, Trouble};
 use crate::model::Target;
+use crate::tasks::spawn_answer;
 
 /// How stacktop's sessions name themselves, so every figure can leave them out.
 pub const APPLICATION_NAME: &str = "stacktop";
@@ -96,10 +97,7 @@ pub async fn connect(target: &Target) -> Result<Connection, Failure> {
             return Err(Failure::lost(message));
         }
     };
-    let (tell, ended) = oneshot::channel();
-    tokio::spawn(async move {
-        let _ = tell.send(connection.await.err());
-    });
+    let ended = spawn_answer("postgres connection", async move { connection.await.err() });
     Ok(Connection { client, ended })
 }
 
