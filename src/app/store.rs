@@ -42,6 +42,14 @@ impl Files {
     pub fn shows_alone(&self) -> bool {
         matches!(self, Self::Reading | Self::Unreadable(_))
     }
+
+    /// Why the files could not be read, when they could not.
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::Unreadable(error) => Some(error),
+            Self::Reading | Self::Read | Self::Elsewhere => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -351,18 +359,17 @@ impl Store {
         self.load_new_projects(settings.local_compose.as_ref(), taken);
     }
 
+    /// The projects whose compose files could not be read, and why.
+    pub fn unreadable(&self) -> impl Iterator<Item = (&ProjectKey, &str)> {
+        self.files
+            .iter()
+            .filter_map(|(key, files)| Some((key, files.error()?)))
+    }
+
     /// Asks for the declared services of every project not read yet: those
     /// of the containers' labels and the one of the current folder. A
     /// project on a remote engine has its files on the engine's host:
     /// nothing here is read for it, and the user is told once.
-    /// The projects whose compose files could not be read, and why.
-    pub fn unreadable(&self) -> impl Iterator<Item = (&ProjectKey, &str)> {
-        self.files.iter().filter_map(|(key, files)| match files {
-            Files::Unreadable(error) => Some((key, error.as_str())),
-            _ => None,
-        })
-    }
-
     fn load_new_projects(&mut self, local: Option<&ProjectLocation>, taken: &mut Taken) {
         let mut wanted: Vec<(EngineId, ProjectLocation)> = Vec::new();
         wanted.extend(local.map(|location| {

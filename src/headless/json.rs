@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::figures::{self, Figures};
 use super::report::ServiceReport;
-use crate::app::{Store, uptime};
+use crate::app::{Files, Store, uptime};
 use crate::model::ProjectKey;
 
 /// Names this document's shape; bumped when a field changes meaning.
@@ -124,7 +124,11 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
                 name: name.clone(),
                 working_dir: location.map(|l| l.working_dir.clone()),
                 compose_files: location.map(|l| l.files.clone()).unwrap_or_default(),
-                files_error: unreadable(store, &key),
+                files_error: store
+                    .files
+                    .get(&key)
+                    .and_then(Files::error)
+                    .map(str::to_string),
                 services: 0,
                 running: 0,
                 failing: 0,
@@ -150,13 +154,6 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
         }
     }
     out
-}
-
-fn unreadable(store: &Store, key: &ProjectKey) -> Option<String> {
-    store
-        .unreadable()
-        .find(|(k, _)| *k == key)
-        .map(|(_, error)| error.to_string())
 }
 
 fn service(store: &Store, s: &ServiceReport<'_>) -> Service {
