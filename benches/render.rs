@@ -18,38 +18,29 @@ use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::logtext::make_line;
 use stacktop::model::trend::SAMPLES;
 use stacktop::model::{
-    Container, ContainerState, EngineId, Health, HostSnapshot, LogLine, LogStream, Stats,
+    Container, ContainerState, EngineId, Health, HostSnapshot, LogLine, LogStream, Sample, Stats,
 };
 use stacktop::theme::Theme;
 use stacktop::ui;
 
 fn containers(n: usize) -> Vec<Container> {
     (0..n)
-        .map(|i| Container {
-            id: format!("c{i}"),
-            name: format!("proj{}-svc{i}-1", i % 10),
-            project: Some(format!("proj{}", i % 10)),
-            service: Some(format!("svc{i}")),
-            number: Some(1),
-            image: "busybox:latest".into(),
-            state: if i % 7 == 0 {
-                ContainerState::Exited { code: 1 }
-            } else {
-                ContainerState::Running
-            },
-            health: if i % 5 == 0 {
-                Health::Healthy
-            } else {
-                Health::None
-            },
-            unhealthy_since: None,
-            started_at: Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single(),
-            finished_at: None,
-            restart_count: (i % 3) as u64,
-            ports: Vec::new(),
-            tty: false,
-            engine: Default::default(),
-            spec: Default::default(),
+        .map(|i| {
+            let project = format!("proj{}", i % 10);
+            let mut sample = Sample::service(&project, &format!("svc{i}"), 1)
+                .id(format!("c{i}"))
+                .image("busybox:latest")
+                .restarts((i % 3) as u64);
+            if i % 7 == 0 {
+                sample = sample.state(ContainerState::Exited { code: 1 });
+            }
+            if i % 5 == 0 {
+                sample = sample.health(Health::Healthy);
+            }
+            if let Some(started) = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).single() {
+                sample = sample.started(started);
+            }
+            sample.build()
         })
         .collect()
 }

@@ -142,3 +142,24 @@ pub fn json_line(data: &[u8]) {
         assert!(text.get(range).is_some(), "level tag off the line: {tag:?}");
     }
 }
+
+/// Reads `data` as a compose file is read; panics if reading panics, takes
+/// long, or accepts what its bounds refuse.
+pub fn compose_yaml(data: &[u8]) {
+    use stacktop::compose::yaml::{MAX_BYTES, parse};
+    let text = String::from_utf8_lossy(data);
+    let started = std::time::Instant::now();
+    let read = parse(&text);
+    let took = started.elapsed();
+    assert!(
+        took.as_secs() < 2,
+        "reading {} bytes took {took:?}",
+        text.len()
+    );
+    if read.is_ok() {
+        assert!(
+            text.len() <= MAX_BYTES,
+            "a file over the size bound was read"
+        );
+    }
+}

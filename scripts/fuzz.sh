@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
-for target in sanitize config json keys; do
+# The targets are the ones fuzz/Cargo.toml declares.
+for target in $(cargo fuzz list); do
     echo "==> fuzzing $target for ${seconds}s" >&2
     work="fuzz/target/corpus/$target"
     mkdir -p "$work"

@@ -228,4 +228,12 @@ wait_for_http_services
 
 step "Running cargo test --all-targets $*"
 info "STACKTOP_TEST_PROJECT=$STACKTOP_TEST_PROJECT STACKTOP_BIN=$STACKTOP_BIN"
-cargo test --all-targets "$@"
+# A test that hangs ends the run with a clear failure well inside CI's limit,
+# rather than holding it until CI gives up; the whole run takes minutes.
+TEST_LIMIT_MINUTES="${STACKTOP_TEST_LIMIT_MINUTES:-50}"
+status=0
+timeout --kill-after=30 "${TEST_LIMIT_MINUTES}m" cargo test --all-targets "$@" || status=$?
+if [ "$status" -eq 124 ]; then
+    info "the tests did not end within $TEST_LIMIT_MINUTES minutes: the last test named above hung"
+fi
+exit "$status"

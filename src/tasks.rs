@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use tokio::sync::mpsc::Sender;
+use tokio::sync::oneshot;
 use tokio::task::{AbortHandle, JoinError, JoinHandle};
 
 use crate::event::Event;
-use crate::model::{Done, Job};
+use crate::model::{Done, Job, JobError};
 
 /// Aborts a task when dropped, so a task's helpers end with it.
 #[derive(Debug)]
@@ -127,12 +128,35 @@ where
             Ok(value) => report(value),
             Err(error) => {
                 tracing::warn!(?job, %step, %error, "job failed");
-                let result = Err(format!("{step} failed: {error}"));
+                let result = Err(error.map(|e| format!("{step} failed: {e}")));
                 Event::Done(Done { job, result })
             }
         };
         let _ = tx.send(event).await;
     });
+}
+
+/// Runs `work` to its end and hands its output to the receiver. A panic is
+/// logged and closes the receiver, so whoever waits on it is not left
+/// waiting.
+pub fn spawn_answer<T, F>(task: &'static str, work: F) -> oneshot::Receiver<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let (tell, answer) = oneshot::channel();
+    tokio::spawn(async move {
+        match tokio::spawn(work).await {
+            Ok(value) => {
+                let _ = tell.send(value);
+            }
+            Err(error) => {
+                let error = panic_text(error);
+                tracing::error!(task, %error, "task stopped on a panic");
+            }
+        }
+    });
+    answer
 }
 
 /// Runs a one-off task that ends in an event and sends it; a panic sends
@@ -158,18 +182,18 @@ pub fn spawn_event<F>(
     });
 }
 
-/// What `work` ended with, a panic as an error.
-async fn to_the_end<T, F>(work: F) -> Result<T, String>
+/// What `work` ended with: its own error refused, a panic crashed.
+async fn to_the_end<T, F>(work: F) -> Result<T, JobError>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, String>> + Send + 'static,
 {
     match tokio::spawn(work).await {
-        Ok(result) => result,
-        Err(error) => Err(format!(
+        Ok(result) => result.map_err(JobError::Refused),
+        Err(error) => Err(JobError::Crashed(format!(
             "stopped on an internal error: {}",
             panic_text(error)
-        )),
+        ))),
     }
 }
 
@@ -192,6 +216,13 @@ mod tests {
     use tokio::sync::mpsc;
 
     #[tokio::test]
+    async fn an_answer_comes_and_a_panic_closes_the_receiver() {
+        assert_eq!(spawn_answer("adds", async { 2 + 2 }).await, Ok(4));
+        let panicked = spawn_answer("panics", async { panic!("boom") as u32 });
+        assert!(panicked.await.is_err(), "a panic leaves nobody waiting");
+    }
+
+    #[tokio::test]
     async fn a_panicking_job_still_reports_done_with_the_message() {
         let (tx, mut rx) = mpsc::channel(4);
         let project = crate::model::ProjectKey::new(crate::model::EngineId(0), "shop");
@@ -206,7 +237,8 @@ mod tests {
             Some(Event::Done(done)) => {
                 assert_eq!(done.job, job);
                 let error = done.result.unwrap_err();
-                assert!(error.contains("boom"), "{error}");
+                assert!(matches!(error, JobError::Crashed(_)), "{error:?}");
+                assert!(error.message().contains("boom"), "{error}");
             }
             other => panic!("expected Done, got {other:?}"),
         }
@@ -239,7 +271,9 @@ mod tests {
                 let error = done.result.unwrap_err();
                 assert_eq!(
                     error,
-                    "counting failed: stopped on an internal error: broke"
+                    JobError::Crashed(
+                        "counting failed: stopped on an internal error: broke".into()
+                    )
                 );
             }
             other => panic!("expected Done, got {other:?}"),

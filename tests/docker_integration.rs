@@ -269,7 +269,8 @@ async fn action_failure_reports_engine_message() {
     let done = verb_result(Verb::Restart, missing, missing).await;
     let error = done
         .result
-        .expect_err("restarting a missing container fails");
+        .expect_err("restarting a missing container fails")
+        .to_string();
     assert!(
         error.to_lowercase().contains("no such container"),
         "error was {error:?}"

@@ -7,6 +7,7 @@ mod support;
 use std::time::Duration;
 
 use support::docker::require_engine;
+use support::process::alive;
 use support::stack::project;
 use support::tmux::{Stacktop, Tmux};
 use support::wait_until;
@@ -74,18 +75,6 @@ fn ctrl_z_suspends_and_fg_resumes() {
     tmux.send_text("echo after-exit-$?");
     tmux.send_keys(&["Enter"]);
     tmux.expect_on_screen("after-exit-0", SECS(5));
-}
-
-/// Whether process `pid` still runs (a zombie counts as gone).
-fn alive(pid: &str) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        !stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z')
-    })
 }
 
 #[test]

@@ -10,8 +10,9 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
+use support::Folder;
 use support::docker::{BUSYBOX, IDLE_SCRIPT};
-use support::hostile::{Folder, assert_printable, stack_container};
+use support::hostile::{assert_printable, stack_container};
 use support::stack::{api_port, project, require_stack};
 use support::tmux::stacktop_bin;
 

@@ -9,7 +9,8 @@ mod support;
 use std::path::Path;
 use std::process::Command;
 
-use support::hostile::{Folder, assert_printable};
+use support::Folder;
+use support::hostile::assert_printable;
 use support::stack::{RABBIT_USER, REDIS_PASSWORD, project, require_stack};
 use support::tmux::stacktop_bin;
 

@@ -10,7 +10,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -21,7 +21,7 @@ use stacktop::event::{DockerEvent, Event, LogEvent};
 use stacktop::jobs;
 use stacktop::model::{Container, LogQuery, LogSource, Verb};
 use support::docker::{BUSYBOX, IDLE_SCRIPT, TICKER_SCRIPT, require_engine};
-use support::engine::PrivateEngine;
+use support::engine::{PrivateEngine, config_with_contexts};
 use support::events::wait_for;
 use support::fleet::run_args;
 use support::podman::Podman;
@@ -44,40 +44,6 @@ fn engine_with(purpose: &str, name: &str) -> PrivateEngine {
     engine.load_image(BUSYBOX);
     engine.docker(&run_args(name, IDLE_SCRIPT));
     engine
-}
-
-/// A docker config folder with contexts `(name, host)`, and optionally a
-/// current context, as `docker context create` and `use` write them.
-fn config_with_contexts(
-    purpose: &str,
-    contexts: &[(&str, &str)],
-    current: Option<&str>,
-) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ste-{purpose}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    for (name, host) in contexts {
-        let digest = Command::new("sh")
-            .args([
-                "-c",
-                &format!("printf %s '{name}' | sha256sum | cut -d' ' -f1"),
-            ])
-            .output()
-            .expect("sha256sum");
-        let hash = String::from_utf8_lossy(&digest.stdout).trim().to_string();
-        let meta = dir.join("contexts/meta").join(hash);
-        std::fs::create_dir_all(&meta).expect("context folder");
-        let json = format!(
-            r#"{{"Name":"{name}","Metadata":{{}},"Endpoints":{{"docker":{{"Host":"{host}","SkipTLSVerify":false}}}}}}"#
-        );
-        std::fs::write(meta.join("meta.json"), json).expect("meta.json");
-    }
-    let config = match current {
-        Some(name) => format!(r#"{{"auths":{{}},"currentContext":"{name}"}}"#),
-        None => r#"{"auths":{}}"#.to_string(),
-    };
-    std::fs::create_dir_all(&dir).expect("config folder");
-    std::fs::write(dir.join("config.json"), config).expect("config.json");
-    dir
 }
 
 /// Runs `stacktop ARGS` without a terminal, in an empty folder, with the
@@ -111,7 +77,7 @@ fn the_current_context_names_a_second_engine_and_docker_host_wins_over_it() {
     let _serial = serial();
     let engine = engine_with("ctx", "alpha");
     let config = config_with_contexts("ctx", &[("second", &engine.host())], Some("second"));
-    let env = [("DOCKER_CONFIG", config.display().to_string())];
+    let env = [("DOCKER_CONFIG", config.0.display().to_string())];
     let out = stacktop(&["status", "--json", "-a"], &env);
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
@@ -119,7 +85,7 @@ fn the_current_context_names_a_second_engine_and_docker_host_wins_over_it() {
     assert!(shown.contains(&engine.host()), "{shown}");
 
     // DOCKER_HOST comes first, as for the docker CLI.
-    let missing = format!("unix://{}/none.sock", config.display());
+    let missing = format!("unix://{}/none.sock", config.0.display());
     let mut env = env.to_vec();
     env.push(("DOCKER_HOST", missing.clone()));
     let out = stacktop(&["status", "--json", "-a"], &env);
@@ -129,7 +95,6 @@ fn the_current_context_names_a_second_engine_and_docker_host_wins_over_it() {
         shown.contains(&format!("{missing}  no such file")),
         "{shown}"
     );
-    let _ = std::fs::remove_dir_all(config);
 }
 
 #[test]
@@ -168,11 +133,6 @@ fn nothing_answering_lists_every_endpoint_before_the_screen_is_taken() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// `docker inspect` of `name` on `engine`.
-fn field(engine: &PrivateEngine, name: &str, template: &str) -> String {
-    engine.docker(&["inspect", "-f", template, name])
-}
-
 #[test]
 fn two_engines_at_once_each_acted_on_and_one_going_down_leaves_the_other() {
     let _serial = serial();
@@ -181,13 +141,7 @@ fn two_engines_at_once_each_acted_on_and_one_going_down_leaves_the_other() {
     let contexts = [("east", first.host()), ("west", second.host())];
     let named: Vec<(&str, &str)> = contexts.iter().map(|(n, h)| (*n, h.as_str())).collect();
     let config = config_with_contexts("two", &named, None);
-    let env = [("DOCKER_CONFIG", config.display().to_string())];
-    let app = Stacktop::start(
-        "engines-two",
-        (120, 30),
-        "-a --context east --context west",
-        &env,
-    );
+    let app = Stacktop::on_contexts("engines-two", (120, 30), &config.0, &["east", "west"]);
     app.wait_screen_for("both engines and their containers", SECS(15), |s| {
         ["◆ east", "◆ west", "alpha", "bravo"]
             .iter()
@@ -202,11 +156,11 @@ fn two_engines_at_once_each_acted_on_and_one_going_down_leaves_the_other() {
     assert!(at("◆ west") < at("bravo"), "{screen}");
 
     // `r` restarts alpha on the first engine.
-    let started = field(&first, "alpha", "{{.State.StartedAt}}");
+    let started = first.inspect("alpha", "{{.State.StartedAt}}");
     app.select("alpha");
     app.text("r");
     let restarted = support::wait_until(SECS(20), Duration::from_millis(200), || {
-        field(&first, "alpha", "{{.State.StartedAt}}") != started
+        first.inspect("alpha", "{{.State.StartedAt}}") != started
     });
     assert!(restarted, "alpha was not restarted:\n{}", app.screen());
     // `s` stops bravo on the second.
@@ -214,7 +168,7 @@ fn two_engines_at_once_each_acted_on_and_one_going_down_leaves_the_other() {
     app.select("bravo");
     app.text("s");
     let stopped = support::wait_until(SECS(20), Duration::from_millis(200), || {
-        field(&second, "bravo", "{{.State.Status}}") == "exited"
+        second.inspect("bravo", "{{.State.Status}}") == "exited"
     });
     assert!(stopped, "bravo was not stopped:\n{}", app.screen());
     app.escape();
@@ -232,7 +186,6 @@ fn two_engines_at_once_each_acted_on_and_one_going_down_leaves_the_other() {
     });
     let screen = app.screen();
     assert!(!screen.contains("unreachable at west"), "{screen}");
-    let _ = std::fs::remove_dir_all(config);
 }
 
 /// Starts the collector on `engine`, returning its events.

@@ -41,3 +41,8 @@ fn json_corpus_replays_clean() {
 fn key_corpus_replays_clean() {
     assert!(replay("keys", checks::key) >= 3);
 }
+
+#[test]
+fn compose_yaml_corpus_replays_clean() {
+    assert!(replay("compose_yaml", checks::compose_yaml) >= 5);
+}

@@ -8,7 +8,8 @@ mod support;
 
 use std::process::Command;
 
-use support::hostile::{Folder, PAYLOADS, assert_printable, payload};
+use support::Folder;
+use support::hostile::{PAYLOADS, assert_printable, payload};
 use support::tmux::stacktop_bin;
 
 /// Runs stacktop in `folder` (no compose project there); (exit code, stderr).

@@ -8,10 +8,8 @@ use super::health::{Level as HealthLevel, Source};
 use super::*;
 use crate::command::Collect;
 use crate::event::{DockerEvent, ProbeEvent};
-use crate::model::{
-    CheckResult, ContainerState, Health, HealthCheck, PortMapping, Queue, RabbitSnapshot, Snapshot,
-    Verdict,
-};
+use crate::model::Sample;
+use crate::model::{CheckResult, Health, HealthCheck, Queue, RabbitSnapshot, Snapshot, Verdict};
 
 fn at(second: u32) -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, second)
@@ -20,29 +18,12 @@ fn at(second: u32) -> DateTime<FixedOffset> {
 }
 
 fn service(id: &str, name: &str, image: &str, port: (u16, u16)) -> Container {
-    Container {
-        id: id.into(),
-        name: format!("shop-{name}-1"),
-        project: Some("shop".into()),
-        service: Some(name.into()),
-        number: Some(1),
-        image: image.into(),
-        state: ContainerState::Running,
-        health: Health::None,
-        unhealthy_since: None,
-        started_at: Some(Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap()),
-        finished_at: None,
-        restart_count: 0,
-        ports: vec![PortMapping {
-            host_ip: "127.0.0.1".into(),
-            host_port: port.0,
-            container_port: port.1,
-            protocol: "tcp".into(),
-        }],
-        tty: false,
-        engine: Default::default(),
-        spec: Default::default(),
-    }
+    Sample::service("shop", name, 1)
+        .id(id)
+        .image(image)
+        .started(Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap())
+        .port(port.0, port.1)
+        .build()
 }
 
 fn app_with(containers: Vec<Container>, read_only: bool) -> (App, Vec<Command>) {

@@ -34,7 +34,7 @@ use crate::config::Settings;
 use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 use crate::event::Event;
 pub use crate::event::Viewport;
-use crate::model::{Container, Done, EngineId, Job, Prefs};
+use crate::model::{Container, Done, EngineId, Job, JobError, Prefs};
 use store::Touched;
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
@@ -47,7 +47,7 @@ pub use notices::{Change, Notices};
 pub use probes::Probe;
 pub use problems::Problem;
 pub use rows::Row;
-pub use store::Store;
+pub use store::{Files, Store};
 pub use view::{Confirm, Overlay, Screen, View};
 
 /// The app's state, in parts whose names say what they hold.
@@ -307,7 +307,11 @@ impl App {
         }
         match done.result {
             Ok(text) => self.say(Level::Info, text),
-            Err(text) => self.say(Level::Error, text),
+            Err(JobError::Refused(text)) => self.say(Level::Error, text),
+            Err(JobError::Crashed(text)) => {
+                self.flight.failed_tasks.push(text.clone());
+                self.say(Level::Error, text);
+            }
         }
     }
 

@@ -7,13 +7,18 @@
 //! running, a health check still starting or not answered yet, a probe
 //! still connecting, a declared service not created.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration as Age, Utc};
 
 use super::Store;
 use super::health::{CheckState, HealthSummary, Level, Source};
 use super::probes::Probe;
 use crate::model::{Container, ContainerState, ProbeStatus};
 use crate::text::age;
+
+/// A container the engine restarted that has been up less than this is
+/// still in its crash loop: the engine itself starts its restart delay
+/// again only after a container stays up 10 s.
+pub const CRASH_LOOP_WINDOW: Age = Age::seconds(10);
 
 /// Which rule: the screen's, or the stricter one of `check` and `wait`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +62,7 @@ pub fn problems(facts: &Facts<'_>, rule: Rule) -> Vec<Problem> {
             if strict || c.state.is_bad() {
                 found.extend(state_problem(c));
             }
+            found.extend(crash_loop(c, facts.now));
             found.extend(
                 facts
                     .health
@@ -82,6 +88,21 @@ fn state_problem(c: &Container) -> Option<String> {
         )),
         other => Some(other.words()),
     }
+}
+
+/// A container caught running between two crashes of a loop: restarted
+/// by the engine, and up for less than [`CRASH_LOOP_WINDOW`].
+fn crash_loop(c: &Container, now: DateTime<Utc>) -> Option<String> {
+    let up = now - c.started_at?;
+    let looping =
+        c.state == ContainerState::Running && c.restart_count > 0 && up < CRASH_LOOP_WINDOW;
+    looping.then(|| {
+        format!(
+            "crash loop, {} restarts, up {}",
+            c.restart_count,
+            age(up.max(Age::zero()))
+        )
+    })
 }
 
 /// `unhealthy (health check failing for 3m05s)`, `unhealthy (health
@@ -147,5 +168,46 @@ impl Store {
             )
         });
         c.state.is_bad() || self.health_level(c) == Level::Bad || probe_failing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::model::Sample;
+
+    fn judged(c: &Container, now: DateTime<Utc>, rule: Rule) -> Vec<Problem> {
+        let facts = Facts {
+            container: Some(c),
+            declared: false,
+            health: None,
+            check: None,
+            probe: None,
+            now,
+        };
+        problems(&facts, rule)
+    }
+
+    #[test]
+    fn a_crash_loop_caught_running_is_a_problem_by_both_rules() {
+        let started = Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap();
+        let c = Sample::service("shop", "worker", 1)
+            .started(started)
+            .restarts(5)
+            .build();
+        let soon = started + Age::seconds(2);
+        for rule in [Rule::Now, Rule::Strict] {
+            assert_eq!(
+                judged(&c, soon, rule),
+                [Problem("crash loop, 5 restarts, up 2s".into())],
+                "{rule:?}"
+            );
+        }
+        // Up past the window, or never restarted by the engine: running fine.
+        assert!(judged(&c, started + CRASH_LOOP_WINDOW, Rule::Strict).is_empty());
+        let fresh = Sample::from(c).restarts(0).build();
+        assert!(judged(&fresh, soon, Rule::Strict).is_empty());
     }
 }

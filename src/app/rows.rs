@@ -117,6 +117,9 @@ pub struct Groups<'a> {
     pub engines: usize,
     pub containers: &'a [Container],
     pub declared: &'a [NotCreated<'a>],
+    /// Projects whose files are being read or could not be: a row each,
+    /// with or without containers.
+    pub unread: &'a [&'a ProjectKey],
     pub targets: &'a [&'a Target],
 }
 
@@ -154,6 +157,13 @@ pub fn build(from: &Groups<'_>, shown: Shown<'_>, arrange: &Arrange<'_>) -> Vec<
                 .entry((*engine, false, Some(*project)))
                 .or_default()
                 .push((facts, row));
+        }
+    }
+    for key in from.unread {
+        if shown.in_scope(Some(&key.name)) && shown.matches(&[Some(&key.name)]) {
+            groups
+                .entry((key.engine, false, Some(key.name.as_str())))
+                .or_default();
         }
     }
     let mut rows = Vec::new();

@@ -3,7 +3,7 @@
 //! It holds no screen state, so the headless commands read the same
 //! facts, and the same verdicts, as the list does.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 
@@ -23,6 +23,35 @@ use crate::model::{
     ComposeProject, Container, DeclaredService, EngineId, HealthCheck, HostSnapshot, ProjectKey,
     ProjectLocation, Stats, Target,
 };
+
+/// Where the reading of a project's compose files stands. They are read off
+/// the thread that draws; the screen comes first and says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Files {
+    /// Asked for, not answered yet: the project row says "reading…".
+    Reading,
+    Read,
+    /// Reading them failed, for this reason (a notice says it too).
+    Unreadable(String),
+    /// On a remote engine's host: not read here.
+    Elsewhere,
+}
+
+impl Files {
+    /// Whether the project gets a row before it has any container: the
+    /// user sees its files are being read, or could not be.
+    pub fn shows_alone(&self) -> bool {
+        matches!(self, Self::Reading | Self::Unreadable(_))
+    }
+
+    /// Why the files could not be read, when they could not.
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Self::Unreadable(error) => Some(error),
+            Self::Reading | Self::Read | Self::Elsewhere => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -48,8 +77,9 @@ pub struct Store {
     pub checks: BTreeMap<String, CheckState>,
     /// Compose projects whose declared services were read.
     pub projects: BTreeMap<ProjectKey, ComposeProject>,
-    /// Projects already asked for, read or not.
-    pub(super) requested: HashSet<ProjectKey>,
+    /// Where the reading of each project's compose files stands: every
+    /// project asked for is here, read or not.
+    pub files: BTreeMap<ProjectKey, Files>,
     /// Local time of the last tick: uptimes are computed from it.
     pub now: DateTime<FixedOffset>,
     /// When an engine last sent data.
@@ -71,7 +101,7 @@ impl Store {
             probes: BTreeMap::new(),
             checks: BTreeMap::new(),
             projects: BTreeMap::new(),
-            requested: HashSet::new(),
+            files: BTreeMap::new(),
             now,
             last_update: None,
         }
@@ -168,10 +198,17 @@ impl Store {
             facts,
             folded,
         };
+        let unread: Vec<&ProjectKey> = self
+            .files
+            .iter()
+            .filter(|(_, files)| files.shows_alone())
+            .map(|(key, _)| key)
+            .collect();
         let groups = Groups {
             engines: self.engines.len(),
             containers: &self.containers,
             declared: &declared,
+            unread: &unread,
             targets: &targets,
         };
         rows::build(&groups, shown, &arrange)
@@ -276,10 +313,14 @@ impl Store {
                     });
                 }
                 let key = ProjectKey::new(engine, project.name());
+                self.files.insert(key.clone(), Files::Read);
                 self.projects.insert(key, *project);
                 taken.project = true;
             }
             Event::Compose(ComposeEvent::LoadFailed { project, error }) => {
+                self.files
+                    .insert(project.clone(), Files::Unreadable(error.clone()));
+                taken.project = true;
                 taken.news.push(News {
                     level: Level::Error,
                     text: format!("reading compose project {} failed", project.name),
@@ -310,6 +351,13 @@ impl Store {
         self.load_new_projects(settings.local_compose.as_ref(), touched, taken);
     }
 
+    /// The projects whose compose files could not be read, and why.
+    pub fn unreadable(&self) -> impl Iterator<Item = (&ProjectKey, &str)> {
+        self.files
+            .iter()
+            .filter_map(|(key, files)| Some((key, files.error()?)))
+    }
+
     /// Asks for the declared services of every project not read yet: those
     /// of the containers' labels and the one of the current folder. A
     /// project on a remote engine has its files on the engine's host:
@@ -337,18 +385,24 @@ impl Store {
         }
         for (engine, location) in wanted {
             let key = ProjectKey::new(engine, location.name.clone());
-            if !self.requested.insert(key) {
+            if self.files.contains_key(&key) {
                 continue;
             }
             match self.engines.get(engine.index()) {
-                Some(state) if !state.is_local() => taken.news.push(News::info(format!(
-                    "{}: its compose files are on the engine's host ({}), not read here; \
-                     its declared services are not shown",
-                    location.name, state.endpoint
-                ))),
-                _ => taken
-                    .commands
-                    .push(Command::Collect(Collect::LoadProject { engine, location })),
+                Some(state) if !state.is_local() => {
+                    self.files.insert(key, Files::Elsewhere);
+                    taken.news.push(News::info(format!(
+                        "{}: its compose files are on the engine's host ({}), not read here; \
+                         its declared services are not shown",
+                        location.name, state.endpoint
+                    )));
+                }
+                _ => {
+                    self.files.insert(key, Files::Reading);
+                    taken
+                        .commands
+                        .push(Command::Collect(Collect::LoadProject { engine, location }));
+                }
             }
         }
     }

@@ -6,7 +6,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use super::*;
 use crate::command::Collect;
 use crate::event::{DockerEvent, LogEvent};
-use crate::model::{ContainerState, Health, LogLine, LogSource, PgSignal, Stats, StyledSpan, Verb};
+use crate::model::Sample;
+use crate::model::{
+    ContainerState, JobError, LogLine, LogSource, PgSignal, Stats, StyledSpan, Verb,
+};
 
 pub(super) fn now() -> DateTime<FixedOffset> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
@@ -15,24 +18,12 @@ pub(super) fn now() -> DateTime<FixedOffset> {
 }
 
 pub(super) fn container(id: &str, project: Option<&str>, service: &str, number: u32) -> Container {
-    Container {
-        id: id.into(),
-        name: format!("{}-{service}-{number}", project.unwrap_or("x")),
-        project: project.map(str::to_string),
-        service: project.map(|_| service.to_string()),
-        number: project.map(|_| number),
-        image: "busybox".into(),
-        state: ContainerState::Running,
-        health: Health::None,
-        unhealthy_since: None,
-        started_at: Some(Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap()),
-        finished_at: None,
-        restart_count: 0,
-        ports: Vec::new(),
-        tty: false,
-        engine: Default::default(),
-        spec: Default::default(),
-    }
+    let sample = match project {
+        Some(project) => Sample::service(project, service, number),
+        None => Sample::lone(&format!("x-{service}-{number}")),
+    };
+    let started = Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap();
+    sample.id(id).started(started).build()
 }
 
 fn stack() -> Vec<Container> {
@@ -203,13 +194,34 @@ fn restart_on_a_container_marks_it_pending_and_reports_the_result() {
             name: "shop-db-1".into(),
             verb: Verb::Restart,
         },
-        result: Err("No such container: db".into()),
+        result: Err(JobError::Refused("No such container: db".into())),
     }));
     assert!(app.flight.pending.is_empty());
     assert!(!app.flight.outcomes["db"].ok);
     let status = app.messages.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
     assert!(status.text.contains("No such container"), "{}", status.text);
+}
+
+#[test]
+fn a_job_that_crashed_stays_on_screen_as_a_bug_and_one_refused_does_not() {
+    let mut app = app_with(stack());
+    let done = |result| {
+        Event::Done(Done {
+            job: Job::Container {
+                id: "db".into(),
+                name: "shop-db-1".into(),
+                verb: Verb::Restart,
+            },
+            result,
+        })
+    };
+    app.update(done(Err(JobError::Refused("No such container: db".into()))));
+    assert!(app.flight.failed_tasks.is_empty());
+    let crash = "stopped on an internal error: boom";
+    app.update(done(Err(JobError::Crashed(crash.into()))));
+    assert_eq!(app.flight.failed_tasks, [crash]);
+    assert_eq!(app.messages.status.clone().unwrap().level, Level::Error);
 }
 
 #[test]
@@ -561,14 +573,10 @@ fn page_down_keeps_the_selection_visible() {
 fn pg_container() -> Container {
     let mut db = container("pgc", Some("shop"), "auth_db", 1);
     db.image = "postgres:16".into();
-    db.ports = vec![crate::model::PortMapping {
-        host_ip: "127.0.0.1".into(),
-        host_port: 5433,
-        container_port: 5432,
-        protocol: "tcp".into(),
-    }];
-    db.spec.env = vec!["POSTGRES_PASSWORD=pw".into()];
-    db
+    Sample::from(db)
+        .port(5433, 5432)
+        .env(&["POSTGRES_PASSWORD=pw"])
+        .build()
 }
 
 fn pg_with_backend(pid: i32) -> crate::model::PgSnapshot {

@@ -1,7 +1,6 @@
-//! The probe loop of targets reached over an HTTP API (RabbitMQ's
-//! management API, a search cluster): poll every interval, report a
-//! snapshot, and on failure the same states and retries as the database
-//! probes: reconnecting with backoff, refused credentials rarely.
+//! Targets reached over an HTTP API (RabbitMQ's management API, a search
+//! cluster): each kind reads its API into a snapshot, and the probe runner
+//! gives them the same states and retries as the database probes.
 
 use std::future::Future;
 use std::time::Duration;
@@ -10,15 +9,9 @@ use tokio::sync::mpsc::Sender;
 use url::Url;
 
 use super::http::{Http, HttpError};
-use super::report::Reporter;
-use crate::backoff::Backoff;
+use super::runner::{self, ANSWER_TIMEOUT, Failure, Reading, Trouble};
 use crate::event::Event;
-use crate::model::{ProbeStatus, Snapshot, Target};
-
-/// Longest wait for one request of a poll.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
-/// Wait after refused credentials before trying again.
-const AUTH_RETRY: Duration = Duration::from_secs(60);
+use crate::model::{Snapshot, Target};
 
 /// One kind's way of reading its API into a snapshot.
 pub trait Poll: Send {
@@ -30,64 +23,39 @@ pub trait Poll: Send {
 }
 
 /// Polls `target` with `poller` every `interval` until `tx` closes.
-pub async fn run(target: Target, interval: Duration, tx: Sender<Event>, mut poller: impl Poll) {
-    let mut reporter = Reporter::new(&target, tx);
-    let Ok(base) = Url::parse(&target.url) else {
-        let error = format!("{} is not a URL", target.display_url());
-        reporter.status(ProbeStatus::AuthFailed { error }).await;
-        return;
+pub async fn run(target: Target, interval: Duration, tx: Sender<Event>, poller: impl Poll) {
+    let probe = Api {
+        url: target.url.clone(),
+        masked: target.display_url(),
+        http: Http::new(ANSWER_TIMEOUT),
+        poller,
     };
-    let http = Http::new(REQUEST_TIMEOUT);
-    let mut backoff = Backoff::default();
-    if !reporter.status(ProbeStatus::Connecting).await {
-        return;
+    runner::run(&target, interval, tx, probe).await;
+}
+
+struct Api<P> {
+    url: String,
+    masked: String,
+    http: Http,
+    poller: P,
+}
+
+impl<P: Poll> runner::Probe for Api<P> {
+    /// Each request connects anew: a session is the API's base URL.
+    type Session = Url;
+
+    async fn connect(&mut self) -> Result<Url, Failure> {
+        Url::parse(&self.url)
+            .map_err(|_| Failure::new(Trouble::Rejected, format!("{} is not a URL", self.masked)))
     }
-    loop {
-        let wait = match poller.poll(&http, &base).await {
-            Ok(snapshot) => {
-                backoff.reset();
-                if !live(&mut reporter, snapshot).await {
-                    return;
-                }
-                interval
-            }
-            Err(error) => match failed(&mut reporter, error, &mut backoff).await {
-                Some(wait) => wait,
-                None => return,
-            },
-        };
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = reporter.closed() => return,
+
+    async fn poll(&mut self, base: &mut Url) -> Result<Reading, Failure> {
+        match self.poller.poll(&self.http, base).await {
+            Ok(snapshot) => Ok(Reading::Figures(Box::new(snapshot))),
+            Err(error) if error.auth => Err(Failure::new(Trouble::Rejected, error.message)),
+            Err(error) => Err(Failure::lost(error.message)),
         }
     }
-}
-
-/// Reports a snapshot, saying first that the target answers.
-async fn live(reporter: &mut Reporter, snapshot: Snapshot) -> bool {
-    reporter.status(ProbeStatus::Live).await && reporter.snapshot(snapshot).await
-}
-
-/// Reports a failure; how long to wait, or `None` when nobody listens.
-async fn failed(
-    reporter: &mut Reporter,
-    error: HttpError,
-    backoff: &mut Backoff,
-) -> Option<Duration> {
-    let (status, wait) = if error.auth {
-        let status = ProbeStatus::AuthFailed {
-            error: error.message,
-        };
-        (status, AUTH_RETRY)
-    } else {
-        let wait = backoff.next_delay();
-        let status = ProbeStatus::Reconnecting {
-            error: error.message,
-            retry_in_ms: u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-        };
-        (status, wait)
-    };
-    reporter.status(status).await.then_some(wait)
 }
 
 /// `base` with `path` (and query) in place of its own path.

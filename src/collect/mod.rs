@@ -11,5 +11,5 @@ pub mod postgres;
 pub mod probes;
 pub mod rabbit;
 pub mod redis;
-mod report;
+pub mod runner;
 pub mod search;

@@ -250,35 +250,19 @@ fn first_http_port(c: &Container, host: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerSpec, ContainerState, PortMapping};
+    use crate::model::ContainerState;
+    use crate::model::Sample;
 
     fn container(image: &str, ports: &[(u16, u16)]) -> Container {
-        Container {
-            id: format!("id-{image}"),
-            name: format!("shop-{image}-1"),
-            project: Some("shop".into()),
-            service: Some(image.replace(['/', ':'], "-")),
-            number: Some(1),
-            image: image.into(),
-            state: ContainerState::Running,
-            health: Health::None,
-            unhealthy_since: None,
-            started_at: None,
-            finished_at: None,
-            restart_count: 0,
-            ports: ports
-                .iter()
-                .map(|(host, inner)| PortMapping {
-                    host_ip: "127.0.0.1".into(),
-                    host_port: *host,
-                    container_port: *inner,
-                    protocol: "tcp".into(),
-                })
-                .collect(),
-            tty: false,
-            engine: Default::default(),
-            spec: ContainerSpec::default(),
-        }
+        let service = image.replace(['/', ':'], "-");
+        let sample = Sample::service("shop", &service, 1)
+            .id(format!("id-{image}"))
+            .name(format!("shop-{image}-1"))
+            .image(image);
+        ports
+            .iter()
+            .fold(sample, |s, (host, inner)| s.port(*host, *inner))
+            .build()
     }
 
     fn rules() -> CheckRules {

@@ -1,36 +1,17 @@
 use super::*;
-use crate::model::{ContainerSpec, ContainerState, EngineId, Health};
+use crate::model::Sample;
+use crate::model::{ContainerState, EngineId};
 
 fn container(service: &str, image: &str, published: Option<(u16, u16)>, env: &[&str]) -> Container {
-    Container {
-        id: format!("id-{service}"),
-        name: format!("shop-{service}-1"),
-        project: Some("shop".into()),
-        service: Some(service.into()),
-        number: Some(1),
-        image: image.into(),
-        state: ContainerState::Running,
-        health: Health::None,
-        unhealthy_since: None,
-        started_at: None,
-        finished_at: None,
-        restart_count: 0,
-        ports: published
-            .map(|(host, inner)| PortMapping {
-                host_ip: "127.0.0.1".into(),
-                host_port: host,
-                container_port: inner,
-                protocol: "tcp".into(),
-            })
-            .into_iter()
-            .collect(),
-        tty: false,
-        engine: Default::default(),
-        spec: ContainerSpec {
-            env: env.iter().map(|s| s.to_string()).collect(),
-            ..ContainerSpec::default()
-        },
+    let sample = Sample::service("shop", service, 1)
+        .id(format!("id-{service}"))
+        .image(image)
+        .env(env);
+    match published {
+        Some((host, inner)) => sample.port(host, inner),
+        None => sample,
     }
+    .build()
 }
 
 #[test]

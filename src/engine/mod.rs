@@ -118,29 +118,36 @@ impl Engine {
         &self.alternatives
     }
 
-    /// The environment `vars` with this engine chosen for the docker and
-    /// compose CLIs: its context by name, or its address (and TLS files).
+    /// The environment `vars` with this engine chosen for the docker CLI
+    /// and compose v2: its context by name, or its address (and TLS files).
     pub fn cli_env(
         &self,
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> std::collections::HashMap<String, String> {
-        let mut env: std::collections::HashMap<String, String> = vars.into_iter().collect();
-        for name in [
-            "DOCKER_HOST",
-            "DOCKER_CONTEXT",
-            "DOCKER_TLS_VERIFY",
-            "DOCKER_CERT_PATH",
-        ] {
-            env.remove(name);
-        }
         let target = &self.endpoint;
-        if target.name != endpoint::DEFAULT_CONTEXT {
-            env.insert("DOCKER_CONTEXT".into(), target.name.clone());
-            return env;
+        if target.name == endpoint::DEFAULT_CONTEXT {
+            return self.address_env(vars);
         }
+        let mut env = without_engine_vars(vars);
+        env.insert("DOCKER_CONTEXT".into(), target.name.clone());
+        env
+    }
+
+    /// The same by address alone, contexts too: docker-compose 1.x reads
+    /// no `DOCKER_CONTEXT`, and told of a context that way it would act on
+    /// the config's current engine instead.
+    pub fn address_env(
+        &self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> std::collections::HashMap<String, String> {
+        let mut env = without_engine_vars(vars);
+        let target = &self.endpoint;
         env.insert("DOCKER_HOST".into(), target.host.clone());
-        if let Some(folder) = target.tls.as_ref().and_then(|t| t.ca.parent()) {
-            env.insert("DOCKER_TLS_VERIFY".into(), "1".into());
+        let tls = target.tls.as_ref();
+        if let Some((tls, folder)) = tls.and_then(|t| Some((t, t.ca.parent()?))) {
+            if tls.verify {
+                env.insert("DOCKER_TLS_VERIFY".into(), "1".into());
+            }
             env.insert("DOCKER_CERT_PATH".into(), folder.display().to_string());
         }
         env
@@ -281,6 +288,21 @@ pub fn is_not_found(error: &bollard::errors::Error) -> bool {
     }
 }
 
+/// `vars` without the variables that choose an engine.
+fn without_engine_vars(
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> std::collections::HashMap<String, String> {
+    let chooses = [
+        "DOCKER_HOST",
+        "DOCKER_CONTEXT",
+        "DOCKER_TLS_VERIFY",
+        "DOCKER_CERT_PATH",
+    ];
+    vars.into_iter()
+        .filter(|(name, _)| !chooses.contains(&name.as_str()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,6 +335,52 @@ mod tests {
         let error = connect_to("unix:///nonexistent/docker.sock").expect_err("no socket there");
         let text = format!("{error:#}");
         assert!(text.contains("/nonexistent/docker.sock"), "{text}");
+    }
+
+    fn context(name: &str, host: &str, tls: Option<TlsFiles>) -> Engine {
+        Engine::new(Endpoint {
+            name: name.into(),
+            host: host.into(),
+            tls,
+        })
+    }
+
+    /// What a shell started elsewhere may have set, for another engine.
+    fn stale() -> Vec<(String, String)> {
+        [
+            ("DOCKER_HOST", "unix:///other.sock"),
+            ("DOCKER_CONTEXT", "west"),
+            ("DOCKER_TLS_VERIFY", "1"),
+            ("PATH", "/bin"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .to_vec()
+    }
+
+    #[test]
+    fn a_context_is_given_by_name_and_the_default_engine_by_address() {
+        let east = context("east", "unix:///east.sock", None).cli_env(stale());
+        assert_eq!(east["DOCKER_CONTEXT"], "east");
+        assert!(!east.contains_key("DOCKER_HOST"), "{east:?}");
+        assert!(!east.contains_key("DOCKER_TLS_VERIFY"), "{east:?}");
+        assert_eq!(east["PATH"], "/bin");
+        let main = context("default", "unix:///main.sock", None).cli_env(stale());
+        assert_eq!(main["DOCKER_HOST"], "unix:///main.sock");
+        assert!(!main.contains_key("DOCKER_CONTEXT"), "{main:?}");
+        assert!(!main.contains_key("DOCKER_TLS_VERIFY"), "{main:?}");
+    }
+
+    #[test]
+    fn an_address_carries_the_tls_files_and_verifies_unless_the_context_skips_it() {
+        let certs = std::path::Path::new("/certs/east");
+        for (verify, asked) in [(true, Some("1")), (false, None)] {
+            let tls = Some(TlsFiles::in_folder(certs, verify));
+            let env = context("east", "tcp://box:2376", tls).address_env(stale());
+            assert_eq!(env["DOCKER_HOST"], "tcp://box:2376");
+            assert_eq!(env["DOCKER_CERT_PATH"], "/certs/east");
+            let verifying = env.get("DOCKER_TLS_VERIFY").map(String::as_str);
+            assert_eq!(verifying, asked, "{env:?}");
+        }
     }
 
     #[tokio::test]

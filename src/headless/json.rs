@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::figures::{self, Figures};
 use super::report::ServiceReport;
-use crate::app::{Store, uptime};
+use crate::app::{Files, Store, uptime};
 use crate::model::ProjectKey;
 
 /// Names this document's shape; bumped when a field changes meaning.
@@ -28,6 +28,9 @@ pub struct Project {
     /// Its folder, when its compose files were read.
     pub working_dir: Option<String>,
     pub compose_files: Vec<String>,
+    /// Why its compose files could not be read; `None` when they were, or
+    /// were not asked for.
+    pub files_error: Option<String>,
     pub services: usize,
     pub running: usize,
     /// Services with at least one problem.
@@ -121,6 +124,11 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
                 name: name.clone(),
                 working_dir: location.map(|l| l.working_dir.clone()),
                 compose_files: location.map(|l| l.files.clone()).unwrap_or_default(),
+                files_error: store
+                    .files
+                    .get(&key)
+                    .and_then(Files::error)
+                    .map(str::to_string),
                 services: 0,
                 running: 0,
                 failing: 0,
@@ -130,6 +138,20 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
         project.services += 1;
         project.running += usize::from(s.container.is_some_and(|c| c.state.is_running()));
         project.failing += usize::from(!s.problems().is_empty());
+    }
+    // A project whose files could not be read may have no service to list.
+    for (key, error) in store.unreadable() {
+        if !out.iter().any(|p| p.name == key.name) {
+            out.push(Project {
+                name: key.name.clone(),
+                working_dir: None,
+                compose_files: Vec::new(),
+                files_error: Some(error.to_string()),
+                services: 0,
+                running: 0,
+                failing: 0,
+            });
+        }
     }
     out
 }

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::app::HealthSummary;
+use crate::app::{HealthSummary, Store};
 use crate::config::{Headless, Settings};
 use crate::model::ContainerState;
 use crate::text::fit;
@@ -63,8 +63,10 @@ async fn execute(settings: Settings, command: Headless) -> Result<u8, String> {
         }
         Headless::Check { services } => {
             settle(&mut observer, false).await?;
-            // A service not created is known from its compose file only.
-            if !named_all(&observer, &services) {
+            // A service not created is known from its compose file only;
+            // the folder's own project is read, to say if it cannot be.
+            let here = observer.settings.local_compose.is_some();
+            if here || !named_all(&observer, &services) {
                 settle(&mut observer, true).await?;
             }
             check(&observer, &services)
@@ -94,7 +96,11 @@ fn print_status(observer: &Observer, as_json: bool) -> Result<u8, String> {
     let written = if as_json {
         print::json(&mut out, &json::status(&observer.store, &services))
     } else {
-        write_table(&mut out, &services)
+        write_table(&mut out, &services).and_then(|()| {
+            unreadable_lines(&observer.store)
+                .iter()
+                .try_for_each(|line| print::line(&mut out, line))
+        })
     };
     match written {
         // A reader that stopped early (`| head`) is no error.
@@ -200,17 +206,35 @@ fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
         .collect()
 }
 
+/// One line a project whose compose files could not be read, with the
+/// first line of why: `shop: compose files unreadable: …`.
+fn unreadable_lines(store: &Store) -> Vec<String> {
+    store
+        .unreadable()
+        .map(|(key, error)| {
+            let why = error.lines().next().unwrap_or_default();
+            format!("{}: compose files unreadable: {why}", key.name)
+        })
+        .collect()
+}
+
 fn check(observer: &Observer, names: &[String]) -> Result<u8, String> {
     let services = wanted(
         report::services(&observer.store, &observer.settings),
         names,
         Unnamed::Present,
     )?;
-    if services.is_empty() {
+    // Checking everything, a project that cannot be read is not ready.
+    let mut problems = if names.is_empty() {
+        unreadable_lines(&observer.store)
+    } else {
+        Vec::new()
+    };
+    if services.is_empty() && problems.is_empty() {
         print::say("no service to check");
         return Ok(0);
     }
-    let problems = problem_lines(&services);
+    problems.extend(problem_lines(&services));
     if problems.is_empty() {
         print::say(&format!(
             "all {} services run and are healthy",

@@ -3,8 +3,9 @@
 use tokio::sync::mpsc::Sender;
 use url::Url;
 
-use crate::collect::api::{REQUEST_TIMEOUT, endpoint};
+use crate::collect::api::endpoint;
 use crate::collect::http::Http;
+use crate::collect::runner::ANSWER_TIMEOUT;
 use crate::event::Event;
 use crate::model::{Job, Target};
 use crate::tasks::spawn_job;
@@ -25,7 +26,7 @@ pub async fn purge(target: &Target, vhost: &str, queue: &str) -> Result<String, 
     let failed = |why: &str| format!("cannot purge {queue} on {}: {why}", target.name);
     let base = Url::parse(&target.url).map_err(|_| failed("its URL is not valid"))?;
     let path = format!("/api/queues/{}/{}/contents", segment(vhost), segment(queue));
-    let answer = Http::new(REQUEST_TIMEOUT)
+    let answer = Http::new(ANSWER_TIMEOUT)
         .delete(&endpoint(&base, &path))
         .await
         .map_err(|e| failed(&e.short))?;

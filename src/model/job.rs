@@ -115,11 +115,45 @@ impl ComposeWork {
     }
 }
 
-/// How a job ended: a line for the status bar either way.
+/// How a job ended: what it did, as a line for the status bar, or why not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Done {
     pub job: Job,
-    pub result: Result<String, String>,
+    pub result: Result<String, JobError>,
+}
+
+/// Why a job did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobError {
+    /// The engine, the compose CLI or a server said no, or could not be
+    /// reached; the line says which and why.
+    Refused(String),
+    /// The job's own task stopped on a panic: a bug in stacktop, kept on
+    /// screen until it restarts.
+    Crashed(String),
+}
+
+impl JobError {
+    /// The line for the status bar.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Refused(text) | Self::Crashed(text) => text,
+        }
+    }
+
+    /// The same error, its line put in context by `say`.
+    pub fn map(self, say: impl FnOnce(String) -> String) -> Self {
+        match self {
+            Self::Refused(text) => Self::Refused(say(text)),
+            Self::Crashed(text) => Self::Crashed(say(text)),
+        }
+    }
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
 }
 
 /// Which lines a log view loads from the engine (keys `0` to `5`).

@@ -14,6 +14,8 @@ pub mod prefs;
 pub mod rabbit;
 pub mod redis;
 pub mod reset;
+pub mod sample;
+pub use sample::Sample;
 pub mod search;
 pub mod service;
 pub mod snapshot;
@@ -27,7 +29,7 @@ pub use compose::{
 pub use health::{CheckResult, CheckSource, HealthCheck, Verdict};
 pub use host::HostSnapshot;
 pub use job::{
-    ComposeVerb, ComposeWork, Done, Job, LogQuery, LogSource, PgSignal, TimeRange, Verb,
+    ComposeVerb, ComposeWork, Done, Job, JobError, LogQuery, LogSource, PgSignal, TimeRange, Verb,
 };
 pub use log::{
     LevelTag, LogBuffer, LogLine, LogStream, Mark, Part, PartRole, Pushed, Severity, SgrColor,
@@ -42,4 +44,4 @@ pub use search::{ClusterHealth, SearchIndex, SearchNode, SearchSnapshot};
 pub use service::{Container, ContainerSpec, ContainerState, EngineId, Health, PortMapping, Stats};
 pub use snapshot::Snapshot;
 pub use sort::SortKey;
-pub use target::{KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};
+pub use target::{AUTH_RETRY, KindInfo, ProbeStatus, Target, TargetKind, TargetOrigin, mask_url};

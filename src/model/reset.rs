@@ -152,39 +152,23 @@ fn location_from_labels(project: &str, members: &[&Container]) -> Option<Project
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContainerSpec, ContainerState, Health, VolumeMount};
+    use crate::model::Sample;
+    use crate::model::VolumeMount;
 
     fn container(id: &str, project: &str, service: &str, volumes: &[(&str, bool)]) -> Container {
-        Container {
-            id: id.to_string(),
-            name: format!("{project}-{service}-1"),
-            project: Some(project.to_string()),
-            service: Some(service.to_string()),
-            number: Some(1),
-            image: "busybox".to_string(),
-            state: ContainerState::Running,
-            health: Health::None,
-            unhealthy_since: None,
-            started_at: None,
-            finished_at: None,
-            restart_count: 0,
-            ports: Vec::new(),
-            tty: false,
-            engine: Default::default(),
-            spec: ContainerSpec {
-                compose_working_dir: Some("/src/shop".to_string()),
-                compose_files: vec!["/src/shop/compose.yaml".to_string()],
-                volumes: volumes
-                    .iter()
-                    .map(|(name, anonymous)| VolumeMount {
-                        name: Some(name.to_string()),
-                        target: format!("/{name}"),
-                        anonymous: *anonymous,
-                    })
-                    .collect(),
-                ..ContainerSpec::default()
-            },
-        }
+        let mounts = volumes.iter().map(|(name, anonymous)| VolumeMount {
+            name: Some(name.to_string()),
+            target: format!("/{name}"),
+            anonymous: *anonymous,
+        });
+        Sample::service(project, service, 1)
+            .id(id)
+            .spec(|spec| {
+                spec.compose_working_dir = Some("/src/shop".to_string());
+                spec.compose_files = vec!["/src/shop/compose.yaml".to_string()];
+                spec.volumes = mounts.collect();
+            })
+            .build()
     }
 
     fn names(volumes: &[VolumeToRemove]) -> Vec<&str> {

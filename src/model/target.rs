@@ -202,6 +202,12 @@ pub fn mask_url(url: &str) -> String {
     out
 }
 
+/// How long a probe waits after refused credentials (or a URL that cannot
+/// work) before it tries again: rarely, so a wrong password makes no storm of
+/// failed logins in the server's log. The probe runner waits this long and
+/// the database view says so.
+pub const AUTH_RETRY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// How a target's probe is doing.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ProbeStatus {
@@ -214,7 +220,7 @@ pub enum ProbeStatus {
     /// The connection was lost; the probe retries with backoff. Figures
     /// from before are not shown as live.
     Reconnecting { error: String, retry_in_ms: u64 },
-    /// Wrong credentials: retried rarely, to avoid a storm of failures.
+    /// Wrong credentials: retried after [`AUTH_RETRY`].
     AuthFailed { error: String },
 }
 

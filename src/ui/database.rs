@@ -13,13 +13,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::format;
-use super::table::Table;
+use super::table::Content;
 use super::widgets::{key_hints, probe_state, status_message};
 use super::{pg, rabbit, redis, search};
 use crate::app::{App, DatabaseView, Panel, Probe};
 use crate::event::TabHit;
 use crate::keymap::{Action, Context};
-use crate::model::{ProbeStatus, Snapshot, TargetKind};
+use crate::model::{AUTH_RETRY, ProbeStatus, Snapshot, TargetKind};
 use crate::theme::Theme;
 
 /// Draws the view; where a click switches panels.
@@ -52,31 +52,6 @@ pub fn render(
     let line = status_line(app, probe, theme, status.width as usize);
     frame.render_widget(Paragraph::new(line), status);
     tabs
-}
-
-/// What a panel draws: a table of its rows, or a line saying why it has
-/// none.
-pub enum Content<'a> {
-    Table(Table<'a>),
-    Message(Box<Paragraph<'a>>),
-}
-
-impl<'a> Content<'a> {
-    /// A line saying why there are no rows, cut at the panel's edge.
-    pub fn message(line: Line<'a>) -> Self {
-        Self::Message(Box::new(Paragraph::new(line)))
-    }
-
-    /// A line saying why there are no rows, wrapped to the panel's width.
-    pub fn wrapped(line: Line<'a>) -> Self {
-        Self::Message(Box::new(Paragraph::new(line).wrap(Wrap { trim: false })))
-    }
-}
-
-impl<'a> From<Table<'a>> for Content<'a> {
-    fn from(table: Table<'a>) -> Self {
-        Self::Table(table)
-    }
 }
 
 /// The lines a kind shows above its tabs, and the notes of its poll.
@@ -237,7 +212,8 @@ fn waiting_lines<'a>(probe: &Probe, theme: &Theme) -> Vec<Line<'a>> {
         ),
         ProbeStatus::AuthFailed { error } => (
             format!(
-                "authentication failed: {error}. Fix the credentials (stacktop.toml or the container's environment); retried once a minute."
+                "authentication failed: {error}. Fix the credentials (stacktop.toml or the container's environment); retried every {} s.",
+                AUTH_RETRY.as_secs()
             ),
             theme.error,
         ),

@@ -13,7 +13,7 @@ use super::widgets::{
 };
 use super::{header, layout};
 use crate::app::rows::{DATABASES, NO_PROJECT};
-use crate::app::{self, App, HealthLevel, MemberCount, Row, Window};
+use crate::app::{self, App, Files, HealthLevel, MemberCount, Row, Window};
 use crate::event::ListArea;
 use crate::keymap::{Action, Context};
 use crate::model::{ComposeVerb, Container, ContainerState, EngineId, ProjectKey, SortKey};
@@ -414,6 +414,11 @@ fn project_line<'a>(
         counts = format!("  {ok} ok");
         trouble = format!(" · ✗ {troubled}");
     }
+    let files = name.and_then(|n| app.store.files.get(&ProjectKey::new(engine, n)));
+    let counts_shown = !(listed == 0 && files.is_some_and(|f| f.shows_alone()));
+    if !counts_shown {
+        counts.clear();
+    }
     let mut spans = vec![
         Span::styled(head, theme.project),
         Span::styled(counts, theme.muted),
@@ -421,7 +426,24 @@ fn project_line<'a>(
     if troubled > 0 {
         spans.push(Span::styled(trouble, theme.error));
     }
+    let gap = if counts_shown { " · " } else { "  " };
+    spans.extend(files.and_then(|f| files_span(f, gap, theme)));
     Line::from(spans)
+}
+
+/// What a project row says of its compose files while they are not read.
+fn files_span<'a>(files: &Files, gap: &str, theme: &Theme) -> Option<Span<'a>> {
+    match files {
+        Files::Reading => Some(Span::styled(
+            format!("{gap}reading compose files…"),
+            theme.muted,
+        )),
+        Files::Unreadable(_) => Some(Span::styled(
+            format!("{gap}✗ compose files unreadable"),
+            theme.error,
+        )),
+        Files::Read | Files::Elsewhere => None,
+    }
 }
 
 fn container_line<'a>(app: &App, c: &Container, cols: &[Shown], theme: &Theme) -> Line<'a> {

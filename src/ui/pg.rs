@@ -2,9 +2,8 @@
 
 use ratatui::text::{Line, Span};
 
-use super::database::Content;
 use super::format;
-use super::table::{self, Row, Table, left, right};
+use super::table::{self, Content, Row, Table, left, right};
 use super::widgets::load_style;
 use crate::model::{PgBackend, PgSnapshot, TopStatements};
 use crate::theme::Theme;

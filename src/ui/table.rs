@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::format;
 use crate::theme::Theme;
@@ -296,6 +296,31 @@ pub fn sparkline_to(values: impl Iterator<Item = f64>, ceiling: f64, cells: usiz
             }
         })
         .collect()
+}
+
+/// What a panel draws: a table of its rows, or a line saying why it has
+/// none.
+pub enum Content<'a> {
+    Table(Table<'a>),
+    Message(Box<Paragraph<'a>>),
+}
+
+impl<'a> Content<'a> {
+    /// A line saying why there are no rows, cut at the panel's edge.
+    pub fn message(line: Line<'a>) -> Self {
+        Self::Message(Box::new(Paragraph::new(line)))
+    }
+
+    /// A line saying why there are no rows, wrapped to the panel's width.
+    pub fn wrapped(line: Line<'a>) -> Self {
+        Self::Message(Box::new(Paragraph::new(line).wrap(Wrap { trim: false })))
+    }
+}
+
+impl<'a> From<Table<'a>> for Content<'a> {
+    fn from(table: Table<'a>) -> Self {
+        Self::Table(table)
+    }
 }
 
 #[cfg(test)]

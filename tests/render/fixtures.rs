@@ -12,9 +12,9 @@ pub use stacktop::config::Settings;
 pub use stacktop::event::{ComposeEvent, DockerEvent, Event, LogEvent, ProbeEvent};
 pub use stacktop::model::{
     CliFailure, ClientPool, ComposeProject, Container, ContainerRef, ContainerState,
-    DeclaredService, Done, EngineId, Health, HostSnapshot, Job, KeyspaceDb, LogLine, LogStream,
-    PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, PortMapping, ProbeStatus, ProjectKey,
-    ProjectLocation, RedisSnapshot, ResetPlan, SgrColor, SgrStyle, SlowEntry, Snapshot,
+    DeclaredService, Done, EngineId, Health, HostSnapshot, Job, JobError, KeyspaceDb, LogLine,
+    LogStream, PgBackend, PgDatabase, PgPool, PgSnapshot, PgStatement, ProbeStatus, ProjectKey,
+    ProjectLocation, RedisSnapshot, ResetPlan, Sample, SgrColor, SgrStyle, SlowEntry, Snapshot,
     StateCounts, Stats, StyledSpan, TopStatements, Verb, VolumeToRemove,
 };
 pub use stacktop::theme::Theme;
@@ -28,92 +28,64 @@ pub fn now() -> DateTime<FixedOffset> {
         .fixed_offset()
 }
 
-pub fn at(h: u32, m: u32, s: u32) -> Option<DateTime<Utc>> {
-    Some(Utc.with_ymd_and_hms(2026, 11, 25, h, m, s).unwrap())
+/// Service `service` of the test stack, started at 10:30.
+pub fn sample(id: &str, service: &str, number: u32) -> Sample {
+    Sample::service("stacktop-test", service, number)
+        .id(id)
+        .image("stacktop-test/busybox:latest")
+        .started(time(10, 30, 0))
 }
 
 pub fn container(id: &str, service: &str, number: u32) -> Container {
-    Container {
-        id: id.into(),
-        name: format!("stacktop-test-{service}-{number}"),
-        project: Some("stacktop-test".into()),
-        service: Some(service.into()),
-        number: Some(number),
-        image: "stacktop-test/busybox:latest".into(),
-        state: ContainerState::Running,
-        health: Health::None,
-        unhealthy_since: None,
-        started_at: at(10, 30, 0),
-        finished_at: None,
-        restart_count: 0,
-        ports: Vec::new(),
-        tty: false,
-        engine: Default::default(),
-        spec: Default::default(),
-    }
+    sample(id, service, number).build()
+}
+
+/// A moment of the fixed day the fixtures live in.
+pub fn time(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, h, m, s).unwrap()
 }
 
 pub fn stack() -> Vec<Container> {
-    let mut healthy = container("healthy", "healthy", 1);
-    healthy.health = Health::Healthy;
-    healthy.ports = vec![PortMapping {
-        host_ip: "127.0.0.1".into(),
-        host_port: 18080,
-        container_port: 8080,
-        protocol: "tcp".into(),
-    }];
-    let mut unhealthy = container("unhealthy", "unhealthy", 1);
-    unhealthy.health = Health::Unhealthy;
-    let mut crash = container("crashloop", "crashloop", 1);
-    crash.state = ContainerState::Exited { code: 3 };
-    crash.restart_count = 7;
-    let mut restarting = container("flaky", "flaky", 1);
-    restarting.state = ContainerState::Restarting { exit_code: 2 };
-    restarting.restart_count = 2;
-    let mut starting = container("db", "db", 1);
-    starting.health = Health::Starting;
-    starting.started_at = at(11, 59, 50);
-    starting.image = "postgres:16-alpine".into();
-    starting.ports = vec![port(5433, 5432)];
-    starting.spec.env = vec![
-        "POSTGRES_USER=app".into(),
-        "POSTGRES_PASSWORD=secret".into(),
-    ];
-    let mut cache = container("cache", "cache", 1);
-    cache.image = "redis:7-alpine".into();
-    cache.ports = vec![port(16379, 6379)];
-    cache.spec.command = vec!["redis-server".into(), "--requirepass".into(), "pw".into()];
-    let mut done = container("migrate", "migrate", 1);
-    done.state = ContainerState::Exited { code: 0 };
-    let mut loose = container("loose", "", 1);
-    loose.name = "adminer".into();
-    loose.project = None;
-    loose.service = None;
-    loose.number = None;
-    loose.image = "adminer:4".into();
-    loose.started_at = at(2, 0, 0);
+    let healthy = sample("healthy", "healthy", 1)
+        .health(Health::Healthy)
+        .port(18080, 8080);
+    let unhealthy = sample("unhealthy", "unhealthy", 1).health(Health::Unhealthy);
+    let crash = sample("crashloop", "crashloop", 1)
+        .state(ContainerState::Exited { code: 3 })
+        .restarts(7);
+    let restarting = sample("flaky", "flaky", 1)
+        .state(ContainerState::Restarting { exit_code: 2 })
+        .restarts(2);
+    let starting = sample("db", "db", 1)
+        .health(Health::Starting)
+        .started(time(11, 59, 50))
+        .image("postgres:16-alpine")
+        .port(5433, 5432)
+        .env(&["POSTGRES_USER=app", "POSTGRES_PASSWORD=secret"]);
+    let cache = sample("cache", "cache", 1)
+        .image("redis:7-alpine")
+        .port(16379, 6379)
+        .spec(|spec| {
+            spec.command = vec!["redis-server".into(), "--requirepass".into(), "pw".into()]
+        });
+    let done = sample("migrate", "migrate", 1).state(ContainerState::Exited { code: 0 });
+    let loose = Sample::lone("adminer")
+        .id("loose")
+        .image("adminer:4")
+        .started(time(2, 0, 0));
     vec![
-        cache,
+        cache.build(),
         container("ticker", "ticker", 1),
-        healthy,
-        unhealthy,
-        crash,
-        restarting,
-        starting,
-        done,
+        healthy.build(),
+        unhealthy.build(),
+        crash.build(),
+        restarting.build(),
+        starting.build(),
+        done.build(),
         container("worker1", "worker", 1),
         container("worker2", "worker", 2),
-        loose,
+        loose.build(),
     ]
-}
-
-pub fn port(host: u16, inner: u16) -> PortMapping {
-    PortMapping {
-        host_ip: "127.0.0.1".into(),
-        host_port: host,
-        container_port: inner,
-        protocol: "tcp".into(),
-    }
 }
 
 pub fn stats() -> Vec<(String, Stats)> {

@@ -11,12 +11,12 @@ const RABBIT: &str = "rabbit:shop/rabbitmq";
 const SEARCH: &str = "es:shop/search";
 
 fn service(id: &str, image: &str, published: (u16, u16)) -> Container {
-    let mut c = container(id, id, 1);
-    c.project = Some("shop".into());
-    c.name = format!("shop-{id}-1");
-    c.image = image.into();
-    c.ports = vec![port(published.0, published.1)];
-    c
+    Sample::service("shop", id, 1)
+        .id(id)
+        .image(image)
+        .started(time(10, 30, 0))
+        .port(published.0, published.1)
+        .build()
 }
 
 /// A shop stack whose health comes from Docker, HTTP checks, a broker and

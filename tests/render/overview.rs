@@ -27,10 +27,10 @@ fn overview_with_actions_in_progress_and_failed() {
                 name: "stacktop-test-unhealthy-1".into(),
                 verb: Verb::Restart,
             },
-            result: Err(
+            result: Err(JobError::Refused(
                 "stacktop-test-unhealthy-1: restart failed: Cannot restart container unhealthy: permission denied"
                     .into(),
-            ),
+            )),
         }));
         app
     });
@@ -292,4 +292,25 @@ fn the_messages_overlay_shows_everything_whole() {
         press(&mut app, KeyCode::Char('m'));
         app
     });
+}
+
+/// A project whose files are being read, with a container, and one whose
+/// files could not be read, with none: each row says so.
+#[test]
+fn overview_while_compose_files_are_read_and_when_they_cannot_be() {
+    let theme = Theme::default();
+    let shop = Sample::service("shop", "api", 1)
+        .id("api")
+        .started(time(11, 0, 0))
+        .spec(|spec| {
+            spec.compose_working_dir = Some("/src/shop".into());
+            spec.compose_files = vec!["/src/shop/compose.yaml".into()];
+        })
+        .build();
+    let mut app = connected_app((100, 8), vec![shop]);
+    app.update(Event::Compose(ComposeEvent::LoadFailed {
+        project: ProjectKey::new(EngineId(0), "broken"),
+        error: "/src/broken/compose.yaml:3:5: did not find expected key".into(),
+    }));
+    assert_screen("overview_compose_files_100x8", &draw(&app, &theme));
 }

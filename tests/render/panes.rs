@@ -41,11 +41,11 @@ fn shop() -> Vec<Container> {
 }
 
 fn shop_service(id: &str, service: &str, number: u32) -> Container {
-    let mut c = container(id, service, number);
-    c.project = Some("shop".into());
-    c.name = format!("shop-{service}-{number}");
-    c.image = format!("shop/{service}:dev");
-    c
+    Sample::service("shop", service, number)
+        .id(id)
+        .image(format!("shop/{service}:dev"))
+        .started(time(10, 30, 0))
+        .build()
 }
 
 fn shop_stats() -> Vec<(String, Stats)> {

@@ -29,3 +29,12 @@ pub fn without_compose_vars() -> HashMap<String, String> {
         .filter(|(k, _)| !k.starts_with("COMPOSE_") && k != "DOCKER_CONFIG")
         .collect()
 }
+
+/// Makes the compose v2 plugin a plugin of the docker config folder
+/// `config` too, as a user's own config folder holds it.
+pub fn add_v2_plugin(config: &Path) {
+    let plugins = Path::new(&v2_config_dir()).join("cli-plugins");
+    let link = config.join("cli-plugins");
+    std::os::unix::fs::symlink(&plugins, &link)
+        .unwrap_or_else(|e| panic!("cannot link {}: {e}", link.display()));
+}

@@ -22,9 +22,22 @@ pub const IDLE_SCRIPT: &str = "trap 'exit 0' TERM; while true; do sleep 0.2; don
 pub const TICKER_SCRIPT: &str =
     "trap 'exit 0' TERM; i=0; while :; do echo tick $i; i=$((i+1)); sleep 1; done";
 
+/// Longest a docker CLI call of a test may take: an engine that hangs (it
+/// happened under hundreds of parallel `docker run`s) fails the test
+/// instead of holding the whole run until CI gives up.
+pub const CLI_LIMIT_SECS: u32 = 120;
+
+/// The docker CLI, ended (TERM, then KILL 10 s later) after
+/// [`CLI_LIMIT_SECS`]; `timeout` exits 124 then.
+pub fn docker_cli() -> Command {
+    let mut command = Command::new("timeout");
+    command.args(["--kill-after=10", &CLI_LIMIT_SECS.to_string(), "docker"]);
+    command
+}
+
 /// Runs the docker CLI: trimmed stdout, or `Err` with its trimmed stderr.
 pub fn try_docker(args: &[&str]) -> Result<String, String> {
-    let output = Command::new("docker")
+    let output = docker_cli()
         .args(args)
         .output()
         .map_err(|e| format!("cannot run the docker CLI ({e}); run scripts/test.sh"))?;

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::wait_until;
+use super::project::{cli, compose_command};
+use super::{Folder, wait_until};
 
 /// Longest wait for the engine to answer after it was started.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -135,6 +136,24 @@ impl PrivateEngine {
         checked(docker, args, "the private engine")
     }
 
+    /// `docker inspect -f TEMPLATE NAME` on this engine.
+    pub fn inspect(&self, name: &str, template: &str) -> String {
+        self.docker(&["inspect", "-f", template, name])
+    }
+
+    /// The compose CLI the tests drive, on this engine: `-p PROJECT -f
+    /// FILE ARGS`; trimmed stdout, panics when it fails.
+    pub fn compose(&self, project: &str, file: &Path, args: &[&str]) -> String {
+        let mut compose = compose_command(cli());
+        compose
+            .env("DOCKER_HOST", self.host())
+            .env_remove("DOCKER_CONTEXT");
+        let file = file.to_string_lossy();
+        let mut full = vec!["-p", project, "-f", &file];
+        full.extend_from_slice(args);
+        checked(compose, &full, "the private engine")
+    }
+
     /// Copies `image` from the shared engine into this one.
     pub fn load_image(&self, image: &str) {
         let mut load = Command::new("docker");
@@ -181,6 +200,39 @@ impl Drop for PrivateEngine {
         }
         self.clear_folder();
     }
+}
+
+/// A docker config folder with contexts `(name, host)`, and optionally a
+/// current context, as `docker context create` and `use` write them;
+/// removed when dropped.
+pub fn config_with_contexts(
+    purpose: &str,
+    contexts: &[(&str, &str)],
+    current: Option<&str>,
+) -> Folder {
+    let config = Folder::new(purpose);
+    for (name, host) in contexts {
+        let digest = Command::new("sh")
+            .args([
+                "-c",
+                &format!("printf %s '{name}' | sha256sum | cut -d' ' -f1"),
+            ])
+            .output()
+            .expect("sha256sum");
+        let hash = String::from_utf8_lossy(&digest.stdout).trim().to_string();
+        let meta = config.0.join("contexts/meta").join(hash);
+        std::fs::create_dir_all(&meta).expect("context folder");
+        let json = format!(
+            r#"{{"Name":"{name}","Metadata":{{}},"Endpoints":{{"docker":{{"Host":"{host}","SkipTLSVerify":false}}}}}}"#
+        );
+        std::fs::write(meta.join("meta.json"), json).expect("meta.json");
+    }
+    let current = match current {
+        Some(name) => format!(r#"{{"auths":{{}},"currentContext":"{name}"}}"#),
+        None => r#"{"auths":{}}"#.to_string(),
+    };
+    config.write("config.json", &current);
+    config
 }
 
 /// Runs `program ARGS` and returns its trimmed stdout; panics with its

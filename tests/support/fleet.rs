@@ -1,11 +1,10 @@
 //! Many containers of the fixture image at once, for tests of scale and
 //! of engines: all removed on drop, also when a test fails half-way.
 
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::docker::{BUSYBOX, LABEL, docker};
+use super::docker::{BUSYBOX, LABEL, docker, docker_cli};
 
 /// Parallel `docker run`s: the engine serialises much of the work, more
 /// clients only queue.
@@ -61,7 +60,7 @@ impl Fleet {
     }
 
     fn run_one(&self, name: &str) -> Result<(), String> {
-        let out = Command::new("docker")
+        let out = docker_cli()
             .args(["run", "-d", "--network", "none", "--name", name])
             .args(["--label", LABEL, "--label", &self.run_label])
             .args([BUSYBOX, "sleep", "3600"])
@@ -80,7 +79,7 @@ impl Fleet {
     /// Ids of the containers of this fleet that exist now.
     fn existing(&self) -> Vec<String> {
         let filter = format!("label={}", self.run_label);
-        Command::new("docker")
+        docker_cli()
             .args(["ps", "-aq", "--filter", &filter])
             .output()
             .map(|o| {
@@ -104,10 +103,7 @@ impl Drop for Fleet {
             std::thread::scope(|scope| {
                 for chunk in ids.chunks(ids.len().div_ceil(WORKERS)) {
                     scope.spawn(move || {
-                        let _ = Command::new("docker")
-                            .args(["rm", "-f"])
-                            .args(chunk)
-                            .output();
+                        let _ = docker_cli().args(["rm", "-f"]).args(chunk).output();
                     });
                 }
             });

@@ -2,8 +2,6 @@
 //! controls an attacker puts into names, query texts and answers, and the
 //! check that none of it reaches what stacktop prints.
 
-use std::path::PathBuf;
-
 #[path = "../../fuzz/checks.rs"]
 mod checks;
 use checks::reorders;
@@ -44,30 +42,6 @@ pub fn assert_printable(what: &str, bytes: &[u8], tabs: bool) {
             "{what}: {c:?} at byte {at}: {:?}",
             &text[at.saturating_sub(60)..(at + 60).min(text.len())]
         );
-    }
-}
-
-/// A folder of its own for one test, removed when dropped.
-pub struct Folder(pub PathBuf);
-
-impl Folder {
-    pub fn new(purpose: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("stacktop-{purpose}-{}", super::unique()));
-        std::fs::create_dir_all(&path).expect("a temporary folder");
-        Self(path)
-    }
-
-    /// Writes `name` in the folder; returns its path.
-    pub fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).expect("writing a test file");
-        path
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -21,6 +21,7 @@
 //! - [`ports`]: free ports on the loopback.
 //! - [`events`]: waiting on the app's event channel.
 //! - [`hostile`]: escape payloads, and the check that none is printed.
+//! - [`process`]: whether a process runs, and what it started.
 #![allow(dead_code)]
 
 pub mod compose_cli;
@@ -35,6 +36,7 @@ pub mod podman;
 pub mod ports;
 pub mod postgres;
 pub mod probe;
+pub mod process;
 pub mod project;
 pub mod rabbit;
 pub mod redis;
@@ -42,6 +44,7 @@ pub mod remote;
 pub mod stack;
 pub mod tmux;
 
+use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -66,4 +69,28 @@ pub fn unique() -> String {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     format!("{}_{nanos}", std::process::id())
+}
+
+/// A folder of its own for one test, removed when dropped.
+pub struct Folder(pub PathBuf);
+
+impl Folder {
+    pub fn new(purpose: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("stacktop-{purpose}-{}", unique()));
+        std::fs::create_dir_all(&path).expect("a temporary folder");
+        Self(path)
+    }
+
+    /// Writes `name` in the folder; returns its path.
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("writing a test file");
+        path
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

@@ -186,4 +186,5 @@ pub async fn job_result(rx: &mut Receiver<Event>) -> Result<String, String> {
     super::events::done(rx, Duration::from_secs(10))
         .await
         .result
+        .map_err(|e| e.to_string())
 }

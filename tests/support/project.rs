@@ -26,6 +26,21 @@ pub fn cli() -> ComposeCli {
     )
 }
 
+/// `docker compose` or `docker-compose`, without COMPOSE_PROFILES, so
+/// only a test's own arguments choose profiles.
+pub fn compose_command(cli: ComposeCli) -> Command {
+    let mut command = match cli {
+        ComposeCli::V2 => {
+            let mut c = Command::new("docker");
+            c.arg("compose");
+            c
+        }
+        ComposeCli::V1 => Command::new("docker-compose"),
+    };
+    command.env_remove("COMPOSE_PROFILES");
+    command
+}
+
 impl Stack {
     /// Starts `services` of the reset stack under `stacktop-reset-<test>-<pid>`.
     pub fn up(test: &str, services: &[&str]) -> Stack {
@@ -62,16 +77,8 @@ impl Stack {
         let file = self.file.to_string_lossy();
         let mut full: Vec<&str> = vec!["-p", &self.project, "-f", &file];
         full.extend_from_slice(args);
-        let mut cmd = match self.cli {
-            ComposeCli::V2 => {
-                let mut c = Command::new("docker");
-                c.arg("compose");
-                c
-            }
-            ComposeCli::V1 => Command::new("docker-compose"),
-        };
-        cmd.args(&full)
-            .env_remove("COMPOSE_PROFILES")
+        compose_command(self.cli)
+            .args(&full)
             .output()
             .unwrap_or_else(|e| panic!("cannot run compose: {e}"))
     }

@@ -345,6 +345,15 @@ impl Stacktop {
         }
     }
 
+    /// `stacktop -a --context NAME…` with the docker config folder
+    /// `config`, which names those contexts: every project of each engine.
+    pub fn on_contexts(session: &str, size: (u16, u16), config: &Path, contexts: &[&str]) -> Self {
+        let named: Vec<String> = contexts.iter().map(|c| format!("--context {c}")).collect();
+        let args = format!("-a {}", named.join(" "));
+        let env = [("DOCKER_CONFIG", config.display().to_string())];
+        Self::start(session, size, &args, &env)
+    }
+
     /// `stacktop -p PROJECT` on the test stack.
     pub fn on_stack(session: &str, size: (u16, u16)) -> Self {
         let args = format!("-p '{}'", super::stack::project());

@@ -6,58 +6,27 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio_postgres::{Client, Config, NoTls};
 
+use crate::collect::runner::{ANSWER_TIMEOUT, Failure, Trouble};
 use crate::model::Target;
+use crate::tasks::spawn_answer;
 
 /// How stacktop's sessions name themselves, so every figure can leave them out.
 pub const APPLICATION_NAME: &str = "stacktop";
 
-/// Longest wait for a server to accept a connection.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// What a failure means for the probe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailureKind {
-    /// The server is starting or shutting down (a restart): retry soon.
-    Starting,
-    /// Wrong credentials, or a URL that cannot work: retry rarely.
-    Rejected,
-    /// Anything else (refused, reset, timed out): retry with backoff.
-    Lost,
-}
-
-/// A failed connect or poll: what it means and one readable line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub kind: FailureKind,
-    pub message: String,
-}
-
-impl Failure {
-    pub fn lost(message: impl Into<String>) -> Self {
-        Self {
-            kind: FailureKind::Lost,
-            message: message.into(),
-        }
-    }
-
-    /// Classifies a driver error by its SQLSTATE.
-    pub fn from_pg(error: &tokio_postgres::Error) -> Self {
-        Self {
-            kind: classify(error.code().map(|c| c.code())),
-            message: describe(error),
-        }
-    }
+/// A driver error as a failure, classified by its SQLSTATE.
+pub fn from_pg(error: &tokio_postgres::Error) -> Failure {
+    Failure::new(classify(error.code().map(|c| c.code())), describe(error))
 }
 
 /// What a SQLSTATE means for the probe.
-pub fn classify(sqlstate: Option<&str>) -> FailureKind {
+pub fn classify(sqlstate: Option<&str>) -> Trouble {
     match sqlstate {
         // cannot_connect_now ("the database system is starting up"),
         // admin_shutdown and crash_shutdown: a server going down or coming up.
-        Some("57P03" | "57P01" | "57P02") => FailureKind::Starting,
+        Some("57P03" | "57P01" | "57P02") => Trouble::Starting,
         // invalid_password, invalid_authorization_specification.
-        Some("28P01" | "28000") => FailureKind::Rejected,
-        _ => FailureKind::Lost,
+        Some("28P01" | "28000") => Trouble::Rejected,
+        _ => Trouble::Lost,
     }
 }
 
@@ -80,17 +49,17 @@ pub fn describe(error: &tokio_postgres::Error) -> String {
 /// connect timeout. A URL that does not parse is `Rejected`: retrying soon
 /// cannot fix it.
 pub fn config(target: &Target) -> Result<Config, Failure> {
-    let mut config = Config::from_str(&target.url).map_err(|e| Failure {
-        kind: FailureKind::Rejected,
-        message: format!(
+    let mut config = Config::from_str(&target.url).map_err(|e| {
+        let message = format!(
             "bad connection URL {}: {}",
             target.display_url(),
             describe(&e)
-        ),
+        );
+        Failure::new(Trouble::Rejected, message)
     })?;
     config
         .application_name(APPLICATION_NAME)
-        .connect_timeout(CONNECT_TIMEOUT);
+        .connect_timeout(ANSWER_TIMEOUT);
     Ok(config)
 }
 
@@ -110,28 +79,25 @@ pub async fn failure(
     if error.is_closed() {
         let why = tokio::time::timeout(Duration::from_millis(200), ended).await;
         if let Ok(Ok(Some(cause))) = why {
-            return Failure::from_pg(&cause);
+            return from_pg(&cause);
         }
     }
-    Failure::from_pg(error)
+    from_pg(error)
 }
 
-/// Connects to `target` within [`CONNECT_TIMEOUT`].
+/// Connects to `target` within [`ANSWER_TIMEOUT`].
 pub async fn connect(target: &Target) -> Result<Connection, Failure> {
     let config = config(target)?;
-    let connecting = tokio::time::timeout(CONNECT_TIMEOUT, config.connect(NoTls));
+    let connecting = tokio::time::timeout(ANSWER_TIMEOUT, config.connect(NoTls));
     let (client, connection) = match connecting.await {
         Ok(Ok(pair)) => pair,
-        Ok(Err(e)) => return Err(Failure::from_pg(&e)),
+        Ok(Err(e)) => return Err(from_pg(&e)),
         Err(_) => {
-            let message = format!("no answer within {} s", CONNECT_TIMEOUT.as_secs());
+            let message = format!("no answer within {} s", ANSWER_TIMEOUT.as_secs());
             return Err(Failure::lost(message));
         }
     };
-    let (tell, ended) = oneshot::channel();
-    tokio::spawn(async move {
-        let _ = tell.send(connection.await.err());
-    });
+    let ended = spawn_answer("postgres connection", async move { connection.await.err() });
     Ok(Connection { client, ended })
 }
 
@@ -153,12 +119,12 @@ mod tests {
 
     #[test]
     fn restarts_read_as_starting_and_bad_passwords_as_rejected() {
-        assert_eq!(classify(Some("57P03")), FailureKind::Starting);
-        assert_eq!(classify(Some("57P01")), FailureKind::Starting);
-        assert_eq!(classify(Some("28P01")), FailureKind::Rejected);
-        assert_eq!(classify(Some("28000")), FailureKind::Rejected);
-        assert_eq!(classify(Some("3D000")), FailureKind::Lost);
-        assert_eq!(classify(None), FailureKind::Lost);
+        assert_eq!(classify(Some("57P03")), Trouble::Starting);
+        assert_eq!(classify(Some("57P01")), Trouble::Starting);
+        assert_eq!(classify(Some("28P01")), Trouble::Rejected);
+        assert_eq!(classify(Some("28000")), Trouble::Rejected);
+        assert_eq!(classify(Some("3D000")), Trouble::Lost);
+        assert_eq!(classify(None), Trouble::Lost);
     }
 
     #[test]
@@ -168,7 +134,7 @@ mod tests {
         ))
         .expect("a valid URL");
         assert_eq!(config.get_application_name(), Some("stacktop"));
-        assert_eq!(config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        assert_eq!(config.get_connect_timeout(), Some(&ANSWER_TIMEOUT));
         assert_eq!(config.get_dbname(), Some("app_db"));
     }
 
@@ -176,7 +142,7 @@ mod tests {
     fn a_bad_url_is_rejected_without_its_password() {
         let failure = config(&target("postgres://app:hunter2@127.0.0.1:notaport/db"))
             .expect_err("the port is not a number");
-        assert_eq!(failure.kind, FailureKind::Rejected);
+        assert_eq!(failure.trouble, Trouble::Rejected);
         assert!(
             failure.message.contains("postgres://app:***@"),
             "{}",

@@ -1,10 +1,9 @@
-//! What went wrong with a probe, and how long to wait before trying again.
+//! What went wrong with a Redis probe, sorted by the codes Redis puts in
+//! its replies, and what that means for the probe runner.
 
 use std::time::Duration;
 
-/// Wrong credentials do not fix themselves: retry rarely, no storm of
-/// failed logins in the server's log.
-pub const AUTH_RETRY: Duration = Duration::from_secs(60);
+use crate::collect::runner::{self, Trouble};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -43,6 +42,21 @@ impl Failure {
             kind: Kind::Other,
             message: format!("{doing}: timed out, no answer within {} s", after.as_secs()),
             server_reply: false,
+        }
+    }
+}
+
+impl Failure {
+    /// The runner's failure: what it means for the probe, and the line to
+    /// show; `target` is the masked URL.
+    pub fn for_runner(self, target: &str) -> runner::Failure {
+        match self.kind {
+            Kind::Auth => runner::Failure::new(
+                Trouble::Rejected,
+                format!("authentication failed for {target}: {}", self.message),
+            ),
+            Kind::Loading => runner::Failure::new(Trouble::Starting, self.message),
+            Kind::NoPerm | Kind::Other => runner::Failure::lost(self.message),
         }
     }
 }

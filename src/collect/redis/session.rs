@@ -11,11 +11,9 @@ use super::failure::{Failure, Kind};
 use super::info::{Info, SECTIONS};
 use super::rates::{self, Counters};
 use super::slowlog;
+use crate::collect::runner::ANSWER_TIMEOUT;
 use crate::model::{ClientPool, RedisSnapshot, SlowEntry};
 
-/// Longest wait for the connection (TCP, AUTH, SELECT, naming) and for
-/// each command: a hung server delays only its own probe.
-pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// CLIENT LIST walks every connection: run it this often at most...
 const CLIENT_LIST_EVERY: Duration = Duration::from_secs(5);
 /// ...and not at all once it takes longer than this.
@@ -56,8 +54,8 @@ async fn timed<T>(
     doing: &str,
     fut: impl Future<Output = redis::RedisResult<T>>,
 ) -> Result<T, Failure> {
-    match tokio::time::timeout(TIMEOUT, fut).await {
-        Err(_) => Err(Failure::timeout(doing, TIMEOUT)),
+    match tokio::time::timeout(ANSWER_TIMEOUT, fut).await {
+        Err(_) => Err(Failure::timeout(doing, ANSWER_TIMEOUT)),
         Ok(Err(e)) => Err(Failure::from_redis(&e, doing)),
         Ok(Ok(v)) => Ok(v),
     }

@@ -167,27 +167,14 @@ fn ended_reason(container: Option<&Container>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Sample;
 
     #[test]
     fn ended_reason_tells_exit_code_and_restarts() {
-        let mut container = Container {
-            id: "c".into(),
-            name: "c".into(),
-            project: None,
-            service: None,
-            number: None,
-            image: String::new(),
-            state: ContainerState::Exited { code: 3 },
-            health: Default::default(),
-            unhealthy_since: None,
-            started_at: None,
-            finished_at: None,
-            restart_count: 0,
-            ports: Vec::new(),
-            tty: false,
-            engine: Default::default(),
-            spec: Default::default(),
-        };
+        let mut container = Sample::lone("c")
+            .image("")
+            .state(ContainerState::Exited { code: 3 })
+            .build();
         assert_eq!(
             ended_reason(Some(&container)),
             "container exited with code 3"

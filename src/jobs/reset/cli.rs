@@ -21,10 +21,14 @@ pub(super) struct Cli {
 
 impl Cli {
     pub(super) fn new(cli: ComposeCli, engine: &Engine) -> Self {
-        Self {
-            cli,
-            env: engine.cli_env(std::env::vars()),
-        }
+        let vars = std::env::vars();
+        let env = match cli {
+            ComposeCli::V2 => engine.cli_env(vars),
+            // It reads no DOCKER_CONTEXT: a context named there would
+            // leave it on the config's current engine.
+            ComposeCli::V1 => engine.address_env(vars),
+        };
+        Self { cli, env }
     }
 
     async fn run(&self, project: &ProjectLocation, args: &[&str]) -> Result<String, String> {
@@ -93,4 +97,25 @@ pub(super) async fn up(
     }
     cli.run(&location, &up).await?;
     Ok(format!("started with {}", cli.cli.program()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Endpoint;
+
+    #[test]
+    fn compose_v1_is_pointed_at_a_context_by_its_address() {
+        let east = Engine::new(Endpoint {
+            name: "east".into(),
+            host: "unix:///east.sock".into(),
+            tls: None,
+        });
+        let v1 = Cli::new(ComposeCli::V1, &east);
+        assert_eq!(v1.env["DOCKER_HOST"], "unix:///east.sock");
+        assert!(!v1.env.contains_key("DOCKER_CONTEXT"), "{:?}", v1.env);
+        let v2 = Cli::new(ComposeCli::V2, &east);
+        assert_eq!(v2.env["DOCKER_CONTEXT"], "east");
+        assert!(!v2.env.contains_key("DOCKER_HOST"), "{:?}", v2.env);
+    }
 }

@@ -197,7 +197,7 @@ mod tests {
     use tokio::sync::mpsc;
 
     use super::*;
-    use crate::model::{EngineId, ProjectLocation, VolumeToRemove};
+    use crate::model::{EngineId, JobError, ProjectLocation, VolumeToRemove};
 
     fn plan() -> ResetPlan {
         ResetPlan {
@@ -243,9 +243,11 @@ mod tests {
         assert_eq!(done.job, job);
         assert_eq!(
             done.result,
-            Err("sizing the volumes for the reset of db failed: \
+            Err(JobError::Crashed(
+                "sizing the volumes for the reset of db failed: \
                  stopped on an internal error: injected sizing failure"
-                .to_string())
+                    .to_string()
+            ))
         );
     }
 

@@ -13,33 +13,19 @@ use crate::command::Command;
 use crate::config::Settings;
 use crate::event::{DockerEvent, Event, LogEvent};
 use crate::logtext::make_line;
-use crate::model::{
-    Container, ContainerState, EngineId, Health, LogLine, LogQuery, LogStream, Severity,
-};
+use crate::model::Sample;
+use crate::model::{Container, EngineId, LogLine, LogQuery, LogStream, Severity};
 
 pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap()
 }
 
 pub(super) fn container(id: &str, service: &str) -> Container {
-    Container {
-        id: id.into(),
-        name: format!("shop-{service}-1"),
-        project: Some("shop".into()),
-        service: Some(service.into()),
-        number: Some(1),
-        image: "busybox".into(),
-        state: ContainerState::Running,
-        health: Health::None,
-        unhealthy_since: None,
-        started_at: Some(now() - Duration::hours(1)),
-        finished_at: None,
-        restart_count: 0,
-        ports: Vec::new(),
-        tty: false,
-        engine: Default::default(),
-        spec: Default::default(),
-    }
+    let started = now() - Duration::hours(1);
+    Sample::service("shop", service, 1)
+        .id(id)
+        .started(started.with_timezone(&Utc))
+        .build()
 }
 
 /// An app with a project `shop` of `api` and `db`, its logs open: merged
