@@ -80,6 +80,9 @@ fn prepare(cli: &Cli) -> Result<(Settings, Theme)> {
 fn start(settings: Settings, theme: Theme) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Each thread that allocates may get an allocator arena of its
+        // own: a few blocking threads keep a busy start's memory small.
+        .max_blocking_threads(8)
         .enable_all()
         .build()
         .context("starting the async runtime")?;

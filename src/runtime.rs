@@ -280,7 +280,11 @@ impl Looping<'_> {
             if *queues.stopped.borrow() && !quit {
                 pending = Some(Event::Terminate);
             } else if handled < BATCH && began.elapsed() < FRAME && !quit {
-                pending = queues.input.try_recv().or_else(|_| queues.rx.try_recv()).ok();
+                pending = queues
+                    .input
+                    .try_recv()
+                    .or_else(|_| queues.rx.try_recv())
+                    .ok();
             }
         }
         self.tui.capture_mouse(self.app.screen.mouse_capture)?;

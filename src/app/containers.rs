@@ -54,19 +54,30 @@ impl Store {
     /// of it while its state and health are the same, until its inspect
     /// comes.
     pub(super) fn relist(&mut self, engine: EngineId, all: Vec<Container>) {
-        let (theirs, others): (Vec<Container>, Vec<Container>) = std::mem::take(&mut self.containers)
-            .into_iter()
-            .partition(|c| c.engine == engine);
+        let (theirs, others): (Vec<Container>, Vec<Container>) =
+            std::mem::take(&mut self.containers)
+                .into_iter()
+                .partition(|c| c.engine == engine);
         let mut before: HashMap<String, Container> =
             theirs.into_iter().map(|c| (c.id.clone(), c)).collect();
-        self.containers = others;
-        self.containers.extend(all.into_iter().map(|c| {
-            let c = Container { engine, ..c };
-            match before.remove(&c.id) {
-                Some(old) if c.spec.listed_only && keeps_details(&old, &c) => old,
-                _ => c,
-            }
-        }));
+        // Mapped in place: a list of 100,000 is not held twice.
+        let fresh: Vec<Container> = all
+            .into_iter()
+            .map(|c| {
+                let c = Container { engine, ..c };
+                match before.remove(&c.id) {
+                    Some(old) if c.spec.listed_only && keeps_details(&old, &c) => old,
+                    _ => c,
+                }
+            })
+            .collect();
+        self.containers = if others.is_empty() {
+            fresh
+        } else {
+            let mut all = others;
+            all.extend(fresh);
+            all
+        };
         self.reindex();
     }
 

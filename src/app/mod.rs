@@ -35,7 +35,6 @@ use crate::engine::endpoint::{DEFAULT_CONTEXT, Endpoint};
 use crate::event::Event;
 pub use crate::event::Viewport;
 use crate::model::{Container, Done, EngineId, Job, JobError, Prefs};
-use store::Touched;
 pub use database::{DatabaseView, Panel};
 pub use engines::{EngineState, EngineStatus};
 pub use flight::{ComposeStep, InFlight, Outcome};
@@ -47,6 +46,7 @@ pub use notices::{Change, Notices};
 pub use probes::Probe;
 pub use problems::Problem;
 pub use rows::Row;
+use store::Touched;
 pub use store::{Files, Store};
 pub use view::{Confirm, Overlay, Screen, View};
 
@@ -217,7 +217,9 @@ impl App {
         let in_place = (before.engine, &before.project, &before.service)
             == (now.engine, &now.project, &now.service)
             && shown.container(before) == shown.container(now)
-            && sort.compare(&self.store.facts(before), &self.store.facts(now)).is_eq();
+            && sort
+                .compare(&self.store.facts(before), &self.store.facts(now))
+                .is_eq();
         if !in_place {
             Stale::Rows
         } else if self.store.needs_attention(before) != self.store.needs_attention(now) {

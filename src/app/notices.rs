@@ -116,7 +116,8 @@ impl Notices {
             .map(|n| n.container_id.clone())
             .collect();
         if !worse.is_empty() {
-            self.unseen.retain(|n| !worse.contains(n.container_id.as_str()));
+            self.unseen
+                .retain(|n| !worse.contains(n.container_id.as_str()));
         }
         drop(worse);
         for change in changes {

@@ -11,7 +11,8 @@ use crate::command::{Collect, Command};
 use crate::discover;
 use crate::event::ProbeEvent;
 use crate::model::{
-    Container, PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot, Target,
+    Container, PgSnapshot, ProbeStatus, RabbitSnapshot, RedisSnapshot, SearchSnapshot, Snapshot,
+    Target,
 };
 use crate::text::{bytes_short, count_short};
 
@@ -135,7 +136,11 @@ impl App {
 impl Store {
     /// Re-runs discovery after the container list changed; tells the
     /// runtime when the set of targets is not the same any more.
-    pub(super) fn refresh_targets(&mut self, configured: &[Target], touched: &Touched) -> Vec<Command> {
+    pub(super) fn refresh_targets(
+        &mut self,
+        configured: &[Target],
+        touched: &Touched,
+    ) -> Vec<Command> {
         let hosts = self.ports_hosts();
         let find = |c: &Container| discover::target_of_container(c, &hosts);
         let containers = (&self.containers[..], &self.index);

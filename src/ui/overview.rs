@@ -263,12 +263,11 @@ fn render_list(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) -> Optio
     }
     // Every project row on screen counts its members: one pass for all.
     let on_screen = |r: &usize| matches!(app.list.rows[*r], Row::Project(..));
-    let counts = window
-        .rows
-        .iter()
-        .any(on_screen)
-        .then(|| app.member_counts())
-        .unwrap_or_default();
+    let counts = if window.rows.iter().any(on_screen) {
+        app.member_counts()
+    } else {
+        Default::default()
+    };
     for index in &window.rows {
         let line = match &app.list.rows[*index] {
             Row::Engine(engine) => engine_line(app, *engine, theme),

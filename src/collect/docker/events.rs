@@ -184,7 +184,11 @@ mod tests {
             pending.add(id.into(), start);
         }
         assert_eq!(pending.take(2).len(), 2);
-        assert_eq!(pending.due(), Some(start + COALESCE_WINDOW), "the rest at once");
+        assert_eq!(
+            pending.due(),
+            Some(start + COALESCE_WINDOW),
+            "the rest at once"
+        );
         assert_eq!(pending.take(2).len(), 1);
         assert_eq!(pending.due(), None);
     }
