@@ -36,6 +36,9 @@ pub fn parse(
     text: &str,
     outside: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<(String, String)>, DotenvError> {
+    // A byte-order mark, as Windows editors save, is no part of the first
+    // key (compose-go skips it too).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader {
         chars: text.chars().collect(),
         at: 0,
@@ -87,10 +90,15 @@ pub fn environment(
     os: &HashMap<String, String>,
     files: &[&Path],
 ) -> anyhow::Result<HashMap<String, String>> {
-    let outside = |name: &str| os.get(name).cloned();
-    let mut env = HashMap::new();
+    let mut env: HashMap<String, String> = HashMap::new();
     for file in files {
-        env.extend(read(file, &outside)?);
+        // A later file sees the earlier files' variables; the process's
+        // still win, as with `docker compose config`.
+        let vars = {
+            let outside = |name: &str| os.get(name).or_else(|| env.get(name)).cloned();
+            read(file, &outside)?
+        };
+        env.extend(vars);
     }
     env.extend(os.iter().map(|(k, v)| (k.clone(), v.clone())));
     Ok(env)

@@ -187,14 +187,17 @@ fn project_name(
     files: &[PathBuf],
     working_dir: &Path,
 ) -> anyhow::Result<String> {
-    if let Some(name) = &options.name {
+    // `-p ''` names nothing: the next source gives the name, as in Compose.
+    if let Some(name) = options.name.as_ref().filter(|n| !n.is_empty()) {
         return valid(name, "-p");
     }
     if let Some(name) = env.get("COMPOSE_PROJECT_NAME").filter(|n| !n.is_empty()) {
         return valid(name, "COMPOSE_PROJECT_NAME");
     }
-    if let Some((name, file)) = declared_name(files, env)? {
-        return valid(&name, &format!("`name:` in {}", file.display()));
+    // Compose makes a file's `name:` valid rather than refusing it
+    // (`My.Shop_App` is `myshop_app`); only -p and the variable are checked.
+    if let Some(name) = declared_name(files, env)?.and_then(|n| normalise_project(&n)) {
+        return Ok(name);
     }
     let folder = working_dir
         .file_name()
@@ -211,7 +214,7 @@ fn project_name(
 fn declared_name(
     files: &[PathBuf],
     env: &HashMap<String, String>,
-) -> anyhow::Result<Option<(String, PathBuf)>> {
+) -> anyhow::Result<Option<String>> {
     let mut found = None;
     for file in files {
         // A file that cannot be read is reported when the project is read,
@@ -223,7 +226,7 @@ fn declared_name(
             let name = interpolate(raw, env)
                 .with_context(|| format!("interpolating `name:` in {}", file.display()))?;
             if !name.is_empty() {
-                found = Some((name, file.clone()));
+                found = Some(name);
             }
         }
     }

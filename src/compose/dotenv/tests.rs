@@ -113,3 +113,11 @@ fn files_merge_under_the_process_environment() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// compose-go's dotenv skips a UTF-8 byte-order mark at the start.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let vars = parsed("\u{feff}FIRST=1\nSECOND=2\n");
+    assert_eq!(vars.get("FIRST").map(String::as_str), Some("1"));
+    assert_eq!(vars.get("SECOND").map(String::as_str), Some("2"));
+}

@@ -205,3 +205,51 @@ fn folder_names_are_normalised() {
     assert_eq!(normalise_project("_x-y"), Some("x-y".into()));
     assert_eq!(normalise_project("???"), None);
 }
+
+/// compose-go's `loader` normalises a name from the file
+/// (`TestLoadWithNormalizedProjectName`-style): capitals, dots and spaces go.
+#[test]
+fn a_name_in_the_file_is_made_valid_not_refused() {
+    let tree = Tree::new("filename");
+    tree.file("app/compose.yaml", "name: My.Shop_App\nservices: {}\n");
+    let r = resolved(&ProjectOptions::default(), &tree.path("app"), &[]);
+    assert_eq!(r.location.name, "myshop_app");
+    // One with nothing valid in it names nothing: the folder does.
+    tree.file("app/compose.yaml", "name: \"...\"\nservices: {}\n");
+    let r = resolved(&ProjectOptions::default(), &tree.path("app"), &[]);
+    assert_eq!(r.location.name, "app");
+}
+
+/// `docker compose -p '' config` takes the name from the next source.
+#[test]
+fn an_empty_p_names_nothing() {
+    let tree = Tree::new("emptyp");
+    tree.file("shop/compose.yaml", SERVICE);
+    let p = ProjectOptions {
+        name: Some(String::new()),
+        ..ProjectOptions::default()
+    };
+    assert_eq!(resolved(&p, &tree.path("shop"), &[]).location.name, "shop");
+    let env = [("COMPOSE_PROJECT_NAME", "from-env")];
+    assert_eq!(
+        resolved(&p, &tree.path("shop"), &env).location.name,
+        "from-env"
+    );
+}
+
+/// compose-go's `GetEnvFromFile`: a later `--env-file` interpolates with
+/// the variables of the earlier ones.
+#[test]
+fn a_later_env_file_sees_the_earlier_ones() {
+    let tree = Tree::new("envfiles");
+    tree.file("p/compose.yaml", SERVICE)
+        .file("p/one.env", "A=one\n")
+        .file("p/two.env", "B=${A}-two\nA\n");
+    let options = ProjectOptions {
+        env_files: vec!["one.env".into(), "two.env".into()],
+        ..ProjectOptions::default()
+    };
+    let r = resolved(&options, &tree.path("p"), &[]);
+    assert_eq!(r.env.get("B").map(String::as_str), Some("one-two"));
+    assert_eq!(r.env.get("A").map(String::as_str), Some("one"));
+}
