@@ -138,7 +138,11 @@ pub fn environment(
         location.env_files.iter().map(PathBuf::from).collect()
     };
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    dotenv::environment(os, &refs)
+    let mut env = dotenv::environment(os, &refs)?;
+    // The files may say `${COMPOSE_PROJECT_NAME}`: it is the name chosen,
+    // whichever source gave it, as compose-go sets it before interpolating.
+    env.insert("COMPOSE_PROJECT_NAME".to_string(), location.name.clone());
+    Ok(env)
 }
 
 /// The profiles asked for, else those of `COMPOSE_PROFILES`.

@@ -253,3 +253,23 @@ fn a_later_env_file_sees_the_earlier_ones() {
     assert_eq!(r.env.get("B").map(String::as_str), Some("one-two"));
     assert_eq!(r.env.get("A").map(String::as_str), Some("one"));
 }
+
+/// compose-go sets `COMPOSE_PROJECT_NAME` to the chosen name before it
+/// interpolates the files.
+#[test]
+fn the_files_see_the_project_name() {
+    let tree = Tree::new("pname");
+    tree.file("shop/compose.yaml", SERVICE);
+    let p = ProjectOptions {
+        name: Some("given".into()),
+        ..ProjectOptions::default()
+    };
+    let shell = [("COMPOSE_PROJECT_NAME", "from-env")];
+    let os: HashMap<String, String> = [("COMPOSE_PROJECT_NAME".into(), "from-env".into())].into();
+    let r = resolved(&p, &tree.path("shop"), &shell);
+    let env = crate::compose::environment(&r.location, &os).unwrap();
+    assert_eq!(env["COMPOSE_PROJECT_NAME"], "given");
+    let r = resolved(&ProjectOptions::default(), &tree.path("shop"), &[]);
+    let env = crate::compose::environment(&r.location, &HashMap::new()).unwrap();
+    assert_eq!(env["COMPOSE_PROJECT_NAME"], "shop");
+}
