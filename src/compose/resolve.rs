@@ -112,9 +112,16 @@ fn config_files(
     if !options.files.is_empty() {
         return existing(options.files.iter().map(|f| cwd.join(f))).map(Some);
     }
-    // COMPOSE_FILE may come from the .env of the folder compose runs in.
+    // COMPOSE_FILE may come from the --env-files, as with Compose.
+    if !options.env_files.is_empty() {
+        let given = existing(options.env_files.iter().map(|f| cwd.join(f)))
+            .context("reading the --env-file files")?;
+        let refs: Vec<&Path> = given.iter().map(PathBuf::as_path).collect();
+        return listed_files(&dotenv::environment(os, &refs)?, cwd, base);
+    }
+    // Else from the .env of the folder compose runs in.
     let local_env = base.join(".env");
-    let env = if options.env_files.is_empty() && local_env.is_file() {
+    let env = if local_env.is_file() {
         match dotenv::environment(os, &[&local_env]) {
             Ok(env) => env,
             // Only an error if there is a project here to read it for.
@@ -124,6 +131,15 @@ fn config_files(
     } else {
         os.clone()
     };
+    listed_files(&env, cwd, base)
+}
+
+/// The files `COMPOSE_FILE` lists in `env`, else the default ones.
+fn listed_files(
+    env: &HashMap<String, String>,
+    cwd: &Path,
+    base: &Path,
+) -> anyhow::Result<Option<Vec<PathBuf>>> {
     if let Some(listed) = env.get("COMPOSE_FILE").filter(|f| !f.is_empty()) {
         let separator = env
             .get("COMPOSE_PATH_SEPARATOR")

@@ -273,3 +273,20 @@ fn the_files_see_the_project_name() {
     let env = crate::compose::environment(&r.location, &HashMap::new()).unwrap();
     assert_eq!(env["COMPOSE_PROJECT_NAME"], "shop");
 }
+
+/// `docker compose --env-file x.env config` takes `COMPOSE_FILE` from
+/// x.env, the folder's `.env` aside.
+#[test]
+fn compose_file_may_come_from_an_env_file() {
+    let tree = Tree::new("envcfile");
+    tree.file("p/compose.yaml", SERVICE)
+        .file("p/other.yaml", SERVICE)
+        .file("p/.env", "COMPOSE_FILE=compose.yaml\n")
+        .file("p/x.env", "COMPOSE_FILE=other.yaml\n");
+    let options = ProjectOptions {
+        env_files: vec!["x.env".into()],
+        ..ProjectOptions::default()
+    };
+    let r = resolved(&options, &tree.path("p"), &[]);
+    assert_eq!(names(&r.location), ["other.yaml"]);
+}
