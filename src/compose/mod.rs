@@ -132,8 +132,9 @@ pub fn environment(
     os: &HashMap<String, String>,
 ) -> anyhow::Result<HashMap<String, String>> {
     let files: Vec<PathBuf> = if location.env_files.is_empty() {
-        let default = Path::new(&location.working_dir).join(".env");
-        default.is_file().then_some(default).into_iter().collect()
+        resolve::default_env_file(Path::new(&location.working_dir), os)
+            .into_iter()
+            .collect()
     } else {
         location.env_files.iter().map(PathBuf::from).collect()
     };

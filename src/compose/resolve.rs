@@ -67,6 +67,7 @@ pub fn resolve(
     cwd: &Path,
     os: &HashMap<String, String>,
 ) -> anyhow::Result<Option<Resolved>> {
+    let options = &with_env_files(options, os);
     let base = options
         .project_directory
         .as_ref()
@@ -79,7 +80,7 @@ pub fn resolve(
         Some(_) => base.clone(),
         None => files[0].parent().map_or(base.clone(), Path::to_path_buf),
     };
-    let env_files = env_files(options, cwd, &working_dir)?;
+    let env_files = env_files(options, cwd, &working_dir, os)?;
     let file_refs: Vec<&Path> = env_files.iter().map(PathBuf::as_path).collect();
     let env = dotenv::environment(os, &file_refs)?;
     let name = project_name(options, &env, &files, &working_dir)?;
@@ -121,7 +122,7 @@ fn config_files(
     }
     // Else from the .env of the folder compose runs in.
     let local_env = base.join(".env");
-    let env = if local_env.is_file() {
+    let env = if local_env.is_file() && !default_env_disabled(os) {
         match dotenv::environment(os, &[&local_env]) {
             Ok(env) => env,
             // Only an error if there is a project here to read it for.
@@ -183,15 +184,44 @@ fn first_of(dir: &Path, names: &[&str]) -> Option<PathBuf> {
     names.iter().map(|n| dir.join(n)).find(|p| p.is_file())
 }
 
-/// `--env-file` (relative to `cwd`), else the project folder's `.env`.
+/// `--env-file`, else those `COMPOSE_ENV_FILES` lists (split on commas),
+/// as compose-go's `WithEnvFiles` takes them.
+fn with_env_files(options: &ProjectOptions, os: &HashMap<String, String>) -> ProjectOptions {
+    let listed = os.get("COMPOSE_ENV_FILES").filter(|v| !v.is_empty());
+    match listed {
+        Some(listed) if options.env_files.is_empty() => ProjectOptions {
+            env_files: listed.split(',').map(PathBuf::from).collect(),
+            ..options.clone()
+        },
+        _ => options.clone(),
+    }
+}
+
+/// `COMPOSE_DISABLE_ENV_FILE`: no default `.env` is read.
+fn default_env_disabled(os: &HashMap<String, String>) -> bool {
+    os.get("COMPOSE_DISABLE_ENV_FILE").is_some_and(|v| {
+        ["1", "true", "yes", "y"]
+            .iter()
+            .any(|t| v.eq_ignore_ascii_case(t))
+    })
+}
+
+/// The project folder's `.env`, if there is one and
+/// `COMPOSE_DISABLE_ENV_FILE` does not say to leave it.
+pub fn default_env_file(working_dir: &Path, os: &HashMap<String, String>) -> Option<PathBuf> {
+    let default = working_dir.join(".env");
+    (default.is_file() && !default_env_disabled(os)).then_some(default)
+}
+
+/// `--env-file` (relative to `cwd`), else [`default_env_file`].
 fn env_files(
     options: &ProjectOptions,
     cwd: &Path,
     working_dir: &Path,
+    os: &HashMap<String, String>,
 ) -> anyhow::Result<Vec<PathBuf>> {
     if options.env_files.is_empty() {
-        let default = working_dir.join(".env");
-        return Ok(default.is_file().then_some(default).into_iter().collect());
+        return Ok(default_env_file(working_dir, os).into_iter().collect());
     }
     existing(options.env_files.iter().map(|f| cwd.join(f))).context("reading the --env-file files")
 }

@@ -290,3 +290,30 @@ fn compose_file_may_come_from_an_env_file() {
     let r = resolved(&options, &tree.path("p"), &[]);
     assert_eq!(names(&r.location), ["other.yaml"]);
 }
+
+/// `COMPOSE_ENV_FILES=a.env,b.env` stands for two `--env-file`s, and
+/// `COMPOSE_DISABLE_ENV_FILE=true` leaves the folder's `.env` unread.
+#[test]
+fn compose_env_files_and_disable_env_file() {
+    let tree = Tree::new("envvars");
+    tree.file("p/compose.yaml", SERVICE)
+        .file("p/.env", "FROM=dotenv\n")
+        .file("p/a.env", "FROM=a\n")
+        .file("p/b.env", "B=${FROM}-b\n");
+    let none = ProjectOptions::default();
+    let r = resolved(
+        &none,
+        &tree.path("p"),
+        &[("COMPOSE_ENV_FILES", "a.env,b.env")],
+    );
+    assert_eq!(r.env.get("B").map(String::as_str), Some("a-b"));
+    assert_eq!(r.location.env_files.len(), 2);
+    let r = resolved(&none, &tree.path("p"), &[]);
+    assert_eq!(r.env.get("FROM").map(String::as_str), Some("dotenv"));
+    let off = [("COMPOSE_DISABLE_ENV_FILE", "true")];
+    let r = resolved(&none, &tree.path("p"), &off);
+    assert_eq!(r.env.get("FROM"), None);
+    let os: HashMap<String, String> = [("COMPOSE_DISABLE_ENV_FILE".into(), "1".into())].into();
+    let env = crate::compose::environment(&r.location, &os).unwrap();
+    assert_eq!(env.get("FROM"), None);
+}
