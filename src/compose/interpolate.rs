@@ -63,19 +63,21 @@ pub fn interpolate_with(
     Ok(out)
 }
 
-/// Index of the `}` closing a `${`, counting nested `${ ... }`.
+/// Index of the `}` closing a `${`, found as compose-go finds it: every
+/// `{` opens one more (so `${A:-{"json":1}}` closes at its last brace), and
+/// the byte after a `{` is passed over, the name's first byte included.
 fn closing_brace(inner: &str) -> Option<usize> {
-    let mut depth = 0usize;
     let bytes = inner.as_bytes();
-    let mut i = 0;
+    let mut depth = 1usize;
+    let mut i = 1;
     while i < bytes.len() {
         match bytes[i] {
-            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+            b'}' if depth == 1 => return Some(i),
+            b'}' => depth -= 1,
+            b'{' => {
                 depth += 1;
                 i += 1;
             }
-            b'}' if depth == 0 => return Some(i),
-            b'}' => depth -= 1,
             _ => {}
         }
         i += 1;
@@ -151,6 +153,17 @@ mod tests {
         assert_eq!(interpolate("${SET:-d}", &v).unwrap(), "yes");
         assert_eq!(interpolate("${MISSING:-${SET}x}", &v).unwrap(), "yesx");
         assert_eq!(interpolate("${SET:+alt}${MISSING+alt}", &v).unwrap(), "alt");
+    }
+
+    #[test]
+    fn a_default_may_hold_braces() {
+        // compose-go's template tests: a JSON default keeps its braces.
+        let none = HashMap::new();
+        assert_eq!(
+            interpolate(r#"${A:-{"json":1}}"#, &none).unwrap(),
+            r#"{"json":1}"#
+        );
+        assert_eq!(interpolate("${A:-${B:-b}}c", &none).unwrap(), "bc");
     }
 
     #[test]
