@@ -2,9 +2,12 @@
 //! over the earlier ones, a service over the one it `extends`): a subset of
 //! the compose specification, enough for what the dashboard reads.
 //! Mappings merge key by key, the later wins for scalars and lists; a
-//! service's `volumes` merge by target path.
+//! service's `volumes` merge by target path and its `profiles` add up. A
+//! value tagged `!reset` is dropped, one tagged `!override` replaces.
 
 use serde_json::Value;
+
+use super::yaml::{OVERRIDE, RESET};
 
 /// Merges a whole configuration `over` into `base`, as a later file does.
 pub fn merge_config(base: &mut Value, over: Value) {
@@ -23,18 +26,81 @@ fn merge(base: &mut Value, over: Value, depth: usize, in_services: bool) {
         (Value::Object(base), Value::Object(over)) => {
             for (key, value) in over {
                 let services = depth == 0 && key == "services";
-                match base.get_mut(&key) {
-                    Some(existing) if depth == 2 && in_services && key == "volumes" => {
-                        merge_volumes(existing, value);
+                let body = depth == 2 && in_services;
+                match (base.get_mut(&key), tag_of(&value)) {
+                    (_, Some(Tag::Reset)) => {
+                        base.remove(&key);
                     }
-                    Some(existing) => merge(existing, value, depth + 1, in_services || services),
-                    None => {
-                        base.insert(key, value);
+                    (Some(existing), None) if body && key == "volumes" => {
+                        merge_volumes(existing, settled(value));
+                    }
+                    (Some(existing), None) if body && key == "profiles" => {
+                        merge_profiles(existing, settled(value));
+                    }
+                    (Some(existing), None) => {
+                        merge(existing, value, depth + 1, in_services || services);
+                    }
+                    _ => {
+                        base.insert(key, settled(value));
                     }
                 }
             }
         }
-        (base, over) => *base = over,
+        (base, over) => *base = settled(over),
+    }
+}
+
+enum Tag {
+    Reset,
+    Override,
+}
+
+/// What a value was tagged with in its file, if anything Compose's merge
+/// heeds.
+fn tag_of(value: &Value) -> Option<Tag> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    match map.keys().next().map(String::as_str) {
+        Some(RESET) if map.len() == 1 => Some(Tag::Reset),
+        Some(OVERRIDE) if map.len() == 1 => Some(Tag::Override),
+        _ => None,
+    }
+}
+
+/// `value` with its tags applied: `!override` unwrapped, `!reset` dropped.
+fn settled(value: Value) -> Value {
+    match (tag_of(&value), value) {
+        (Some(Tag::Override), Value::Object(mut map)) => {
+            settled(map.remove(OVERRIDE).unwrap_or(Value::Null))
+        }
+        (_, Value::Object(map)) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !matches!(tag_of(v), Some(Tag::Reset)))
+                .map(|(k, v)| (k, settled(v)))
+                .collect(),
+        ),
+        (_, Value::Array(items)) => Value::Array(
+            items
+                .into_iter()
+                .filter(|v| !matches!(tag_of(v), Some(Tag::Reset)))
+                .map(settled)
+                .collect(),
+        ),
+        (_, other) => other,
+    }
+}
+
+/// Profiles add up, each once, as compose-go merges them.
+fn merge_profiles(base: &mut Value, over: Value) {
+    let (Value::Array(items), Value::Array(more)) = (&mut *base, &over) else {
+        *base = over;
+        return;
+    };
+    for profile in more {
+        if !items.contains(profile) {
+            items.push(profile.clone());
+        }
     }
 }
 
@@ -98,5 +164,32 @@ mod tests {
                 "command": ["c"]
             }, "web": {"image": "nginx"}}, "volumes": {"pgdata": {}}})
         );
+    }
+
+    /// compose-go's override tests: `!reset` drops a whole service or a
+    /// key, `!override` replaces, profiles add up.
+    #[test]
+    fn reset_override_and_profiles() {
+        let read = |text: &str| crate::compose::yaml::parse(text).unwrap();
+        let mut merged = json!({});
+        merge_config(
+            &mut merged,
+            read("services:\n  a: {image: x, profiles: [p1], ports: ['1:1']}\n  b: {image: y}\n"),
+        );
+        merge_config(
+            &mut merged,
+            read(
+                "services:\n  a:\n    profiles: [p2, p1]\n    ports: !reset []\n  b: !reset null\n",
+            ),
+        );
+        assert_eq!(
+            merged,
+            json!({"services": {"a": {"image": "x", "profiles": ["p1", "p2"]}}})
+        );
+        merge_config(
+            &mut merged,
+            read("services:\n  a: !override\n    image: z\n"),
+        );
+        assert_eq!(merged, json!({"services": {"a": {"image": "z"}}}));
     }
 }

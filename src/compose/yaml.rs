@@ -80,8 +80,26 @@ fn node(yaml: Yaml) -> anyhow::Result<Value> {
             }
             Value::Object(map)
         }
-        Yaml::Tagged(tagged) => node(tagged.value)?,
+        Yaml::Tagged(tagged) => {
+            let tag = tagged.tag.to_string();
+            let value = node(tagged.value)?;
+            match tag.trim_start_matches('!') {
+                "reset" => marked(RESET, Value::Null),
+                "override" => marked(OVERRIDE, value),
+                _ => value,
+            }
+        }
     })
+}
+
+/// The key of a one-key mapping standing for a value tagged `!reset`
+/// (Compose's merge drops what it tags), unlike any key a file holds.
+pub const RESET: &str = "\u{0}!reset";
+/// The same for `!override` (Compose's merge replaces rather than merges).
+pub const OVERRIDE: &str = "\u{0}!override";
+
+fn marked(tag: &str, value: Value) -> Value {
+    Value::Object(Map::from_iter([(tag.to_string(), value)]))
 }
 
 fn merge_sources(value: Value) -> anyhow::Result<Vec<Map<String, Value>>> {
