@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 use serde_json::Value;
 
-use super::{interpolate, yaml};
+use super::{interpolate, merge, yaml};
 
 /// The file at `path`, parsed and interpolated with `env`.
 pub fn read(path: &Path, env: &HashMap<String, String>) -> anyhow::Result<Value> {
@@ -19,10 +19,22 @@ pub fn read(path: &Path, env: &HashMap<String, String>) -> anyhow::Result<Value>
     Ok(value)
 }
 
-/// The file at `path`, parsed, nothing interpolated yet.
+/// The file at `path`, parsed, nothing interpolated yet. Several
+/// documents in it merge in order, as compose-go loads them.
 pub fn parse(path: &Path) -> anyhow::Result<Value> {
     let text = text(path)?;
-    yaml::parse(&text).map_err(|e| named(path, &e))
+    let mut documents = yaml::documents(&text)
+        .map_err(|e| named(path, &e))?
+        .into_iter();
+    // One document is kept as written: its `!reset`s apply to the files
+    // before it.
+    let mut merged = documents
+        .next()
+        .unwrap_or(Value::Object(serde_json::Map::new()));
+    for document in documents {
+        merge::merge_config(&mut merged, document);
+    }
+    Ok(merged)
 }
 
 /// Refuses the file at `path` when it breaks a bound of [`yaml`]: too
@@ -56,4 +68,26 @@ fn text(path: &Path) -> anyhow::Result<String> {
         anyhow::bail!("{}: {}", path.display(), yaml::too_large());
     }
     String::from_utf8(bytes).map_err(|_| anyhow!("{}: not UTF-8 text", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// compose-go's loader reads every document of a file, later ones
+    /// over earlier ones.
+    #[test]
+    fn documents_of_a_file_merge_in_order() {
+        let path = std::env::temp_dir().join(format!("stacktop-docs-{}.yaml", std::process::id()));
+        std::fs::write(
+            &path,
+            "name: first\nservices:\n  a: {image: x}\n---\nname: second\nservices:\n  b: {image: y}\n",
+        )
+        .unwrap();
+        let value = parse(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(value["name"], "second");
+        assert_eq!(value["services"]["a"]["image"], "x");
+        assert_eq!(value["services"]["b"]["image"], "y");
+    }
 }

@@ -29,6 +29,18 @@ pub fn parse(text: &str) -> anyhow::Result<Value> {
     to_json(yaml)
 }
 
+/// Every document of `text`, in order, each as [`parse`] reads one.
+pub fn documents(text: &str) -> anyhow::Result<Vec<Value>> {
+    bounds::check(text)?;
+    serde_yaml_ng::Deserializer::from_str(text)
+        .map(|document| {
+            let yaml =
+                <Yaml as serde::Deserialize>::deserialize(document).map_err(|e| positioned(&e))?;
+            to_json(yaml)
+        })
+        .collect()
+}
+
 fn positioned(error: &serde_yaml_ng::Error) -> anyhow::Error {
     let message = error.to_string();
     // The message may end with " at line L column C": say it up front.
