@@ -16,11 +16,19 @@ pub enum Headless {
         /// JSON, in the documented `stacktop.status/1` shape.
         #[arg(long)]
         json: bool,
+        /// How long to wait at most for the compose projects to be read,
+        /// e.g. 30s, 2m (the engine has 6 s to answer).
+        #[arg(long, default_value = "30s", value_parser = parse_interval)]
+        timeout: Duration,
     },
     /// Exit 0 when every service named (default: every service listed)
     /// runs and is healthy with each probe answering; else 1, one line per
     /// problem.
     Check {
+        /// How long to wait at most for the compose projects to be read,
+        /// e.g. 30s, 2m (the engine has 6 s to answer).
+        #[arg(long, default_value = "30s", value_parser = parse_interval)]
+        timeout: Duration,
         /// Services to check (by name, container name or project/name).
         services: Vec<String>,
     },

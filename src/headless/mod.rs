@@ -57,17 +57,17 @@ async fn execute(settings: Settings, command: Headless) -> Result<u8, String> {
     let engines = crate::engine::choose(&settings.engines).await?;
     let mut observer = Observer::start(settings, engines, wants_cpu);
     match command {
-        Headless::Status { json } => {
-            settle(&mut observer, true).await?;
+        Headless::Status { json, timeout } => {
+            settle(&mut observer, Some(timeout)).await?;
             print_status(&observer, json)
         }
-        Headless::Check { services } => {
-            settle(&mut observer, false).await?;
+        Headless::Check { services, timeout } => {
+            settle(&mut observer, None).await?;
             // A service not created is known from its compose file only;
             // the folder's own project is read, to say if it cannot be.
             let here = observer.settings.local_compose.is_some();
             if here || !named_all(&observer, &services) {
-                settle(&mut observer, true).await?;
+                settle(&mut observer, Some(timeout)).await?;
             }
             check(&observer, &services)
         }
@@ -75,10 +75,16 @@ async fn execute(settings: Settings, command: Headless) -> Result<u8, String> {
     }
 }
 
-/// Takes events until everything has answered once (the compose
-/// projects too, when `compose`).
-async fn settle(observer: &mut Observer, compose: bool) -> Result<(), String> {
-    observer.until(Instant::now() + SETTLE, compose).await?;
+/// Takes events until everything has answered once: the engine and the
+/// probes within [`SETTLE`], the compose projects too (read meanwhile) when
+/// `compose` gives how long they may take. A slow compose CLI (v1 may take
+/// longer than the engine) is waited for, and named when it took too long.
+async fn settle(observer: &mut Observer, compose: Option<Duration>) -> Result<(), String> {
+    let started = Instant::now();
+    if compose.is_some() {
+        observer.read_projects();
+    }
+    observer.until(started + SETTLE, false).await?;
     observer.tick();
     if !observer.listed() {
         return Err(format!(
@@ -86,6 +92,16 @@ async fn settle(observer: &mut Observer, compose: bool) -> Result<(), String> {
             observer.endpoints(),
             SETTLE.as_secs()
         ));
+    }
+    if let Some(timeout) = compose {
+        observer.until(started + timeout, true).await?;
+        observer.tick();
+        if !observer.projects_read() {
+            print::error(&format!(
+                "the compose files were not all read within {} s (--timeout): services they declare may be missing",
+                timeout.as_secs()
+            ));
+        }
     }
     Ok(())
 }

@@ -150,6 +150,11 @@ impl Observer {
         self.collectors.read_projects(&self.tx);
     }
 
+    /// Every compose project asked for has been read, or failed to be.
+    pub fn projects_read(&self) -> bool {
+        self.collectors.projects_read()
+    }
+
     /// Every engine answered, and at least one listed its containers.
     pub fn listed(&self) -> bool {
         self.answered.len() == self.store.engines.len() && self.answered.values().any(|l| *l)
