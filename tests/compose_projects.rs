@@ -160,6 +160,31 @@ async fn anchors_on_their_own_line() {
     same_three_ways("anchors-own-line").await;
 }
 
+/// compose-go normalises a `name:` from the file (`My.Shop_App`).
+#[tokio::test]
+async fn a_file_name_with_capitals_and_dots_is_normalised() {
+    same_three_ways("name-normalised").await;
+}
+
+/// compose-go's dotenv fixtures: a `.env` saved with a byte-order mark.
+#[tokio::test]
+async fn a_dotenv_with_a_byte_order_mark() {
+    same_three_ways("dotenv-bom").await;
+}
+
+/// compose-go's override tests: `!reset` on a whole service, profiles that
+/// add up across files.
+#[tokio::test]
+async fn reset_a_service_and_add_profiles_in_the_override() {
+    same_three_ways("reset-override").await;
+}
+
+/// compose-go's loader: several YAML documents in one file.
+#[tokio::test]
+async fn several_documents_in_one_file() {
+    same_three_ways("multi-document").await;
+}
+
 #[tokio::test]
 async fn a_large_project_with_anchors_and_two_profiles() {
     same_three_ways("large").await;
