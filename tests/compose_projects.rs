@@ -185,6 +185,33 @@ async fn several_documents_in_one_file() {
     same_three_ways("multi-document").await;
 }
 
+/// docker/compose refuses a `depends_on` on an undefined service: stacktop
+/// still reads the services, and says Compose's own words with v2 (v1's
+/// refusals may be syntax it predates, so they are no verdict).
+#[tokio::test]
+async fn files_compose_refuses_are_read_and_marked_invalid() {
+    let dir = folder("refused-depends");
+    let mut os = without_compose_vars();
+    os.insert("DOCKER_CONFIG".into(), v2_config_dir());
+    let resolved = resolve(&ProjectOptions::default(), &dir, &os)
+        .unwrap()
+        .unwrap();
+    let v2 = load(&resolved.location, Some(ComposeCli::V2), &os)
+        .await
+        .unwrap();
+    let failure = v2.cli_failure.expect("compose v2 refuses the files");
+    assert!(failure.invalid, "{failure:?}");
+    assert!(
+        failure.error.contains("depends on undefined service"),
+        "{}",
+        failure.error
+    );
+    assert_eq!(v2.project.services.len(), 1);
+    let none = load(&resolved.location, None, &os).await.unwrap();
+    assert!(none.cli_failure.is_none());
+    assert_eq!(none.project.services.len(), 1);
+}
+
 #[tokio::test]
 async fn a_large_project_with_anchors_and_two_profiles() {
     same_three_ways("large").await;

@@ -1,6 +1,6 @@
 //! Compose projects in the app: declared services, up and reset.
 
-use super::{App, ComposeStep, Confirm, Level, Overlay, Row};
+use super::{App, ComposeStep, Confirm, Files, Level, Overlay, Row};
 use crate::command::Command;
 use crate::event::ComposeEvent;
 use crate::model::{Container, EngineId, ProjectKey, ResetPlan, plan_reset};
@@ -54,6 +54,19 @@ impl App {
         let Some(loaded) = self.store.projects.get(&key).cloned() else {
             return self.nothing(&self.not_read(&key));
         };
+        if self
+            .store
+            .files
+            .get(&key)
+            .and_then(Files::invalid)
+            .is_some()
+        {
+            let what = format!(
+                "Compose refuses the files of {}: nothing is brought up from them (m shows why)",
+                key.name
+            );
+            return self.nothing(&what);
+        }
         let label = service.clone().unwrap_or_else(|| key.name.clone());
         self.say(Level::Info, format!("bringing up {label}…"));
         vec![Command::Up {

@@ -35,6 +35,9 @@ pub enum Files {
     Unreadable(String),
     /// On a remote engine's host: not read here.
     Elsewhere,
+    /// Read by stacktop's own reader, but Compose refuses them, in these
+    /// words: what runs is shown, nothing new is brought up from them.
+    Invalid(String),
 }
 
 impl Files {
@@ -48,7 +51,15 @@ impl Files {
     pub fn error(&self) -> Option<&str> {
         match self {
             Self::Unreadable(error) => Some(error),
-            Self::Reading | Self::Read | Self::Elsewhere => None,
+            Self::Reading | Self::Read | Self::Elsewhere | Self::Invalid(_) => None,
+        }
+    }
+
+    /// Compose's reason for refusing the files, when it refuses them.
+    pub fn invalid(&self) -> Option<&str> {
+        match self {
+            Self::Invalid(error) => Some(error),
+            _ => None,
         }
     }
 }
@@ -301,19 +312,28 @@ impl Store {
                 project,
                 cli_failure,
             }) => {
+                let key = ProjectKey::new(engine, project.name());
+                let mut files = Files::Read;
                 if let Some(failure) = cli_failure {
-                    taken.news.push(News {
-                        level: Level::Info,
-                        text: format!(
+                    let (level, text) = if failure.invalid {
+                        files = Files::Invalid(failure.error.clone());
+                        let text = format!("Compose refuses project {}'s files", project.name());
+                        (Level::Error, text)
+                    } else {
+                        let text = format!(
                             "{} could not read project {}'s files; stacktop's reader read them",
                             failure.program,
                             project.name()
-                        ),
+                        );
+                        (Level::Info, text)
+                    };
+                    taken.news.push(News {
+                        level,
+                        text,
                         detail: Some(failure.error),
                     });
                 }
-                let key = ProjectKey::new(engine, project.name());
-                self.files.insert(key.clone(), Files::Read);
+                self.files.insert(key.clone(), files);
                 self.projects.insert(key, *project);
                 taken.project = true;
             }
@@ -356,6 +376,13 @@ impl Store {
         self.files
             .iter()
             .filter_map(|(key, files)| Some((key, files.error()?)))
+    }
+
+    /// The projects whose files Compose refuses, with its reason.
+    pub fn invalid(&self) -> impl Iterator<Item = (&ProjectKey, &str)> {
+        self.files
+            .iter()
+            .filter_map(|(key, files)| Some((key, files.invalid()?)))
     }
 
     /// Asks for the declared services of every project not read yet: those

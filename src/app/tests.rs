@@ -1004,6 +1004,7 @@ fn a_cli_that_cannot_read_the_files_is_said_with_its_whole_message() {
         error:
             "ERROR: The Compose file './compose.yaml' is invalid because:\n'name' does not match"
                 .into(),
+        invalid: false,
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
         engine: EngineId(0),
@@ -1019,4 +1020,43 @@ fn a_cli_that_cannot_read_the_files_is_said_with_its_whole_message() {
     assert_eq!(app.screen.overlay, Some(Overlay::Messages));
     app.update(ch('x'));
     assert_eq!(app.screen.overlay, None);
+}
+
+#[test]
+fn files_compose_refuses_are_said_and_nothing_is_brought_up_from_them() {
+    let mut app = app_with(compose_stack());
+    let project = crate::model::ComposeProject {
+        location: shop_location(),
+        services: vec![],
+    };
+    let failure = crate::model::CliFailure {
+        program: "docker compose".into(),
+        error: "`docker compose config` failed (exit status: 15): service \"api\" depends on undefined service \"db\"".into(),
+        invalid: true,
+    };
+    app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
+        engine: EngineId(0),
+        project: Box::new(project),
+        cli_failure: Some(failure),
+    }));
+    let status = app.messages.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("Compose refuses"), "{}", status.text);
+    let key = crate::model::ProjectKey::new(EngineId(0), "shop");
+    let reason = app.store.files.get(&key).and_then(Files::invalid).unwrap();
+    assert!(reason.contains("undefined service"), "{reason}");
+    let row = app
+        .list
+        .rows
+        .iter()
+        .position(|r| matches!(r, Row::Project(_, Some(p)) if p == "shop"))
+        .unwrap();
+    app.list.selected = row;
+    assert!(app.update(ch('u')).is_empty());
+    let status = app.messages.status.clone().unwrap();
+    assert!(
+        status.text.contains("nothing is brought up"),
+        "{}",
+        status.text
+    );
 }

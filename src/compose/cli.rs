@@ -133,11 +133,20 @@ impl ComposeCli {
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
         Err(format!(
-            "`{shown}` failed ({}): {}",
+            "`{shown}`{EXITED}({}): {}",
             output.status,
             stderr.trim()
         ))
     }
+}
+
+/// What [`ComposeCli::run`]'s error says when the CLI ran and refused.
+const EXITED: &str = " failed ";
+
+/// Whether an error of [`ComposeCli::run`] is the CLI's own refusal (it ran
+/// and exited non-zero), not a timeout or a CLI that could not start.
+pub fn refused(error: &str) -> bool {
+    error.starts_with('`') && error.contains(&format!("`{EXITED}("))
 }
 
 /// How long a compose command may run.

@@ -104,9 +104,11 @@ pub async fn load(
             Ok(config) => (config, None),
             Err(cli_error) => match own() {
                 Ok(config) => {
+                    let error = format!("{cli_error:#}");
                     let failure = CliFailure {
                         program: cli.program().to_string(),
-                        error: format!("{cli_error:#}"),
+                        invalid: cli == ComposeCli::V2 && cli::refused(&error),
+                        error,
                     };
                     (config, Some(failure))
                 }

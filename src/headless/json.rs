@@ -31,6 +31,9 @@ pub struct Project {
     /// Why its compose files could not be read; `None` when they were, or
     /// were not asked for.
     pub files_error: Option<String>,
+    /// Compose's reason for refusing its files, when stacktop's own reader
+    /// read them but Compose (v2) refuses them: a problem for `check`.
+    pub compose_error: Option<String>,
     pub services: usize,
     pub running: usize,
     /// Services with at least one problem.
@@ -129,6 +132,11 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
                     .get(&key)
                     .and_then(Files::error)
                     .map(str::to_string),
+                compose_error: store
+                    .files
+                    .get(&key)
+                    .and_then(Files::invalid)
+                    .map(str::to_string),
                 services: 0,
                 running: 0,
                 failing: 0,
@@ -147,6 +155,7 @@ fn projects(store: &Store, services: &[ServiceReport<'_>]) -> Vec<Project> {
                 working_dir: None,
                 compose_files: Vec::new(),
                 files_error: Some(error.to_string()),
+                compose_error: None,
                 services: 0,
                 running: 0,
                 failing: 0,

@@ -98,4 +98,8 @@ impl ComposeProject {
 pub struct CliFailure {
     pub program: String,
     pub error: String,
+    /// Compose v2 ran and refused the files: Compose's own verdict that
+    /// they are invalid. (v1 refuses newer syntax Compose accepts, and a
+    /// CLI may time out: neither says the files are wrong.)
+    pub invalid: bool,
 }

@@ -441,6 +441,10 @@ fn files_span<'a>(files: &Files, gap: &str, theme: &Theme) -> Option<Span<'a>> {
             format!("{gap}✗ compose files unreadable"),
             theme.error,
         )),
+        Files::Invalid(_) => Some(Span::styled(
+            format!("{gap}✗ Compose refuses its files"),
+            theme.error,
+        )),
         Files::Read | Files::Elsewhere => None,
     }
 }

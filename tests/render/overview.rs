@@ -263,6 +263,7 @@ fn after_a_cli_failure(size: (u16, u16)) -> App {
     let failure = CliFailure {
         program: "docker-compose".into(),
         error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'\n\nYou might be seeing this error because you're using the wrong Compose file version.".into(),
+        invalid: false,
     };
     app.update(Event::Compose(ComposeEvent::Loaded {
         engine: EngineId(0),
