@@ -245,3 +245,44 @@ fn tempdir(purpose: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A project whose files Compose (v2) refuses, with nothing of it running:
+/// `status` names it in Compose's words, `status --json` gives
+/// `compose_error`, and `check` fails on it.
+#[test]
+fn files_compose_refuses_are_a_problem_for_check() {
+    support::docker::require_engine();
+    let folder = support::Folder::new("refused");
+    folder.write(
+        "compose.yaml",
+        "services:\n  api:\n    image: nginx\n    depends_on: [db]\n",
+    );
+    let config = support::compose_cli::v2_config_dir();
+    let env = [("DOCKER_CONFIG", config.as_str())];
+    let project = folder
+        .0
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    let line = format!("{project}: Compose refuses the files: ");
+    let status = stacktop(&["status"], &folder.0, &env);
+    let text = String::from_utf8_lossy(&status.stdout);
+    let said = text.lines().find(|l| l.starts_with(&line));
+    assert!(
+        said.is_some_and(|l| l.contains("depends on undefined service")),
+        "{text}"
+    );
+    let json = stacktop(&["status", "--json"], &folder.0, &env);
+    let doc: Value = serde_json::from_slice(&json.stdout).expect("a JSON document");
+    let listed = doc["projects"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["name"] == project.as_str()))
+        .unwrap_or_else(|| panic!("{project} not in {doc}"));
+    assert!(listed["compose_error"].is_string(), "{listed}");
+    let check = stacktop(&["check"], &folder.0, &env);
+    assert_eq!(check.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(said.lines().any(|l| l.starts_with(&line)), "{said}");
+}
