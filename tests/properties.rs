@@ -2,7 +2,7 @@
 //! Property tests: the log window stays bounded and ordered whatever
 //! arrives, and the sanitisers (of log lines, and of every other text that
 //! leaves stacktop) never let an escape, a control or a bidi control
-//! through.
+//! through; the `.env` parser never panics and reads back what it wrote.
 
 use chrono::DateTime;
 use proptest::prelude::*;
@@ -138,5 +138,58 @@ proptest! {
             assert_printable(&fitted, false)?;
             prop_assert_eq!(stacktop::text::width(&fitted), cells);
         }
+    }
+}
+
+/// A value written as a double-quoted `.env` value: the escapes the parser
+/// reads back (`\\`, `\"`, `\$`, `\n`, `\r`, `\t`), everything else as is.
+fn dotenv_quoted(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '$' => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Whatever a `.env` holds, reading it ends in values or an error.
+    #[test]
+    fn dotenv_never_panics(text in prop_oneof![
+        any::<String>(),
+        proptest::collection::vec(prop_oneof![
+            Just("A"), Just("="), Just("\""), Just("'"), Just("\\"), Just("$"), Just("{"),
+            Just("}"), Just(":-"), Just("\n"), Just("\r"), Just("#"), Just(" "), Just("export "),
+            Just("\u{feff}"), Just("\\0"), Just("7"),
+        ], 0..40).prop_map(|p| p.concat()),
+    ]) {
+        let _ = stacktop::compose::dotenv::parse(&text, &|_| None);
+    }
+
+    /// Values written back as double-quoted lines read as they were.
+    #[test]
+    fn dotenv_reads_back_what_it_wrote(
+        pairs in proptest::collection::btree_map("[A-Z_][A-Z0-9_]{0,8}", any::<String>(), 0..6)
+    ) {
+        let text: String = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}\n", dotenv_quoted(v)))
+            .collect();
+        let read = stacktop::compose::dotenv::parse(&text, &|_| None);
+        let read: std::collections::BTreeMap<String, String> = read
+            .map_err(|e| TestCaseError::fail(format!("{e} in {text:?}")))?
+            .into_iter()
+            .collect();
+        prop_assert_eq!(read, pairs);
     }
 }
