@@ -317,3 +317,20 @@ fn compose_env_files_and_disable_env_file() {
     let env = crate::compose::environment(&r.location, &os).unwrap();
     assert_eq!(env.get("FROM"), None);
 }
+
+/// `COMPOSE_PROFILES` inside an `--env-file` picks the profiles, as with
+/// `docker compose --env-file x.env config`.
+#[test]
+fn compose_profiles_may_come_from_an_env_file() {
+    let tree = Tree::new("envprofiles");
+    tree.file("p/compose.yaml", SERVICE)
+        .file("p/x.env", "COMPOSE_PROFILES=debug,tools\n");
+    let options = ProjectOptions {
+        env_files: vec!["x.env".into()],
+        ..ProjectOptions::default()
+    };
+    let r = resolved(&options, &tree.path("p"), &[]);
+    let env = crate::compose::environment(&r.location, &HashMap::new()).unwrap();
+    let profiles = crate::compose::active_profiles(&r.location, &env);
+    assert_eq!(profiles, ["debug", "tools"]);
+}
