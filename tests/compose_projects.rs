@@ -212,6 +212,14 @@ async fn files_compose_refuses_are_read_and_marked_invalid() {
     assert_eq!(none.project.services.len(), 1);
 }
 
+/// `COMPOSE_FILE` in the starting folder's `.env` naming a file in a
+/// subfolder: that `.env` is the project's, its profiles and variables too,
+/// not the subfolder's.
+#[tokio::test]
+async fn the_dotenv_that_names_the_files_is_the_projects() {
+    same_three_ways("dotenv-names-files").await;
+}
+
 #[tokio::test]
 async fn a_large_project_with_anchors_and_two_profiles() {
     same_three_ways("large").await;

@@ -80,19 +80,31 @@ pub fn resolve(
         Some(_) => base.clone(),
         None => files[0].parent().map_or(base.clone(), Path::to_path_buf),
     };
-    let env_files = env_files(options, cwd, &working_dir, os)?;
+    // Compose picks the default `.env` once it knows the first file: from
+    // -f, COMPOSE_FILE or the search. Files that only the starting
+    // folder's `.env` names leave that `.env` as the project's, all of it.
+    let dotenv_named_them = options.files.is_empty()
+        && os.get("COMPOSE_FILE").is_none_or(|f| f.is_empty())
+        && default_files(&base).is_none();
+    let env_folder = if dotenv_named_them {
+        &base
+    } else {
+        &working_dir
+    };
+    let env_files = env_files(options, cwd, env_folder, os)?;
     let file_refs: Vec<&Path> = env_files.iter().map(PathBuf::as_path).collect();
     let env = dotenv::environment(os, &file_refs)?;
     let name = project_name(options, &env, &files, &working_dir)?;
+    let listed = if options.env_files.is_empty() && dotenv_named_them {
+        env_files.clone()
+    } else {
+        options.env_files.iter().map(|f| cwd.join(f)).collect()
+    };
     let location = ProjectLocation {
         name,
         working_dir: display(&working_dir),
         files: files.iter().map(|f| display(f)).collect(),
-        env_files: options
-            .env_files
-            .iter()
-            .map(|f| display(&cwd.join(f)))
-            .collect(),
+        env_files: listed.iter().map(|f| display(f)).collect(),
         profiles: options.profiles.clone(),
     };
     Ok(Some(Resolved { location, env }))
