@@ -186,8 +186,8 @@ async fn several_documents_in_one_file() {
 }
 
 /// docker/compose refuses a `depends_on` on an undefined service: stacktop
-/// still reads the services, and says Compose's own words with v2 (v1's
-/// refusals may be syntax it predates, so they are no verdict).
+/// still reads the services, and says Compose's own words, whichever CLI
+/// there is (v1's refusals alone are no verdict: it predates newer syntax).
 #[tokio::test]
 async fn files_compose_refuses_are_read_and_marked_invalid() {
     let dir = folder("refused-depends");
@@ -207,9 +207,17 @@ async fn files_compose_refuses_are_read_and_marked_invalid() {
         failure.error
     );
     assert_eq!(v2.project.services.len(), 1);
-    let none = load(&resolved.location, None, &os).await.unwrap();
-    assert!(none.cli_failure.is_none());
-    assert_eq!(none.project.services.len(), 1);
+    // With v1 only or no CLI, stacktop's reader says what Compose would.
+    for cli in [Some(ComposeCli::V1), None] {
+        let other = load(&resolved.location, cli, &os).await.unwrap();
+        let failure = other.cli_failure.expect("refused without v2 too");
+        assert!(failure.invalid, "{cli:?}: {failure:?}");
+        assert_eq!(
+            failure.error,
+            r#"service "api" depends on undefined service "db": invalid compose project"#
+        );
+        assert_eq!(other.project.services.len(), 1);
+    }
 }
 
 /// `COMPOSE_FILE` in the starting folder's `.env` naming a file in a

@@ -16,6 +16,7 @@ mod file;
 mod interpolate;
 mod merge;
 mod resolve;
+mod validate;
 pub mod yaml;
 
 use std::collections::HashMap;
@@ -99,15 +100,33 @@ pub async fn load(
     }
     let own = || fallback::read_config(Path::new(&location.working_dir), &files, &env);
     let (config, cli_failure) = match cli {
-        None => (own()?, None),
+        None => {
+            let config = own()?;
+            let refusal = validate::refusal(&config, &profiles, Path::new(&location.working_dir));
+            let failure = refusal.map(|error| CliFailure {
+                program: "stacktop's reader".to_string(),
+                error,
+                invalid: true,
+            });
+            (config, failure)
+        }
         Some(cli) => match config_from_cli(cli, location, os, &profiles).await {
             Ok(config) => (config, None),
             Err(cli_error) => match own() {
                 Ok(config) => {
                     let error = format!("{cli_error:#}");
+                    // v1's refusal is no verdict (it predates newer syntax);
+                    // what Compose itself refuses is.
+                    let dir = Path::new(&location.working_dir);
+                    let refusal = validate::refusal(&config, &profiles, dir);
+                    let (invalid, error) = match refusal {
+                        _ if cli == ComposeCli::V2 && cli::refused(&error) => (true, error),
+                        Some(refusal) => (true, refusal),
+                        None => (false, error),
+                    };
                     let failure = CliFailure {
                         program: cli.program().to_string(),
-                        invalid: cli == ComposeCli::V2 && cli::refused(&error),
+                        invalid,
                         error,
                     };
                     (config, Some(failure))
