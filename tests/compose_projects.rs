@@ -200,7 +200,10 @@ async fn files_compose_refuses_are_read_and_marked_invalid() {
         .await
         .unwrap();
     let failure = v2.cli_failure.expect("compose v2 refuses the files");
-    assert!(failure.invalid, "{failure:?}");
+    assert_eq!(
+        failure.refusal.as_deref(),
+        Some(r#"service "api" depends on undefined service "db": invalid compose project"#)
+    );
     assert!(
         failure.error.contains("depends on undefined service"),
         "{}",
@@ -211,10 +214,10 @@ async fn files_compose_refuses_are_read_and_marked_invalid() {
     for cli in [Some(ComposeCli::V1), None] {
         let other = load(&resolved.location, cli, &os).await.unwrap();
         let failure = other.cli_failure.expect("refused without v2 too");
-        assert!(failure.invalid, "{cli:?}: {failure:?}");
         assert_eq!(
-            failure.error,
-            r#"service "api" depends on undefined service "db": invalid compose project"#
+            failure.refusal.as_deref(),
+            Some(r#"service "api" depends on undefined service "db": invalid compose project"#),
+            "{cli:?}"
         );
         assert_eq!(other.project.services.len(), 1);
     }

@@ -315,8 +315,8 @@ impl Store {
                 let key = ProjectKey::new(engine, project.name());
                 let mut files = Files::Read;
                 if let Some(failure) = cli_failure {
-                    let (level, text) = if failure.invalid {
-                        files = Files::Invalid(failure.error.clone());
+                    let (level, text) = if let Some(words) = failure.refusal {
+                        files = Files::Invalid(words);
                         let text = format!("Compose refuses project {}'s files", project.name());
                         (Level::Error, text)
                     } else {

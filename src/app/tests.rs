@@ -1004,7 +1004,7 @@ fn a_cli_that_cannot_read_the_files_is_said_with_its_whole_message() {
         error:
             "ERROR: The Compose file './compose.yaml' is invalid because:\n'name' does not match"
                 .into(),
-        invalid: false,
+        refusal: None,
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
         engine: EngineId(0),
@@ -1032,7 +1032,7 @@ fn files_compose_refuses_are_said_and_nothing_is_brought_up_from_them() {
     let failure = crate::model::CliFailure {
         program: "docker compose".into(),
         error: "`docker compose config` failed (exit status: 15): service \"api\" depends on undefined service \"db\"".into(),
-        invalid: true,
+        refusal: Some("service \"api\" depends on undefined service \"db\": invalid compose project".into()),
     };
     app.update(Event::Compose(crate::event::ComposeEvent::Loaded {
         engine: EngineId(0),

@@ -143,10 +143,16 @@ impl ComposeCli {
 /// What [`ComposeCli::run`]'s error says when the CLI ran and refused.
 const EXITED: &str = " failed ";
 
-/// Whether an error of [`ComposeCli::run`] is the CLI's own refusal (it ran
-/// and exited non-zero), not a timeout or a CLI that could not start.
-pub fn refused(error: &str) -> bool {
-    error.starts_with('`') && error.contains(&format!("`{EXITED}("))
+/// The CLI's own words when an error of [`ComposeCli::run`] is its refusal
+/// (it ran and exited non-zero; its error is the last line it printed), not
+/// a timeout or a CLI that could not start.
+pub fn refusal(error: &str) -> Option<String> {
+    let (_, stderr) = error
+        .strip_prefix('`')?
+        .split_once(&format!("`{EXITED}("))?;
+    let (_, stderr) = stderr.split_once("): ")?;
+    let last = stderr.lines().rev().find(|l| !l.trim().is_empty())?;
+    Some(last.trim().to_string())
 }
 
 /// How long a compose command may run.
@@ -160,6 +166,24 @@ fn timeout(args: &[&str]) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_is_the_last_line_the_cli_printed() {
+        let error = "`docker compose config --format json` failed (exit status: 15): \
+                     Loading…\nservice \"api\" depends on undefined service \"db\": invalid compose project\n";
+        assert_eq!(
+            refusal(error).as_deref(),
+            Some(r#"service "api" depends on undefined service "db": invalid compose project"#)
+        );
+        assert_eq!(
+            refusal("`docker compose config` timed out after 15 s"),
+            None
+        );
+        assert_eq!(
+            refusal("cannot run `docker compose config`: not found"),
+            None
+        );
+    }
 
     #[test]
     fn command_line_names_project_directory_and_files() {

@@ -103,10 +103,10 @@ pub async fn load(
         None => {
             let config = own()?;
             let refusal = validate::refusal(&config, &profiles, Path::new(&location.working_dir));
-            let failure = refusal.map(|error| CliFailure {
+            let failure = refusal.map(|words| CliFailure {
                 program: "stacktop's reader".to_string(),
-                error,
-                invalid: true,
+                error: words.clone(),
+                refusal: Some(words),
             });
             (config, failure)
         }
@@ -118,16 +118,14 @@ pub async fn load(
                     // v1's refusal is no verdict (it predates newer syntax);
                     // what Compose itself refuses is.
                     let dir = Path::new(&location.working_dir);
-                    let refusal = validate::refusal(&config, &profiles, dir);
-                    let (invalid, error) = match refusal {
-                        _ if cli == ComposeCli::V2 && cli::refused(&error) => (true, error),
-                        Some(refusal) => (true, refusal),
-                        None => (false, error),
-                    };
+                    let said = (cli == ComposeCli::V2).then(|| cli::refusal(&error));
+                    let refusal = said
+                        .flatten()
+                        .or_else(|| validate::refusal(&config, &profiles, dir));
                     let failure = CliFailure {
                         program: cli.program().to_string(),
-                        invalid,
                         error,
+                        refusal,
                     };
                     (config, Some(failure))
                 }

@@ -223,18 +223,16 @@ fn problem_lines(services: &[ServiceReport<'_>]) -> Vec<String> {
 }
 
 /// One line for each project whose compose files could not be read (with
-/// the first line of why) or that Compose refuses (with the last: the CLI's
-/// error comes after its progress lines): `shop: compose files unreadable: …`.
+/// the first line of why) or that Compose refuses (in its words):
+/// `shop: compose files unreadable: …`.
 fn unreadable_lines(store: &Store) -> Vec<String> {
     let unreadable = store.unreadable().map(|(key, error)| {
         let why = error.lines().next().unwrap_or_default();
         format!("{}: compose files unreadable: {why}", key.name)
     });
-    let invalid = store.invalid().map(|(key, error)| {
-        let why = error.lines().rev().find(|l| !l.trim().is_empty());
-        let why = why.unwrap_or_default().trim();
-        format!("{}: Compose refuses the files: {why}", key.name)
-    });
+    let invalid = store
+        .invalid()
+        .map(|(key, words)| format!("{}: Compose refuses the files: {words}", key.name));
     unreadable.chain(invalid).collect()
 }
 

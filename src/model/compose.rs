@@ -98,8 +98,9 @@ impl ComposeProject {
 pub struct CliFailure {
     pub program: String,
     pub error: String,
-    /// Compose v2 ran and refused the files: Compose's own verdict that
-    /// they are invalid. (v1 refuses newer syntax Compose accepts, and a
-    /// CLI may time out: neither says the files are wrong.)
-    pub invalid: bool,
+    /// Compose's own words when it refuses the files (compose v2 ran and
+    /// said so, or stacktop's reader found what Compose refuses). v1
+    /// refuses newer syntax Compose accepts, and a CLI may time out:
+    /// neither says the files are wrong.
+    pub refusal: Option<String>,
 }

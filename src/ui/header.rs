@@ -247,6 +247,26 @@ pub fn banner<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
             }));
         }
     }
+    lines.extend(refused_lines(app, theme));
     lines.truncate(BANNER_LINES);
     lines
+}
+
+/// A line for each project whose files Compose refuses, in its words.
+fn refused_lines<'a>(app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let key = app
+        .settings
+        .keys
+        .key_of(Context::Everywhere, Action::Messages);
+    app.store
+        .invalid()
+        .map(|(project, words)| {
+            let why = crate::text::one_line(words);
+            let text = format!(
+                " ✗ Compose refuses the files of {}: {why} ({key}: the whole message)",
+                project.name
+            );
+            Line::styled(text, theme.banner)
+        })
+        .collect()
 }

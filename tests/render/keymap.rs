@@ -236,7 +236,7 @@ fn a_cut_message_points_to_the_messages_key_in_force() {
     let failure = CliFailure {
         program: "docker-compose".into(),
         error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'".into(),
-        invalid: false,
+        refusal: None,
     };
     app.update(Event::Compose(ComposeEvent::Loaded {
         engine: EngineId(0),

@@ -263,7 +263,7 @@ fn after_a_cli_failure(size: (u16, u16)) -> App {
     let failure = CliFailure {
         program: "docker-compose".into(),
         error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'\n\nYou might be seeing this error because you're using the wrong Compose file version.".into(),
-        invalid: false,
+        refusal: None,
     };
     app.update(Event::Compose(ComposeEvent::Loaded {
         engine: EngineId(0),
@@ -271,6 +271,47 @@ fn after_a_cli_failure(size: (u16, u16)) -> App {
         cli_failure: Some(failure),
     }));
     app
+}
+
+/// A project whose files Compose v2 refuses: the banner gives Compose's
+/// last line and the key for the whole message, the project row says it.
+#[test]
+fn files_compose_refuses_are_in_the_banner_and_on_the_row() {
+    let build = |size| {
+        let mut app = overview_app(size);
+        let project = ComposeProject {
+            location: ProjectLocation {
+                name: "stacktop-test".into(),
+                ..Default::default()
+            },
+            services: Vec::new(),
+        };
+        let failure = CliFailure {
+            program: "docker compose".into(),
+            error: "`docker compose config --format json` failed (exit status: 15): service \"api\" depends on undefined service \"db\": invalid compose project".into(),
+            refusal: Some("service \"api\" depends on undefined service \"db\": invalid compose project".into()),
+        };
+        app.update(Event::Compose(ComposeEvent::Loaded {
+            engine: EngineId(0),
+            project: Box::new(project),
+            cli_failure: Some(failure),
+        }));
+        app
+    };
+    snapshot("overview_compose_refuses", build);
+    let screen = draw(&build((120, 40)), &Theme::default());
+    let text: Vec<String> = (0..40).map(|row| row_text(&screen, row)).collect();
+    assert!(
+        text.iter()
+            .any(|l| l.contains("Compose refuses the files of stacktop-test")
+                && l.contains("undefined service")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|l| l.contains("✗ Compose refuses its files")),
+        "{text:#?}"
+    );
 }
 
 #[test]
