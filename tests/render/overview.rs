@@ -250,8 +250,8 @@ fn reset_confirmation_lists_containers_and_volumes_with_sizes() {
     });
 }
 
-/// A project stacktop read itself after compose v1 refused its files.
-fn after_a_cli_failure(size: (u16, u16)) -> App {
+/// The overview after project stacktop-test was read with `failure`.
+fn read_after(size: (u16, u16), failure: CliFailure) -> App {
     let mut app = overview_app(size);
     let project = ComposeProject {
         location: ProjectLocation {
@@ -259,11 +259,6 @@ fn after_a_cli_failure(size: (u16, u16)) -> App {
             ..Default::default()
         },
         services: Vec::new(),
-    };
-    let failure = CliFailure {
-        program: "docker-compose".into(),
-        error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'\n\nYou might be seeing this error because you're using the wrong Compose file version.".into(),
-        refusal: None,
     };
     app.update(Event::Compose(ComposeEvent::Loaded {
         engine: EngineId(0),
@@ -273,30 +268,30 @@ fn after_a_cli_failure(size: (u16, u16)) -> App {
     app
 }
 
+/// A project stacktop read itself after compose v1 refused its files.
+fn after_a_cli_failure(size: (u16, u16)) -> App {
+    let failure = CliFailure {
+        program: "docker-compose".into(),
+        error: "The Compose file './compose.yaml' is invalid because:\n'name' does not match any of the regexes: '^x-'\n\nYou might be seeing this error because you're using the wrong Compose file version.".into(),
+        refusal: None,
+    };
+    read_after(size, failure)
+}
+
 /// A project whose files Compose v2 refuses: the banner gives Compose's
 /// last line and the key for the whole message, the project row says it.
 #[test]
 fn files_compose_refuses_are_in_the_banner_and_on_the_row() {
     let build = |size| {
-        let mut app = overview_app(size);
-        let project = ComposeProject {
-            location: ProjectLocation {
-                name: "stacktop-test".into(),
-                ..Default::default()
-            },
-            services: Vec::new(),
-        };
+        let words = "service \"api\" depends on undefined service \"db\": invalid compose project";
         let failure = CliFailure {
             program: "docker compose".into(),
-            error: "`docker compose config --format json` failed (exit status: 15): service \"api\" depends on undefined service \"db\": invalid compose project".into(),
-            refusal: Some("service \"api\" depends on undefined service \"db\": invalid compose project".into()),
+            error: format!(
+                "`docker compose config --format json` failed (exit status: 15): {words}"
+            ),
+            refusal: Some(words.into()),
         };
-        app.update(Event::Compose(ComposeEvent::Loaded {
-            engine: EngineId(0),
-            project: Box::new(project),
-            cli_failure: Some(failure),
-        }));
-        app
+        read_after(size, failure)
     };
     snapshot("overview_compose_refuses", build);
     let screen = draw(&build((120, 40)), &Theme::default());
