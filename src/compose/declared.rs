@@ -31,10 +31,15 @@ pub fn services(
 /// A service without profiles is always active; one with profiles when one
 /// of them is active (`*` activates all).
 pub fn is_active(service: &DeclaredService, active_profiles: &[String]) -> bool {
-    service.profiles.is_empty()
+    profiles_active(&service.profiles, active_profiles)
+}
+
+/// Whether a service with `profiles` is active with `active_profiles`.
+pub fn profiles_active<P: AsRef<str>>(profiles: &[P], active_profiles: &[String]) -> bool {
+    profiles.is_empty()
         || active_profiles
             .iter()
-            .any(|p| p == "*" || service.profiles.contains(p))
+            .any(|p| p == "*" || profiles.iter().any(|own| own.as_ref() == p))
 }
 
 /// Profiles named in `COMPOSE_PROFILES` (comma separated).

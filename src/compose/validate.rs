@@ -48,10 +48,7 @@ fn active<'a>(config: &'a Value, active_profiles: &[String]) -> BTreeMap<&'a str
                 .and_then(Value::as_array)
                 .map(|p| p.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            profiles.is_empty()
-                || active_profiles
-                    .iter()
-                    .any(|p| p == "*" || profiles.contains(&p.as_str()))
+            super::declared::profiles_active(&profiles, active_profiles)
         })
         .map(|(name, body)| (name.as_str(), body))
         .collect()
